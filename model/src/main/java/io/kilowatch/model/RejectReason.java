@@ -1,0 +1,25 @@
+package io.kilowatch.model;
+
+/**
+ * Why a payload or one reading inside it was not accepted. The name travels in the
+ * {@code reason} header of {@code kw.readings.dlq}; operators filter and count by it, so these
+ * names are part of the contract: add, don't rename.
+ */
+public enum RejectReason {
+    /** Bytes are not valid UTF-8. */
+    NOT_UTF8,
+    /** Not parseable as JSON, or JSON of the wrong shape (e.g. an array where an object belongs). */
+    NOT_JSON,
+    /** A required field is absent or null. */
+    MISSING_FIELD,
+    /** A field has the wrong JSON type (a string where a number belongs, a fraction as ts, …). */
+    WRONG_TYPE,
+    /** NaN or an infinite number. */
+    NOT_FINITE,
+    /** A timestamp that is not ISO-8601 with an offset nor epoch milliseconds. */
+    BAD_TIMESTAMP,
+    /** The payload is larger than the configured limit. */
+    TOO_LARGE,
+    /** The meterId in the body differs from the one in the topic: no device speaks for another. */
+    METER_MISMATCH
+}

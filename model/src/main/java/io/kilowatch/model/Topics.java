@@ -1,0 +1,48 @@
+package io.kilowatch.model;
+
+/**
+ * Every Kafka topic and MQTT topic pattern of the contract (../shared/DESIGN.md), declared once.
+ * Code refers to these constants, never to a name string; Kafka names are defaults that each
+ * service's configuration may override.
+ */
+public final class Topics {
+    private Topics() {}
+
+    /** Key: meterId. Value: {@link ReadingCodec#encode(Reading)}. */
+    public static final String READINGS = "kw.readings";
+    /** Key: source MQTT topic. Value: the original bytes; reason and time in headers ({@link DeadLetterHeaders}). */
+    public static final String READINGS_DLQ = "kw.readings.dlq";
+    /** Compacted. Key: meterId. Value: registry entry. */
+    public static final String REGISTRY = "kw.registry";
+    /** Key: meterId or asset id. Value: alert event. */
+    public static final String ALERTS = "kw.alerts";
+    /** Key: customerId. Value: tariff hint. */
+    public static final String HINTS = "kw.hints";
+    /** Key: meterId. Value: a normalized reading that came after its window closed; header {@code interval}. */
+    public static final String LATE = "kw.late";
+
+    /** MQTT: devices publish one reading on {@code meters/{meterId}/reading}. */
+    public static final String MQTT_METER_READING = "meters/+/reading";
+    /** MQTT: concentrators publish batches on {@code concentrators/{concentratorId}/batch}. */
+    public static final String MQTT_CONCENTRATOR_BATCH = "concentrators/+/batch";
+
+    public static String meterReadingTopic(String meterId) {
+        return "meters/" + meterId + "/reading";
+    }
+
+    public static String concentratorBatchTopic(String concentratorId) {
+        return "concentrators/" + concentratorId + "/batch";
+    }
+
+    /**
+     * The meterId a {@code meters/{meterId}/…} topic speaks for, or null for any other topic.
+     * Used to refuse a device speaking for another meter.
+     */
+    public static String meterIdOf(String mqttTopic) {
+        if (!mqttTopic.startsWith("meters/")) {
+            return null;
+        }
+        int end = mqttTopic.indexOf('/', 7);
+        return end < 0 ? null : mqttTopic.substring(7, end);
+    }
+}
