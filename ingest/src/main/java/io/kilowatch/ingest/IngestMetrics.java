@@ -1,0 +1,80 @@
+package io.kilowatch.ingest;
+
+import io.kilowatch.model.RejectReason;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters an operator reconciles with: messages received = acknowledged + in flight (+ failed);
+ * readings forwarded + dead-lettered = readings the devices sent. Exposed as Prometheus text.
+ */
+public final class IngestMetrics {
+    final LongAdder messagesReceived = new LongAdder();
+    final LongAdder messagesAcked = new LongAdder();
+    final LongAdder readingsForwarded = new LongAdder();
+    final LongAdder kafkaSendFailures = new LongAdder();
+    final AtomicLong inFlight = new AtomicLong();
+    final LongAdder sendLatencyMicrosTotal = new LongAdder();
+    final LongAdder sendLatencyCount = new LongAdder();
+    private final Map<RejectReason, LongAdder> deadLettered = new EnumMap<>(RejectReason.class);
+
+    public IngestMetrics() {
+        for (RejectReason r : RejectReason.values()) {
+            deadLettered.put(r, new LongAdder());
+        }
+    }
+
+    void countDeadLettered(RejectReason reason) {
+        deadLettered.get(reason).increment();
+    }
+
+    public long readingsForwarded() {
+        return readingsForwarded.sum();
+    }
+
+    public long deadLettered() {
+        return deadLettered.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    public long deadLettered(RejectReason reason) {
+        return deadLettered.get(reason).sum();
+    }
+
+    public long messagesReceived() {
+        return messagesReceived.sum();
+    }
+
+    public long messagesAcked() {
+        return messagesAcked.sum();
+    }
+
+    public long inFlight() {
+        return inFlight.get();
+    }
+
+    public String prometheus() {
+        StringBuilder b = new StringBuilder(1024);
+        counter(b, "kilowatch_ingest_messages_received_total", "MQTT messages received", messagesReceived.sum());
+        counter(b, "kilowatch_ingest_messages_acked_total", "MQTT messages acknowledged after Kafka accepted all their records", messagesAcked.sum());
+        counter(b, "kilowatch_ingest_readings_forwarded_total", "Readings written to the readings topic", readingsForwarded.sum());
+        counter(b, "kilowatch_ingest_kafka_send_failures_total", "Messages left unacknowledged because Kafka refused a record", kafkaSendFailures.sum());
+        b.append("# HELP kilowatch_ingest_dead_lettered_total Readings or payloads written to the dead-letter topic\n")
+                .append("# TYPE kilowatch_ingest_dead_lettered_total counter\n");
+        deadLettered.forEach((reason, n) -> b.append("kilowatch_ingest_dead_lettered_total{reason=\"")
+                .append(reason.name()).append("\"} ").append(n.sum()).append('\n'));
+        b.append("# HELP kilowatch_ingest_in_flight MQTT messages received and not yet acknowledged\n")
+                .append("# TYPE kilowatch_ingest_in_flight gauge\n")
+                .append("kilowatch_ingest_in_flight ").append(inFlight.get()).append('\n');
+        counter(b, "kilowatch_ingest_kafka_send_latency_micros_total", "Sum of message receive-to-Kafka-ack latency", sendLatencyMicrosTotal.sum());
+        counter(b, "kilowatch_ingest_kafka_send_latency_count", "Messages whose Kafka latency is summed above", sendLatencyCount.sum());
+        return b.toString();
+    }
+
+    private static void counter(StringBuilder b, String name, String help, long value) {
+        b.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(" counter\n")
+                .append(name).append(' ').append(value).append('\n');
+    }
+}

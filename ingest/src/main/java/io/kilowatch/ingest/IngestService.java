@@ -1,0 +1,79 @@
+package io.kilowatch.ingest;
+
+import io.kilowatch.model.ReadingCodec;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The ingest service assembled from its parts; tests start it in-process, main starts it as a process. */
+public final class IngestService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
+
+    private final IngestMetrics metrics = new IngestMetrics();
+    private final Producer<byte[], byte[]> producer;
+    private final MqttKafkaBridge bridge;
+    private final HealthServer health;
+
+    private IngestService(IngestConfig config) throws IOException, MqttException {
+        producer = new KafkaProducer<>(producerProperties(config));
+        ReadingRouter router = new ReadingRouter(new ReadingCodec(), config.maxPayloadBytes());
+        KafkaForwarder forwarder = new KafkaForwarder(producer, config.readingsTopic(), config.deadLetterTopic(), metrics);
+        bridge = new MqttKafkaBridge(config, router, forwarder, metrics);
+        health = new HealthServer(config.httpPort(), bridge::isConnected, metrics::prometheus);
+    }
+
+    public static IngestService start(IngestConfig config) throws IOException, MqttException {
+        LOG.info("starting ingest with {}", config);
+        IngestService s = new IngestService(config);
+        s.health.start();
+        s.bridge.start(Duration.ofSeconds(30));
+        LOG.info("ingest running; health and metrics on http://127.0.0.1:{}/metrics", s.health.port());
+        return s;
+    }
+
+    static Map<String, Object> producerProperties(IngestConfig config) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, config.mqttClientId());
+        // No loss, no reordering duplicates from retries: the MQTT ack waits for these.
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.putAll(config.kafkaClient()); // security and tuning pass through, and win
+        return p;
+    }
+
+    public IngestMetrics metrics() {
+        return metrics;
+    }
+
+    public int httpPort() {
+        return health.port();
+    }
+
+    public boolean isReady() {
+        return bridge.isConnected();
+    }
+
+    @Override
+    public void close() {
+        LOG.info("ingest stopping: flushing Kafka, acknowledging what Kafka accepted");
+        producer.flush();
+        bridge.close();
+        producer.close(Duration.ofSeconds(10));
+        health.close();
+        LOG.info("ingest stopped; received={} acked={} forwarded={} dead-lettered={}",
+                metrics.messagesReceived(), metrics.messagesAcked(), metrics.readingsForwarded(), metrics.deadLettered());
+    }
+}

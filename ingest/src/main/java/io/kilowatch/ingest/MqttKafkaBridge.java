@@ -1,0 +1,174 @@
+package io.kilowatch.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MQTT side of ingest: a persistent MQTT 5 session (clean start off, session expiry set) at
+ * QoS 1 with manual acknowledgements. A message is acknowledged to the broker only after Kafka
+ * has acknowledged every record made from it; until then the broker keeps it and redelivers it
+ * after a crash. The broker's receive-maximum window bounds how many are in flight, which is
+ * the back-pressure when Kafka is slow.
+ */
+public final class MqttKafkaBridge implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttKafkaBridge.class);
+    private static final int QOS = 1;
+
+    private final IngestConfig config;
+    private final ReadingRouter router;
+    private final KafkaForwarder forwarder;
+    private final IngestMetrics metrics;
+    private final MqttAsyncClient client;
+    private volatile boolean connected;
+
+    public MqttKafkaBridge(IngestConfig config, ReadingRouter router, KafkaForwarder forwarder, IngestMetrics metrics)
+            throws MqttException {
+        this.config = config;
+        this.router = router;
+        this.forwarder = forwarder;
+        this.metrics = metrics;
+        // In-memory persistence: inbound QoS 1 state lives in the broker's persistent session.
+        this.client = new MqttAsyncClient(config.mqttUrl(), config.mqttClientId(), new MemoryPersistence());
+        client.setManualAcks(true);
+        client.setCallback(new Callback());
+    }
+
+    public void start(Duration timeout) throws MqttException {
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(false);
+        options.setSessionExpiryInterval(config.mqttSessionExpiry().toSeconds());
+        options.setAutomaticReconnect(true);
+        options.setAutomaticReconnectDelay(1, 30);
+        options.setReceiveMaximum(config.mqttReceiveMaximum());
+        options.setKeepAliveInterval(30);
+        if (config.mqttUsername() != null) {
+            options.setUserName(config.mqttUsername());
+        }
+        if (config.mqttPassword() != null) {
+            options.setPassword(config.mqttPassword().getBytes(StandardCharsets.UTF_8));
+        }
+        client.connect(options).waitForCompletion(timeout.toMillis());
+        // Subscribe before returning, so a caller that starts publishing next loses nothing;
+        // after automatic reconnects connectComplete subscribes again.
+        subscribe().waitForCompletion(timeout.toMillis());
+        LOG.info("subscribed to {} at QoS {}", Arrays.toString(config.subscriptions()), QOS);
+    }
+
+    public boolean isConnected() {
+        return connected && client.isConnected();
+    }
+
+    private IMqttToken subscribe() throws MqttException {
+        String[] filters = config.subscriptions();
+        int[] qos = new int[filters.length];
+        Arrays.fill(qos, QOS);
+        return client.subscribe(filters, qos);
+    }
+
+    private void onMessage(String topic, MqttMessage message) {
+        metrics.messagesReceived.increment();
+        metrics.inFlight.incrementAndGet();
+        long started = System.nanoTime();
+        Routed routed = router.route(topic, message.getPayload());
+        forwarder.forward(topic, routed).whenComplete((ok, error) -> {
+            if (error != null) {
+                // Not acknowledged: the broker keeps the message and redelivers it on the next session.
+                metrics.kafkaSendFailures.increment();
+                metrics.inFlight.decrementAndGet();
+                LOG.error("Kafka refused records from MQTT message {} on {}; left unacknowledged for redelivery", message.getId(), topic, error);
+                return;
+            }
+            acknowledge(message);
+            metrics.sendLatencyMicrosTotal.add((System.nanoTime() - started) / 1_000);
+            metrics.sendLatencyCount.increment();
+            metrics.messagesAcked.increment();
+            metrics.inFlight.decrementAndGet();
+        });
+    }
+
+    private void acknowledge(MqttMessage message) {
+        if (message.getQos() == 0) {
+            return; // nothing to acknowledge for QoS 0 publishers
+        }
+        try {
+            client.messageArrivedComplete(message.getId(), message.getQos());
+        } catch (MqttException e) {
+            LOG.warn("could not acknowledge MQTT message {} (connection lost?); the broker will redeliver it", message.getId(), e);
+        }
+    }
+
+    /** Waits until every received message is acknowledged or {@code timeout} passes, then disconnects. */
+    @Override
+    public void close() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (metrics.inFlight() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (metrics.inFlight() > 0) {
+            LOG.warn("closing with {} MQTT messages unacknowledged; the broker will redeliver them", metrics.inFlight());
+        }
+        try {
+            if (client.isConnected()) {
+                client.disconnect(5_000).waitForCompletion(5_000);
+            }
+            client.close(true);
+        } catch (MqttException e) {
+            LOG.warn("MQTT disconnect failed", e);
+        }
+    }
+
+    private final class Callback implements MqttCallback {
+        @Override
+        public void connectComplete(boolean reconnect, String serverURI) {
+            connected = true;
+            LOG.info("{} to MQTT broker {}", reconnect ? "reconnected" : "connected", serverURI);
+            if (reconnect) {
+                try {
+                    subscribe();
+                } catch (MqttException e) {
+                    LOG.error("resubscribing to {} failed; no readings will arrive until the next reconnect",
+                            Arrays.toString(config.subscriptions()), e);
+                }
+            }
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+            connected = false;
+            LOG.warn("disconnected from MQTT broker: {}; reconnecting automatically", response);
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            onMessage(topic, message);
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+            LOG.error("MQTT error", exception);
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {}
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {}
+    }
+}

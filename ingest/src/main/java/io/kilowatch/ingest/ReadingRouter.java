@@ -1,0 +1,79 @@
+package io.kilowatch.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kilowatch.model.BatchEnvelope;
+import io.kilowatch.model.InvalidReadingException;
+import io.kilowatch.model.Reading;
+import io.kilowatch.model.ReadingCodec;
+import io.kilowatch.model.RejectReason;
+import io.kilowatch.model.Topics;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Validates and normalizes what devices publish. Pure: no I/O, so every rule is unit-tested.
+ *
+ * <p>A reading on {@code meters/{id}/reading} must name meter {@code id}: no device may speak
+ * for another. A concentrator batch is split and each reading judged on its own, so one bad
+ * reading does not take the good ones with it.
+ */
+public final class ReadingRouter {
+    /** What is kept of an oversized payload in the dead-letter topic (Kafka's record limit is ~1 MiB). */
+    static final int OVERSIZE_SAMPLE_BYTES = 64 * 1024;
+
+    private final ReadingCodec codec;
+    private final int maxPayloadBytes;
+
+    public ReadingRouter(ReadingCodec codec, int maxPayloadBytes) {
+        this.codec = codec;
+        this.maxPayloadBytes = maxPayloadBytes;
+    }
+
+    public Routed route(String mqttTopic, byte[] payload) {
+        if (payload.length > maxPayloadBytes) {
+            return Routed.rejectedWhole(Arrays.copyOf(payload, Math.min(payload.length, OVERSIZE_SAMPLE_BYTES)),
+                    RejectReason.TOO_LARGE,
+                    payload.length + " bytes > limit " + maxPayloadBytes + " (first " + OVERSIZE_SAMPLE_BYTES + " bytes kept)");
+        }
+        String topicMeter = Topics.meterIdOf(mqttTopic);
+        if (topicMeter != null) {
+            return routeSingle(topicMeter, payload);
+        }
+        return routeBatch(payload);
+    }
+
+    private Routed routeSingle(String topicMeter, byte[] payload) {
+        try {
+            Reading r = codec.decodeReading(payload);
+            if (!r.meterId().equals(topicMeter)) {
+                return Routed.rejectedWhole(payload, RejectReason.METER_MISMATCH,
+                        "topic is for meter '" + topicMeter + "' but the reading names '" + r.meterId() + "'");
+            }
+            return new Routed(List.of(new Routed.Accepted(r.meterId(), codec.encode(r))), List.of());
+        } catch (InvalidReadingException e) {
+            return Routed.rejectedWhole(payload, e.reason(), e.detail());
+        }
+    }
+
+    private Routed routeBatch(byte[] payload) {
+        BatchEnvelope batch;
+        try {
+            batch = codec.decodeBatch(payload);
+        } catch (InvalidReadingException e) {
+            return Routed.rejectedWhole(payload, e.reason(), e.detail());
+        }
+        List<Routed.Accepted> accepted = new ArrayList<>(batch.size());
+        List<Routed.Rejected> rejected = new ArrayList<>(0);
+        for (int i = 0; i < batch.size(); i++) {
+            JsonNode node = batch.reading(i);
+            try {
+                Reading r = codec.decodeReading(node);
+                accepted.add(new Routed.Accepted(r.meterId(), codec.encode(r)));
+            } catch (InvalidReadingException e) {
+                rejected.add(new Routed.Rejected(codec.toBytes(node), e.reason(), e.detail(), i));
+            }
+        }
+        return new Routed(accepted, rejected);
+    }
+}

@@ -1,0 +1,176 @@
+package io.kilowatch.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kilowatch.model.ConcentratorBatch;
+import io.kilowatch.model.DeadLetterHeaders;
+import io.kilowatch.model.Reading;
+import io.kilowatch.model.ReadingCodec;
+import io.kilowatch.model.Topics;
+import io.kilowatch.model.testing.TestStack;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.junit.jupiter.api.Test;
+
+/** The thin ingest path against the real Mosquitto and Kafka of scripts/stack.sh. */
+class IngestIT {
+    private static final TestStack STACK = TestStack.fromEnvironment();
+    private final ReadingCodec codec = new ReadingCodec();
+
+    @Test
+    void forwardsGoodReadingsAndDeadLettersBadOnesWithReasons() throws Exception {
+        String p = TestStack.uniquePrefix("ingest");
+        Map<TopicPartition, Long> readingsStart = endOffsets(Topics.READINGS);
+        Map<TopicPartition, Long> dlqStart = endOffsets(Topics.READINGS_DLQ);
+        IngestConfig config = IngestConfig.from(io.kilowatch.model.Settings.of(IngestConfig.DEFAULTS, new Properties(), Map.of(
+                "KW_MQTT_URL", STACK.mqttUrl(),
+                "KW_MQTT_CLIENT_ID", p + "-bridge",
+                "KW_MQTT_SESSION_EXPIRY", "60s",
+                "KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap(),
+                "KW_HTTP_PORT", "0")));
+
+        MqttClient device = connect(p + "-device");
+        try (IngestService ingest = IngestService.start(config)) {
+            Reading good = Reading.of(p + "-m1", 1_700_000_000_000L, 1.25).withImportKwh(10.5);
+            device.publish(Topics.meterReadingTopic(good.meterId()), codec.encode(good), 1, false);
+            device.publish(Topics.meterReadingTopic(p + "-m1"), codec.encode(Reading.of(p + "-m2", 1, 1)), 1, false);
+            device.publish(Topics.meterReadingTopic(p + "-m1"), "not json".getBytes(StandardCharsets.UTF_8), 1, false);
+            ConcentratorBatch batch = new ConcentratorBatch(p + "-c1",
+                    List.of(Reading.of(p + "-m3", 1_700_000_000_000L, 3), Reading.of(p + "-m4", 1_700_000_000_000L, 4)));
+            String batchJson = new String(codec.encode(batch), StandardCharsets.UTF_8)
+                    .replace("\"kw\":4.0", "\"kw\":\"four\"");
+            device.publish(Topics.concentratorBatchTopic(p + "-c1"), batchJson.getBytes(StandardCharsets.UTF_8), 1, false);
+
+            List<ConsumerRecord<byte[], byte[]>> readings = consumeUntil(Topics.READINGS, readingsStart, p, 2);
+            List<ConsumerRecord<byte[], byte[]>> dead = consumeUntil(Topics.READINGS_DLQ, dlqStart, p, 3);
+
+            assertThat(readings).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                    .containsExactlyInAnyOrder(p + "-m1", p + "-m3");
+            Reading forwarded = readings.stream().filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(p + "-m1"))
+                    .map(r -> decode(r.value())).findFirst().orElseThrow();
+            assertThat(forwarded).isEqualTo(good);
+
+            assertThat(dead).extracting(r -> header(r, DeadLetterHeaders.REASON))
+                    .containsExactlyInAnyOrder("METER_MISMATCH", "NOT_JSON", "WRONG_TYPE");
+            ConsumerRecord<byte[], byte[]> garbage = dead.stream()
+                    .filter(r -> header(r, DeadLetterHeaders.REASON).equals("NOT_JSON")).findFirst().orElseThrow();
+            assertThat(new String(garbage.value(), StandardCharsets.UTF_8)).isEqualTo("not json");
+            assertThat(new String(garbage.key(), StandardCharsets.UTF_8)).isEqualTo(Topics.meterReadingTopic(p + "-m1"));
+            ConsumerRecord<byte[], byte[]> inBatch = dead.stream()
+                    .filter(r -> header(r, DeadLetterHeaders.REASON).equals("WRONG_TYPE")).findFirst().orElseThrow();
+            assertThat(header(inBatch, DeadLetterHeaders.BATCH_INDEX)).isEqualTo("1");
+
+            // Counts reconcile: 5 readings sent = 2 forwarded + 3 dead-lettered, 4 messages all acknowledged.
+            awaitAcked(ingest, 4);
+            assertThat(ingest.metrics().readingsForwarded()).isEqualTo(2);
+            assertThat(ingest.metrics().deadLettered()).isEqualTo(3);
+            assertThat(ingest.metrics().inFlight()).isZero();
+            assertThat(ingest.isReady()).isTrue();
+        } finally {
+            device.disconnect();
+            device.close();
+        }
+    }
+
+    @Test
+    void metricsEndpointSpeaksPrometheus() throws Exception {
+        String p = TestStack.uniquePrefix("ingest-http");
+        IngestConfig config = IngestConfig.from(io.kilowatch.model.Settings.of(IngestConfig.DEFAULTS, new Properties(), Map.of(
+                "KW_MQTT_URL", STACK.mqttUrl(),
+                "KW_MQTT_CLIENT_ID", p,
+                "KW_MQTT_SESSION_EXPIRY", "10s",
+                "KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap(),
+                "KW_HTTP_PORT", "0")));
+        try (IngestService ingest = IngestService.start(config)) {
+            String base = "http://127.0.0.1:" + ingest.httpPort();
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("kilowatch_ingest_dead_lettered_total{reason=\"METER_MISMATCH\"} 0");
+            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).isEqualTo(200);
+        }
+    }
+
+    private Reading decode(byte[] value) {
+        try {
+            return codec.decodeReading(value);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void awaitAcked(IngestService ingest, long n) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (ingest.metrics().messagesAcked() < n && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(ingest.metrics().messagesAcked()).isEqualTo(n);
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private static MqttClient connect(String clientId) throws Exception {
+        MqttClient c = new MqttClient(STACK.mqttUrl(), clientId, new MemoryPersistence());
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(true);
+        c.connect(o);
+        return c;
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer() {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return new KafkaConsumer<>(p);
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(String topic) {
+        try (KafkaConsumer<byte[], byte[]> c = consumer()) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            return c.endOffsets(parts);
+        }
+    }
+
+    /** Records from {@code start} on whose key or value mentions this test's prefix, until {@code n} are seen. */
+    private static List<ConsumerRecord<byte[], byte[]>> consumeUntil(String topic, Map<TopicPartition, Long> start, String prefix, int n) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = consumer()) {
+            c.assign(start.keySet());
+            start.forEach(c::seek);
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (out.size() < n && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
+                    if (key.contains(prefix) || new String(r.value(), StandardCharsets.UTF_8).contains(prefix)) {
+                        out.add(r);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}
