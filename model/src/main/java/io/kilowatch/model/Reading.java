@@ -1,5 +1,6 @@
 package io.kilowatch.model;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -25,7 +26,7 @@ public record Reading(
         Double kvar,
         double[] voltageV,
         double[] currentA,
-        Double pf) {
+        Double pf) implements Serializable {
 
     public Reading {
         Objects.requireNonNull(meterId, "meterId");

@@ -1,0 +1,97 @@
+package io.kilowatch.flink;
+
+import io.kilowatch.flink.influx.InfluxConfig;
+import io.kilowatch.model.Settings;
+import io.kilowatch.model.Topics;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Everything the load-curve job can be told, in one place: a properties file
+ * ({@code --config FILE} or {@code KW_FLINK_CONFIG}) and {@code KW_*} environment variables
+ * (see {@link Settings}). Defaults fit the local stack; docs/configuration.md lists every key.
+ *
+ * @param startFrom where a job without a checkpoint starts reading: committed (falling back to
+ *     earliest), earliest or latest
+ * @param bounded stop at the offsets that are the latest when the job starts (backfill, tests)
+ */
+public record JobConfig(
+        String kafkaBootstrapServers,
+        String readingsTopic,
+        String lateTopic,
+        String consumerGroup,
+        String startFrom,
+        boolean bounded,
+        Map<String, String> kafkaClient,
+        InfluxConfig influx,
+        Duration outOfOrderness,
+        Duration idleness,
+        Duration dedupRetention,
+        Duration checkpointInterval,
+        int parallelism) {
+
+    static final Map<String, String> DEFAULTS = Map.ofEntries(
+            Map.entry("kafka.bootstrap-servers", "127.0.0.1:9092"),
+            Map.entry("kafka.topic.readings", Topics.READINGS),
+            Map.entry("kafka.topic.late", Topics.LATE),
+            Map.entry("kafka.group-id", "kilowatch-load-curves"),
+            Map.entry("kafka.start-from", "committed"),
+            Map.entry("job.bounded", "false"),
+            Map.entry("influx.url", "http://127.0.0.1:8086"),
+            Map.entry("influx.database", "kilowatch"),
+            Map.entry("influx.username", ""),
+            Map.entry("influx.password", ""),
+            Map.entry("influx.batch-size", "5000"),
+            Map.entry("influx.flush-interval", "1s"),
+            Map.entry("time.out-of-orderness", "2m"),
+            Map.entry("time.idleness", "1m"),
+            Map.entry("dedup.retention", "3h"),
+            Map.entry("checkpoint.interval", "30s"),
+            Map.entry("job.parallelism", "0"));
+
+    public static JobConfig load(Path file, Map<String, String> env) throws IOException {
+        Properties p = new Properties();
+        if (file != null) {
+            try (Reader r = Files.newBufferedReader(file)) {
+                p.load(r);
+            }
+        }
+        return from(Settings.of(DEFAULTS, p, env));
+    }
+
+    public static JobConfig from(Settings s) {
+        String startFrom = s.get("kafka.start-from");
+        if (!startFrom.equals("committed") && !startFrom.equals("earliest") && !startFrom.equals("latest")) {
+            throw new IllegalArgumentException("kafka.start-from must be committed, earliest or latest; got '" + startFrom + "'");
+        }
+        InfluxConfig local = InfluxConfig.local(s.get("influx.url"), s.get("influx.database"));
+        InfluxConfig influx = new InfluxConfig(local.url(), local.database(), s.getOrNull("influx.username"),
+                s.getOrNull("influx.password"), s.getInt("influx.batch-size"), local.maxInFlightRequests(),
+                local.maxBufferedRequests(), s.getDuration("influx.flush-interval"), local.requestTimeout(),
+                local.maxRetryBackoff());
+        return new JobConfig(
+                s.get("kafka.bootstrap-servers"),
+                s.get("kafka.topic.readings"),
+                s.get("kafka.topic.late"),
+                s.get("kafka.group-id"),
+                startFrom,
+                s.getBoolean("job.bounded"),
+                s.withPrefix("kafka.client."),
+                influx,
+                s.getDuration("time.out-of-orderness"),
+                s.getDuration("time.idleness"),
+                s.getDuration("dedup.retention"),
+                s.getDuration("checkpoint.interval"),
+                s.getInt("job.parallelism"));
+    }
+
+    /** The part of the configuration the pipeline's operators need (serializable, no endpoints). */
+    public LoadCurveJob.Params params() {
+        return new LoadCurveJob.Params(outOfOrderness, idleness, dedupRetention);
+    }
+}

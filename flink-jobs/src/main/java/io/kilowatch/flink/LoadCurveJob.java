@@ -1,0 +1,164 @@
+package io.kilowatch.flink;
+
+import io.kilowatch.flink.functions.DropDuplicateReadings;
+import io.kilowatch.flink.functions.EmitMeterLoad;
+import io.kilowatch.flink.functions.SumMeterLoad;
+import io.kilowatch.flink.influx.InfluxSink;
+import io.kilowatch.flink.influx.LineProtocol;
+import io.kilowatch.flink.io.LateReadingSerializationSchema;
+import io.kilowatch.flink.io.ReadingDeserializationSchema;
+import io.kilowatch.flink.records.Interval;
+import io.kilowatch.flink.records.LateReading;
+import io.kilowatch.flink.records.LoadPoint;
+import io.kilowatch.model.Reading;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.OutputTag;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * Load curves: kw.readings → dedup by (meterId, ts) → 1-minute and 15-minute event-time windows
+ * per meter → {@code load} points in InfluxDB. Readings too late for a window go to kw.late.
+ *
+ * <p>The job takes its source and sinks in the constructor; {@link #main} passes the production
+ * ones (Kafka, InfluxDB) and tests pass their own to the same {@link #build}.
+ */
+public class LoadCurveJob {
+
+    /** Time rules of the pipeline; see docs/decisions.md for why the defaults are what they are. */
+    public record Params(Duration outOfOrderness, Duration idleness, Duration dedupRetention) implements Serializable {}
+
+    private final Source<Reading, ?, ?> source;
+    private final Sink<LoadPoint> loadSink;
+    private final Sink<LateReading> lateSink;
+    private final Params params;
+
+    public LoadCurveJob(Source<Reading, ?, ?> source, Sink<LoadPoint> loadSink, Sink<LateReading> lateSink, Params params) {
+        this.source = source;
+        this.loadSink = loadSink;
+        this.lateSink = lateSink;
+        this.params = params;
+    }
+
+    /** What the pipeline computes, before the sinks: tests collect from these. */
+    public record Curves(DataStream<LoadPoint> points, DataStream<LateReading> late) {}
+
+    /** Adds the pipeline with its sinks to {@code env}. */
+    public Curves build(StreamExecutionEnvironment env) {
+        // Readings arrive out of order: per-meter MQTT messages are a few seconds apart, and the
+        // bridge spreads meters over partitions. The bound is how long a window waits for them;
+        // idleness keeps a quiet partition from holding event time back for everyone.
+        WatermarkStrategy<Reading> eventTime = WatermarkStrategy
+                .<Reading>forBoundedOutOfOrderness(params.outOfOrderness())
+                .withTimestampAssigner((reading, kafkaTs) -> reading.ts())
+                .withIdleness(params.idleness());
+
+        DataStream<Reading> readings = env.fromSource(source, eventTime, "readings")
+                .uid("readings-source")
+                .keyBy(Reading::meterId)
+                .process(new DropDuplicateReadings(params.dedupRetention()))
+                .name("drop duplicate (meterId, ts)")
+                .uid("dedup");
+
+        DataStream<LoadPoint> points = null;
+        DataStream<LateReading> late = null;
+        for (Interval interval : Interval.values()) {
+            OutputTag<Reading> lateTag = new OutputTag<>("late-" + interval.tag(), readings.getType());
+            SingleOutputStreamOperator<LoadPoint> curve = readings
+                    .keyBy(Reading::meterId)
+                    .window(TumblingEventTimeWindows.of(interval.length()))
+                    .sideOutputLateData(lateTag)
+                    .aggregate(new SumMeterLoad(), new EmitMeterLoad(interval))
+                    .name("meter load " + interval.tag())
+                    .uid("meter-load-" + interval.tag());
+            DataStream<LateReading> missed = curve.getSideOutput(lateTag)
+                    .map(r -> new LateReading(r, interval.tag()))
+                    .name("late for " + interval.tag());
+            points = points == null ? curve : points.union(curve);
+            late = late == null ? missed : late.union(missed);
+        }
+        points.sinkTo(loadSink).name("influxdb load").uid("influx-load-sink");
+        late.sinkTo(lateSink).name("late readings").uid("late-sink");
+        return new Curves(points, late);
+    }
+
+    public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
+        build(env);
+        return env.execute("kilowatch load curves");
+    }
+
+    /** Settings every environment of this job gets, production and tests alike. */
+    public static Configuration baseConfiguration() {
+        Configuration c = new Configuration();
+        // Every record type must have a real Flink serializer; a Kryo fallback is a bug to fix.
+        c.set(PipelineOptions.GENERIC_TYPES, false);
+        return c;
+    }
+
+    // ------------------------------------------------------------------ production wiring
+
+    public static KafkaSource<Reading> kafkaSource(JobConfig c) {
+        KafkaSourceBuilder<Reading> b = KafkaSource.<Reading>builder()
+                .setBootstrapServers(c.kafkaBootstrapServers())
+                .setTopics(c.readingsTopic())
+                .setGroupId(c.consumerGroup())
+                .setStartingOffsets(switch (c.startFrom()) {
+                    case "earliest" -> OffsetsInitializer.earliest();
+                    case "latest" -> OffsetsInitializer.latest();
+                    default -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+                })
+                .setValueOnlyDeserializer(new ReadingDeserializationSchema())
+                .setProperty("commit.offsets.on.checkpoint", "true");
+        if (c.bounded()) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        Properties extra = new Properties();
+        extra.putAll(c.kafkaClient());
+        b.setProperties(extra);
+        return b.build();
+    }
+
+    public static Sink<LoadPoint> influxSink(JobConfig c) {
+        return new InfluxSink<LoadPoint>((point, ctx) -> LineProtocol.load(point), c.influx());
+    }
+
+    public static Sink<LateReading> lateSink(JobConfig c) {
+        Properties extra = new Properties();
+        extra.putAll(c.kafkaClient());
+        return KafkaSink.<LateReading>builder()
+                .setBootstrapServers(c.kafkaBootstrapServers())
+                .setKafkaProducerConfig(extra)
+                .setRecordSerializer(new LateReadingSerializationSchema(c.lateTopic()))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    /** {@code java -jar kilowatch-flink-jobs-standalone.jar [--config FILE]}, or submitted to a cluster. */
+    public static void main(String[] args) throws Exception {
+        String file = args.length == 2 && args[0].equals("--config") ? args[1] : System.getenv("KW_FLINK_CONFIG");
+        JobConfig c = JobConfig.load(file == null ? null : Path.of(file), System.getenv());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(baseConfiguration());
+        env.enableCheckpointing(c.checkpointInterval().toMillis());
+        if (c.parallelism() > 0) {
+            env.setParallelism(c.parallelism());
+        }
+        new LoadCurveJob(kafkaSource(c), influxSink(c), lateSink(c), c.params()).execute(env);
+    }
+}

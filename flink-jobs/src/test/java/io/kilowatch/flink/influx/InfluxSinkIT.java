@@ -1,0 +1,72 @@
+package io.kilowatch.flink.influx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kilowatch.flink.LoadCurveJob;
+import io.kilowatch.flink.records.LoadPoint;
+import static io.kilowatch.model.testing.InfluxQuery.asDouble;
+import static io.kilowatch.model.testing.InfluxQuery.asLong;
+
+import io.kilowatch.model.testing.InfluxQuery;
+import io.kilowatch.model.testing.TestStack;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The InfluxDB sink against the real InfluxDB of scripts/stack.sh. */
+class InfluxSinkIT {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final TestStack STACK = TestStack.fromEnvironment();
+
+    @Test
+    void writesEveryPointAndARewriteOverwritesInsteadOfDuplicating() throws Exception {
+        String id = TestStack.uniquePrefix("sink");
+        List<LoadPoint> points = new ArrayList<>();
+        for (int i = 0; i < 12_000; i++) { // more than two batches
+            points.add(new LoadPoint("meter", id + "-" + (i % 100), "15m", 1_600_000_000_000L + (i / 100) * 900_000L,
+                    i * 0.001, i * 0.002, 0.0, i * 0.00025, 15, 1));
+        }
+        write(points, STACK.influxDb());
+        // A replay writes the same points again, some with corrected values: same key, so overwritten.
+        List<LoadPoint> replay = points.subList(0, 100).stream()
+                .map(p -> new LoadPoint(p.level(), p.id(), p.interval(), p.windowStart(), 42.0, 42.0, 42.0, 10.5, 16, 1)).toList();
+        write(replay, STACK.influxDb());
+
+        InfluxQuery influx = new InfluxQuery(STACK.influxUrl(), STACK.influxDb());
+        List<Map<String, Object>> count = influx.rows("SELECT count(kw_avg) FROM load WHERE id =~ /^" + id + "-/");
+        assertThat(asLong(count.get(0).get("count"))).isEqualTo(12_000L);
+        List<Map<String, Object>> rewritten = influx.rows("SELECT kw_avg, kwh, readings FROM load WHERE id = '" + id + "-7' AND time = 1600000000000ms");
+        assertThat(rewritten).singleElement().satisfies(r -> {
+            assertThat(asDouble(r.get("kw_avg"))).isEqualTo(42.0);
+            assertThat(asDouble(r.get("kwh"))).isEqualTo(10.5);
+            assertThat(asLong(r.get("readings"))).isEqualTo(16L);
+        });
+        List<Map<String, Object>> untouched = influx.rows("SELECT kw_avg FROM load WHERE id = '" + id + "-7' AND time = 1600000900000ms");
+        assertThat(untouched).singleElement().satisfies(r -> assertThat(asDouble(r.get("kw_avg"))).isEqualTo(107 * 0.001));
+    }
+
+    @Test
+    void aMissingDatabaseFailsTheJobWithTheReason() {
+        List<LoadPoint> one = List.of(new LoadPoint("meter", "x", "1m", 0, 1, 1, 1, 1, 1, 1));
+        assertThatThrownBy(() -> write(one, "no_such_db_" + System.nanoTime()))
+                .rootCause().hasMessageContaining("HTTP 404").hasMessageContaining("database");
+    }
+
+    private static void write(List<LoadPoint> points, String db) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LoadCurveJob.baseConfiguration());
+        env.setParallelism(2);
+        env.fromData(points, TypeInformation.of(LoadPoint.class))
+                .sinkTo(new InfluxSink<LoadPoint>((p, ctx) -> LineProtocol.load(p), InfluxConfig.local(STACK.influxUrl(), db)));
+        env.execute("influx sink test");
+    }
+}

@@ -1,0 +1,87 @@
+package io.kilowatch.model.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/** InfluxQL over HTTP for tests: rows as maps (column → value), timestamps in epoch ms, tags included for GROUP BY *. */
+public final class InfluxQuery {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String url;
+    private final String db;
+
+    public InfluxQuery(String url, String db) {
+        this.url = url;
+        this.db = db;
+    }
+
+    public List<Map<String, Object>> rows(String influxQl) throws IOException, InterruptedException {
+        URI uri = URI.create(url + "/query?epoch=ms&db=" + enc(db) + "&q=" + enc(influxQl));
+        HttpResponse<String> resp = http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (resp.statusCode() != 200) {
+            throw new IOException("InfluxDB answered " + resp.statusCode() + ": " + resp.body());
+        }
+        JsonNode result = JSON.readTree(resp.body()).path("results").path(0);
+        if (result.has("error")) {
+            throw new IOException("InfluxQL error: " + result.get("error").asText() + " in " + influxQl);
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (JsonNode series : result.path("series")) {
+            Map<String, Object> tags = new HashMap<>();
+            Iterator<Map.Entry<String, JsonNode>> t = series.path("tags").fields();
+            while (t.hasNext()) {
+                Map.Entry<String, JsonNode> e = t.next();
+                tags.put(e.getKey(), e.getValue().asText());
+            }
+            JsonNode columns = series.path("columns");
+            for (JsonNode values : series.path("values")) {
+                Map<String, Object> row = new HashMap<>(tags);
+                for (int i = 0; i < columns.size(); i++) {
+                    JsonNode v = values.get(i);
+                    row.put(columns.get(i).asText(), v.isNull() ? null : v.isIntegralNumber() ? (Object) v.longValue()
+                            : v.isNumber() ? (Object) v.doubleValue() : v.isBoolean() ? (Object) v.booleanValue() : v.asText());
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    /** InfluxDB's JSON writes the float 42.0 as 42: read numeric columns through these, never by cast. */
+    public static double asDouble(Object v) {
+        return ((Number) v).doubleValue();
+    }
+
+    public static long asLong(Object v) {
+        Number n = (Number) v;
+        if (n.doubleValue() != n.longValue()) {
+            throw new AssertionError("not an integer: " + v);
+        }
+        return n.longValue();
+    }
+
+    public void execute(String influxQl) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url + "/query?q=" + enc(influxQl)))
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+        if (resp.statusCode() != 200) {
+            throw new IOException("InfluxDB answered " + resp.statusCode() + ": " + resp.body());
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
