@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -39,12 +38,12 @@ class IngestIT {
         String p = TestStack.uniquePrefix("ingest");
         Map<TopicPartition, Long> readingsStart = endOffsets(Topics.READINGS);
         Map<TopicPartition, Long> dlqStart = endOffsets(Topics.READINGS_DLQ);
-        IngestConfig config = IngestConfig.from(io.kilowatch.model.Settings.of(IngestConfig.DEFAULTS, new Properties(), Map.of(
+        IngestConfig config = IngestConfig.load(null, Map.of(
                 "KW_MQTT_URL", STACK.mqttUrl(),
                 "KW_MQTT_CLIENT_ID", p + "-bridge",
                 "KW_MQTT_SESSION_EXPIRY", "60s",
                 "KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap(),
-                "KW_HTTP_PORT", "0")));
+                "KW_HTTP_PORT", "0"));
 
         MqttClient device = connect(p + "-device");
         try (IngestService ingest = IngestService.start(config)) {
@@ -92,12 +91,12 @@ class IngestIT {
     @Test
     void metricsEndpointSpeaksPrometheus() throws Exception {
         String p = TestStack.uniquePrefix("ingest-http");
-        IngestConfig config = IngestConfig.from(io.kilowatch.model.Settings.of(IngestConfig.DEFAULTS, new Properties(), Map.of(
+        IngestConfig config = IngestConfig.load(null, Map.of(
                 "KW_MQTT_URL", STACK.mqttUrl(),
                 "KW_MQTT_CLIENT_ID", p,
                 "KW_MQTT_SESSION_EXPIRY", "10s",
                 "KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap(),
-                "KW_HTTP_PORT", "0")));
+                "KW_HTTP_PORT", "0"));
         try (IngestService ingest = IngestService.start(config)) {
             String base = "http://127.0.0.1:" + ingest.httpPort();
             HttpClient http = HttpClient.newHttpClient();

@@ -1,0 +1,53 @@
+package io.kilowatch.e2e;
+
+import io.kilowatch.model.testing.TestStack;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Reading Kafka topics of the shared test stack from known offsets, so tests ignore each other's records. */
+final class KafkaTopics {
+    private KafkaTopics() {}
+
+    static KafkaConsumer<byte[], byte[]> consumer(TestStack stack) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return new KafkaConsumer<>(p);
+    }
+
+    static Map<TopicPartition, Long> endOffsets(TestStack stack, String topic) {
+        try (KafkaConsumer<byte[], byte[]> c = consumer(stack)) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            return c.endOffsets(parts);
+        }
+    }
+
+    /** Records from {@code from} up to the current end whose key starts with {@code prefix}. */
+    static long countKeysWithPrefix(TestStack stack, String topic, Map<TopicPartition, Long> from, String prefix) {
+        long n = 0;
+        try (KafkaConsumer<byte[], byte[]> c = consumer(stack)) {
+            Map<TopicPartition, Long> end = c.endOffsets(from.keySet());
+            c.assign(from.keySet());
+            from.forEach(c::seek);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (from.keySet().stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (r.key() != null && new String(r.key(), StandardCharsets.UTF_8).startsWith(prefix)) {
+                        n++;
+                    }
+                }
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,174 @@
+package io.kilowatch.e2e;
+
+import static io.kilowatch.model.testing.InfluxQuery.asDouble;
+import static io.kilowatch.model.testing.InfluxQuery.asLong;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kilowatch.flink.LoadCurveJob;
+import io.kilowatch.flink.io.ReadingDeserializationSchema;
+import io.kilowatch.flink.records.LateReading;
+import io.kilowatch.ingest.IngestConfig;
+import io.kilowatch.ingest.IngestService;
+import io.kilowatch.model.Reading;
+import io.kilowatch.model.ReadingCodec;
+import io.kilowatch.model.Topics;
+import io.kilowatch.model.testing.InfluxQuery;
+import io.kilowatch.model.testing.TestStack;
+import io.kilowatch.sim.fleet.Fleet;
+import io.kilowatch.sim.fleet.FleetSimulation;
+import io.kilowatch.sim.mqtt.MqttPublisher;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole path on real servers: simulator → Mosquitto → ingest → Kafka → Flink (MiniCluster,
+ * the production pipeline) → InfluxDB. Expected curves are recomputed here, independently, from
+ * the simulator's record of exactly what it published.
+ */
+class WalkingSkeletonIT {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final TestStack STACK = TestStack.fromEnvironment();
+    private static final int METERS = 50;
+    private static final Duration SIMULATED = Duration.ofHours(3);
+    private static final Duration MAX_DELAY = Duration.ofSeconds(90);
+    private static final double REL_TOLERANCE = 1e-9;
+
+    @Test
+    void everyPublishedReadingEndsUpInExactlyTheRightFifteenMinutePoint(@TempDir Path dir) throws Exception {
+        String p = TestStack.uniquePrefix("e2e");
+        Path record = dir.resolve("published.jsonl");
+        Map<org.apache.kafka.common.TopicPartition, Long> startOffsets = KafkaTopics.endOffsets(STACK, Topics.READINGS);
+        Map<org.apache.kafka.common.TopicPartition, Long> lateStart = KafkaTopics.endOffsets(STACK, Topics.LATE);
+
+        // 1. Simulator → Mosquitto → ingest → Kafka
+        long published;
+        try (IngestService ingest = IngestService.start(ingestConfig(p))) {
+            published = simulate(p, record);
+            awaitForwarded(ingest, published);
+            assertThat(ingest.metrics().deadLettered()).isZero();
+        }
+
+        // 2. Kafka → Flink (production pipeline, bounded at what is in Kafka now) → InfluxDB
+        List<LateReading> late = runLoadCurveJob(startOffsets);
+        assertThat(late).as("nothing was later than the watermark bound").isEmpty();
+
+        // 3. InfluxDB holds exactly what the published readings say
+        List<Reading> sent = readRecord(record);
+        assertThat(sent).hasSize((int) published);
+        Map<String, List<Reading>> byPoint = sent.stream().collect(Collectors.groupingBy(
+                r -> r.meterId() + "@" + (r.ts() - Math.floorMod(r.ts(), 900_000L))));
+        assertThat(byPoint).hasSize(METERS * (int) (SIMULATED.toMinutes() / 15));
+
+        InfluxQuery influx = new InfluxQuery(STACK.influxUrl(), STACK.influxDb());
+        List<Map<String, Object>> rows = influx.rows("SELECT kw_avg, kwh, readings FROM load WHERE interval = '15m' AND level = 'meter' AND id =~ /^"
+                + p + "-/ GROUP BY id");
+        assertThat(rows).hasSize(byPoint.size());
+        long readingsInInflux = 0;
+        for (Map<String, Object> row : rows) {
+            List<Reading> in = byPoint.get(row.get("id") + "@" + asLong(row.get("time")));
+            assertThat(in).as("point %s at %s has published readings", row.get("id"), row.get("time")).isNotNull();
+            double avg = in.stream().mapToDouble(Reading::kw).sum() / in.size();
+            assertRelative(asDouble(row.get("kw_avg")), avg);
+            assertRelative(asDouble(row.get("kwh")), avg * 0.25);
+            assertThat(asLong(row.get("readings"))).isEqualTo(in.size());
+            readingsInInflux += asLong(row.get("readings"));
+        }
+        assertThat(readingsInInflux).as("no loss, no double count").isEqualTo(published);
+
+        List<Map<String, Object>> oneMinute = influx.rows("SELECT sum(readings) FROM load WHERE interval = '1m' AND id =~ /^" + p + "-/");
+        assertThat(asLong(oneMinute.get(0).get("sum"))).isEqualTo(published);
+        assertThat(KafkaTopics.countKeysWithPrefix(STACK, Topics.LATE, lateStart, p)).isZero();
+    }
+
+    private static void assertRelative(double actual, double expected) {
+        assertThat(Math.abs(actual - expected)).as("%s vs %s", actual, expected)
+                .isLessThanOrEqualTo(REL_TOLERANCE * Math.max(Math.abs(expected), Double.MIN_NORMAL));
+    }
+
+    private static IngestConfig ingestConfig(String p) throws java.io.IOException {
+        return IngestConfig.load(null, Map.of(
+                "KW_MQTT_URL", STACK.mqttUrl(),
+                "KW_MQTT_CLIENT_ID", p + "-ingest",
+                "KW_MQTT_SESSION_EXPIRY", "60s",
+                "KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap(),
+                "KW_HTTP_PORT", "0"));
+    }
+
+    private static long simulate(String p, Path record) throws Exception {
+        Fleet fleet = new Fleet(p + "-M", METERS, 20241123L, Duration.ofMinutes(1), ZoneOffset.ofHours(8));
+        FleetSimulation.Settings s = new FleetSimulation.Settings(Instant.parse("2024-11-23T06:00:00Z"), SIMULATED,
+                Duration.ofMinutes(1), 0, MAX_DELAY, 20241123L);
+        try (MqttPublisher mqtt = new MqttPublisher(STACK.mqttUrl(), p + "-sim", 4);
+             FleetSimulation sim = new FleetSimulation(fleet, s, mqtt::publish, record)) {
+            sim.run();
+            assertThat(mqtt.awaitAllAcknowledged(Duration.ofSeconds(60))).isTrue();
+            assertThat(mqtt.failed()).isZero();
+            assertThat(mqtt.acked()).isEqualTo(sim.published());
+            return sim.published();
+        }
+    }
+
+    private static void awaitForwarded(IngestService ingest, long n) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (ingest.metrics().readingsForwarded() < n && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(ingest.metrics().readingsForwarded()).isEqualTo(n);
+    }
+
+    private static List<LateReading> runLoadCurveJob(Map<org.apache.kafka.common.TopicPartition, Long> from) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("KW_INFLUX_URL", STACK.influxUrl());
+        env.put("KW_INFLUX_DATABASE", STACK.influxDb());
+        env.put("KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap());
+        io.kilowatch.flink.JobConfig config = io.kilowatch.flink.JobConfig.load(null, env);
+        KafkaSource<Reading> source = KafkaSource.<Reading>builder()
+                .setBootstrapServers(STACK.kafkaBootstrap())
+                .setTopics(Topics.READINGS)
+                .setGroupId("e2e-" + System.nanoTime())
+                .setStartingOffsets(OffsetsInitializer.offsets(from))
+                .setBounded(OffsetsInitializer.latest())
+                .setValueOnlyDeserializer(new ReadingDeserializationSchema())
+                .build();
+        StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment(LoadCurveJob.baseConfiguration());
+        flink.setParallelism(2);
+        LoadCurveJob job = new LoadCurveJob(source, LoadCurveJob.influxSink(config), new DiscardingSink<>(), config.params());
+        LoadCurveJob.Curves curves = job.build(flink);
+        List<LateReading> late = new java.util.ArrayList<>();
+        try (CloseableIterator<LateReading> it = curves.late().collectAsync()) {
+            flink.execute("e2e load curves");
+            it.forEachRemaining(late::add);
+        }
+        return late;
+    }
+
+    private static List<Reading> readRecord(Path record) throws Exception {
+        ReadingCodec codec = new ReadingCodec();
+        List<Reading> out = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(record)) {
+            out.add(codec.decodeReading(line.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return out;
+    }
+}

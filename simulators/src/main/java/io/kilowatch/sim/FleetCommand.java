@@ -1,0 +1,105 @@
+package io.kilowatch.sim;
+
+import io.kilowatch.model.Settings;
+import io.kilowatch.sim.fleet.Fleet;
+import io.kilowatch.sim.fleet.FleetSimulation;
+import io.kilowatch.sim.mqtt.MqttPublisher;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+
+@Command(name = "fleet", mixinStandardHelpOptions = true,
+        description = {"Simulates N residential smart meters publishing one reading each per period to MQTT (QoS 1).",
+                "Deterministic for a --seed: the same options publish the same readings."})
+public final class FleetCommand implements Callable<Integer> {
+
+    @Option(names = "--meters", defaultValue = "1000", description = "Number of meters (default: ${DEFAULT-VALUE}).")
+    int meters;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--start", description = "Simulated start, ISO-8601 instant (default: yesterday 00:00 UTC).")
+    Instant start;
+
+    @Option(names = "--duration", defaultValue = "PT24H", converter = DurationConverter.class,
+            description = "Simulated time to cover: PT24H, 3h, 90m (default: ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--period", defaultValue = "PT1M", converter = DurationConverter.class,
+            description = "Sampling period of each meter (default: ${DEFAULT-VALUE}).")
+    Duration period;
+
+    @Option(names = "--speed", defaultValue = "480",
+            description = "Simulated seconds per wall-clock second; 0 = as fast as possible (default: ${DEFAULT-VALUE}, a day in 3 min).")
+    double speed;
+
+    @Option(names = "--max-delay", defaultValue = "PT0S", converter = DurationConverter.class,
+            description = "Publish each reading up to this long after its time, shuffling the order (default: ${DEFAULT-VALUE}).")
+    Duration maxDelay;
+
+    @Option(names = "--mqtt-url", defaultValue = "${env:KW_MQTT_URL:-tcp://127.0.0.1:1883}",
+            description = "MQTT broker (default: ${DEFAULT-VALUE}, or KW_MQTT_URL).")
+    String mqttUrl;
+
+    @Option(names = "--connections", defaultValue = "4", description = "MQTT connections to publish over (default: ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(names = "--meter-prefix", defaultValue = "M", description = "Meter ids are this prefix and a 5-digit number (default: ${DEFAULT-VALUE}).")
+    String prefix;
+
+    @Option(names = "--zone-offset", defaultValue = "+08:00", description = "Local time of the fleet, for its daily shape (default: ${DEFAULT-VALUE}).")
+    String zoneOffset;
+
+    @Option(names = "--record", description = "Write every published reading, exactly as sent, as JSON lines to this file.")
+    Path record;
+
+    @Option(names = "--progress", defaultValue = "5s", converter = DurationConverter.class,
+            description = "How often to print progress; 0s for never (default: ${DEFAULT-VALUE}).")
+    Duration progress;
+
+    @Override
+    public Integer call() throws Exception {
+        Instant from = start != null ? start : LocalDate.now(ZoneOffset.UTC).minusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+        Fleet fleet = new Fleet(prefix, meters, seed, period, ZoneOffset.of(zoneOffset));
+        FleetSimulation.Settings s = new FleetSimulation.Settings(from, duration, period, speed, maxDelay, seed);
+        long expected = (long) meters * (duration.toMillis() / period.toMillis());
+        System.out.printf("fleet: %d meters, %s from %s, every %s, speed %s, %d readings to %s%n",
+                meters, duration, from, period, speed <= 0 ? "max" : speed + "x", expected, mqttUrl);
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        long began = System.nanoTime();
+        try (MqttPublisher mqtt = new MqttPublisher(mqttUrl, "kilowatch-sim-" + ProcessHandle.current().pid(), connections);
+             FleetSimulation sim = new FleetSimulation(fleet, s, mqtt::publish, record)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(sim::stop));
+            if (!progress.isZero()) {
+                ticker.scheduleAtFixedRate(() -> System.out.printf("fleet: simulated %s, published %d (%d acked by broker), %.0f/s%n",
+                        Instant.ofEpochMilli(sim.simulatedTime()), sim.published(), mqtt.acked(),
+                        sim.published() / ((System.nanoTime() - began) / 1e9)), progress.toMillis(), progress.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            sim.run();
+            mqtt.awaitAllAcknowledged(Duration.ofSeconds(60));
+            System.out.printf("fleet: done, published %d readings, %d acknowledged by the broker, %d failed, in %.1f s%n",
+                    sim.published(), mqtt.acked(), mqtt.failed(), (System.nanoTime() - began) / 1e9);
+            return mqtt.failed() == 0 ? 0 : 1;
+        } finally {
+            ticker.shutdownNow();
+        }
+    }
+
+    /** Durations as ISO-8601 or 90s/15m/2h, the same syntax as every service's settings. */
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return Settings.parseDuration("duration", value);
+        }
+    }
+}

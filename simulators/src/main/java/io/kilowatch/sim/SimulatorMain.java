@@ -1,0 +1,25 @@
+package io.kilowatch.sim;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code java -jar kilowatch-simulators.jar <subcommand> --help}. The subcommand names are part
+ * of the stable interface (DESIGN.md): fleet now; replay, loadtest and score come with issue #5.
+ */
+@Command(name = "kilowatch-simulators", mixinStandardHelpOptions = true, version = "kilowatch-simulators 0.1",
+        description = "Drives Kilowatch with simulated or recorded meter data.",
+        subcommands = {FleetCommand.class})
+public final class SimulatorMain implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SimulatorMain()).execute(args));
+    }
+}

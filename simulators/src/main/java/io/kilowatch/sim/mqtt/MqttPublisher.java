@@ -1,0 +1,102 @@
+package io.kilowatch.sim.mqtt;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes at QoS 1 over a pool of MQTT connections, a topic always on the same connection (so
+ * one meter's messages stay in order). Each connection has a bounded number of unacknowledged
+ * publishes; {@link #publish} blocks when they are all taken, which paces the simulator to what
+ * the broker accepts instead of failing with "too many publishes in progress".
+ */
+public final class MqttPublisher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttPublisher.class);
+    private static final int MAX_IN_FLIGHT_PER_CONNECTION = 500;
+
+    private final List<MqttAsyncClient> clients = new ArrayList<>();
+    private final List<Semaphore> permits = new ArrayList<>();
+    private final LongAdder acked = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+
+    public MqttPublisher(String url, String clientIdPrefix, int connections) throws MqttException {
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(true);
+        options.setAutomaticReconnect(true);
+        options.setKeepAliveInterval(30);
+        for (int i = 0; i < connections; i++) {
+            MqttAsyncClient c = new MqttAsyncClient(url, clientIdPrefix + "-" + i, new MemoryPersistence());
+            c.connect(options).waitForCompletion(30_000);
+            clients.add(c);
+            permits.add(new Semaphore(MAX_IN_FLIGHT_PER_CONNECTION));
+        }
+    }
+
+    public void publish(String topic, byte[] payload) throws MqttException, InterruptedException {
+        int i = Math.floorMod(topic.hashCode(), clients.size());
+        Semaphore p = permits.get(i);
+        p.acquire();
+        clients.get(i).publish(topic, payload, 1, false, null, new MqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken token) {
+                acked.increment();
+                p.release();
+            }
+
+            @Override
+            public void onFailure(IMqttToken token, Throwable error) {
+                failed.increment();
+                p.release();
+                LOG.warn("publish to {} failed: {}", topic, error.toString());
+            }
+        });
+    }
+
+    /** Publishes the broker has acknowledged (PUBACK). */
+    public long acked() {
+        return acked.sum();
+    }
+
+    public long failed() {
+        return failed.sum();
+    }
+
+    /** Waits until every publish is acknowledged or failed, up to {@code timeout}. */
+    public boolean awaitAllAcknowledged(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Semaphore p : permits) {
+            long left = deadline - System.nanoTime();
+            if (!p.tryAcquire(MAX_IN_FLIGHT_PER_CONNECTION, Math.max(0, left), TimeUnit.NANOSECONDS)) {
+                return false;
+            }
+            p.release(MAX_IN_FLIGHT_PER_CONNECTION);
+        }
+        return true;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (!awaitAllAcknowledged(Duration.ofSeconds(30))) {
+            LOG.warn("closing with publishes still unacknowledged after 30 s");
+        }
+        for (MqttAsyncClient c : clients) {
+            try {
+                c.disconnect(5_000).waitForCompletion(5_000);
+                c.close();
+            } catch (MqttException e) {
+                LOG.warn("disconnect failed", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.kilowatch.sim.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kilowatch.model.Reading;
+import io.kilowatch.model.ReadingCodec;
+import io.kilowatch.model.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FleetSimulationTest {
+    private static final Instant START = Instant.parse("2024-03-04T00:00:00Z");
+    private final ReadingCodec codec = new ReadingCodec();
+
+    private List<String[]> simulate(Duration maxDelay, long seed, Path record) throws Exception {
+        List<String[]> sent = new ArrayList<>();
+        Fleet fleet = new Fleet("M", 20, seed, Duration.ofMinutes(1), ZoneOffset.ofHours(8));
+        var settings = new FleetSimulation.Settings(START, Duration.ofHours(2), Duration.ofMinutes(1), 0, maxDelay, seed);
+        try (FleetSimulation sim = new FleetSimulation(fleet, settings,
+                (topic, payload) -> sent.add(new String[] {topic, new String(payload, StandardCharsets.UTF_8)}), record)) {
+            sim.run();
+            assertThat(sim.published()).isEqualTo(20 * 120);
+        }
+        return sent;
+    }
+
+    @Test
+    void everyMeterReadsOncePerPeriodOnItsOwnTopic() throws Exception {
+        List<String[]> sent = simulate(Duration.ZERO, 1, null);
+        assertThat(sent).hasSize(2400);
+        for (String[] s : sent) {
+            Reading r = codec.decodeReading(s[1].getBytes(StandardCharsets.UTF_8));
+            assertThat(s[0]).isEqualTo(Topics.meterReadingTopic(r.meterId()));
+            assertThat(r.kw()).isPositive();
+            assertThat(r.ts() % 60_000).isZero();
+        }
+        assertThat(sent.stream().map(s -> s[1]).distinct()).hasSize(2400);
+    }
+
+    @Test
+    void sameSeedSameReadingsWhateverTheShuffle() throws Exception {
+        List<String> inOrder = simulate(Duration.ZERO, 7, null).stream().map(s -> s[1]).sorted().toList();
+        List<String> shuffled = simulate(Duration.ofMinutes(5), 7, null).stream().map(s -> s[1]).sorted().toList();
+        List<String> otherSeed = simulate(Duration.ZERO, 8, null).stream().map(s -> s[1]).sorted().toList();
+        assertThat(shuffled).isEqualTo(inOrder);
+        assertThat(otherSeed).isNotEqualTo(inOrder);
+    }
+
+    @Test
+    void shuffleStaysWithinTheBoundAndReallyShuffles(@TempDir Path dir) throws Exception {
+        Path record = dir.resolve("sent.jsonl");
+        List<String[]> sent = simulate(Duration.ofMinutes(3), 3, record);
+        List<Reading> order = new ArrayList<>();
+        for (String[] s : sent) {
+            order.add(codec.decodeReading(s[1].getBytes(StandardCharsets.UTF_8)));
+        }
+        long maxTsSoFar = order.get(0).ts();
+        boolean outOfOrder = false;
+        for (Reading r : order) {
+            assertThat(r.ts()).isGreaterThan(maxTsSoFar - Duration.ofMinutes(4).toMillis());
+            outOfOrder |= r.ts() < maxTsSoFar;
+            maxTsSoFar = Math.max(maxTsSoFar, r.ts());
+        }
+        assertThat(outOfOrder).isTrue();
+        // The record is exactly what was sent, in the order it was sent.
+        assertThat(Files.readAllLines(record)).containsExactlyElementsOf(sent.stream().map(s -> s[1]).toList());
+    }
+
+    @Test
+    void registersAdvanceByTheEnergyOfTheReportedPower() throws Exception {
+        List<Reading> m0 = new ArrayList<>();
+        for (String[] s : simulate(Duration.ZERO, 5, null)) {
+            Reading r = codec.decodeReading(s[1].getBytes(StandardCharsets.UTF_8));
+            if (r.meterId().equals("M00000")) {
+                m0.add(r);
+            }
+        }
+        m0.sort(Comparator.comparingLong(Reading::ts));
+        double energy = m0.stream().skip(1).mapToDouble(r -> r.kw() / 60.0).sum();
+        assertThat(m0.get(m0.size() - 1).importKwh() - m0.get(0).importKwh()).isCloseTo(energy, org.assertj.core.data.Offset.offset(0.002));
+    }
+
+    @Test
+    void eveningPeakIsAboveTheNight() {
+        LoadShape shape = new LoadShape(1, ZoneOffset.ofHours(8));
+        long night = Instant.parse("2024-03-04T19:00:00Z").toEpochMilli();   // 03:00 local
+        long evening = Instant.parse("2024-03-04T11:30:00Z").toEpochMilli(); // 19:30 local
+        double nightSum = 0;
+        double eveningSum = 0;
+        for (int m = 0; m < 200; m++) {
+            nightSum += shape.kw(m, night);
+            eveningSum += shape.kw(m, evening);
+        }
+        assertThat(eveningSum).isGreaterThan(3 * nightSum);
+    }
+}
