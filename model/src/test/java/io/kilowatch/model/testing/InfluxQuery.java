@@ -72,6 +72,16 @@ public final class InfluxQuery {
         return n.longValue();
     }
 
+    /** Writes line protocol with millisecond timestamps; fails unless InfluxDB answers 204. */
+    public void write(String lines) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url + "/write?precision=ms&db=" + enc(db)))
+                .POST(HttpRequest.BodyPublishers.ofString(lines)).build();
+        HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+        if (resp.statusCode() != 204) {
+            throw new IOException("InfluxDB answered " + resp.statusCode() + ": " + resp.body());
+        }
+    }
+
     public void execute(String influxQl) throws IOException, InterruptedException {
         HttpRequest req = HttpRequest.newBuilder(URI.create(url + "/query?q=" + enc(influxQl)))
                 .POST(HttpRequest.BodyPublishers.noBody()).build();

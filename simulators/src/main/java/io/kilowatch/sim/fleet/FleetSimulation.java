@@ -141,6 +141,6 @@ public final class FleetSimulation implements Runnable, AutoCloseable {
         if (record != null) {
             record.close();
         }
-        LOG.info("published {} readings", published());
+        LOG.debug("published {} readings", published());
     }
 }

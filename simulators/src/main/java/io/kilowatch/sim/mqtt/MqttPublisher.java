@@ -92,7 +92,8 @@ public final class MqttPublisher implements AutoCloseable {
         }
         for (MqttAsyncClient c : clients) {
             try {
-                c.disconnect(5_000).waitForCompletion(5_000);
+                // Everything is acknowledged by now, so there is nothing to quiesce for.
+                c.disconnect(0).waitForCompletion(5_000);
                 c.close();
             } catch (MqttException e) {
                 LOG.warn("disconnect failed", e);

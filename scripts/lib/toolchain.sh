@@ -1,0 +1,20 @@
+# Sourced by the scripts: installs what a fresh machine of this kind may lack (Debian packages
+# as root, Maven Central for the rest), and nothing that is already there.
+
+kw_apt_install() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "[setup] installing $* (Debian packages)" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_java_and_maven() {
+  local missing=()
+  if ! command -v java >/dev/null || ! java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])'; then
+    missing+=(openjdk-17-jdk-headless)
+  fi
+  command -v mvn >/dev/null || missing+=(maven)
+  command -v curl >/dev/null || missing+=(curl)
+  [ ${#missing[@]} -eq 0 ] || kw_apt_install "${missing[@]}"
+}
