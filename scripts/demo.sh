@@ -3,17 +3,18 @@
 # ingest bridge and the load-curve job, runs the meter simulator and shows live progress.
 # Ctrl-C stops everything it started, the stack included.
 #
-#   scripts/demo.sh [--meters N] [--duration PT24H] [--speed 480] [--once] [--keep-stack]
+#   scripts/demo.sh [--meters N] [--duration PT24H] [--speed 480] [--once] [--keep-stack] [--keep-data]
 #
 #   --once        stop by itself when the simulated readings are all in InfluxDB (scripted runs)
 #   --keep-stack  leave Mosquitto, Kafka and InfluxDB running afterwards
+#   --keep-data   start from the data of the last run instead of an empty stack
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 source scripts/lib/toolchain.sh
 
-METERS=1000 DURATION=PT24H SPEED=480 ONCE=0 KEEP_STACK=0
+METERS=1000 DURATION=PT24H SPEED=480 ONCE=0 KEEP_STACK=0 KEEP_DATA=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --meters) METERS=$2; shift 2 ;;
@@ -21,7 +22,8 @@ while [ $# -gt 0 ]; do
     --speed) SPEED=$2; shift 2 ;;
     --once) ONCE=1; shift ;;
     --keep-stack) KEEP_STACK=1; shift ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    --keep-data) KEEP_DATA=1; shift ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -72,10 +74,10 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
+# The progress counts must be this run's: an earlier run's job would otherwise resume from its
+# last checkpoint and replay its tail into InfluxDB (docs/decisions.md).
+if [ "$KEEP_DATA" = 0 ]; then say "starting from an empty stack in $KW_STACK_DIR (--keep-data to resume)"; reset_stack_data; fi
 scripts/stack.sh up
-# Progress counts this run only: start from an empty demo database.
-curl -sf -XPOST "http://127.0.0.1:$INFLUX_PORT/query" --data-urlencode "q=DROP DATABASE \"$INFLUX_DB\"" >/dev/null
-curl -sf -XPOST "http://127.0.0.1:$INFLUX_PORT/query" --data-urlencode "q=CREATE DATABASE \"$INFLUX_DB\"" >/dev/null
 
 say "starting ingest (MQTT -> Kafka), log: $RUN/ingest.log"
 java -Xmx512m -jar "$INGEST_JAR" >"$RUN/ingest.log" 2>&1 &

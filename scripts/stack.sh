@@ -46,7 +46,7 @@ kafka_classpath() {
   if [ ! -s "$cp_file" ]; then
     log "resolving the Kafka 4.4.0 broker from Maven Central"
     mkdir -p "$STACK_DIR/kafka"
-    mvn -q -B -f "$ROOT/scripts/stack/kafka-server-pom.xml" dependency:build-classpath \
+    mvn -q -B -Dstyle.color=never -f "$ROOT/scripts/stack/kafka-server-pom.xml" dependency:build-classpath \
       -Dmdep.outputFile="$cp_file" >/dev/null || die "could not resolve the Kafka broker jars"
   fi
   cat "$cp_file"

@@ -21,8 +21,7 @@ export KW_INFLUX_RPC_PORT=${KW_TEST_INFLUX_RPC_PORT:-18088}
 export KW_INFLUX_DB=${KW_TEST_INFLUX_DB:-kilowatch_test}
 
 # A fresh stack per run: no state from an earlier run can make a test pass or fail.
-scripts/stack.sh down >/dev/null 2>&1 || true
-rm -rf "$KW_STACK_DIR/mosquitto" "$KW_STACK_DIR/influxdb" "$KW_STACK_DIR/kafka/logs"
+reset_stack_data
 trap 'scripts/stack.sh down' EXIT
 scripts/stack.sh up
 

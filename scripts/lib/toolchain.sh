@@ -18,3 +18,10 @@ ensure_java_and_maven() {
   command -v curl >/dev/null || missing+=(curl)
   [ ${#missing[@]} -eq 0 ] || kw_apt_install "${missing[@]}"
 }
+
+# Stops the stack in $KW_STACK_DIR and deletes its data (keeps the resolved Kafka classpath):
+# the next `stack.sh up` starts empty. Used for runs whose counts must be their own.
+reset_stack_data() {
+  "$ROOT/scripts/stack.sh" down >/dev/null 2>&1 || true
+  rm -rf "$KW_STACK_DIR/mosquitto" "$KW_STACK_DIR/influxdb" "$KW_STACK_DIR/kafka/logs"
+}
