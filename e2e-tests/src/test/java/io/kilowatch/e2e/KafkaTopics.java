@@ -32,6 +32,37 @@ final class KafkaTopics {
         }
     }
 
+    /**
+     * How often each (meterId, ts) whose meter starts with {@code prefix} is in {@code topic}
+     * after {@code from}, reading until {@code expectedDistinct} distinct ones are seen and the
+     * end is reached, or {@code timeout} passes.
+     */
+    static Map<String, Integer> readingCopies(TestStack stack, String topic, Map<TopicPartition, Long> from, String prefix,
+                                              int expectedDistinct, Duration timeout) throws Exception {
+        io.kilowatch.model.ReadingCodec codec = new io.kilowatch.model.ReadingCodec();
+        Map<String, Integer> copies = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> c = consumer(stack)) {
+            c.assign(from.keySet());
+            from.forEach(c::seek);
+            long deadline = System.currentTimeMillis() + timeout.toMillis();
+            while (System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    if (r.key() != null && new String(r.key(), StandardCharsets.UTF_8).startsWith(prefix)) {
+                        io.kilowatch.model.Reading reading = codec.decodeReading(r.value());
+                        copies.merge(reading.meterId() + "@" + reading.ts(), 1, Integer::sum);
+                    }
+                }
+                if (copies.size() >= expectedDistinct) {
+                    Map<TopicPartition, Long> end = c.endOffsets(from.keySet());
+                    if (from.keySet().stream().allMatch(tp -> c.position(tp) >= end.get(tp))) {
+                        break;
+                    }
+                }
+            }
+        }
+        return copies;
+    }
+
     /** Records from {@code from} up to the current end whose key starts with {@code prefix}. */
     static long countKeysWithPrefix(TestStack stack, String topic, Map<TopicPartition, Long> from, String prefix) {
         long n = 0;

@@ -117,7 +117,9 @@ class WalkingSkeletonIT {
 
     private static long simulate(String p, Path record) throws Exception {
         Fleet fleet = new Fleet(p + "-M", METERS, 20241123L, Duration.ofMinutes(1), ZoneOffset.ofHours(8));
-        FleetSimulation.Settings s = new FleetSimulation.Settings(Instant.parse("2024-11-23T06:00:00Z"), SIMULATED,
+        // Recent hours, inside the bridge's accepted horizon and not in the future.
+        Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).minus(SIMULATED).minus(Duration.ofHours(1));
+        FleetSimulation.Settings s = new FleetSimulation.Settings(start, SIMULATED,
                 Duration.ofMinutes(1), 0, MAX_DELAY, 20241123L);
         try (MqttPublisher mqtt = new MqttPublisher(STACK.mqttUrl(), p + "-sim", 4);
              FleetSimulation sim = new FleetSimulation(fleet, s, mqtt::publish, record)) {

@@ -29,8 +29,11 @@ public record IngestConfig(
         String kafkaBootstrapServers,
         String readingsTopic,
         String deadLetterTopic,
+        Duration kafkaDeliveryTimeout,
+        Duration kafkaUnhealthyAfter,
         Map<String, String> kafkaClient,
         int maxPayloadBytes,
+        PlausibilityRules rules,
         int httpPort) {
 
     static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -44,7 +47,15 @@ public record IngestConfig(
             Map.entry("kafka.bootstrap-servers", "127.0.0.1:9092"),
             Map.entry("kafka.topic.readings", Topics.READINGS),
             Map.entry("kafka.topic.dlq", Topics.READINGS_DLQ),
+            Map.entry("kafka.delivery-timeout", "10m"),
+            Map.entry("kafka.unhealthy-after", "10s"),
             Map.entry("ingest.max-payload-bytes", Integer.toString(1024 * 1024)),
+            Map.entry("ingest.max-clock-skew", "5m"),
+            Map.entry("ingest.max-age", "7d"),
+            Map.entry("ingest.max-abs-kw", "100000"),
+            Map.entry("ingest.max-voltage-v", "100000"),
+            Map.entry("ingest.max-current-a", "100000"),
+            Map.entry("ingest.max-register-kwh", "1e12"),
             Map.entry("http.port", "8091"));
 
     public static IngestConfig load(Path file, Map<String, String> env) throws IOException {
@@ -69,8 +80,17 @@ public record IngestConfig(
                 s.get("kafka.bootstrap-servers"),
                 s.get("kafka.topic.readings"),
                 s.get("kafka.topic.dlq"),
+                s.getDuration("kafka.delivery-timeout"),
+                s.getDuration("kafka.unhealthy-after"),
                 s.withPrefix("kafka.client."),
                 s.getInt("ingest.max-payload-bytes"),
+                new PlausibilityRules(
+                        s.getDuration("ingest.max-clock-skew"),
+                        s.getDuration("ingest.max-age"),
+                        s.getDouble("ingest.max-abs-kw"),
+                        s.getDouble("ingest.max-voltage-v"),
+                        s.getDouble("ingest.max-current-a"),
+                        s.getDouble("ingest.max-register-kwh")),
                 s.getInt("http.port"));
     }
 
@@ -93,6 +113,6 @@ public record IngestConfig(
                 + " sharedGroup=" + mqttSharedGroup + " sessionExpiry=" + mqttSessionExpiry
                 + " receiveMaximum=" + mqttReceiveMaximum + " kafka=" + kafkaBootstrapServers
                 + " readings=" + readingsTopic + " dlq=" + deadLetterTopic + " kafkaClient=" + kafkaClient.keySet()
-                + " maxPayloadBytes=" + maxPayloadBytes + " httpPort=" + httpPort + "]";
+                + " maxPayloadBytes=" + maxPayloadBytes + " rules=" + rules + " httpPort=" + httpPort + "]";
     }
 }

@@ -15,6 +15,10 @@ public final class IngestMetrics {
     final LongAdder messagesAcked = new LongAdder();
     final LongAdder readingsForwarded = new LongAdder();
     final LongAdder kafkaSendFailures = new LongAdder();
+    final LongAdder resyncs = new LongAdder();
+    final LongAdder deferred = new LongAdder();
+    /** System.nanoTime() of the last acknowledgement; with messages in flight, its age says whether Kafka is answering. */
+    final AtomicLong lastAckNanos = new AtomicLong(System.nanoTime());
     final AtomicLong inFlight = new AtomicLong();
     final LongAdder sendLatencyMicrosTotal = new LongAdder();
     final LongAdder sendLatencyCount = new LongAdder();
@@ -54,12 +58,23 @@ public final class IngestMetrics {
         return inFlight.get();
     }
 
+    public long resyncs() {
+        return resyncs.sum();
+    }
+
+    /** How long messages have been waiting for Kafka: zero when nothing is in flight. */
+    public long stalledMillis() {
+        return inFlight.get() == 0 ? 0 : (System.nanoTime() - lastAckNanos.get()) / 1_000_000;
+    }
+
     public String prometheus() {
         StringBuilder b = new StringBuilder(1024);
         counter(b, "kilowatch_ingest_messages_received_total", "MQTT messages received", messagesReceived.sum());
         counter(b, "kilowatch_ingest_messages_acked_total", "MQTT messages acknowledged after Kafka accepted all their records", messagesAcked.sum());
         counter(b, "kilowatch_ingest_readings_forwarded_total", "Readings written to the readings topic", readingsForwarded.sum());
         counter(b, "kilowatch_ingest_kafka_send_failures_total", "Messages left unacknowledged because Kafka refused a record", kafkaSendFailures.sum());
+        counter(b, "kilowatch_ingest_resyncs_total", "MQTT session resumptions forced to get unacknowledged messages redelivered", resyncs.sum());
+        counter(b, "kilowatch_ingest_messages_deferred_total", "Messages left for redelivery while a resync was pending", deferred.sum());
         b.append("# HELP kilowatch_ingest_dead_lettered_total Readings or payloads written to the dead-letter topic\n")
                 .append("# TYPE kilowatch_ingest_dead_lettered_total counter\n");
         deadLettered.forEach((reason, n) -> b.append("kilowatch_ingest_dead_lettered_total{reason=\"")

@@ -18,16 +18,18 @@ public final class IngestService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
 
     private final IngestMetrics metrics = new IngestMetrics();
+    private final IngestConfig config;
     private final Producer<byte[], byte[]> producer;
     private final MqttKafkaBridge bridge;
     private final HealthServer health;
 
     private IngestService(IngestConfig config) throws IOException, MqttException {
+        this.config = config;
         producer = new KafkaProducer<>(producerProperties(config));
-        ReadingRouter router = new ReadingRouter(new ReadingCodec(), config.maxPayloadBytes());
+        ReadingRouter router = new ReadingRouter(new ReadingCodec(), config.maxPayloadBytes(), config.rules());
         KafkaForwarder forwarder = new KafkaForwarder(producer, config.readingsTopic(), config.deadLetterTopic(), metrics);
         bridge = new MqttKafkaBridge(config, router, forwarder, metrics);
-        health = new HealthServer(config.httpPort(), bridge::isConnected, metrics::prometheus);
+        health = new HealthServer(config.httpPort(), () -> bridge.isHealthy(config.kafkaUnhealthyAfter()), metrics::prometheus);
     }
 
     public static IngestService start(IngestConfig config) throws IOException, MqttException {
@@ -48,6 +50,10 @@ public final class IngestService implements AutoCloseable {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        // Kafka away for a while is back-pressure, not failure: records wait in the producer
+        // (its buffer bounded by what the MQTT receive-maximum lets in) until it returns.
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, config.kafkaDeliveryTimeout().toMillis()));
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.putAll(config.kafkaClient()); // security and tuning pass through, and win
@@ -63,7 +69,7 @@ public final class IngestService implements AutoCloseable {
     }
 
     public boolean isReady() {
-        return bridge.isConnected();
+        return bridge.isHealthy(config.kafkaUnhealthyAfter());
     }
 
     @Override

@@ -20,7 +20,12 @@ import org.slf4j.LoggerFactory;
  * QoS 1 with manual acknowledgements. A message is acknowledged to the broker only after Kafka
  * has acknowledged every record made from it; until then the broker keeps it and redelivers it
  * after a crash. The broker's receive-maximum window bounds how many are in flight, which is
- * the back-pressure when Kafka is slow.
+ * the back-pressure when Kafka is slow or away: the rest waits in the broker's session.
+ *
+ * <p>If Kafka ever fails a record (after the producer's own retries, {@code kafka.delivery-timeout}),
+ * the message stays unacknowledged, and MQTT 5 redelivers such messages only when a session is
+ * resumed. So the bridge resyncs: it stops forwarding (new arrivals are left for redelivery),
+ * lets every in-flight send settle, then reconnects with the same session.
  */
 public final class MqttKafkaBridge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttKafkaBridge.class);
@@ -31,7 +36,12 @@ public final class MqttKafkaBridge implements AutoCloseable {
     private final KafkaForwarder forwarder;
     private final IngestMetrics metrics;
     private final MqttAsyncClient client;
+    private final MqttConnectionOptions options = new MqttConnectionOptions();
+    private final java.util.concurrent.ExecutorService resyncer = java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> new Thread(r, "mqtt-resync"));
     private volatile boolean connected;
+    private volatile boolean resyncPending;
+    private volatile boolean closed;
 
     public MqttKafkaBridge(IngestConfig config, ReadingRouter router, KafkaForwarder forwarder, IngestMetrics metrics)
             throws MqttException {
@@ -46,7 +56,6 @@ public final class MqttKafkaBridge implements AutoCloseable {
     }
 
     public void start(Duration timeout) throws MqttException {
-        MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(false);
         options.setSessionExpiryInterval(config.mqttSessionExpiry().toSeconds());
         options.setAutomaticReconnect(true);
@@ -70,6 +79,11 @@ public final class MqttKafkaBridge implements AutoCloseable {
         return connected && client.isConnected();
     }
 
+    /** Connected, not resyncing, and Kafka acknowledging within {@code unhealthyAfter}. */
+    public boolean isHealthy(Duration unhealthyAfter) {
+        return isConnected() && !resyncPending && metrics.stalledMillis() < unhealthyAfter.toMillis();
+    }
+
     private IMqttToken subscribe() throws MqttException {
         String[] filters = config.subscriptions();
         int[] qos = new int[filters.length];
@@ -79,6 +93,10 @@ public final class MqttKafkaBridge implements AutoCloseable {
 
     private void onMessage(String topic, MqttMessage message) {
         metrics.messagesReceived.increment();
+        if (resyncPending) {
+            metrics.deferred.increment(); // not forwarded, not acknowledged: redelivered after the resync
+            return;
+        }
         metrics.inFlight.incrementAndGet();
         long started = System.nanoTime();
         Routed routed = router.route(topic, message.getPayload());
@@ -86,16 +104,55 @@ public final class MqttKafkaBridge implements AutoCloseable {
             if (error != null) {
                 // Not acknowledged: the broker keeps the message and redelivers it on the next session.
                 metrics.kafkaSendFailures.increment();
+                LOG.error("Kafka refused records from MQTT message {} on {}; left unacknowledged, resyncing the session for redelivery",
+                        message.getId(), topic, error);
+                requestResync();
                 metrics.inFlight.decrementAndGet();
-                LOG.error("Kafka refused records from MQTT message {} on {}; left unacknowledged for redelivery", message.getId(), topic, error);
                 return;
             }
             acknowledge(message);
             metrics.sendLatencyMicrosTotal.add((System.nanoTime() - started) / 1_000);
             metrics.sendLatencyCount.increment();
             metrics.messagesAcked.increment();
+            metrics.lastAckNanos.set(System.nanoTime());
             metrics.inFlight.decrementAndGet();
         });
+    }
+
+    private void requestResync() {
+        if (!resyncPending && !closed) {
+            resyncPending = true;
+            resyncer.execute(this::resync);
+        }
+    }
+
+    private void resync() {
+        try {
+            while (metrics.inFlight() > 0 && !closed) {
+                Thread.sleep(50); // every in-flight send settles: by ack, or by failure after the delivery timeout
+            }
+            long backoff = 500;
+            while (!closed) {
+                try {
+                    if (client.isConnected()) {
+                        client.disconnect(0).waitForCompletion(10_000);
+                    }
+                    client.connect(options).waitForCompletion(30_000);
+                    subscribe().waitForCompletion(30_000);
+                    metrics.resyncs.increment();
+                    LOG.info("session resumed; the broker redelivers every unacknowledged message");
+                    return;
+                } catch (MqttException e) {
+                    LOG.warn("resync failed ({}); retrying in {} ms", e.getMessage(), backoff);
+                    Thread.sleep(backoff);
+                    backoff = Math.min(backoff * 2, 30_000);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            resyncPending = false;
+        }
     }
 
     private void acknowledge(MqttMessage message) {
@@ -112,6 +169,8 @@ public final class MqttKafkaBridge implements AutoCloseable {
     /** Waits until every received message is acknowledged or {@code timeout} passes, then disconnects. */
     @Override
     public void close() {
+        closed = true;
+        resyncer.shutdownNow();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (metrics.inFlight() > 0 && System.nanoTime() < deadline) {
             try {

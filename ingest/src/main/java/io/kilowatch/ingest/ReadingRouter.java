@@ -24,13 +24,20 @@ public final class ReadingRouter {
 
     private final ReadingCodec codec;
     private final int maxPayloadBytes;
+    private final PlausibilityRules rules;
 
-    public ReadingRouter(ReadingCodec codec, int maxPayloadBytes) {
+    public ReadingRouter(ReadingCodec codec, int maxPayloadBytes, PlausibilityRules rules) {
         this.codec = codec;
         this.maxPayloadBytes = maxPayloadBytes;
+        this.rules = rules;
     }
 
+    /** Routes with the bridge's clock as "now" for the timestamp rules. */
     public Routed route(String mqttTopic, byte[] payload) {
+        return route(mqttTopic, payload, System.currentTimeMillis());
+    }
+
+    public Routed route(String mqttTopic, byte[] payload, long nowMillis) {
         if (payload.length > maxPayloadBytes) {
             return Routed.rejectedWhole(Arrays.copyOf(payload, Math.min(payload.length, OVERSIZE_SAMPLE_BYTES)),
                     RejectReason.TOO_LARGE,
@@ -38,25 +45,26 @@ public final class ReadingRouter {
         }
         String topicMeter = Topics.meterIdOf(mqttTopic);
         if (topicMeter != null) {
-            return routeSingle(topicMeter, payload);
+            return routeSingle(topicMeter, payload, nowMillis);
         }
-        return routeBatch(payload);
+        return routeBatch(payload, nowMillis);
     }
 
-    private Routed routeSingle(String topicMeter, byte[] payload) {
+    private Routed routeSingle(String topicMeter, byte[] payload, long nowMillis) {
         try {
             Reading r = codec.decodeReading(payload);
             if (!r.meterId().equals(topicMeter)) {
                 return Routed.rejectedWhole(payload, RejectReason.METER_MISMATCH,
                         "topic is for meter '" + topicMeter + "' but the reading names '" + r.meterId() + "'");
             }
+            rules.check(r, nowMillis);
             return new Routed(List.of(new Routed.Accepted(r.meterId(), codec.encode(r))), List.of());
         } catch (InvalidReadingException e) {
             return Routed.rejectedWhole(payload, e.reason(), e.detail());
         }
     }
 
-    private Routed routeBatch(byte[] payload) {
+    private Routed routeBatch(byte[] payload, long nowMillis) {
         BatchEnvelope batch;
         try {
             batch = codec.decodeBatch(payload);
@@ -69,6 +77,7 @@ public final class ReadingRouter {
             JsonNode node = batch.reading(i);
             try {
                 Reading r = codec.decodeReading(node);
+                rules.check(r, nowMillis);
                 accepted.add(new Routed.Accepted(r.meterId(), codec.encode(r)));
             } catch (InvalidReadingException e) {
                 rejected.add(new Routed.Rejected(codec.toBytes(node), e.reason(), e.detail(), i));

@@ -47,12 +47,13 @@ class IngestIT {
 
         MqttClient device = connect(p + "-device");
         try (IngestService ingest = IngestService.start(config)) {
-            Reading good = Reading.of(p + "-m1", 1_700_000_000_000L, 1.25).withImportKwh(10.5);
+            long now = System.currentTimeMillis() - 60_000;
+            Reading good = Reading.of(p + "-m1", now, 1.25).withImportKwh(10.5);
             device.publish(Topics.meterReadingTopic(good.meterId()), codec.encode(good), 1, false);
-            device.publish(Topics.meterReadingTopic(p + "-m1"), codec.encode(Reading.of(p + "-m2", 1, 1)), 1, false);
+            device.publish(Topics.meterReadingTopic(p + "-m1"), codec.encode(Reading.of(p + "-m2", now, 1)), 1, false);
             device.publish(Topics.meterReadingTopic(p + "-m1"), "not json".getBytes(StandardCharsets.UTF_8), 1, false);
             ConcentratorBatch batch = new ConcentratorBatch(p + "-c1",
-                    List.of(Reading.of(p + "-m3", 1_700_000_000_000L, 3), Reading.of(p + "-m4", 1_700_000_000_000L, 4)));
+                    List.of(Reading.of(p + "-m3", now, 3), Reading.of(p + "-m4", now, 4)));
             String batchJson = new String(codec.encode(batch), StandardCharsets.UTF_8)
                     .replace("\"kw\":4.0", "\"kw\":\"four\"");
             device.publish(Topics.concentratorBatchTopic(p + "-c1"), batchJson.getBytes(StandardCharsets.UTF_8), 1, false);

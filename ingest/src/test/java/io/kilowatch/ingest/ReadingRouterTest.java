@@ -8,17 +8,25 @@ import io.kilowatch.model.ReadingCodec;
 import io.kilowatch.model.RejectReason;
 import io.kilowatch.model.Topics;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
 class ReadingRouterTest {
     private final ReadingCodec codec = new ReadingCodec();
-    private final ReadingRouter router = new ReadingRouter(codec, 4096);
+    /** Defaults of IngestConfig but no age horizon, so fixed timestamps stay valid; the horizon has its own test. */
+    static final PlausibilityRules RULES = new PlausibilityRules(Duration.ofMinutes(5), Duration.ZERO, 100_000, 100_000, 100_000, 1e12);
+    private static final long NOW = 1_704_067_500_000L;
+    private final ReadingRouter router = new ReadingRouter(codec, 4096, RULES);
 
     @Test
     void singleReadingIsNormalizedAndKeyedByMeter() throws Exception {
         byte[] in = "{\"meterId\":\"m1\",\"ts\":\"2024-01-01T08:00:00+08:00\",\"kw\":2.5}".getBytes(StandardCharsets.UTF_8);
-        Routed out = router.route(Topics.meterReadingTopic("m1"), in);
+        Routed out = router.route(Topics.meterReadingTopic("m1"), in, NOW);
         assertThat(out.rejected()).isEmpty();
         assertThat(out.accepted()).hasSize(1);
         assertThat(out.accepted().get(0).meterId()).isEqualTo("m1");
@@ -29,7 +37,7 @@ class ReadingRouterTest {
     @Test
     void aDeviceMayNotSpeakForAnotherMeter() {
         byte[] in = codec.encode(Reading.of("victim", 1, 1));
-        Routed out = router.route(Topics.meterReadingTopic("attacker"), in);
+        Routed out = router.route(Topics.meterReadingTopic("attacker"), in, NOW);
         assertThat(out.accepted()).isEmpty();
         assertThat(out.rejected()).singleElement().satisfies(r -> {
             assertThat(r.reason()).isEqualTo(RejectReason.METER_MISMATCH);
@@ -41,7 +49,7 @@ class ReadingRouterTest {
     @Test
     void garbageKeepsItsOriginalBytesAndReason() {
         byte[] in = {0, (byte) 0xFF, 1, 2};
-        Routed out = router.route(Topics.meterReadingTopic("m"), in);
+        Routed out = router.route(Topics.meterReadingTopic("m"), in, NOW);
         assertThat(out.rejected()).singleElement().satisfies(r -> {
             assertThat(r.reason()).isEqualTo(RejectReason.NOT_UTF8);
             assertThat(r.original()).isEqualTo(in);
@@ -52,7 +60,7 @@ class ReadingRouterTest {
     @Test
     void oversizedPayloadIsRejectedWithASampleNotTheWhole() {
         byte[] in = new byte[4097 + ReadingRouter.OVERSIZE_SAMPLE_BYTES];
-        Routed out = router.route(Topics.meterReadingTopic("m"), in);
+        Routed out = router.route(Topics.meterReadingTopic("m"), in, NOW);
         assertThat(out.rejected()).singleElement().satisfies(r -> {
             assertThat(r.reason()).isEqualTo(RejectReason.TOO_LARGE);
             assertThat(r.original()).hasSize(ReadingRouter.OVERSIZE_SAMPLE_BYTES);
@@ -66,7 +74,7 @@ class ReadingRouterTest {
                 + "{\"meterId\":\"a\",\"ts\":1,\"kw\":1},"
                 + "{\"meterId\":\"b\",\"ts\":2,\"kw\":\"lots\"},"
                 + "{\"meterId\":\"c\",\"ts\":3,\"kw\":3}]}";
-        Routed out = router.route(Topics.concentratorBatchTopic("c1"), json.getBytes(StandardCharsets.UTF_8));
+        Routed out = router.route(Topics.concentratorBatchTopic("c1"), json.getBytes(StandardCharsets.UTF_8), NOW);
         assertThat(out.accepted()).extracting(Routed.Accepted::meterId).containsExactly("a", "c");
         assertThat(out.rejected()).singleElement().satisfies(r -> {
             assertThat(r.reason()).isEqualTo(RejectReason.WRONG_TYPE);
@@ -78,15 +86,53 @@ class ReadingRouterTest {
     @Test
     void batchMaySpeakForManyMeters() {
         byte[] in = codec.encode(new ConcentratorBatch("c1", List.of(Reading.of("a", 1, 1), Reading.of("b", 1, 2))));
-        Routed out = router.route(Topics.concentratorBatchTopic("c1"), in);
+        Routed out = router.route(Topics.concentratorBatchTopic("c1"), in, NOW);
         assertThat(out.accepted()).hasSize(2);
         assertThat(out.rejected()).isEmpty();
     }
 
     @Test
     void brokenBatchEnvelopeIsRejectedWhole() {
-        Routed out = router.route(Topics.concentratorBatchTopic("c1"), "{\"concentratorId\":\"c1\"}".getBytes(StandardCharsets.UTF_8));
+        Routed out = router.route(Topics.concentratorBatchTopic("c1"), "{\"concentratorId\":\"c1\"}".getBytes(StandardCharsets.UTF_8), NOW);
         assertThat(out.accepted()).isEmpty();
         assertThat(out.rejected()).singleElement().satisfies(r -> assertThat(r.reason()).isEqualTo(RejectReason.MISSING_FIELD));
+    }
+
+    static Stream<Arguments> implausible() {
+        return Stream.of(
+                Arguments.of("{\"meterId\":\"m\",\"ts\":" + (NOW + 301_000) + ",\"kw\":1}", RejectReason.TIMESTAMP_IN_FUTURE),
+                Arguments.of("{\"meterId\":\"m\",\"ts\":" + NOW + ",\"kw\":100001}", RejectReason.OUT_OF_RANGE),
+                Arguments.of("{\"meterId\":\"m\",\"ts\":" + NOW + ",\"kw\":-100001}", RejectReason.OUT_OF_RANGE),
+                Arguments.of("{\"meterId\":\"m\",\"ts\":" + NOW + ",\"kw\":1,\"importKwh\":-0.001}", RejectReason.OUT_OF_RANGE),
+                Arguments.of("{\"meterId\":\"m\",\"ts\":" + NOW + ",\"kw\":1,\"exportKwh\":1e13}", RejectReason.OUT_OF_RANGE),
+                Arguments.of("{\"meterId\":\"m\",\"ts\":" + NOW + ",\"kw\":1,\"pf\":1.01}", RejectReason.OUT_OF_RANGE),
+                Arguments.of("{\"meterId\":\"m\",\"ts\":" + NOW + ",\"kw\":1,\"voltageV\":[230,-1]}", RejectReason.OUT_OF_RANGE),
+                Arguments.of("{\"meterId\":\"m\",\"ts\":" + NOW + ",\"kw\":1,\"currentA\":[1,1,1,1]}", RejectReason.OUT_OF_RANGE),
+                Arguments.of("{\"meterId\":\"m\",\"ts\":" + NOW + ",\"kw\":1,\"kvar\":2e5}", RejectReason.OUT_OF_RANGE));
+    }
+
+    @ParameterizedTest
+    @MethodSource("implausible")
+    void implausibleReadingsAreRejectedWithAReason(String json, RejectReason reason) {
+        Routed out = router.route(Topics.meterReadingTopic("m"), json.getBytes(StandardCharsets.UTF_8), NOW);
+        assertThat(out.accepted()).isEmpty();
+        assertThat(out.rejected()).singleElement().satisfies(r -> assertThat(r.reason()).isEqualTo(reason));
+    }
+
+    @Test
+    void clockSkewWithinTheAllowanceIsAccepted() {
+        byte[] in = ("{\"meterId\":\"m\",\"ts\":" + (NOW + 299_000) + ",\"kw\":1,\"pf\":-1,\"voltageV\":[0,230,231]}").getBytes(StandardCharsets.UTF_8);
+        assertThat(router.route(Topics.meterReadingTopic("m"), in, NOW).accepted()).hasSize(1);
+    }
+
+    @Test
+    void readingsOlderThanTheHorizonAreRejectedWhenOneIsSet() {
+        PlausibilityRules weekHorizon = new PlausibilityRules(Duration.ofMinutes(5), Duration.ofDays(7), 100_000, 100_000, 100_000, 1e12);
+        ReadingRouter withHorizon = new ReadingRouter(codec, 4096, weekHorizon);
+        byte[] old = codec.encode(Reading.of("m", NOW - Duration.ofDays(7).toMillis() - 1, 1));
+        byte[] recent = codec.encode(Reading.of("m", NOW - Duration.ofDays(6).toMillis(), 1));
+        assertThat(withHorizon.route(Topics.meterReadingTopic("m"), old, NOW).rejected())
+                .singleElement().satisfies(r -> assertThat(r.reason()).isEqualTo(RejectReason.TIMESTAMP_TOO_OLD));
+        assertThat(withHorizon.route(Topics.meterReadingTopic("m"), recent, NOW).accepted()).hasSize(1);
     }
 }

@@ -21,5 +21,11 @@ public enum RejectReason {
     /** The payload is larger than the configured limit. */
     TOO_LARGE,
     /** The meterId in the body differs from the one in the topic: no device speaks for another. */
-    METER_MISMATCH
+    METER_MISMATCH,
+    /** A value outside its physical or configured bounds (negative register, |pf| > 1, 10 GW, …). */
+    OUT_OF_RANGE,
+    /** The timestamp is further in the future than the allowed clock skew. */
+    TIMESTAMP_IN_FUTURE,
+    /** The timestamp is older than the accepted horizon (a backfill goes another way). */
+    TIMESTAMP_TOO_OLD
 }

@@ -69,6 +69,14 @@ public final class Settings {
         }
     }
 
+    public double getDouble(String key) {
+        try {
+            return Double.parseDouble(get(key));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("setting '" + key + "' must be a number, got '" + get(key) + "'");
+        }
+    }
+
     public boolean getBoolean(String key) {
         String v = get(key).toLowerCase(Locale.ROOT);
         if (!v.equals("true") && !v.equals("false")) {

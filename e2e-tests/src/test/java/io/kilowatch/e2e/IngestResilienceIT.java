@@ -1,0 +1,147 @@
+package io.kilowatch.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kilowatch.ingest.IngestConfig;
+import io.kilowatch.ingest.IngestService;
+import io.kilowatch.model.Topics;
+import io.kilowatch.model.testing.TestStack;
+import io.kilowatch.sim.fleet.Fleet;
+import io.kilowatch.sim.fleet.FleetSimulation;
+import io.kilowatch.sim.mqtt.MqttPublisher;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Issue #3, "loses nothing": the bridge killed with SIGKILL mid-stream, and Kafka stopped for
+ * 30 s mid-stream. Afterwards every published (meterId, ts) must be in kw.readings; duplicates
+ * are allowed (at-least-once) and reported.
+ */
+class IngestResilienceIT {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestResilienceIT.class);
+    private static final TestStack STACK = TestStack.fromEnvironment();
+    private static final Path LOGS = Path.of("target", "bridge-logs");
+
+    /** Publishes {@code meters × periods} readings of minutes before now in the background. */
+    private static CompletableFuture<Long> publish(String p, int meters, int periods, double speed) throws Exception {
+        Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(periods + 5L));
+        Fleet fleet = new Fleet(p + "-M", meters, 3, Duration.ofMinutes(1), ZoneOffset.UTC);
+        FleetSimulation.Settings s = new FleetSimulation.Settings(start, Duration.ofMinutes(periods), Duration.ofMinutes(1),
+                speed, Duration.ZERO, 3);
+        MqttPublisher mqtt = new MqttPublisher(STACK.mqttUrl(), p + "-pub", 4);
+        return CompletableFuture.supplyAsync(() -> {
+            try (mqtt; FleetSimulation sim = new FleetSimulation(fleet, s, mqtt::publish, null)) {
+                sim.run();
+                if (!mqtt.awaitAllAcknowledged(Duration.ofSeconds(120)) || mqtt.failed() > 0) {
+                    throw new IllegalStateException("broker did not accept every publish: failed=" + mqtt.failed());
+                }
+                return sim.published();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static void assertNothingMissing(String p, Map<TopicPartition, Long> from, long published) throws Exception {
+        Map<String, Integer> copies = KafkaTopics.readingCopies(STACK, Topics.READINGS, from, p + "-M", (int) published, Duration.ofMinutes(3));
+        long duplicates = copies.values().stream().mapToLong(n -> n - 1).sum();
+        LOG.info("{}: {} published, {} distinct (meterId, ts) in Kafka, {} duplicate copies", p, published, copies.size(), duplicates);
+        assertThat(copies).as("every published (meterId, ts) is in kw.readings").hasSize((int) published);
+    }
+
+    @Test
+    void bridgeKilledWithSigkillMidStreamLosesNothing() throws Exception {
+        String p = TestStack.uniquePrefix("crash");
+        Files.createDirectories(LOGS);
+        Map<TopicPartition, Long> from = KafkaTopics.endOffsets(STACK, Topics.READINGS);
+        BridgeProcess bridge = new BridgeProcess(STACK, p + "-bridge", LOGS, Map.of()).start();
+        try {
+            CompletableFuture<Long> publishing = publish(p, 500, 200, 480); // 100,000 readings at ~4,000/s
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (bridge.metric("kilowatch_ingest_readings_forwarded_total") < 30_000 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            long forwardedBeforeKill = bridge.metric("kilowatch_ingest_readings_forwarded_total");
+            assertThat(forwardedBeforeKill).as("the bridge dies mid-stream").isBetween(30_000L, 99_999L);
+            boolean stillPublishing = !publishing.isDone();
+            bridge.kill();
+            LOG.info("{}: killed after {} forwarded, devices still publishing: {}", p, forwardedBeforeKill, stillPublishing);
+            Thread.sleep(2_000);
+            bridge.start(); // same client id: resumes the persistent session the broker kept
+            long published = publishing.get();
+            assertThat(published).isEqualTo(100_000);
+            assertNothingMissing(p, from, published);
+        } finally {
+            bridge.close();
+        }
+    }
+
+    @Test
+    void kafkaStoppedForThirtySecondsMidStreamLosesNothingAndTheBridgeSaysSo() throws Exception {
+        String p = TestStack.uniquePrefix("outage");
+        Map<TopicPartition, Long> from = KafkaTopics.endOffsets(STACK, Topics.READINGS);
+        IngestConfig config = IngestConfig.load(null, Map.of(
+                "KW_MQTT_URL", STACK.mqttUrl(),
+                "KW_MQTT_CLIENT_ID", p + "-bridge",
+                "KW_MQTT_SESSION_EXPIRY", "10m",
+                "KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap(),
+                "KW_KAFKA_UNHEALTHY_AFTER", "5s",
+                "KW_HTTP_PORT", "0"));
+        try (IngestService bridge = IngestService.start(config)) {
+            CompletableFuture<Long> publishing = publish(p, 200, 120, 110); // 24,000 readings over ~65 s
+            AtomicBoolean sawUnready = new AtomicBoolean();
+            AtomicLong maxInFlight = new AtomicLong();
+            AtomicBoolean sampling = new AtomicBoolean(true);
+            Thread sampler = new Thread(() -> {
+                while (sampling.get()) {
+                    if (!bridge.isReady()) {
+                        sawUnready.set(true);
+                    }
+                    maxInFlight.accumulateAndGet(bridge.metrics().inFlight(), Math::max);
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            sampler.start();
+
+            Thread.sleep(8_000);
+            assertThat(bridge.isReady()).isTrue();
+            KafkaBroker.stop();
+            LOG.info("{}: Kafka stopped", p);
+            Thread.sleep(10_000);
+            long ackedEarly = bridge.metrics().messagesAcked();
+            Thread.sleep(18_000);
+            assertThat(bridge.metrics().messagesAcked()).as("no acknowledgements while Kafka is away").isEqualTo(ackedEarly);
+            assertThat(bridge.isReady()).as("unhealthy while Kafka is away").isFalse();
+            KafkaBroker.start();
+            LOG.info("{}: Kafka back after ~30 s", p);
+
+            long published = publishing.get();
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (!bridge.isReady() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(200);
+            }
+            sampling.set(false);
+            sampler.join();
+            assertThat(bridge.isReady()).as("ready again by itself").isTrue();
+            assertThat(sawUnready).isTrue();
+            assertThat(maxInFlight.get()).as("in flight bounded by mqtt.receive-maximum").isLessThanOrEqualTo(config.mqttReceiveMaximum());
+            assertNothingMissing(p, from, published);
+        }
+    }
+}
