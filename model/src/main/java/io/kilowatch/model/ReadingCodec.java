@@ -33,6 +33,9 @@ import java.time.format.DateTimeParseException;
  */
 public final class ReadingCodec {
 
+    /** Longest meterId or concentratorId accepted; real ids are 10–30 characters. */
+    public static final int MAX_ID_LENGTH = 128;
+
     /** Bound on nesting so a hostile payload cannot make the parser recurse deeply. */
     private static final int MAX_NESTING = 16;
 
@@ -62,7 +65,7 @@ public final class ReadingCodec {
         if (node == null || !node.isObject()) {
             throw new InvalidReadingException(RejectReason.NOT_JSON, "a reading must be a JSON object");
         }
-        String meterId = requiredText(node, "meterId");
+        String meterId = requiredId(node, "meterId");
         long ts = timestamp(node);
         double kw = requiredNumber(node, "kw");
         return new Reading(meterId, ts, kw,
@@ -83,7 +86,7 @@ public final class ReadingCodec {
         if (!node.isObject()) {
             throw new InvalidReadingException(RejectReason.NOT_JSON, "a batch must be a JSON object");
         }
-        String concentratorId = requiredText(node, "concentratorId");
+        String concentratorId = requiredId(node, "concentratorId");
         JsonNode readings = node.get("readings");
         if (readings == null || readings.isNull()) {
             throw new InvalidReadingException(RejectReason.MISSING_FIELD, "readings: missing");
@@ -139,6 +142,21 @@ public final class ReadingCodec {
             throw new InvalidReadingException(RejectReason.MISSING_FIELD, field + ": blank");
         }
         return v.textValue();
+    }
+
+    private static String requiredId(JsonNode node, String field) throws InvalidReadingException {
+        String id = requiredText(node, field);
+        if (id.length() > MAX_ID_LENGTH) {
+            throw new InvalidReadingException(RejectReason.BAD_ID, field + ": " + id.length() + " characters, at most " + MAX_ID_LENGTH);
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (c < 0x20 || c == 0x7F || c == '/' || c == '+' || c == '#') {
+                throw new InvalidReadingException(RejectReason.BAD_ID,
+                        field + ": contains " + (c < 0x20 || c == 0x7F ? "a control character" : "'" + c + "'") + " at " + i);
+            }
+        }
+        return id;
     }
 
     private static double requiredNumber(JsonNode node, String field) throws InvalidReadingException {

@@ -27,5 +27,10 @@ public enum RejectReason {
     /** The timestamp is further in the future than the allowed clock skew. */
     TIMESTAMP_IN_FUTURE,
     /** The timestamp is older than the accepted horizon (a backfill goes another way). */
-    TIMESTAMP_TOO_OLD
+    TIMESTAMP_TOO_OLD,
+    /**
+     * An id (meterId, concentratorId) longer than {@link ReadingCodec#MAX_ID_LENGTH} or holding
+     * control characters or MQTT's {@code / + #}: ids become MQTT topics and InfluxDB tags.
+     */
+    BAD_ID
 }

@@ -23,7 +23,7 @@ class ReadingCodecTest {
                 new Reading("m-4", Long.MAX_VALUE, Double.MAX_VALUE, Double.MIN_VALUE, null, null,
                         new double[0], null, -1.0),
                 new Reading("m-5", Long.MIN_VALUE, -Double.MAX_VALUE, null, null, null, null, null, null),
-                new Reading("ünïcödé/\"quoted\"\\", 1L, 1e-300, 4.9e-324, 1e300, null, null, null, null));
+                new Reading("ünïcödé \"quoted\"\\", 1L, 1e-300, 4.9e-324, 1e300, null, null, null, null));
     }
 
     @ParameterizedTest
@@ -78,7 +78,11 @@ class ReadingCodecTest {
                 Arguments.of("{\"meterId\":\"m\",\"ts\":\"2023-11-14T22:13:20\",\"kw\":1}", RejectReason.BAD_TIMESTAMP),
                 Arguments.of("{\"meterId\":\"m\",\"ts\":\"yesterday\",\"kw\":1}", RejectReason.BAD_TIMESTAMP),
                 Arguments.of("{\"meterId\":\"m\",\"ts\":99999999999999999999999,\"kw\":1}", RejectReason.BAD_TIMESTAMP),
-                Arguments.of("[".repeat(1000), RejectReason.NOT_JSON));
+                Arguments.of("[".repeat(1000), RejectReason.NOT_JSON),
+                Arguments.of("{\"meterId\":\"" + "x".repeat(129) + "\",\"ts\":1,\"kw\":1}", RejectReason.BAD_ID),
+                Arguments.of("{\"meterId\":\"a/b\",\"ts\":1,\"kw\":1}", RejectReason.BAD_ID),
+                Arguments.of("{\"meterId\":\"a#\",\"ts\":1,\"kw\":1}", RejectReason.BAD_ID),
+                Arguments.of("{\"meterId\":\"a\\u0000b\",\"ts\":1,\"kw\":1}", RejectReason.BAD_ID));
     }
 
     @ParameterizedTest
