@@ -144,4 +144,38 @@ class IngestResilienceIT {
             assertNothingMissing(p, from, published);
         }
     }
+
+    @Test
+    void twoBridgesShareTheLoadAndKillingOneLosesNothing() throws Exception {
+        String p = TestStack.uniquePrefix("shared");
+        Files.createDirectories(LOGS);
+        Map<TopicPartition, Long> from = KafkaTopics.endOffsets(STACK, Topics.READINGS);
+        Map<String, String> group = Map.of("KW_MQTT_SHARED_GROUP", p);
+        BridgeProcess a = new BridgeProcess(STACK, p + "-a", LOGS, group).start();
+        BridgeProcess b = new BridgeProcess(STACK, p + "-b", LOGS, group).start();
+        try {
+            CompletableFuture<Long> publishing = publish(p, 300, 200, 480); // 60,000 readings at ~2,400/s
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (a.metric("kilowatch_ingest_readings_forwarded_total") + b.metric("kilowatch_ingest_readings_forwarded_total") < 20_000
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            long aBefore = a.metric("kilowatch_ingest_readings_forwarded_total");
+            long bBefore = b.metric("kilowatch_ingest_readings_forwarded_total");
+            LOG.info("{}: before the kill a forwarded {}, b forwarded {}", p, aBefore, bBefore);
+            assertThat(aBefore).as("both instances receive traffic").isPositive();
+            assertThat(bBefore).as("both instances receive traffic").isPositive();
+            a.kill();
+            Thread.sleep(3_000);
+            a.start(); // a supervisor restarts it; its session's unacknowledged messages come back to it
+            long published = publishing.get();
+            assertThat(published).isEqualTo(60_000);
+            assertNothingMissing(p, from, published);
+            LOG.info("{}: after the restart a forwarded {}, b forwarded {}", p,
+                    a.metric("kilowatch_ingest_readings_forwarded_total"), b.metric("kilowatch_ingest_readings_forwarded_total"));
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
 }

@@ -23,12 +23,22 @@ public record IngestConfig(
         String mqttClientId,
         String mqttUsername,
         String mqttPassword,
+        String mqttTlsTruststore,
+        String mqttTlsTruststorePassword,
+        String mqttTlsKeystore,
+        String mqttTlsKeystorePassword,
         String mqttSharedGroup,
         Duration mqttSessionExpiry,
         int mqttReceiveMaximum,
         String kafkaBootstrapServers,
         String readingsTopic,
         String deadLetterTopic,
+        String registryTopic,
+        String alertsTopic,
+        String hintsTopic,
+        boolean outboundEnabled,
+        String outboundGroupId,
+        String outboundStartFrom,
         Duration kafkaDeliveryTimeout,
         Duration kafkaUnhealthyAfter,
         Map<String, String> kafkaClient,
@@ -41,12 +51,22 @@ public record IngestConfig(
             Map.entry("mqtt.client-id", "kilowatch-ingest-1"),
             Map.entry("mqtt.username", ""),
             Map.entry("mqtt.password", ""),
+            Map.entry("mqtt.tls.truststore", ""),
+            Map.entry("mqtt.tls.truststore-password", ""),
+            Map.entry("mqtt.tls.keystore", ""),
+            Map.entry("mqtt.tls.keystore-password", ""),
             Map.entry("mqtt.shared-group", ""),
             Map.entry("mqtt.session-expiry", "1h"),
             Map.entry("mqtt.receive-maximum", "2000"),
             Map.entry("kafka.bootstrap-servers", "127.0.0.1:9092"),
             Map.entry("kafka.topic.readings", Topics.READINGS),
             Map.entry("kafka.topic.dlq", Topics.READINGS_DLQ),
+            Map.entry("kafka.topic.registry", Topics.REGISTRY),
+            Map.entry("kafka.topic.alerts", Topics.ALERTS),
+            Map.entry("kafka.topic.hints", Topics.HINTS),
+            Map.entry("outbound.enabled", "true"),
+            Map.entry("outbound.group-id", "kilowatch-outbound"),
+            Map.entry("outbound.start-from", "latest"),
             Map.entry("kafka.delivery-timeout", "10m"),
             Map.entry("kafka.unhealthy-after", "10s"),
             Map.entry("ingest.max-payload-bytes", Integer.toString(1024 * 1024)),
@@ -74,12 +94,22 @@ public record IngestConfig(
                 s.get("mqtt.client-id"),
                 s.getOrNull("mqtt.username"),
                 s.getOrNull("mqtt.password"),
+                s.getOrNull("mqtt.tls.truststore"),
+                s.getOrNull("mqtt.tls.truststore-password"),
+                s.getOrNull("mqtt.tls.keystore"),
+                s.getOrNull("mqtt.tls.keystore-password"),
                 s.getOrNull("mqtt.shared-group"),
                 s.getDuration("mqtt.session-expiry"),
                 s.getInt("mqtt.receive-maximum"),
                 s.get("kafka.bootstrap-servers"),
                 s.get("kafka.topic.readings"),
                 s.get("kafka.topic.dlq"),
+                s.get("kafka.topic.registry"),
+                s.get("kafka.topic.alerts"),
+                s.get("kafka.topic.hints"),
+                s.getBoolean("outbound.enabled"),
+                s.get("outbound.group-id"),
+                startFrom(s.get("outbound.start-from")),
                 s.getDuration("kafka.delivery-timeout"),
                 s.getDuration("kafka.unhealthy-after"),
                 s.withPrefix("kafka.client."),
@@ -92,6 +122,49 @@ public record IngestConfig(
                         s.getDouble("ingest.max-current-a"),
                         s.getDouble("ingest.max-register-kwh")),
                 s.getInt("http.port"));
+    }
+
+    private static String startFrom(String v) {
+        if (!v.equals("earliest") && !v.equals("latest")) {
+            throw new IllegalArgumentException("outbound.start-from must be earliest or latest; got '" + v + "'");
+        }
+        return v;
+    }
+
+    /**
+     * TLS to the broker when a trust store (and, for client certificates, a key store) is
+     * configured; null for the JVM's defaults, which an {@code ssl://} URL also uses.
+     */
+    public javax.net.SocketFactory mqttSocketFactory() {
+        if (mqttTlsTruststore == null && mqttTlsKeystore == null) {
+            return null;
+        }
+        try {
+            javax.net.ssl.TrustManagerFactory tmf = null;
+            if (mqttTlsTruststore != null) {
+                tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(loadStore(mqttTlsTruststore, mqttTlsTruststorePassword));
+            }
+            javax.net.ssl.KeyManagerFactory kmf = null;
+            if (mqttTlsKeystore != null) {
+                kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+                char[] pw = mqttTlsKeystorePassword == null ? new char[0] : mqttTlsKeystorePassword.toCharArray();
+                kmf.init(loadStore(mqttTlsKeystore, mqttTlsKeystorePassword), pw);
+            }
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
+            return ctx.getSocketFactory();
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalArgumentException("MQTT TLS settings unusable: " + e.getMessage(), e);
+        }
+    }
+
+    private static java.security.KeyStore loadStore(String path, String password) throws IOException, java.security.GeneralSecurityException {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        try (var in = Files.newInputStream(Path.of(path))) {
+            ks.load(in, password == null ? null : password.toCharArray());
+        }
+        return ks;
     }
 
     /** The topic filters to subscribe to, as a shared subscription when a group is set (scale-out). */
@@ -112,7 +185,9 @@ public record IngestConfig(
         return "IngestConfig[mqtt=" + mqttUrl + " clientId=" + mqttClientId + " user=" + mqttUsername
                 + " sharedGroup=" + mqttSharedGroup + " sessionExpiry=" + mqttSessionExpiry
                 + " receiveMaximum=" + mqttReceiveMaximum + " kafka=" + kafkaBootstrapServers
-                + " readings=" + readingsTopic + " dlq=" + deadLetterTopic + " kafkaClient=" + kafkaClient.keySet()
+                + " tls=" + (mqttTlsTruststore != null || mqttTlsKeystore != null)
+                + " readings=" + readingsTopic + " dlq=" + deadLetterTopic + " outbound=" + (outboundEnabled ? alertsTopic + "," + hintsTopic + "->customers/" : "off")
+                + " kafkaClient=" + kafkaClient.keySet()
                 + " maxPayloadBytes=" + maxPayloadBytes + " rules=" + rules + " httpPort=" + httpPort + "]";
     }
 }

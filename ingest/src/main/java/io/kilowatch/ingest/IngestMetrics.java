@@ -16,6 +16,9 @@ public final class IngestMetrics {
     final LongAdder readingsForwarded = new LongAdder();
     final LongAdder kafkaSendFailures = new LongAdder();
     final LongAdder resyncs = new LongAdder();
+    final LongAdder outboundPublished = new LongAdder();
+    final LongAdder outboundUnroutable = new LongAdder();
+    final LongAdder outboundBadRegistryEntries = new LongAdder();
     final LongAdder deferred = new LongAdder();
     /** System.nanoTime() of the last acknowledgement; with messages in flight, its age says whether Kafka is answering. */
     final AtomicLong lastAckNanos = new AtomicLong(System.nanoTime());
@@ -58,6 +61,14 @@ public final class IngestMetrics {
         return inFlight.get();
     }
 
+    public long outboundPublished() {
+        return outboundPublished.sum();
+    }
+
+    public long outboundUnroutable() {
+        return outboundUnroutable.sum();
+    }
+
     public long resyncs() {
         return resyncs.sum();
     }
@@ -74,6 +85,9 @@ public final class IngestMetrics {
         counter(b, "kilowatch_ingest_readings_forwarded_total", "Readings written to the readings topic", readingsForwarded.sum());
         counter(b, "kilowatch_ingest_kafka_send_failures_total", "Messages left unacknowledged because Kafka refused a record", kafkaSendFailures.sum());
         counter(b, "kilowatch_ingest_resyncs_total", "MQTT session resumptions forced to get unacknowledged messages redelivered", resyncs.sum());
+        counter(b, "kilowatch_ingest_outbound_published_total", "Alerts and hints published to customers and acknowledged by the broker", outboundPublished.sum());
+        counter(b, "kilowatch_ingest_outbound_unroutable_total", "Alerts and hints with no known customer, not published", outboundUnroutable.sum());
+        counter(b, "kilowatch_ingest_outbound_bad_registry_entries_total", "Registry records that could not be read", outboundBadRegistryEntries.sum());
         counter(b, "kilowatch_ingest_messages_deferred_total", "Messages left for redelivery while a resync was pending", deferred.sum());
         b.append("# HELP kilowatch_ingest_dead_lettered_total Readings or payloads written to the dead-letter topic\n")
                 .append("# TYPE kilowatch_ingest_dead_lettered_total counter\n");

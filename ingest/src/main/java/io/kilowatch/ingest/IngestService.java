@@ -22,6 +22,7 @@ public final class IngestService implements AutoCloseable {
     private final Producer<byte[], byte[]> producer;
     private final MqttKafkaBridge bridge;
     private final HealthServer health;
+    private final OutboundRelay outbound;
 
     private IngestService(IngestConfig config) throws IOException, MqttException {
         this.config = config;
@@ -29,6 +30,7 @@ public final class IngestService implements AutoCloseable {
         ReadingRouter router = new ReadingRouter(new ReadingCodec(), config.maxPayloadBytes(), config.rules());
         KafkaForwarder forwarder = new KafkaForwarder(producer, config.readingsTopic(), config.deadLetterTopic(), metrics);
         bridge = new MqttKafkaBridge(config, router, forwarder, metrics);
+        outbound = config.outboundEnabled() ? new OutboundRelay(config, metrics) : null;
         health = new HealthServer(config.httpPort(), () -> bridge.isHealthy(config.kafkaUnhealthyAfter()), metrics::prometheus);
     }
 
@@ -37,6 +39,9 @@ public final class IngestService implements AutoCloseable {
         IngestService s = new IngestService(config);
         s.health.start();
         s.bridge.start(Duration.ofSeconds(30));
+        if (s.outbound != null) {
+            s.outbound.start();
+        }
         LOG.info("ingest running; health and metrics on http://127.0.0.1:{}/metrics", s.health.port());
         return s;
     }
@@ -75,6 +80,9 @@ public final class IngestService implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("ingest stopping: flushing Kafka, acknowledging what Kafka accepted");
+        if (outbound != null) {
+            outbound.close();
+        }
         producer.flush();
         bridge.close();
         producer.close(Duration.ofSeconds(10));

@@ -68,6 +68,9 @@ public final class MqttKafkaBridge implements AutoCloseable {
         if (config.mqttPassword() != null) {
             options.setPassword(config.mqttPassword().getBytes(StandardCharsets.UTF_8));
         }
+        if (config.mqttSocketFactory() != null) {
+            options.setSocketFactory(config.mqttSocketFactory());
+        }
         client.connect(options).waitForCompletion(timeout.toMillis());
         // Subscribe before returning, so a caller that starts publishing next loses nothing;
         // after automatic reconnects connectComplete subscribes again.

@@ -26,6 +26,15 @@ public final class Topics {
     /** MQTT: concentrators publish batches on {@code concentrators/{concentratorId}/batch}. */
     public static final String MQTT_CONCENTRATOR_BATCH = "concentrators/+/batch";
 
+    /** MQTT: what goes back to a customer, one topic tree per customer (ACLs can confine each to its own). */
+    public static String customerAlertsTopic(String customerId) {
+        return "customers/" + customerId + "/alerts";
+    }
+
+    public static String customerHintsTopic(String customerId) {
+        return "customers/" + customerId + "/hints";
+    }
+
     public static String meterReadingTopic(String meterId) {
         return "meters/" + meterId + "/reading";
     }

@@ -1,0 +1,87 @@
+package io.kilowatch.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kilowatch.model.RegistryCodec;
+import io.kilowatch.model.RegistryEntry;
+import io.kilowatch.model.Topics;
+import io.kilowatch.model.testing.TestStack;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.junit.jupiter.api.Test;
+
+/** The way back to customers, against the real Kafka and Mosquitto, with a real subscriber. */
+class OutboundRelayIT {
+    private static final TestStack STACK = TestStack.fromEnvironment();
+
+    @Test
+    void alertsAndHintsReachTheRightCustomerTopics() throws Exception {
+        String p = TestStack.uniquePrefix("out");
+        try (KafkaProducer<byte[], byte[]> kafka = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            // The registry says whose meter p-m1 is; the relay must have read it before routing.
+            RegistryEntry entry = new RegistryEntry(p + "-m1", p + "-c1", "industrial", "T1", "F1", "north", "TOU", 630, 1000, 230, 3);
+            kafka.send(record(Topics.REGISTRY, p + "-m1", new String(new RegistryCodec().encode(entry), StandardCharsets.UTF_8))).get();
+
+            Map<String, String> received = new ConcurrentHashMap<>();
+            MqttClient customer = new MqttClient(STACK.mqttUrl(), p + "-customer", new MemoryPersistence());
+            customer.connect(new MqttConnectionOptions());
+            org.eclipse.paho.mqttv5.client.IMqttMessageListener collect = (t, m) -> {
+                if (t.contains(p)) {
+                    received.put(t, new String(m.getPayload(), StandardCharsets.UTF_8));
+                }
+            };
+            customer.subscribe(new MqttSubscription[] {new MqttSubscription("customers/+/alerts", 1), new MqttSubscription("customers/+/hints", 1)},
+                    new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {collect, collect});
+
+            IngestConfig config = IngestConfig.load(null, Map.of(
+                    "KW_MQTT_URL", STACK.mqttUrl(),
+                    "KW_MQTT_CLIENT_ID", p + "-bridge",
+                    "KW_MQTT_SESSION_EXPIRY", "60s",
+                    "KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap(),
+                    "KW_OUTBOUND_GROUP_ID", p + "-outbound",
+                    "KW_OUTBOUND_START_FROM", "earliest",
+                    "KW_HTTP_PORT", "0"));
+            try (IngestService ingest = IngestService.start(config)) {
+                String viaRegistry = "{\"type\":\"OVER_CONTRACTED_CAPACITY\",\"meterId\":\"" + p + "-m1\",\"state\":\"OPEN\"}";
+                String named = "{\"type\":\"LOW_POWER_FACTOR\",\"meterId\":\"" + p + "-m2\",\"customerId\":\"" + p + "-c2\"}";
+                String orphan = "{\"type\":\"METER_OFFLINE\",\"meterId\":\"" + p + "-m9\"}";
+                String hint = "{\"kind\":\"SHIFT_LOAD\",\"saving\":\"12.40\"}";
+                kafka.send(record(Topics.ALERTS, p + "-m1", viaRegistry));
+                kafka.send(record(Topics.ALERTS, p + "-m2", named));
+                kafka.send(record(Topics.ALERTS, p + "-m9", orphan));
+                kafka.send(record(Topics.HINTS, p + "-c3", hint));
+                kafka.flush();
+
+                long deadline = System.currentTimeMillis() + 20_000;
+                while ((received.size() < 3 || ingest.metrics().outboundUnroutable() < 1) && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(received).containsOnly(
+                        Map.entry(Topics.customerAlertsTopic(p + "-c1"), viaRegistry),
+                        Map.entry(Topics.customerAlertsTopic(p + "-c2"), named),
+                        Map.entry(Topics.customerHintsTopic(p + "-c3"), hint));
+                assertThat(ingest.metrics().outboundUnroutable()).isGreaterThanOrEqualTo(1);
+                assertThat(ingest.metrics().outboundPublished()).isGreaterThanOrEqualTo(3);
+            } finally {
+                customer.disconnect();
+                customer.close();
+            }
+        }
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(String topic, String key, String value) {
+        return new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,200 @@
+package io.kilowatch.sim;
+
+import io.kilowatch.model.ConcentratorBatch;
+import io.kilowatch.model.Reading;
+import io.kilowatch.model.ReadingCodec;
+import io.kilowatch.model.Topics;
+import io.kilowatch.sim.mqtt.MqttPublisher;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Measures, in one run and with the same payloads, the raw broker rate (QoS 1 publish →
+ * subscribe through Mosquitto) and the ingest bridge's sustained MQTT → Kafka rate (publish →
+ * forwarded, read from the bridge's /metrics), for single readings and for concentrator batches.
+ * Run by scripts/bench-ingest.sh, which starts the stack and the bridge.
+ */
+@Command(name = "bench-ingest", mixinStandardHelpOptions = true,
+        description = "Raw Mosquitto rate vs the ingest bridge's MQTT -> Kafka rate, single readings and batches.")
+public final class BenchIngestCommand implements Callable<Integer> {
+    @Option(names = "--mqtt-url", defaultValue = "${env:KW_MQTT_URL:-tcp://127.0.0.1:1883}", description = "MQTT broker (default: ${DEFAULT-VALUE}).")
+    String mqttUrl;
+
+    @Option(names = "--bridge-metrics", defaultValue = "http://127.0.0.1:8091/metrics", description = "The bridge's metrics URL (default: ${DEFAULT-VALUE}).")
+    String bridgeMetrics;
+
+    @Option(names = "--readings", defaultValue = "200000", description = "Readings per measurement (default: ${DEFAULT-VALUE}).")
+    int readings;
+
+    @Option(names = "--batch-size", defaultValue = "500", description = "Readings per concentrator batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--connections", defaultValue = "4", description = "Publishing MQTT connections (default: ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(names = "--meters", defaultValue = "10000", description = "Distinct meters the readings come from (default: ${DEFAULT-VALUE}).")
+    int meters;
+
+    private final ReadingCodec codec = new ReadingCodec();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Override
+    public Integer call() throws Exception {
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        System.out.printf("bench-ingest: %d readings per measurement, batches of %d, %d publishing connections, broker %s%n",
+                readings, batchSize, connections, mqttUrl);
+        List<Message> singles = singles(run);
+        List<Message> batches = batches(run);
+        double rawSingle = raw("single readings", singles, run, 1);
+        double bridgeSingle = bridge("single readings", singles, run);
+        double rawBatch = raw("batches of " + batchSize, batches, run, batchSize);
+        double bridgeBatch = bridge("batches of " + batchSize, batches, run);
+        System.out.println();
+        System.out.println("| traffic | raw Mosquitto pub→sub (readings/s) | bridge MQTT→Kafka (readings/s) | bridge / raw |");
+        System.out.println("| --- | ---: | ---: | ---: |");
+        System.out.printf("| single readings | %,.0f | %,.0f | %.0f %% |%n", rawSingle, bridgeSingle, 100 * bridgeSingle / rawSingle);
+        System.out.printf("| batches of %d | %,.0f | %,.0f | %.0f %% |%n", batchSize, rawBatch, bridgeBatch, 100 * bridgeBatch / rawBatch);
+        return 0;
+    }
+
+    private record Message(String topic, byte[] payload) {}
+
+    private List<Message> singles(String run) {
+        List<Message> out = new ArrayList<>(readings);
+        long ts = System.currentTimeMillis() - 3_600_000;
+        for (int i = 0; i < readings; i++) {
+            Reading r = reading(run, i, ts);
+            out.add(new Message(Topics.meterReadingTopic(r.meterId()), codec.encode(r)));
+        }
+        return out;
+    }
+
+    private List<Message> batches(String run) {
+        List<Message> out = new ArrayList<>();
+        long ts = System.currentTimeMillis() - 1_800_000;
+        for (int b = 0; b * batchSize < readings; b++) {
+            List<Reading> rs = new ArrayList<>(batchSize);
+            for (int i = b * batchSize; i < Math.min(readings, (b + 1) * batchSize); i++) {
+                rs.add(reading(run, i, ts));
+            }
+            String concentrator = "bench-" + run + "-c" + (b % 100);
+            out.add(new Message(Topics.concentratorBatchTopic(concentrator), codec.encode(new ConcentratorBatch(concentrator, rs))));
+        }
+        return out;
+    }
+
+    private Reading reading(String run, int i, long baseTs) {
+        String meter = "bench-" + run + "-" + (i % meters);
+        return new Reading(meter, baseTs + (i / meters) * 1_000L, 1.0 + (i % 97) / 10.0, 1000.0 + i / 100.0, null, null,
+                new double[] {230.1}, new double[] {4.5}, 0.97);
+    }
+
+    /** Publishes on a topic tree the bridge does not subscribe to, and times until a subscriber has them all. */
+    private double raw(String label, List<Message> messages, String run, int readingsPerMessage) throws Exception {
+        String prefix = "bench/" + run + "/";
+        AtomicLong received = new AtomicLong();
+        AtomicLong lastNanos = new AtomicLong();
+        MqttAsyncClient sub = new MqttAsyncClient(mqttUrl, "bench-sub-" + run + label.hashCode(), new MemoryPersistence());
+        sub.setCallback(new Counting(received, lastNanos));
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(true);
+        sub.connect(o).waitForCompletion(10_000);
+        sub.subscribe(prefix + "#", 1).waitForCompletion(10_000);
+        long start;
+        try (MqttPublisher pub = new MqttPublisher(mqttUrl, "bench-pub-" + run + label.hashCode(), connections)) {
+            start = System.nanoTime();
+            for (Message m : messages) {
+                pub.publish(prefix + m.topic(), m.payload());
+            }
+            long deadline = System.currentTimeMillis() + 600_000;
+            while (received.get() < messages.size() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(5);
+            }
+        }
+        sub.disconnect().waitForCompletion(5_000);
+        sub.close();
+        if (received.get() < messages.size()) {
+            throw new IllegalStateException("raw subscriber got " + received.get() + " of " + messages.size());
+        }
+        double seconds = (lastNanos.get() - start) / 1e9;
+        double rate = (double) messages.size() * readingsPerMessage / seconds;
+        System.out.printf("raw broker, %s: %d messages in %.2f s = %,.0f readings/s%n", label, messages.size(), seconds, rate);
+        return rate;
+    }
+
+    /** Publishes to the bridge's topics and times until its forwarded counter has grown by every reading. */
+    private double bridge(String label, List<Message> messages, String run) throws Exception {
+        long before = forwarded();
+        long start;
+        long done;
+        try (MqttPublisher pub = new MqttPublisher(mqttUrl, "bench-bridge-pub-" + run + label.hashCode(), connections)) {
+            start = System.nanoTime();
+            for (Message m : messages) {
+                pub.publish(m.topic(), m.payload());
+            }
+            long deadline = System.currentTimeMillis() + 600_000;
+            while (forwarded() < before + readings && System.currentTimeMillis() < deadline) {
+                Thread.sleep(5);
+            }
+            done = System.nanoTime();
+        }
+        long got = forwarded() - before;
+        if (got < readings) {
+            throw new IllegalStateException("the bridge forwarded " + got + " of " + readings + "; see its log");
+        }
+        double seconds = (done - start) / 1e9;
+        double rate = readings / seconds;
+        System.out.printf("bridge, %s: %d readings forwarded to Kafka in %.2f s = %,.0f readings/s%n", label, readings, seconds, rate);
+        return rate;
+    }
+
+    private long forwarded() throws Exception {
+        String body = http.send(HttpRequest.newBuilder(URI.create(bridgeMetrics)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        for (String line : body.split("\n")) {
+            if (line.startsWith("kilowatch_ingest_readings_forwarded_total ")) {
+                return Long.parseLong(line.substring(line.indexOf(' ') + 1).trim());
+            }
+        }
+        throw new IllegalStateException("no kilowatch_ingest_readings_forwarded_total at " + bridgeMetrics);
+    }
+
+    private record Counting(AtomicLong received, AtomicLong lastNanos) implements MqttCallback {
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            received.incrementAndGet();
+            lastNanos.set(System.nanoTime());
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse r) {}
+
+        @Override
+        public void mqttErrorOccurred(MqttException e) {}
+
+        @Override
+        public void deliveryComplete(IMqttToken t) {}
+
+        @Override
+        public void connectComplete(boolean reconnect, String uri) {}
+
+        @Override
+        public void authPacketArrived(int code, MqttProperties p) {}
+    }
+}
