@@ -43,6 +43,10 @@ public final class BenchIngestCommand implements Callable<Integer> {
     @Option(names = "--readings", defaultValue = "200000", description = "Readings per measurement (default: ${DEFAULT-VALUE}).")
     int readings;
 
+    @Option(names = "--batch-readings", defaultValue = "1000000",
+            description = "Readings per batch measurement: batches go fast, so they need more to be a sustained rate (default: ${DEFAULT-VALUE}).")
+    int batchReadings;
+
     @Option(names = "--batch-size", defaultValue = "500", description = "Readings per concentrator batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
@@ -58,14 +62,14 @@ public final class BenchIngestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String run = Long.toString(System.currentTimeMillis(), 36);
-        System.out.printf("bench-ingest: %d readings per measurement, batches of %d, %d publishing connections, broker %s%n",
-                readings, batchSize, connections, mqttUrl);
+        System.out.printf("bench-ingest: %d single readings, %d readings in batches of %d, %d publishing connections, broker %s%n",
+                readings, batchReadings, batchSize, connections, mqttUrl);
         List<Message> singles = singles(run);
         List<Message> batches = batches(run);
         double rawSingle = raw("single readings", singles, run, 1);
-        double bridgeSingle = bridge("single readings", singles, run);
+        double bridgeSingle = bridge("single readings", singles, run, readings);
         double rawBatch = raw("batches of " + batchSize, batches, run, batchSize);
-        double bridgeBatch = bridge("batches of " + batchSize, batches, run);
+        double bridgeBatch = bridge("batches of " + batchSize, batches, run, batchReadings);
         System.out.println();
         System.out.println("| traffic | raw Mosquitto pub→sub (readings/s) | bridge MQTT→Kafka (readings/s) | bridge / raw |");
         System.out.println("| --- | ---: | ---: | ---: |");
@@ -89,9 +93,9 @@ public final class BenchIngestCommand implements Callable<Integer> {
     private List<Message> batches(String run) {
         List<Message> out = new ArrayList<>();
         long ts = System.currentTimeMillis() - 1_800_000;
-        for (int b = 0; b * batchSize < readings; b++) {
+        for (int b = 0; b * batchSize < batchReadings; b++) {
             List<Reading> rs = new ArrayList<>(batchSize);
-            for (int i = b * batchSize; i < Math.min(readings, (b + 1) * batchSize); i++) {
+            for (int i = b * batchSize; i < Math.min(batchReadings, (b + 1) * batchSize); i++) {
                 rs.add(reading(run, i, ts));
             }
             String concentrator = "bench-" + run + "-c" + (b % 100);
@@ -140,7 +144,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
     }
 
     /** Publishes to the bridge's topics and times until its forwarded counter has grown by every reading. */
-    private double bridge(String label, List<Message> messages, String run) throws Exception {
+    private double bridge(String label, List<Message> messages, String run, int readings) throws Exception {
         long before = forwarded();
         long start;
         long done;
