@@ -12,12 +12,7 @@ cd "$ROOT"
 source scripts/lib/toolchain.sh
 ensure_java_and_maven
 
-export KW_STACK_DIR=${KW_TEST_STACK_DIR:-$ROOT/.stack-test}
-export KW_MQTT_PORT=${KW_TEST_MQTT_PORT:-11883}
-export KW_KAFKA_PORT=${KW_TEST_KAFKA_PORT:-19092}
-export KW_KAFKA_CONTROLLER_PORT=${KW_TEST_KAFKA_CONTROLLER_PORT:-19093}
-export KW_INFLUX_PORT=${KW_TEST_INFLUX_PORT:-18086}
-export KW_INFLUX_RPC_PORT=${KW_TEST_INFLUX_RPC_PORT:-18088}
+isolated_stack test 10000   # MQTT 11883, Kafka 19092, InfluxDB 18086, folder .stack-test
 export KW_INFLUX_DB=${KW_TEST_INFLUX_DB:-kilowatch_test}
 
 # A fresh stack per run: no state from an earlier run can make a test pass or fail.

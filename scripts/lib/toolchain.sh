@@ -25,3 +25,19 @@ reset_stack_data() {
   "$ROOT/scripts/stack.sh" down >/dev/null 2>&1 || true
   rm -rf "$KW_STACK_DIR/mosquitto" "$KW_STACK_DIR/influxdb" "$KW_STACK_DIR/kafka/logs"
 }
+
+# Points every KW_* stack variable at a private stack: folder .stack-NAME, ports moved by OFFSET
+# (MQTT 1883+OFFSET, Kafka 9092+OFFSET, …), so tests and benchmarks run beside a demo.
+# KW_<NAME>_* variables (e.g. KW_TEST_MQTT_PORT) override single values.
+isolated_stack() {
+  local name=$1 offset=$2 upper
+  upper=$(echo "$name" | tr '[:lower:]' '[:upper:]')
+  local dir_override="KW_${upper}_STACK_DIR"
+  export KW_STACK_DIR=${!dir_override:-$ROOT/.stack-$name}
+  local p
+  p="KW_${upper}_MQTT_PORT";             export KW_MQTT_PORT=${!p:-$((1883 + offset))}
+  p="KW_${upper}_KAFKA_PORT";            export KW_KAFKA_PORT=${!p:-$((9092 + offset))}
+  p="KW_${upper}_KAFKA_CONTROLLER_PORT"; export KW_KAFKA_CONTROLLER_PORT=${!p:-$((9093 + offset))}
+  p="KW_${upper}_INFLUX_PORT";           export KW_INFLUX_PORT=${!p:-$((8086 + offset))}
+  p="KW_${upper}_INFLUX_RPC_PORT";       export KW_INFLUX_RPC_PORT=${!p:-$((8088 + offset))}
+}

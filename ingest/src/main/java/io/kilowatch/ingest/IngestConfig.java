@@ -131,6 +131,22 @@ public record IngestConfig(
         return v;
     }
 
+    /** Connection options every MQTT client of the service shares: credentials and TLS. */
+    public org.eclipse.paho.mqttv5.client.MqttConnectionOptions mqttOptions() {
+        var o = new org.eclipse.paho.mqttv5.client.MqttConnectionOptions();
+        if (mqttUsername != null) {
+            o.setUserName(mqttUsername);
+        }
+        if (mqttPassword != null) {
+            o.setPassword(mqttPassword.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        javax.net.SocketFactory tls = mqttSocketFactory();
+        if (tls != null) {
+            o.setSocketFactory(tls);
+        }
+        return o;
+    }
+
     /**
      * TLS to the broker when a trust store (and, for client certificates, a key store) is
      * configured; null for the JVM's defaults, which an {@code ssl://} URL also uses.

@@ -1,6 +1,5 @@
 package io.kilowatch.ingest;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -19,8 +18,11 @@ import org.slf4j.LoggerFactory;
  * The MQTT side of ingest: a persistent MQTT 5 session (clean start off, session expiry set) at
  * QoS 1 with manual acknowledgements. A message is acknowledged to the broker only after Kafka
  * has acknowledged every record made from it; until then the broker keeps it and redelivers it
- * after a crash. The broker's receive-maximum window bounds how many are in flight, which is
- * the back-pressure when Kafka is slow or away: the rest waits in the broker's session.
+ * after a crash. At most {@code mqtt.receive-maximum} messages are in flight: the value is
+ * announced to the broker, and enforced here too, because Mosquitto was seen sending more
+ * (2,249 against 2,000 while Kafka was away). A message over the limit waits for a permit on
+ * the MQTT callback thread, which is the back-pressure when Kafka is slow or away: the rest
+ * waits in the broker's session.
  *
  * <p>If Kafka ever fails a record (after the producer's own retries, {@code kafka.delivery-timeout}),
  * the message stays unacknowledged, and MQTT 5 redelivers such messages only when a session is
@@ -36,9 +38,10 @@ public final class MqttKafkaBridge implements AutoCloseable {
     private final KafkaForwarder forwarder;
     private final IngestMetrics metrics;
     private final MqttAsyncClient client;
-    private final MqttConnectionOptions options = new MqttConnectionOptions();
+    private final MqttConnectionOptions options;
     private final java.util.concurrent.ExecutorService resyncer = java.util.concurrent.Executors.newSingleThreadExecutor(
             r -> new Thread(r, "mqtt-resync"));
+    private final java.util.concurrent.Semaphore inFlightPermits;
     private volatile boolean connected;
     private volatile boolean resyncPending;
     private volatile boolean closed;
@@ -50,6 +53,8 @@ public final class MqttKafkaBridge implements AutoCloseable {
         this.forwarder = forwarder;
         this.metrics = metrics;
         // In-memory persistence: inbound QoS 1 state lives in the broker's persistent session.
+        this.options = config.mqttOptions();
+        this.inFlightPermits = new java.util.concurrent.Semaphore(config.mqttReceiveMaximum());
         this.client = new MqttAsyncClient(config.mqttUrl(), config.mqttClientId(), new MemoryPersistence());
         client.setManualAcks(true);
         client.setCallback(new Callback());
@@ -62,15 +67,6 @@ public final class MqttKafkaBridge implements AutoCloseable {
         options.setAutomaticReconnectDelay(1, 30);
         options.setReceiveMaximum(config.mqttReceiveMaximum());
         options.setKeepAliveInterval(30);
-        if (config.mqttUsername() != null) {
-            options.setUserName(config.mqttUsername());
-        }
-        if (config.mqttPassword() != null) {
-            options.setPassword(config.mqttPassword().getBytes(StandardCharsets.UTF_8));
-        }
-        if (config.mqttSocketFactory() != null) {
-            options.setSocketFactory(config.mqttSocketFactory());
-        }
         client.connect(options).waitForCompletion(timeout.toMillis());
         // Subscribe before returning, so a caller that starts publishing next loses nothing;
         // after automatic reconnects connectComplete subscribes again.
@@ -100,7 +96,21 @@ public final class MqttKafkaBridge implements AutoCloseable {
             metrics.deferred.increment(); // not forwarded, not acknowledged: redelivered after the resync
             return;
         }
-        metrics.inFlight.incrementAndGet();
+        try {
+            while (!inFlightPermits.tryAcquire(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (closed || resyncPending) {
+                    metrics.deferred.increment();
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            metrics.deferred.increment();
+            return;
+        }
+        if (metrics.inFlight.incrementAndGet() == 1) {
+            metrics.lastAckNanos.set(System.nanoTime()); // the stall clock starts now, not at the last ack an idle hour ago
+        }
         long started = System.nanoTime();
         Routed routed = router.route(topic, message.getPayload());
         forwarder.forward(topic, routed).whenComplete((ok, error) -> {
@@ -111,6 +121,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
                         message.getId(), topic, error);
                 requestResync();
                 metrics.inFlight.decrementAndGet();
+                inFlightPermits.release();
                 return;
             }
             acknowledge(message);
@@ -119,6 +130,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
             metrics.messagesAcked.increment();
             metrics.lastAckNanos.set(System.nanoTime());
             metrics.inFlight.decrementAndGet();
+            inFlightPermits.release();
         });
     }
 

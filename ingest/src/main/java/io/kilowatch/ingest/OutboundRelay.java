@@ -70,18 +70,9 @@ public final class OutboundRelay implements AutoCloseable {
     }
 
     public OutboundRelay start() throws MqttException {
-        MqttConnectionOptions o = new MqttConnectionOptions();
+        MqttConnectionOptions o = config.mqttOptions();
         o.setCleanStart(true);
         o.setAutomaticReconnect(true);
-        if (config.mqttUsername() != null) {
-            o.setUserName(config.mqttUsername());
-        }
-        if (config.mqttPassword() != null) {
-            o.setPassword(config.mqttPassword().getBytes(StandardCharsets.UTF_8));
-        }
-        if (config.mqttSocketFactory() != null) {
-            o.setSocketFactory(config.mqttSocketFactory());
-        }
         mqtt.connect(o).waitForCompletion(30_000);
         worker.start();
         return this;
