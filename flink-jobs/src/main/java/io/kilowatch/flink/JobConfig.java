@@ -32,6 +32,8 @@ public record JobConfig(
         Duration outOfOrderness,
         Duration idleness,
         Duration dedupRetention,
+        Duration allowedLateness1m,
+        Duration allowedLateness15m,
         Duration checkpointInterval,
         int parallelism) {
 
@@ -50,6 +52,8 @@ public record JobConfig(
             Map.entry("influx.flush-interval", "1s"),
             Map.entry("time.out-of-orderness", "2m"),
             Map.entry("time.idleness", "1m"),
+            Map.entry("time.allowed-lateness.1m", "0s"),
+            Map.entry("time.allowed-lateness.15m", "2h"),
             Map.entry("dedup.retention", "3h"),
             Map.entry("checkpoint.interval", "30s"),
             Map.entry("job.parallelism", "0"));
@@ -86,12 +90,14 @@ public record JobConfig(
                 s.getDuration("time.out-of-orderness"),
                 s.getDuration("time.idleness"),
                 s.getDuration("dedup.retention"),
+                s.getDuration("time.allowed-lateness.1m"),
+                s.getDuration("time.allowed-lateness.15m"),
                 s.getDuration("checkpoint.interval"),
                 s.getInt("job.parallelism"));
     }
 
     /** The part of the configuration the pipeline's operators need (serializable, no endpoints). */
     public LoadCurveJob.Params params() {
-        return new LoadCurveJob.Params(outOfOrderness, idleness, dedupRetention);
+        return new LoadCurveJob.Params(outOfOrderness, idleness, dedupRetention, allowedLateness1m, allowedLateness15m);
     }
 }

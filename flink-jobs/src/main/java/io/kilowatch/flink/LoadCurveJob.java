@@ -3,6 +3,7 @@ package io.kilowatch.flink;
 import io.kilowatch.flink.functions.DropDuplicateReadings;
 import io.kilowatch.flink.functions.EmitMeterLoad;
 import io.kilowatch.flink.functions.SumMeterLoad;
+import io.kilowatch.flink.functions.TagLateReading;
 import io.kilowatch.flink.influx.InfluxSink;
 import io.kilowatch.flink.influx.LineProtocol;
 import io.kilowatch.flink.io.LateReadingSerializationSchema;
@@ -42,8 +43,30 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  */
 public class LoadCurveJob {
 
-    /** Time rules of the pipeline; see docs/decisions.md for why the defaults are what they are. */
-    public record Params(Duration outOfOrderness, Duration idleness, Duration dedupRetention) implements Serializable {}
+    /**
+     * Time rules of the pipeline; see docs/decisions.md for why the defaults are what they are.
+     * A late reading within {@code allowedLateness} of its interval updates the closed window (the
+     * point is written again and overwritten in InfluxDB); later than that goes to kw.late.
+     */
+    public record Params(Duration outOfOrderness, Duration idleness, Duration dedupRetention,
+                         Duration allowedLateness1m, Duration allowedLateness15m) implements Serializable {
+        public Params {
+            Duration longest = allowedLateness1m.compareTo(allowedLateness15m) > 0 ? allowedLateness1m : allowedLateness15m;
+            if (dedupRetention.compareTo(longest.plus(outOfOrderness).plus(Interval.FIFTEEN_MINUTES.length())) < 0) {
+                throw new IllegalArgumentException("dedup.retention (" + dedupRetention + ") must cover the allowed lateness ("
+                        + longest + ") plus out-of-orderness and an interval, or a late copy would be counted twice");
+            }
+        }
+
+        /** Without lateness: a reading later than the watermark goes to kw.late (tests of on-time behaviour). */
+        public static Params onTimeOnly(Duration outOfOrderness, Duration idleness, Duration dedupRetention) {
+            return new Params(outOfOrderness, idleness, dedupRetention, Duration.ZERO, Duration.ZERO);
+        }
+
+        public Duration allowedLateness(Interval interval) {
+            return interval == Interval.ONE_MINUTE ? allowedLateness1m : allowedLateness15m;
+        }
+    }
 
     private final Source<Reading, ?, ?> source;
     private final Sink<LoadPoint> loadSink;
@@ -84,12 +107,13 @@ public class LoadCurveJob {
             SingleOutputStreamOperator<LoadPoint> curve = readings
                     .keyBy(Reading::meterId)
                     .window(TumblingEventTimeWindows.of(interval.length()))
+                    .allowedLateness(params.allowedLateness(interval))
                     .sideOutputLateData(lateTag)
                     .aggregate(new SumMeterLoad(), new EmitMeterLoad(interval))
                     .name("meter load " + interval.tag())
                     .uid("meter-load-" + interval.tag());
             DataStream<LateReading> missed = curve.getSideOutput(lateTag)
-                    .map(r -> new LateReading(r, interval.tag()))
+                    .map(new TagLateReading(interval))
                     .name("late for " + interval.tag());
             points = points == null ? curve : points.union(curve);
             late = late == null ? missed : late.union(missed);

@@ -72,7 +72,7 @@ class LoadCurvePipelineTest {
         DataGeneratorSource<Reading> source = new DataGeneratorSource<>(i -> data.get(i.intValue()), data.size(),
                 TypeInformation.of(Reading.class));
         LoadCurveJob job = new LoadCurveJob(source, new DiscardingSink<>(), new DiscardingSink<LateReading>(),
-                new LoadCurveJob.Params(Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ofHours(3)));
+                LoadCurveJob.Params.onTimeOnly(Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ofHours(3)));
         LoadCurveJob.Curves curves = job.build(env);
         List<LoadPoint> out = new ArrayList<>();
         try (CloseableIterator<LoadPoint> it = curves.points().collectAsync()) {
