@@ -1,6 +1,7 @@
 package io.kilowatch.flink;
 
 import io.kilowatch.flink.influx.InfluxConfig;
+import io.kilowatch.flink.records.EventTimeRange;
 import io.kilowatch.model.Settings;
 import io.kilowatch.model.Topics;
 import java.io.IOException;
@@ -35,7 +36,9 @@ public record JobConfig(
         Duration allowedLateness1m,
         Duration allowedLateness15m,
         Duration checkpointInterval,
-        int parallelism) {
+        int parallelism,
+        EventTimeRange backfill,
+        Duration backfillSlack) {
 
     static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("kafka.bootstrap-servers", "127.0.0.1:9092"),
@@ -56,7 +59,10 @@ public record JobConfig(
             Map.entry("time.allowed-lateness.15m", "2h"),
             Map.entry("dedup.retention", "3h"),
             Map.entry("checkpoint.interval", "30s"),
-            Map.entry("job.parallelism", "0"));
+            Map.entry("job.parallelism", "0"),
+            Map.entry("backfill.from", ""),
+            Map.entry("backfill.to", ""),
+            Map.entry("backfill.slack", "10m"));
 
     public static JobConfig load(Path file, Map<String, String> env) throws IOException {
         Properties p = new Properties();
@@ -78,7 +84,7 @@ public record JobConfig(
                 s.getOrNull("influx.password"), s.getInt("influx.batch-size"), local.maxInFlightRequests(),
                 local.maxBufferedRequests(), s.getDuration("influx.flush-interval"), local.requestTimeout(),
                 local.maxRetryBackoff());
-        return new JobConfig(
+        JobConfig config = new JobConfig(
                 s.get("kafka.bootstrap-servers"),
                 s.get("kafka.topic.readings"),
                 s.get("kafka.topic.late"),
@@ -93,7 +99,29 @@ public record JobConfig(
                 s.getDuration("time.allowed-lateness.1m"),
                 s.getDuration("time.allowed-lateness.15m"),
                 s.getDuration("checkpoint.interval"),
-                s.getInt("job.parallelism"));
+                s.getInt("job.parallelism"),
+                backfillRange(s.getOrNull("backfill.from"), s.getOrNull("backfill.to")),
+                s.getDuration("backfill.slack"));
+        config.params(); // checks the time rules against each other now, not when the job starts
+        return config;
+    }
+
+    private static EventTimeRange backfillRange(String from, String to) {
+        if (from == null && to == null) {
+            return null;
+        }
+        if (from == null || to == null) {
+            throw new IllegalArgumentException("a backfill needs both backfill.from and backfill.to");
+        }
+        try {
+            return new EventTimeRange(java.time.Instant.parse(from), java.time.Instant.parse(to));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("backfill.from/to must be ISO-8601 instants like 2026-11-22T00:00:00Z: " + e.getMessage());
+        }
+    }
+
+    public boolean isBackfill() {
+        return backfill != null;
     }
 
     /** The part of the configuration the pipeline's operators need (serializable, no endpoints). */

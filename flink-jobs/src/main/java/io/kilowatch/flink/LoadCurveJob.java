@@ -2,12 +2,14 @@ package io.kilowatch.flink;
 
 import io.kilowatch.flink.functions.DropDuplicateReadings;
 import io.kilowatch.flink.functions.EmitMeterLoad;
+import io.kilowatch.flink.functions.KeepEventTimeRange;
 import io.kilowatch.flink.functions.SumMeterLoad;
 import io.kilowatch.flink.functions.TagLateReading;
 import io.kilowatch.flink.influx.InfluxSink;
 import io.kilowatch.flink.influx.LineProtocol;
 import io.kilowatch.flink.io.LateReadingSerializationSchema;
 import io.kilowatch.flink.io.ReadingDeserializationSchema;
+import io.kilowatch.flink.records.EventTimeRange;
 import io.kilowatch.flink.records.Interval;
 import io.kilowatch.flink.records.LateReading;
 import io.kilowatch.flink.records.LoadPoint;
@@ -15,7 +17,10 @@ import io.kilowatch.model.Reading;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -30,6 +35,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.util.OutputTag;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -72,12 +78,31 @@ public class LoadCurveJob {
     private final Sink<LoadPoint> loadSink;
     private final Sink<LateReading> lateSink;
     private final Params params;
+    private final EventTimeRange range;
+    private final UnaryOperator<DataStream<Reading>> afterSource;
 
     public LoadCurveJob(Source<Reading, ?, ?> source, Sink<LoadPoint> loadSink, Sink<LateReading> lateSink, Params params) {
+        this(source, loadSink, lateSink, params, null, UnaryOperator.identity());
+    }
+
+    private LoadCurveJob(Source<Reading, ?, ?> source, Sink<LoadPoint> loadSink, Sink<LateReading> lateSink, Params params,
+                         EventTimeRange range, UnaryOperator<DataStream<Reading>> afterSource) {
         this.source = source;
         this.loadSink = loadSink;
         this.lateSink = lateSink;
         this.params = params;
+        this.range = range;
+        this.afterSource = afterSource;
+    }
+
+    /** The same pipeline counting only readings in {@code range}: a backfill. */
+    public LoadCurveJob restrictedTo(EventTimeRange range) {
+        return new LoadCurveJob(source, loadSink, lateSink, params, range, afterSource);
+    }
+
+    /** Inserts operators right after the source, e.g. a fault a recovery test injects. */
+    public LoadCurveJob withAfterSource(UnaryOperator<DataStream<Reading>> operators) {
+        return new LoadCurveJob(source, loadSink, lateSink, params, range, operators);
     }
 
     /** What the pipeline computes, before the sinks: tests collect from these. */
@@ -93,8 +118,11 @@ public class LoadCurveJob {
                 .withTimestampAssigner((reading, kafkaTs) -> reading.ts())
                 .withIdleness(params.idleness());
 
-        DataStream<Reading> readings = env.fromSource(source, eventTime, "readings")
-                .uid("readings-source")
+        DataStream<Reading> fromSource = afterSource.apply(env.fromSource(source, eventTime, "readings").uid("readings-source"));
+        if (range != null) {
+            fromSource = fromSource.filter(new KeepEventTimeRange(range)).name("keep " + range.from() + " .. " + range.to());
+        }
+        DataStream<Reading> readings = fromSource
                 .keyBy(Reading::meterId)
                 .process(new DropDuplicateReadings(params.dedupRetention()))
                 .name("drop duplicate (meterId, ts)")
@@ -125,7 +153,7 @@ public class LoadCurveJob {
 
     public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
         build(env);
-        return env.execute("kilowatch load curves");
+        return env.execute(range == null ? "kilowatch load curves" : "kilowatch load curves backfill " + range.from() + " .. " + range.to());
     }
 
     /** Settings every environment of this job gets, production and tests alike. */
@@ -142,16 +170,25 @@ public class LoadCurveJob {
         KafkaSourceBuilder<Reading> b = KafkaSource.<Reading>builder()
                 .setBootstrapServers(c.kafkaBootstrapServers())
                 .setTopics(c.readingsTopic())
-                .setGroupId(c.consumerGroup())
-                .setStartingOffsets(switch (c.startFrom()) {
-                    case "earliest" -> OffsetsInitializer.earliest();
-                    case "latest" -> OffsetsInitializer.latest();
-                    default -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-                })
-                .setValueOnlyDeserializer(new ReadingDeserializationSchema())
-                .setProperty("commit.offsets.on.checkpoint", "true");
-        if (c.bounded()) {
-            b.setBounded(OffsetsInitializer.latest());
+                .setValueOnlyDeserializer(new ReadingDeserializationSchema());
+        if (c.isBackfill()) {
+            // Kafka's timestamps are ingest time, which is never earlier than event time minus
+            // the bridge's allowed clock skew: start a slack before the range, read to the end.
+            b.setGroupId(c.consumerGroup() + "-backfill")
+                    .setStartingOffsets(OffsetsInitializer.timestamp(c.backfill().from().minus(c.backfillSlack()).toEpochMilli()))
+                    .setBounded(OffsetsInitializer.latest())
+                    .setProperty("commit.offsets.on.checkpoint", "false");
+        } else {
+            b.setGroupId(c.consumerGroup())
+                    .setStartingOffsets(switch (c.startFrom()) {
+                        case "earliest" -> OffsetsInitializer.earliest();
+                        case "latest" -> OffsetsInitializer.latest();
+                        default -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+                    })
+                    .setProperty("commit.offsets.on.checkpoint", "true");
+            if (c.bounded()) {
+                b.setBounded(OffsetsInitializer.latest());
+            }
         }
         Properties extra = new Properties();
         extra.putAll(c.kafkaClient());
@@ -174,15 +211,39 @@ public class LoadCurveJob {
                 .build();
     }
 
-    /** {@code java -jar kilowatch-flink-jobs-standalone.jar [--config FILE]}, or submitted to a cluster. */
+    /**
+     * {@code java -jar kilowatch-flink-jobs-standalone.jar [--config FILE] [--backfill FROM TO]},
+     * or submitted to a cluster. With {@code --backfill} (ISO instants on 15-minute boundaries)
+     * the job recomputes that event-time range from kw.readings, overwrites its points and stops.
+     */
     public static void main(String[] args) throws Exception {
-        String file = args.length == 2 && args[0].equals("--config") ? args[1] : System.getenv("KW_FLINK_CONFIG");
-        JobConfig c = JobConfig.load(file == null ? null : Path.of(file), System.getenv());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(baseConfiguration());
-        env.enableCheckpointing(c.checkpointInterval().toMillis());
-        if (c.parallelism() > 0) {
-            env.setParallelism(c.parallelism());
+        Map<String, String> env = new HashMap<>(System.getenv());
+        String file = env.get("KW_FLINK_CONFIG");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--config" -> file = args[++i];
+                case "--backfill" -> {
+                    env.put("KW_BACKFILL_FROM", args[++i]);
+                    env.put("KW_BACKFILL_TO", args[++i]);
+                }
+                default -> throw new IllegalArgumentException("usage: [--config FILE] [--backfill FROM TO]; unknown " + args[i]);
+            }
         }
-        new LoadCurveJob(kafkaSource(c), influxSink(c), lateSink(c), c.params()).execute(env);
+        JobConfig c = JobConfig.load(file == null ? null : Path.of(file), env);
+        StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment(baseConfiguration());
+        flink.enableCheckpointing(c.checkpointInterval().toMillis());
+        if (c.parallelism() > 0) {
+            flink.setParallelism(c.parallelism());
+        }
+        fromConfig(c).execute(flink);
+    }
+
+    /** The production job for a configuration: live, or a backfill of {@code backfill.from .. to}. */
+    public static LoadCurveJob fromConfig(JobConfig c) {
+        if (c.isBackfill()) {
+            // Late readings of the range were reported to kw.late by the live job already.
+            return new LoadCurveJob(kafkaSource(c), influxSink(c), new DiscardingSink<>(), c.params()).restrictedTo(c.backfill());
+        }
+        return new LoadCurveJob(kafkaSource(c), influxSink(c), lateSink(c), c.params());
     }
 }
