@@ -178,4 +178,42 @@ class IngestResilienceIT {
             b.close();
         }
     }
+
+    @Test
+    void kafkaAwayLongerThanTheDeliveryTimeoutLosesNothing() throws Exception {
+        String p = TestStack.uniquePrefix("resync");
+        Map<TopicPartition, Long> from = KafkaTopics.endOffsets(STACK, Topics.READINGS);
+        // Delivery timeout 8 s instead of 10 min against a 20 s outage. If the producer gives up on
+        // records the bridge resyncs its session; if it holds them, they go through late. Either
+        // way nothing may be missing. Seen both ways on this machine; the resync path once lost
+        // 7,999 of 9,000 here to a deferral race, now fixed (MqttKafkaBridge#resync).
+        Path file = Files.createTempFile("ingest-resync", ".properties");
+        Files.writeString(file, "kafka.client.request.timeout.ms=2000\nkafka.delivery-timeout=8s\n");
+        IngestConfig config = IngestConfig.load(file, Map.of(
+                "KW_MQTT_URL", STACK.mqttUrl(),
+                "KW_MQTT_CLIENT_ID", p + "-bridge",
+                "KW_MQTT_SESSION_EXPIRY", "10m",
+                "KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap(),
+                "KW_HTTP_PORT", "0"));
+        try (IngestService bridge = IngestService.start(config)) {
+            CompletableFuture<Long> publishing = publish(p, 100, 90, 120); // 9,000 readings over ~45 s
+            Thread.sleep(5_000);
+            KafkaBroker.stop();
+            Thread.sleep(20_000);
+            KafkaBroker.start();
+            long published = publishing.get();
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (!bridge.isReady() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(200);
+            }
+            LOG.info("{}: Kafka send failures {}, resyncs {}", p, bridge.metrics().kafkaSendFailures(), bridge.metrics().resyncs());
+            assertThat(bridge.isReady()).as("ready again by itself").isTrue();
+            if (bridge.metrics().kafkaSendFailures() > 0) {
+                assertThat(bridge.metrics().resyncs()).as("records Kafka gave up on are fetched again by a resync").isPositive();
+            }
+            assertNothingMissing(p, from, published);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
 }

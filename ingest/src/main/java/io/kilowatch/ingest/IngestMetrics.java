@@ -69,6 +69,10 @@ public final class IngestMetrics {
         return outboundUnroutable.sum();
     }
 
+    public long kafkaSendFailures() {
+        return kafkaSendFailures.sum();
+    }
+
     public long resyncs() {
         return resyncs.sum();
     }

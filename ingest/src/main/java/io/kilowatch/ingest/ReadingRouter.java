@@ -8,7 +8,6 @@ import io.kilowatch.model.ReadingCodec;
 import io.kilowatch.model.RejectReason;
 import io.kilowatch.model.Topics;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -19,9 +18,6 @@ import java.util.List;
  * reading does not take the good ones with it.
  */
 public final class ReadingRouter {
-    /** What is kept of an oversized payload in the dead-letter topic (Kafka's record limit is ~1 MiB). */
-    static final int OVERSIZE_SAMPLE_BYTES = 64 * 1024;
-
     private final ReadingCodec codec;
     private final int maxPayloadBytes;
     private final PlausibilityRules rules;
@@ -39,9 +35,7 @@ public final class ReadingRouter {
 
     public Routed route(String mqttTopic, byte[] payload, long nowMillis) {
         if (payload.length > maxPayloadBytes) {
-            return Routed.rejectedWhole(Arrays.copyOf(payload, Math.min(payload.length, OVERSIZE_SAMPLE_BYTES)),
-                    RejectReason.TOO_LARGE,
-                    payload.length + " bytes > limit " + maxPayloadBytes + " (first " + OVERSIZE_SAMPLE_BYTES + " bytes kept)");
+            return Routed.rejectedWhole(payload, RejectReason.TOO_LARGE, "larger than the limit of " + maxPayloadBytes + " bytes");
         }
         String topicMeter = Topics.meterIdOf(mqttTopic);
         if (topicMeter != null) {

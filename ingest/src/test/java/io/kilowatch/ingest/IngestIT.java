@@ -90,6 +90,34 @@ class IngestIT {
     }
 
     @Test
+    void garbageJustUnderThePayloadLimitIsDeadLetteredAndAcknowledged() throws Exception {
+        String p = TestStack.uniquePrefix("ingest-big");
+        Map<TopicPartition, Long> dlqStart = endOffsets(Topics.READINGS_DLQ);
+        IngestConfig config = IngestConfig.load(null, Map.of(
+                "KW_MQTT_URL", STACK.mqttUrl(),
+                "KW_MQTT_CLIENT_ID", p + "-bridge",
+                "KW_MQTT_SESSION_EXPIRY", "60s",
+                "KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap(),
+                "KW_HTTP_PORT", "0"));
+        MqttClient device = connect(p + "-device");
+        try (IngestService ingest = IngestService.start(config)) {
+            byte[] big = new byte[1_048_000]; // under the 1 MiB payload limit; whole, its dead letter would not fit in Kafka
+            java.util.Arrays.fill(big, (byte) 'x');
+            device.publish(Topics.meterReadingTopic(p + "-m1"), big, 1, false);
+            awaitAcked(ingest, 1);
+            List<ConsumerRecord<byte[], byte[]>> dead = consumeUntil(Topics.READINGS_DLQ, dlqStart, p, 1);
+            assertThat(dead).singleElement().satisfies(r -> {
+                assertThat(header(r, DeadLetterHeaders.REASON)).isEqualTo("NOT_JSON");
+                assertThat(r.value()).hasSize(Routed.SAMPLE_BYTES);
+            });
+            assertThat(ingest.metrics().inFlight()).isZero();
+        } finally {
+            device.disconnect();
+            device.close();
+        }
+    }
+
+    @Test
     void metricsEndpointSpeaksPrometheus() throws Exception {
         String p = TestStack.uniquePrefix("ingest-http");
         IngestConfig config = IngestConfig.load(null, Map.of(

@@ -59,12 +59,27 @@ class ReadingRouterTest {
 
     @Test
     void oversizedPayloadIsRejectedWithASampleNotTheWhole() {
-        byte[] in = new byte[4097 + ReadingRouter.OVERSIZE_SAMPLE_BYTES];
-        Routed out = router.route(Topics.meterReadingTopic("m"), in, NOW);
+        byte[] in = new byte[Routed.MAX_WHOLE_ORIGINAL_BYTES + 1];
+        Routed out = new ReadingRouter(codec, 1024 * 1024, RULES).route(Topics.meterReadingTopic("m"), new byte[1024 * 1024 + 1], NOW);
         assertThat(out.rejected()).singleElement().satisfies(r -> {
             assertThat(r.reason()).isEqualTo(RejectReason.TOO_LARGE);
-            assertThat(r.original()).hasSize(ReadingRouter.OVERSIZE_SAMPLE_BYTES);
-            assertThat(r.detail()).contains(Integer.toString(in.length));
+            assertThat(r.original()).hasSize(Routed.SAMPLE_BYTES);
+            assertThat(r.detail()).contains(Integer.toString(1024 * 1024 + 1));
+        });
+        assertThat(in).hasSizeGreaterThan(Routed.SAMPLE_BYTES);
+    }
+
+    @Test
+    void aRejectJustUnderThePayloadLimitIsSampledSoItsDeadLetterFitsInKafka() {
+        // Garbage of 1,048,000 bytes is under the 1 MiB payload limit, but as a dead-letter record
+        // with key and headers it would exceed Kafka's 1 MiB request limit and never be sent.
+        byte[] in = new byte[1_048_000];
+        java.util.Arrays.fill(in, (byte) 'x');
+        Routed out = new ReadingRouter(codec, 1024 * 1024, RULES).route(Topics.meterReadingTopic("m"), in, NOW);
+        assertThat(out.rejected()).singleElement().satisfies(r -> {
+            assertThat(r.reason()).isEqualTo(RejectReason.NOT_JSON);
+            assertThat(r.original()).hasSize(Routed.SAMPLE_BYTES);
+            assertThat(r.detail()).contains("1048000 bytes");
         });
     }
 
