@@ -45,14 +45,9 @@ class IngestFuzzIT {
         String readingsTopic = "fuzz." + p + ".readings";
         String dlqTopic = "fuzz." + p + ".dlq";
         createTopics(readingsTopic, dlqTopic);
-        IngestConfig config = IngestConfig.load(null, Map.of(
-                "KW_MQTT_URL", STACK.mqttUrl(),
-                "KW_MQTT_CLIENT_ID", p + "-bridge",
-                "KW_MQTT_SESSION_EXPIRY", "5m",
-                "KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap(),
+        IngestConfig config = IngestConfig.load(null, STACK.bridgeEnvironment(p + "-bridge",
                 "KW_KAFKA_TOPIC_READINGS", readingsTopic,
-                "KW_KAFKA_TOPIC_DLQ", dlqTopic,
-                "KW_HTTP_PORT", "0"));
+                "KW_KAFKA_TOPIC_DLQ", dlqTopic));
         // Counting oracle: how many records a payload makes does not depend on validation
         // verdicts, only on its size and on whether a batch envelope parses.
         ReadingRouter counter = new ReadingRouter(codec, config.maxPayloadBytes(), config.rules());

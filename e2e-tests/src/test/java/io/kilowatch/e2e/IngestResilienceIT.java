@@ -92,13 +92,7 @@ class IngestResilienceIT {
     void kafkaStoppedForThirtySecondsMidStreamLosesNothingAndTheBridgeSaysSo() throws Exception {
         String p = TestStack.uniquePrefix("outage");
         Map<TopicPartition, Long> from = KafkaTopics.endOffsets(STACK, Topics.READINGS);
-        IngestConfig config = IngestConfig.load(null, Map.of(
-                "KW_MQTT_URL", STACK.mqttUrl(),
-                "KW_MQTT_CLIENT_ID", p + "-bridge",
-                "KW_MQTT_SESSION_EXPIRY", "10m",
-                "KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap(),
-                "KW_KAFKA_UNHEALTHY_AFTER", "5s",
-                "KW_HTTP_PORT", "0"));
+        IngestConfig config = IngestConfig.load(null, STACK.bridgeEnvironment(p + "-bridge", "KW_KAFKA_UNHEALTHY_AFTER", "5s"));
         try (IngestService bridge = IngestService.start(config)) {
             CompletableFuture<Long> publishing = publish(p, 200, 120, 110); // 24,000 readings over ~65 s
             AtomicBoolean sawUnready = new AtomicBoolean();
@@ -189,12 +183,7 @@ class IngestResilienceIT {
         // 7,999 of 9,000 here to a deferral race, now fixed (MqttKafkaBridge#resync).
         Path file = Files.createTempFile("ingest-resync", ".properties");
         Files.writeString(file, "kafka.client.request.timeout.ms=2000\nkafka.delivery-timeout=8s\n");
-        IngestConfig config = IngestConfig.load(file, Map.of(
-                "KW_MQTT_URL", STACK.mqttUrl(),
-                "KW_MQTT_CLIENT_ID", p + "-bridge",
-                "KW_MQTT_SESSION_EXPIRY", "10m",
-                "KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap(),
-                "KW_HTTP_PORT", "0"));
+        IngestConfig config = IngestConfig.load(file, STACK.bridgeEnvironment(p + "-bridge"));
         try (IngestService bridge = IngestService.start(config)) {
             CompletableFuture<Long> publishing = publish(p, 100, 90, 120); // 9,000 readings over ~45 s
             Thread.sleep(5_000);

@@ -107,12 +107,7 @@ class WalkingSkeletonIT {
     }
 
     private static IngestConfig ingestConfig(String p) throws java.io.IOException {
-        return IngestConfig.load(null, Map.of(
-                "KW_MQTT_URL", STACK.mqttUrl(),
-                "KW_MQTT_CLIENT_ID", p + "-ingest",
-                "KW_MQTT_SESSION_EXPIRY", "60s",
-                "KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap(),
-                "KW_HTTP_PORT", "0"));
+        return IngestConfig.load(null, STACK.bridgeEnvironment(p + "-ingest"));
     }
 
     private static long simulate(String p, Path record) throws Exception {

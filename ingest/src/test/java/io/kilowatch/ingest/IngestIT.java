@@ -38,12 +38,7 @@ class IngestIT {
         String p = TestStack.uniquePrefix("ingest");
         Map<TopicPartition, Long> readingsStart = endOffsets(Topics.READINGS);
         Map<TopicPartition, Long> dlqStart = endOffsets(Topics.READINGS_DLQ);
-        IngestConfig config = IngestConfig.load(null, Map.of(
-                "KW_MQTT_URL", STACK.mqttUrl(),
-                "KW_MQTT_CLIENT_ID", p + "-bridge",
-                "KW_MQTT_SESSION_EXPIRY", "60s",
-                "KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap(),
-                "KW_HTTP_PORT", "0"));
+        IngestConfig config = IngestConfig.load(null, STACK.bridgeEnvironment(p + "-bridge"));
 
         MqttClient device = connect(p + "-device");
         try (IngestService ingest = IngestService.start(config)) {
@@ -93,12 +88,7 @@ class IngestIT {
     void garbageJustUnderThePayloadLimitIsDeadLetteredAndAcknowledged() throws Exception {
         String p = TestStack.uniquePrefix("ingest-big");
         Map<TopicPartition, Long> dlqStart = endOffsets(Topics.READINGS_DLQ);
-        IngestConfig config = IngestConfig.load(null, Map.of(
-                "KW_MQTT_URL", STACK.mqttUrl(),
-                "KW_MQTT_CLIENT_ID", p + "-bridge",
-                "KW_MQTT_SESSION_EXPIRY", "60s",
-                "KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap(),
-                "KW_HTTP_PORT", "0"));
+        IngestConfig config = IngestConfig.load(null, STACK.bridgeEnvironment(p + "-bridge"));
         MqttClient device = connect(p + "-device");
         try (IngestService ingest = IngestService.start(config)) {
             byte[] big = new byte[1_048_000]; // under the 1 MiB payload limit; whole, its dead letter would not fit in Kafka
@@ -120,12 +110,7 @@ class IngestIT {
     @Test
     void metricsEndpointSpeaksPrometheus() throws Exception {
         String p = TestStack.uniquePrefix("ingest-http");
-        IngestConfig config = IngestConfig.load(null, Map.of(
-                "KW_MQTT_URL", STACK.mqttUrl(),
-                "KW_MQTT_CLIENT_ID", p,
-                "KW_MQTT_SESSION_EXPIRY", "10s",
-                "KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap(),
-                "KW_HTTP_PORT", "0"));
+        IngestConfig config = IngestConfig.load(null, STACK.bridgeEnvironment(p));
         try (IngestService ingest = IngestService.start(config)) {
             String base = "http://127.0.0.1:" + ingest.httpPort();
             HttpClient http = HttpClient.newHttpClient();

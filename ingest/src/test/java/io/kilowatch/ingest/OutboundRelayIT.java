@@ -45,14 +45,7 @@ class OutboundRelayIT {
             customer.subscribe(new MqttSubscription[] {new MqttSubscription("customers/+/alerts", 1), new MqttSubscription("customers/+/hints", 1)},
                     new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {collect, collect});
 
-            IngestConfig config = IngestConfig.load(null, Map.of(
-                    "KW_MQTT_URL", STACK.mqttUrl(),
-                    "KW_MQTT_CLIENT_ID", p + "-bridge",
-                    "KW_MQTT_SESSION_EXPIRY", "60s",
-                    "KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap(),
-                    "KW_OUTBOUND_GROUP_ID", p + "-outbound",
-                    "KW_OUTBOUND_START_FROM", "earliest",
-                    "KW_HTTP_PORT", "0"));
+            IngestConfig config = IngestConfig.load(null, STACK.bridgeEnvironment(p + "-bridge", "KW_OUTBOUND_GROUP_ID", p + "-outbound", "KW_OUTBOUND_START_FROM", "earliest"));
             try (IngestService ingest = IngestService.start(config)) {
                 String viaRegistry = "{\"type\":\"OVER_CONTRACTED_CAPACITY\",\"meterId\":\"" + p + "-m1\",\"state\":\"OPEN\"}";
                 String named = "{\"type\":\"LOW_POWER_FACTOR\",\"meterId\":\"" + p + "-m2\",\"customerId\":\"" + p + "-c2\"}";

@@ -32,6 +32,24 @@ public record TestStack(int mqttPort, int kafkaPort, int influxPort, String infl
         return "http://127.0.0.1:" + influxPort;
     }
 
+    /**
+     * The environment of an ingest bridge on this stack, as its configuration reads it
+     * ({@code KW_*}): its own client id, a short session, an ephemeral HTTP port, and whatever
+     * the test is about as further key/value pairs.
+     */
+    public Map<String, String> bridgeEnvironment(String clientId, String... extraKeysAndValues) {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("KW_MQTT_URL", mqttUrl());
+        env.put("KW_MQTT_CLIENT_ID", clientId);
+        env.put("KW_MQTT_SESSION_EXPIRY", "10m");
+        env.put("KW_KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap());
+        env.put("KW_HTTP_PORT", "0");
+        for (int i = 0; i < extraKeysAndValues.length; i += 2) {
+            env.put(extraKeysAndValues[i], extraKeysAndValues[i + 1]);
+        }
+        return env;
+    }
+
     /** A prefix that keeps one test's meters, clients and groups apart from every other's on the shared stack. */
     public static String uniquePrefix(String test) {
         return test + "-" + UUID.randomUUID().toString().substring(0, 8);
