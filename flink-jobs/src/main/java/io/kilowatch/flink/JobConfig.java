@@ -5,12 +5,9 @@ import io.kilowatch.flink.records.EventTimeRange;
 import io.kilowatch.model.Settings;
 import io.kilowatch.model.Topics;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * Everything the load-curve job can be told, in one place: a properties file
@@ -65,13 +62,7 @@ public record JobConfig(
             Map.entry("backfill.slack", "10m"));
 
     public static JobConfig load(Path file, Map<String, String> env) throws IOException {
-        Properties p = new Properties();
-        if (file != null) {
-            try (Reader r = Files.newBufferedReader(file)) {
-                p.load(r);
-            }
-        }
-        return from(Settings.of(DEFAULTS, p, env));
+        return from(Settings.load(DEFAULTS, file, env));
     }
 
     public static JobConfig from(Settings s) {

@@ -3,12 +3,10 @@ package io.kilowatch.ingest;
 import io.kilowatch.model.Settings;
 import io.kilowatch.model.Topics;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * Everything the ingest service can be told, in one place. Read from an optional properties
@@ -79,13 +77,7 @@ public record IngestConfig(
             Map.entry("http.port", "8091"));
 
     public static IngestConfig load(Path file, Map<String, String> env) throws IOException {
-        Properties p = new Properties();
-        if (file != null) {
-            try (Reader r = Files.newBufferedReader(file)) {
-                p.load(r);
-            }
-        }
-        return from(Settings.of(DEFAULTS, p, env));
+        return from(Settings.load(DEFAULTS, file, env));
     }
 
     public static IngestConfig from(Settings s) {

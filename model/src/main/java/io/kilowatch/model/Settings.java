@@ -12,13 +12,26 @@ import java.util.Properties;
  *
  * <p>A key {@code mqtt.url} is overridden by the environment variable {@code KW_MQTT_URL}
  * (prefix {@code KW_}, dots and dashes to underscores, upper case), so one naming scheme serves
- * files, scripts and CI. No I/O here: callers load the file and pass the environment.
+ * files, scripts and CI. The one I/O here is {@link #load} reading a service's own optional
+ * properties file at start-up; the wire format stays free of it.
  */
 public final class Settings {
     private final Map<String, String> values;
 
     private Settings(Map<String, String> values) {
         this.values = values;
+    }
+
+    /** Defaults, then {@code file} if given, then {@code env}: what every service's config record starts from. */
+    public static Settings load(Map<String, String> defaults, java.nio.file.Path file, Map<String, String> env)
+            throws java.io.IOException {
+        Properties p = new Properties();
+        if (file != null) {
+            try (java.io.Reader r = java.nio.file.Files.newBufferedReader(file)) {
+                p.load(r);
+            }
+        }
+        return of(defaults, p, env);
     }
 
     public static Settings of(Map<String, String> defaults, Properties file, Map<String, String> env) {

@@ -24,6 +24,17 @@ class SettingsTest {
     }
 
     @Test
+    void loadReadsAnOptionalFileBetweenDefaultsAndEnvironment(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path f = dir.resolve("svc.properties");
+        java.nio.file.Files.writeString(f, "a=file\nb=file\n");
+        Settings s = Settings.load(Map.of("a", "d", "b", "d", "c", "d"), f, Map.of("KW_B", "env"));
+        assertThat(s.get("a")).isEqualTo("file");
+        assertThat(s.get("b")).isEqualTo("env");
+        assertThat(s.get("c")).isEqualTo("d");
+        assertThat(Settings.load(Map.of("a", "d"), null, Map.of()).get("a")).isEqualTo("d");
+    }
+
+    @Test
     void durationsInEitherForm() {
         assertThat(Settings.parseDuration("k", "PT15M")).isEqualTo(Duration.ofMinutes(15));
         assertThat(Settings.parseDuration("k", "250ms")).isEqualTo(Duration.ofMillis(250));
