@@ -1,5 +1,7 @@
 package io.kilowatch.flink;
 
+import io.kilowatch.flink.curves.CurveRules;
+import io.kilowatch.flink.curves.TouCalendar;
 import io.kilowatch.flink.influx.InfluxConfig;
 import io.kilowatch.flink.records.EventTimeRange;
 import io.kilowatch.model.Settings;
@@ -7,7 +9,11 @@ import io.kilowatch.model.Topics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Everything the load-curve job can be told, in one place: a properties file
@@ -21,6 +27,7 @@ import java.util.Map;
 public record JobConfig(
         String kafkaBootstrapServers,
         String readingsTopic,
+        String registryTopic,
         String lateTopic,
         String consumerGroup,
         String startFrom,
@@ -29,10 +36,12 @@ public record JobConfig(
         InfluxConfig influx,
         Duration outOfOrderness,
         Duration idleness,
-        Duration dedupRetention,
         Duration allowedLateness1m,
         Duration allowedLateness15m,
+        CurveRules rules,
         Duration checkpointInterval,
+        String stateBackend,
+        String checkpointDir,
         int parallelism,
         EventTimeRange backfill,
         Duration backfillSlack) {
@@ -40,6 +49,7 @@ public record JobConfig(
     static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("kafka.bootstrap-servers", "127.0.0.1:9092"),
             Map.entry("kafka.topic.readings", Topics.READINGS),
+            Map.entry("kafka.topic.registry", Topics.REGISTRY),
             Map.entry("kafka.topic.late", Topics.LATE),
             Map.entry("kafka.group-id", "kilowatch-load-curves"),
             Map.entry("kafka.start-from", "committed"),
@@ -54,8 +64,16 @@ public record JobConfig(
             Map.entry("time.idleness", "1m"),
             Map.entry("time.allowed-lateness.1m", "0s"),
             Map.entry("time.allowed-lateness.15m", "2h"),
-            Map.entry("dedup.retention", "3h"),
+            Map.entry("gaps.max-intervals", "4"),
+            Map.entry("register.rollover-kwh", "1000000"),
+            Map.entry("register.reset-below-kwh", "10"),
+            Map.entry("kpi.zone", "Asia/Shanghai"),
+            Map.entry("kpi.tou-calendar", TouCalendar.DEFAULT),
+            Map.entry("curves.meter-1m.classes", "industrial"),
+            Map.entry("curves.meter-1m.ids", ""),
             Map.entry("checkpoint.interval", "30s"),
+            Map.entry("state.backend", "hashmap"),
+            Map.entry("state.checkpoint-dir", ""),
             Map.entry("job.parallelism", "0"),
             Map.entry("backfill.from", ""),
             Map.entry("backfill.to", ""),
@@ -78,6 +96,7 @@ public record JobConfig(
         JobConfig config = new JobConfig(
                 s.get("kafka.bootstrap-servers"),
                 s.get("kafka.topic.readings"),
+                s.get("kafka.topic.registry"),
                 s.get("kafka.topic.late"),
                 s.get("kafka.group-id"),
                 startFrom,
@@ -86,15 +105,41 @@ public record JobConfig(
                 influx,
                 s.getDuration("time.out-of-orderness"),
                 s.getDuration("time.idleness"),
-                s.getDuration("dedup.retention"),
                 s.getDuration("time.allowed-lateness.1m"),
                 s.getDuration("time.allowed-lateness.15m"),
+                new CurveRules(s.getInt("gaps.max-intervals"), s.getDouble("register.rollover-kwh"),
+                        s.getDouble("register.reset-below-kwh"), zone(s.get("kpi.zone")), s.get("kpi.tou-calendar"),
+                        list(s.getOrNull("curves.meter-1m.classes")), list(s.getOrNull("curves.meter-1m.ids"))),
                 s.getDuration("checkpoint.interval"),
+                stateBackend(s.get("state.backend")),
+                s.getOrNull("state.checkpoint-dir"),
                 s.getInt("job.parallelism"),
                 backfillRange(s.getOrNull("backfill.from"), s.getOrNull("backfill.to")),
                 s.getDuration("backfill.slack"));
         config.params(); // checks the time rules against each other now, not when the job starts
         return config;
+    }
+
+    private static ZoneId zone(String id) {
+        try {
+            return ZoneId.of(id);
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("kpi.zone must be a time-zone id like Asia/Shanghai or Europe/London; got '" + id + "'");
+        }
+    }
+
+    private static Set<String> list(String commaSeparated) {
+        if (commaSeparated == null) {
+            return Set.of();
+        }
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(x -> !x.isEmpty()).collect(Collectors.toSet());
+    }
+
+    private static String stateBackend(String name) {
+        if (!name.equals("hashmap") && !name.equals("rocksdb")) {
+            throw new IllegalArgumentException("state.backend must be hashmap (state on the heap) or rocksdb (large fleets); got '" + name + "'");
+        }
+        return name;
     }
 
     private static EventTimeRange backfillRange(String from, String to) {
@@ -117,6 +162,6 @@ public record JobConfig(
 
     /** The part of the configuration the pipeline's operators need (serializable, no endpoints). */
     public LoadCurveJob.Params params() {
-        return new LoadCurveJob.Params(outOfOrderness, idleness, dedupRetention, allowedLateness1m, allowedLateness15m);
+        return new LoadCurveJob.Params(outOfOrderness, idleness, allowedLateness1m, allowedLateness15m, rules);
     }
 }

@@ -1,18 +1,24 @@
 package io.kilowatch.flink;
 
-import io.kilowatch.flink.functions.DropDuplicateReadings;
-import io.kilowatch.flink.functions.EmitMeterLoad;
+import io.kilowatch.flink.curves.CellRollUp;
+import io.kilowatch.flink.curves.CountLate;
+import io.kilowatch.flink.curves.CurveRules;
+import io.kilowatch.flink.curves.LevelRollUp;
+import io.kilowatch.flink.curves.MeterIntervals;
 import io.kilowatch.flink.functions.KeepEventTimeRange;
-import io.kilowatch.flink.functions.SumMeterLoad;
-import io.kilowatch.flink.functions.TagLateReading;
+import io.kilowatch.flink.functions.KeepWholeDays;
 import io.kilowatch.flink.influx.InfluxSink;
 import io.kilowatch.flink.influx.LineProtocol;
 import io.kilowatch.flink.io.LateReadingSerializationSchema;
 import io.kilowatch.flink.io.ReadingDeserializationSchema;
+import io.kilowatch.flink.io.RegistryDeserializationSchema;
+import io.kilowatch.flink.records.DailyKpi;
 import io.kilowatch.flink.records.EventTimeRange;
-import io.kilowatch.flink.records.Interval;
 import io.kilowatch.flink.records.LateReading;
+import io.kilowatch.flink.records.LoadDelta;
 import io.kilowatch.flink.records.LoadPoint;
+import io.kilowatch.flink.records.MeterSample;
+import io.kilowatch.flink.records.RegistryUpdate;
 import io.kilowatch.model.Reading;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -22,73 +28,88 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
-import org.apache.flink.util.OutputTag;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * Load curves: kw.readings → dedup by (meterId, ts) → 1-minute and 15-minute event-time windows
- * per meter → {@code load} points in InfluxDB. Readings too late for a window go to kw.late.
+ * Load curves: kw.readings → per meter (keyed, with the registry as broadcast state): dedup by
+ * (meterId, ts), 1- and 15-minute intervals, register energy, gap filling, daily KPIs → roll-ups
+ * to transformer, feeder, region and customer class → {@code load}, {@code daily_kpi} and
+ * {@code pipeline} points in InfluxDB. Readings too late for their interval go to kw.late.
  *
- * <p>The job takes its source and sinks in the constructor; {@link #main} passes the production
+ * <p>The job takes its sources and sinks in the constructor; {@link #main} passes the production
  * ones (Kafka, InfluxDB) and tests pass their own to the same {@link #build}.
  */
 public class LoadCurveJob {
 
     /**
-     * Time rules of the pipeline; see docs/decisions.md for why the defaults are what they are.
-     * A late reading within {@code allowedLateness} of its interval updates the closed window (the
+     * Rules of the pipeline; see docs/decisions.md for why the defaults are what they are. A
+     * late reading within {@code allowedLateness} of its interval updates the closed interval (the
      * point is written again and overwritten in InfluxDB); later than that goes to kw.late.
+     * Duplicates are recognised for as long as their interval is kept, which is that long too.
      */
-    public record Params(Duration outOfOrderness, Duration idleness, Duration dedupRetention,
-                         Duration allowedLateness1m, Duration allowedLateness15m) implements Serializable {
+    public record Params(Duration outOfOrderness, Duration idleness, Duration allowedLateness1m, Duration allowedLateness15m,
+                         CurveRules rules) implements Serializable {
         public Params {
-            Duration longest = allowedLateness1m.compareTo(allowedLateness15m) > 0 ? allowedLateness1m : allowedLateness15m;
-            if (dedupRetention.compareTo(longest.plus(outOfOrderness).plus(Interval.FIFTEEN_MINUTES.length())) < 0) {
-                throw new IllegalArgumentException("dedup.retention (" + dedupRetention + ") must cover the allowed lateness ("
-                        + longest + ") plus out-of-orderness and an interval, or a late copy would be counted twice");
+            if (allowedLateness1m.compareTo(allowedLateness15m) > 0) {
+                throw new IllegalArgumentException("time.allowed-lateness.1m (" + allowedLateness1m
+                        + ") must not exceed time.allowed-lateness.15m (" + allowedLateness15m
+                        + "): the 15-minute interval holds the dedup memory of the minutes inside it");
             }
         }
 
         /** Without lateness: a reading later than the watermark goes to kw.late (tests of on-time behaviour). */
-        public static Params onTimeOnly(Duration outOfOrderness, Duration idleness, Duration dedupRetention) {
-            return new Params(outOfOrderness, idleness, dedupRetention, Duration.ZERO, Duration.ZERO);
+        public static Params onTimeOnly(Duration outOfOrderness, Duration idleness) {
+            return new Params(outOfOrderness, idleness, Duration.ZERO, Duration.ZERO, CurveRules.defaults());
         }
 
-        public Duration allowedLateness(Interval interval) {
-            return interval == Interval.ONE_MINUTE ? allowedLateness1m : allowedLateness15m;
+        public Params withRules(CurveRules r) {
+            return new Params(outOfOrderness, idleness, allowedLateness1m, allowedLateness15m, r);
         }
     }
 
     private final Source<Reading, ?, ?> source;
-    private final Sink<LoadPoint> loadSink;
+    private final Source<RegistryUpdate, ?, ?> registry;
+    private final Sink<String> influx;
     private final Sink<LateReading> lateSink;
     private final Params params;
     private final EventTimeRange range;
     private final UnaryOperator<DataStream<Reading>> afterSource;
 
-    public LoadCurveJob(Source<Reading, ?, ?> source, Sink<LoadPoint> loadSink, Sink<LateReading> lateSink, Params params) {
-        this(source, loadSink, lateSink, params, null, UnaryOperator.identity());
+    /**
+     * @param influx receives line protocol: {@code load}, {@code daily_kpi} and {@code pipeline} points
+     */
+    public LoadCurveJob(Source<Reading, ?, ?> source, Source<RegistryUpdate, ?, ?> registry, Sink<String> influx,
+                        Sink<LateReading> lateSink, Params params) {
+        this(source, registry, influx, lateSink, params, null, UnaryOperator.identity());
     }
 
-    private LoadCurveJob(Source<Reading, ?, ?> source, Sink<LoadPoint> loadSink, Sink<LateReading> lateSink, Params params,
-                         EventTimeRange range, UnaryOperator<DataStream<Reading>> afterSource) {
+    private LoadCurveJob(Source<Reading, ?, ?> source, Source<RegistryUpdate, ?, ?> registry, Sink<String> influx,
+                         Sink<LateReading> lateSink, Params params, EventTimeRange range, UnaryOperator<DataStream<Reading>> afterSource) {
         this.source = source;
-        this.loadSink = loadSink;
+        this.registry = registry;
+        this.influx = influx;
         this.lateSink = lateSink;
         this.params = params;
         this.range = range;
@@ -97,21 +118,21 @@ public class LoadCurveJob {
 
     /** The same pipeline counting only readings in {@code range}: a backfill. */
     public LoadCurveJob restrictedTo(EventTimeRange range) {
-        return new LoadCurveJob(source, loadSink, lateSink, params, range, afterSource);
+        return new LoadCurveJob(source, registry, influx, lateSink, params, range, afterSource);
     }
 
     /** Inserts operators right after the source, e.g. a fault a recovery test injects. */
     public LoadCurveJob withAfterSource(UnaryOperator<DataStream<Reading>> operators) {
-        return new LoadCurveJob(source, loadSink, lateSink, params, range, operators);
+        return new LoadCurveJob(source, registry, influx, lateSink, params, range, operators);
     }
 
     /** What the pipeline computes, before the sinks: tests collect from these. */
-    public record Curves(DataStream<LoadPoint> points, DataStream<LateReading> late) {}
+    public record Curves(DataStream<LoadPoint> points, DataStream<DailyKpi> kpis, DataStream<LateReading> late) {}
 
     /** Adds the pipeline with its sinks to {@code env}. */
     public Curves build(StreamExecutionEnvironment env) {
         // Readings arrive out of order: per-meter MQTT messages are a few seconds apart, and the
-        // bridge spreads meters over partitions. The bound is how long a window waits for them;
+        // bridge spreads meters over partitions. The bound is how long an interval waits for them;
         // idleness keeps a quiet partition from holding event time back for everyone.
         WatermarkStrategy<Reading> eventTime = WatermarkStrategy
                 .<Reading>forBoundedOutOfOrderness(params.outOfOrderness())
@@ -122,33 +143,56 @@ public class LoadCurveJob {
         if (range != null) {
             fromSource = fromSource.filter(new KeepEventTimeRange(range)).name("keep " + range.from() + " .. " + range.to());
         }
-        DataStream<Reading> readings = fromSource
-                .keyBy(Reading::meterId)
-                .process(new DropDuplicateReadings(params.dedupRetention()))
-                .name("drop duplicate (meterId, ts)")
-                .uid("dedup");
+        DataStream<MeterSample> samples = fromSource.map(MeterSample::of).name("to samples").uid("to-samples");
 
-        DataStream<LoadPoint> points = null;
-        DataStream<LateReading> late = null;
-        for (Interval interval : Interval.values()) {
-            OutputTag<Reading> lateTag = new OutputTag<>("late-" + interval.tag(), readings.getType());
-            SingleOutputStreamOperator<LoadPoint> curve = readings
-                    .keyBy(Reading::meterId)
-                    .window(TumblingEventTimeWindows.of(interval.length()))
-                    .allowedLateness(params.allowedLateness(interval))
-                    .sideOutputLateData(lateTag)
-                    .aggregate(new SumMeterLoad(), new EmitMeterLoad(interval))
-                    .name("meter load " + interval.tag())
-                    .uid("meter-load-" + interval.tag());
-            DataStream<LateReading> missed = curve.getSideOutput(lateTag)
-                    .map(new TagLateReading(interval))
-                    .name("late for " + interval.tag());
-            points = points == null ? curve : points.union(curve);
-            late = late == null ? missed : late.union(missed);
+        // Reference data must never hold event time back: its watermark is "the end of time".
+        BroadcastStream<RegistryUpdate> registryState = env
+                .fromSource(registry, WatermarkStrategy.forGenerator(ctx -> new EndOfTime<>()), "registry")
+                .uid("registry-source")
+                .broadcast(MeterIntervals.REGISTRY);
+
+        SingleOutputStreamOperator<LoadPoint> meters = samples
+                .keyBy(MeterSample::meterId)
+                .connect(registryState)
+                .process(new MeterIntervals(params.allowedLateness1m(), params.allowedLateness15m(), params.rules()))
+                .name("meter intervals")
+                .uid("meter-intervals");
+        SingleOutputStreamOperator<LoadPoint> aggregates = meters.getSideOutput(MeterIntervals.DELTAS)
+                .keyBy(LoadDelta::key)
+                .process(new CellRollUp())
+                .name("transformer × class cells")
+                .uid("cell-roll-up")
+                .keyBy(LoadDelta::key)
+                .process(new LevelRollUp(params.allowedLateness1m(), params.allowedLateness15m(), params.rules()))
+                .name("roll-ups")
+                .uid("level-roll-up");
+
+        DataStream<LoadPoint> points = meters.union(aggregates);
+        DataStream<DailyKpi> kpis = meters.getSideOutput(MeterIntervals.KPIS).union(aggregates.getSideOutput(LevelRollUp.KPIS));
+        if (range != null) {
+            // A backfill sees only part of the days at its edges; their KPIs would be partial.
+            kpis = kpis.filter(new KeepWholeDays(range)).name("whole days only");
         }
-        points.sinkTo(loadSink).name("influxdb load").uid("influx-load-sink");
+        DataStream<LateReading> late = meters.getSideOutput(MeterIntervals.LATE);
+
+        DataStream<String> lines = points.map(LineProtocol::load).name("load lines")
+                .union(kpis.map(LineProtocol::dailyKpi).name("daily_kpi lines"))
+                .union(late.keyBy(LateReading::interval).process(new CountLate()).name("count late").uid("count-late")
+                        .map(LineProtocol::pipeline).name("pipeline lines"));
+        lines.sinkTo(influx).name("influxdb").uid("influx-sink");
         late.sinkTo(lateSink).name("late readings").uid("late-sink");
-        return new Curves(points, late);
+        return new Curves(points, kpis, late);
+    }
+
+    /** A watermark generator for reference data: never holds event time back. */
+    static final class EndOfTime<T> implements WatermarkGenerator<T> {
+        @Override
+        public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            output.emitWatermark(new Watermark(Long.MAX_VALUE));
+        }
     }
 
     public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
@@ -162,6 +206,19 @@ public class LoadCurveJob {
         // Every record type must have a real Flink serializer; a Kryo fallback is a bug to fix.
         c.set(PipelineOptions.GENERIC_TYPES, false);
         return c;
+    }
+
+    /**
+     * {@link #baseConfiguration()} plus where state lives: on the heap (hashmap, the default: fast,
+     * bounded by memory) or in RocksDB on local disk (fleets whose state outgrows the heap).
+     */
+    public static Configuration stateConfiguration(JobConfig c) {
+        Configuration conf = baseConfiguration();
+        conf.set(StateBackendOptions.STATE_BACKEND, c.stateBackend());
+        if (c.checkpointDir() != null) {
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, c.checkpointDir());
+        }
+        return conf;
     }
 
     // ------------------------------------------------------------------ production wiring
@@ -196,8 +253,36 @@ public class LoadCurveJob {
         return b.build();
     }
 
-    public static Sink<LoadPoint> influxSink(JobConfig c) {
-        return new InfluxSink<LoadPoint>((point, ctx) -> LineProtocol.load(point), c.influx());
+    public static Sink<String> influxSink(JobConfig c) {
+        return new InfluxSink<String>((line, ctx) -> line, c.influx());
+    }
+
+    /**
+     * kw.registry from its beginning (it is compacted: the beginning is the current registry) on
+     * every start without a checkpoint; from the checkpoint otherwise. Bounded when the readings
+     * are, or a bounded job would never finish.
+     */
+    public static KafkaSource<RegistryUpdate> registrySource(JobConfig c) {
+        KafkaSourceBuilder<RegistryUpdate> b = KafkaSource.<RegistryUpdate>builder()
+                .setBootstrapServers(c.kafkaBootstrapServers())
+                .setTopics(c.registryTopic())
+                .setGroupId(c.consumerGroup() + "-registry")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new RegistryDeserializationSchema())
+                .setProperty("commit.offsets.on.checkpoint", "false");
+        if (c.bounded() || c.isBackfill()) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        Properties extra = new Properties();
+        extra.putAll(c.kafkaClient());
+        b.setProperties(extra);
+        return b.build();
+    }
+
+    /** A registry that knows no meter: every meter is curved and counted as unregistered. */
+    public static Source<RegistryUpdate, ?, ?> emptyRegistry() {
+        // One tombstone for no meter: a generator of zero elements still asks for the first one.
+        return new DataGeneratorSource<>(i -> new RegistryUpdate("", null), 1, TypeInformation.of(RegistryUpdate.class));
     }
 
     public static Sink<LateReading> lateSink(JobConfig c) {
@@ -230,7 +315,7 @@ public class LoadCurveJob {
             }
         }
         JobConfig c = JobConfig.load(file == null ? null : Path.of(file), env);
-        StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment(baseConfiguration());
+        StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment(stateConfiguration(c));
         flink.enableCheckpointing(c.checkpointInterval().toMillis());
         if (c.parallelism() > 0) {
             flink.setParallelism(c.parallelism());
@@ -242,8 +327,9 @@ public class LoadCurveJob {
     public static LoadCurveJob fromConfig(JobConfig c) {
         if (c.isBackfill()) {
             // Late readings of the range were reported to kw.late by the live job already.
-            return new LoadCurveJob(kafkaSource(c), influxSink(c), new DiscardingSink<>(), c.params()).restrictedTo(c.backfill());
+            return new LoadCurveJob(kafkaSource(c), registrySource(c), influxSink(c), new DiscardingSink<>(), c.params())
+                    .restrictedTo(c.backfill());
         }
-        return new LoadCurveJob(kafkaSource(c), influxSink(c), lateSink(c), c.params());
+        return new LoadCurveJob(kafkaSource(c), registrySource(c), influxSink(c), lateSink(c), c.params());
     }
 }

@@ -16,7 +16,10 @@ class JobConfigTest {
         assertThat(c.isBackfill()).isFalse();
         assertThat(c.allowedLateness15m()).isEqualTo(Duration.ofHours(2));
         assertThat(c.allowedLateness1m()).isZero();
-        assertThat(c.params().dedupRetention()).isEqualTo(Duration.ofHours(3));
+        assertThat(c.rules().zone()).isEqualTo(java.time.ZoneId.of("Asia/Shanghai"));
+        assertThat(c.rules().maxGapIntervals()).isEqualTo(4);
+        assertThat(c.rules().meterMinuteClasses()).containsExactly("industrial");
+        assertThat(c.stateBackend()).isEqualTo("hashmap");
     }
 
     @Test
@@ -34,9 +37,19 @@ class JobConfigTest {
     }
 
     @Test
-    void dedupMustOutliveTheLatenessOrALateCopyWouldCountTwice() {
-        assertThatThrownBy(() -> JobConfig.load(null, Map.of("KW_TIME_ALLOWED_LATENESS_15M", "4h")))
-                .hasMessageContaining("dedup.retention");
+    void minuteLatenessMayNotOutliveTheQuarterHourThatHoldsTheDedupMemory() {
+        assertThatThrownBy(() -> JobConfig.load(null, Map.of("KW_TIME_ALLOWED_LATENESS_1M", "3h")))
+                .hasMessageContaining("must not exceed");
+    }
+
+    @Test
+    void badCurveRulesFailAtConfigurationTime() {
+        assertThatThrownBy(() -> JobConfig.load(null, Map.of("KW_KPI_ZONE", "Mars/Olympus")))
+                .hasMessageContaining("kpi.zone");
+        assertThatThrownBy(() -> JobConfig.load(null, Map.of("KW_KPI_TOU_CALENDAR", "peak=08:00-20:00")))
+                .hasMessageContaining("in no period");
+        assertThatThrownBy(() -> JobConfig.load(null, Map.of("KW_STATE_BACKEND", "memory")))
+                .hasMessageContaining("rocksdb");
     }
 
     @Test

@@ -70,8 +70,7 @@ class LatenessIT {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LoadCurveJob.baseConfiguration());
         env.setParallelism(1);
         env.enableCheckpointing(2_000);
-        new LoadCurveJob(LoadCurveJob.kafkaSource(config), LoadCurveJob.influxSink(config), LoadCurveJob.lateSink(config),
-                config.params()).build(env);
+        LoadCurveJob.fromConfig(config).build(env);
         JobClient job = env.executeAsync("lateness test");
 
         long t0 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(8)).toEpochMilli();

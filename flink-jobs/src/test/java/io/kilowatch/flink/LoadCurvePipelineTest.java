@@ -3,10 +3,16 @@ package io.kilowatch.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.kilowatch.flink.curves.CurveRules;
+import io.kilowatch.flink.records.DailyKpi;
 import io.kilowatch.flink.records.LateReading;
+import io.kilowatch.flink.records.LoadDelta;
 import io.kilowatch.flink.records.LoadPoint;
+import io.kilowatch.flink.records.RegistryUpdate;
 import io.kilowatch.model.Reading;
+import io.kilowatch.model.RegistryEntry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,63 +28,139 @@ import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The production pipeline-building method on a shared mini cluster, parallelism 2, no Kryo fallback allowed. */
+/**
+ * The production pipeline-building method on a shared mini cluster, parallelism 2, no Kryo
+ * fallback allowed: meter curves, roll-ups to every level, daily KPIs.
+ */
 class LoadCurvePipelineTest {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    private static final long T0 = 1_700_000_100_000L - 1_700_000_100_000L % 900_000; // a 15-minute boundary
+    /** Midnight in Asia/Shanghai. */
+    private static final long T0 = Instant.parse("2026-11-01T16:00:00Z").toEpochMilli();
+    private static final long Q = 900_000;
+
+    /** m1..m4 on two transformers of one feeder; m5 on another feeder and region; m6 unregistered. */
+    private static final List<RegistryEntry> REGISTRY = List.of(
+            entry("m1", "residential", "T1", "F1", "north"),
+            entry("m2", "residential", "T1", "F1", "north"),
+            entry("m3", "commercial", "T1", "F1", "north"),
+            entry("m4", "industrial", "T2", "F1", "north"),
+            entry("m5", "residential", "T3", "F2", "south"));
 
     @Test
-    void meterCurvesForBothIntervalsWithDuplicatesCountedOnce() throws Exception {
+    void curvesAtEveryLevelAddUpToTheirMembersAndDaysCloseWithKpis() throws Exception {
         List<Reading> readings = new ArrayList<>();
-        for (int i = 0; i < 90; i++) {            // 30 minutes, one reading every 20 s
+        // Two hours, one reading every 20 s per meter, a redelivered copy now and then.
+        for (int i = 0; i < 360; i++) {
             long ts = T0 + i * 20_000L;
-            readings.add(Reading.of("m1", ts, 1.0 + (i % 7) * 0.5));
-            readings.add(Reading.of("m2", ts, 10.0 - (i % 5)));
-            if (i % 10 == 0) {
-                readings.add(Reading.of("m1", ts, 1.0 + (i % 7) * 0.5)); // redelivered copy
+            for (int m = 1; m <= 6; m++) {
+                double kw = m + (i % 7) * 0.5;
+                readings.add(Reading.of("m" + m, ts, kw));
+                if (i % 50 == m) {
+                    readings.add(Reading.of("m" + m, ts, kw));
+                }
             }
         }
-        List<LoadPoint> points = run(readings);
+        // One reading a day later closes the first day (+ 2 h lateness) in event time.
+        readings.add(Reading.of("m1", T0 + Duration.ofHours(27).toMillis(), 1.0));
+        Run run = run(readings);
 
         List<Reading> unique = readings.stream().distinct().toList();
-        Map<String, LoadPoint> byKey = points.stream().collect(Collectors.toMap(
-                p -> p.id() + "/" + p.interval() + "/" + p.windowStart(), Function.identity()));
-        assertThat(points).hasSize(2 * (30 + 2)); // 30 one-minute and 2 fifteen-minute points per meter
-        for (String meter : List.of("m1", "m2")) {
-            for (long start = T0; start < T0 + 1_800_000; start += 900_000) {
-                long s = start;
-                List<Reading> in = unique.stream().filter(r -> r.meterId().equals(meter) && r.ts() >= s && r.ts() < s + 900_000).toList();
-                double avg = in.stream().mapToDouble(Reading::kw).sum() / in.size();
-                LoadPoint p = byKey.get(meter + "/15m/" + start);
+        Map<String, LoadPoint> byKey = run.points.stream().collect(Collectors.toMap(
+                p -> p.level() + "/" + p.id() + "/" + p.interval() + "/" + p.windowStart(), Function.identity(), (a, b) -> b));
+        for (long start = T0; start < T0 + 2 * 3_600_000; start += Q) {
+            long s = start;
+            for (int m = 1; m <= 6; m++) {
+                String meter = "m" + m;
+                List<Reading> in = unique.stream().filter(r -> r.meterId().equals(meter) && r.ts() >= s && r.ts() < s + Q).toList();
+                LoadPoint p = byKey.get("meter/" + meter + "/15m/" + start);
                 assertThat(p.readings()).isEqualTo(45);
-                assertThat(p.kwAvg()).isCloseTo(avg, within(1e-12));
-                assertThat(p.kwMax()).isEqualTo(in.stream().mapToDouble(Reading::kw).max().orElseThrow());
-                assertThat(p.kwMin()).isEqualTo(in.stream().mapToDouble(Reading::kw).min().orElseThrow());
-                assertThat(p.kwh()).isCloseTo(avg * 0.25, within(1e-12));
-                assertThat(p.level()).isEqualTo("meter");
+                assertThat(p.kwAvg()).isCloseTo(in.stream().mapToDouble(Reading::kw).average().orElseThrow(), within(1e-12));
             }
+            assertAggregate(byKey, "transformer/T1/15m/" + start, s, "m1", "m2", "m3");
+            assertAggregate(byKey, "transformer/T2/15m/" + start, s, "m4");
+            assertAggregate(byKey, "feeder/F1/15m/" + start, s, "m1", "m2", "m3", "m4");
+            assertAggregate(byKey, "region/south/15m/" + start, s, "m5");
+            assertAggregate(byKey, "class/residential/15m/" + start, s, "m1", "m2", "m5");
+            assertAggregate(byKey, "class/unregistered/15m/" + start, s, "m6");
         }
-        assertThat(points.stream().filter(p -> p.interval().equals("1m")).mapToLong(LoadPoint::readings).sum())
-                .isEqualTo(unique.size());
+        // Every reading counts once in the class level, registered or not, at both intervals.
+        for (String interval : List.of("1m", "15m")) {
+            assertThat(run.points.stream().filter(p -> p.level().equals("class") && p.interval().equals(interval)
+                            && p.windowStart() < T0 + 2 * 3_600_000)
+                    .collect(Collectors.toMap(p -> p.id() + p.windowStart(), LoadPoint::readings, (a, b) -> b))
+                    .values().stream().mapToLong(Long::longValue).sum())
+                    .isEqualTo(unique.size() - 1);
+        }
+        // Per-meter 1-minute curves only for the industrial meter.
+        assertThat(run.points.stream().filter(p -> p.level().equals("meter") && p.interval().equals("1m")).map(LoadPoint::id).distinct())
+                .containsExactly("m4");
+
+        DailyKpi t1 = run.kpis.stream().filter(k -> k.level().equals("transformer") && k.id().equals("T1")).findFirst().orElseThrow();
+        assertThat(t1.dayStart()).isEqualTo(T0);
+        assertThat(t1.intervals()).isEqualTo(8);
+        double peak = 0;
+        double kwh = 0;
+        for (long start = T0; start < T0 + 2 * 3_600_000; start += Q) {
+            LoadPoint p = byKey.get("transformer/T1/15m/" + start);
+            peak = Math.max(peak, p.kwAvg());
+            kwh += p.kwh();
+        }
+        assertThat(t1.peakKw()).isCloseTo(peak, within(1e-9));
+        assertThat(t1.kwh()).isCloseTo(kwh, within(1e-9));
+        assertThat(run.kpis.stream().filter(k -> k.level().equals("meter")).map(DailyKpi::id).distinct()).hasSize(6);
     }
 
-    private static List<LoadPoint> run(List<Reading> readings) throws Exception {
+    private static void assertAggregate(Map<String, LoadPoint> byKey, String key, long start, String... meters) {
+        LoadPoint agg = byKey.get(key);
+        assertThat(agg).as(key).isNotNull();
+        double avg = 0;
+        double max = 0;
+        double kwh = 0;
+        long readings = 0;
+        for (String m : meters) {
+            LoadPoint p = byKey.get("meter/" + m + "/15m/" + start);
+            avg += LoadDelta.fromMicro(LoadDelta.micro(p.kwAvg()));
+            max += LoadDelta.fromMicro(LoadDelta.micro(p.kwMax()));
+            kwh += LoadDelta.fromMicro(LoadDelta.micro(p.kwh()));
+            readings += p.readings();
+        }
+        assertThat(agg.kwAvg()).as(key).isCloseTo(avg, within(1e-9));
+        assertThat(agg.kwMax()).as(key).isCloseTo(max, within(1e-9));
+        assertThat(agg.kwh()).as(key).isCloseTo(kwh, within(1e-9));
+        assertThat(agg.readings()).as(key).isEqualTo(readings);
+        assertThat(agg.meters()).as(key).isEqualTo(meters.length);
+        assertThat(agg.estimated()).as(key).isZero();
+    }
+
+    private record Run(List<LoadPoint> points, List<DailyKpi> kpis) {}
+
+    private static Run run(List<Reading> readings) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LoadCurveJob.baseConfiguration());
         env.setParallelism(2);
         ArrayList<Reading> data = new ArrayList<>(readings);
         DataGeneratorSource<Reading> source = new DataGeneratorSource<>(i -> data.get(i.intValue()), data.size(),
                 TypeInformation.of(Reading.class));
-        LoadCurveJob job = new LoadCurveJob(source, new DiscardingSink<>(), new DiscardingSink<LateReading>(),
-                LoadCurveJob.Params.onTimeOnly(Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ofHours(3)));
+        ArrayList<RegistryUpdate> registry = new ArrayList<>(REGISTRY.stream().map(e -> new RegistryUpdate(e.meterId(), e)).toList());
+        DataGeneratorSource<RegistryUpdate> registrySource = new DataGeneratorSource<>(i -> registry.get(i.intValue()), registry.size(),
+                TypeInformation.of(RegistryUpdate.class));
+        LoadCurveJob job = new LoadCurveJob(source, registrySource, new DiscardingSink<>(), new DiscardingSink<LateReading>(),
+                new LoadCurveJob.Params(Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ZERO, Duration.ofHours(2),
+                        CurveRules.defaults()));
         LoadCurveJob.Curves curves = job.build(env);
-        List<LoadPoint> out = new ArrayList<>();
-        try (CloseableIterator<LoadPoint> it = curves.points().collectAsync()) {
+        List<LoadPoint> points = new ArrayList<>();
+        List<DailyKpi> kpis = new ArrayList<>();
+        try (CloseableIterator<LoadPoint> p = curves.points().collectAsync(); CloseableIterator<DailyKpi> k = curves.kpis().collectAsync()) {
             env.execute("load curve pipeline test");
-            it.forEachRemaining(out::add);
+            p.forEachRemaining(points::add);
+            k.forEachRemaining(kpis::add);
         }
-        return out;
+        return new Run(points, kpis);
+    }
+
+    private static RegistryEntry entry(String meter, String customerClass, String transformer, String feeder, String region) {
+        return new RegistryEntry(meter, "c-" + meter, customerClass, transformer, feeder, region, "flat", 10, 400, 230, 1);
     }
 }

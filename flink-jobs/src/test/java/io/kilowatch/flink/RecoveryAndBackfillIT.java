@@ -72,7 +72,10 @@ class RecoveryAndBackfillIT {
                     .isPositive().isLessThan((long) METERS * MINUTES);
 
             Map<String, Map<String, Object>> expected = points(clean);
-            assertThat(expected).hasSize(METERS * (MINUTES + MINUTES / 15));
+            // Every meter at 15 minutes (none is configured for 1-minute curves) and, the registry
+            // knowing none of them, the "unregistered" class at both intervals.
+            assertThat(expected).hasSize(METERS * MINUTES / 15 + MINUTES + MINUTES / 15);
+            assertThat(expected.keySet()).filteredOn(k -> k.startsWith("class|unregistered|15m|")).hasSize(MINUTES / 15);
             assertThat(points(failed)).as("recovered from its checkpoint: same points, same values").isEqualTo(expected);
 
             // Backfill [t0+1h, t0+2h): a point inside is restored, a point outside is not touched.
@@ -84,8 +87,8 @@ class RecoveryAndBackfillIT {
                     "KW_BACKFILL_FROM", Instant.ofEpochMilli(t0 + 3_600_000L).toString(),
                     "KW_BACKFILL_TO", Instant.ofEpochMilli(t0 + 7_200_000L).toString())), new SlowDown(null, 0));
             Map<String, Map<String, Object>> afterBackfill = points(clean);
-            String insideKey = p + "-m3|15m|" + inside;
-            String outsideKey = p + "-m3|15m|" + outside;
+            String insideKey = "meter|" + p + "-m3|15m|" + inside;
+            String outsideKey = "meter|" + p + "-m3|15m|" + outside;
             assertThat(afterBackfill.get(insideKey)).isEqualTo(expected.get(insideKey));
             assertThat(InfluxQuery.asDouble(afterBackfill.get(outsideKey).get("kw_avg"))).isEqualTo(-1.0);
             assertThat(afterBackfill).hasSameSizeAs(expected);
@@ -133,12 +136,12 @@ class RecoveryAndBackfillIT {
         }
     }
 
-    /** id|interval|time → fields, for every load point in the database. */
+    /** level|id|interval|time → fields, for every load point in the database. */
     private static Map<String, Map<String, Object>> points(InfluxQuery influx) throws Exception {
         Map<String, Map<String, Object>> out = new HashMap<>();
         for (Map<String, Object> row : influx.rows("SELECT * FROM load GROUP BY *")) {
             Map<String, Object> fields = new HashMap<>(row);
-            String key = fields.remove("id") + "|" + fields.remove("interval") + "|" + fields.remove("time");
+            String key = fields.remove("level") + "|" + fields.remove("id") + "|" + fields.remove("interval") + "|" + fields.remove("time");
             out.put(key, fields);
         }
         return out;

@@ -23,7 +23,7 @@ public record RegistryEntry(
         double contractedKva,
         double transformerKva,
         double nominalVoltageV,
-        int phases) {
+        int phases) implements java.io.Serializable {
 
     public RegistryEntry {
         Objects.requireNonNull(meterId, "meterId");

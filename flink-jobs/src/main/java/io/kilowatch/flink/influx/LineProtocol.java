@@ -1,6 +1,8 @@
 package io.kilowatch.flink.influx;
 
+import io.kilowatch.flink.records.DailyKpi;
 import io.kilowatch.flink.records.LoadPoint;
+import io.kilowatch.flink.records.PipelineCount;
 
 /**
  * InfluxDB line protocol, written by hand: escaping is the whole difficulty and is unit-tested;
@@ -24,7 +26,49 @@ public final class LineProtocol {
                 .append(",kwh=").append(p.kwh())
                 .append(",meters=").append(p.meters()).append('i')
                 .append(",readings=").append(p.readings()).append('i')
-                .append(' ').append(p.windowStart());
+                .append(",estimated=").append(p.estimated()).append('i');
+        if (p.energySource() != null) {
+            b.append(",energy_source=");
+            stringField(b, p.energySource());
+        }
+        if (p.registerEvent() != null) {
+            b.append(",register_event=");
+            stringField(b, p.registerEvent());
+        }
+        b.append(' ').append(p.windowStart());
+        return b.toString();
+    }
+
+    /** {@code daily_kpi}: energy per time-of-use period as {@code kwh_<period>}; times as epoch-ms integers. */
+    public static String dailyKpi(DailyKpi k) {
+        StringBuilder b = new StringBuilder(256);
+        b.append("daily_kpi,id=");
+        tag(b, k.id());
+        b.append(",level=");
+        tag(b, k.level());
+        b.append(" peak_kw=").append(k.peakKw())
+                .append(",peak_ts=").append(k.peakTs()).append('i')
+                .append(",valley_kw=").append(k.valleyKw())
+                .append(",valley_ts=").append(k.valleyTs()).append('i')
+                .append(",avg_kw=").append(k.avgKw())
+                .append(",load_factor=").append(k.loadFactor())
+                .append(",peak_valley_ratio=").append(k.peakValleyRatio())
+                .append(",kwh=").append(k.kwh())
+                .append(",intervals=").append(k.intervals()).append('i')
+                .append(",estimated=").append(k.estimated()).append('i');
+        for (int i = 0; i < k.periods().length; i++) {
+            b.append(",kwh_").append(k.periods()[i]).append('=').append(k.kwhByPeriod()[i]);
+        }
+        b.append(' ').append(k.dayStart());
+        return b.toString();
+    }
+
+    /** {@code pipeline}: one running total as an integer field named after the counter. */
+    public static String pipeline(PipelineCount c) {
+        StringBuilder b = new StringBuilder(80);
+        b.append("pipeline,component=");
+        tag(b, c.component());
+        b.append(' ').append(c.counter()).append('=').append(c.total()).append("i ").append(c.at());
         return b.toString();
     }
 

@@ -15,6 +15,15 @@ public enum Interval {
         this.length = length;
     }
 
+    public static Interval ofTag(String tag) {
+        for (Interval i : values()) {
+            if (i.tag.equals(tag)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no interval " + tag);
+    }
+
     public String tag() {
         return tag;
     }
@@ -23,7 +32,16 @@ public enum Interval {
         return length;
     }
 
+    public long millis() {
+        return length.toMillis();
+    }
+
     public double hours() {
         return length.toMillis() / 3_600_000.0;
+    }
+
+    /** Start of the interval that holds {@code ts} (epoch ms; intervals are aligned to UTC, which every zone's quarter-hours are too). */
+    public long startOf(long ts) {
+        return ts - Math.floorMod(ts, millis());
     }
 }

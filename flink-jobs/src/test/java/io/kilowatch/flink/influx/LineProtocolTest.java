@@ -2,20 +2,45 @@ package io.kilowatch.flink.influx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kilowatch.flink.records.DailyKpi;
 import io.kilowatch.flink.records.LoadPoint;
+import io.kilowatch.flink.records.PipelineCount;
 import org.junit.jupiter.api.Test;
 
 class LineProtocolTest {
     @Test
     void loadPointIsOneLineWithIntegerCountsAndMillisecondTimestamp() {
-        LoadPoint p = new LoadPoint("meter", "MAC000002", "15m", 1_700_000_100_000L, 1.5, 2.25, 0.5, 0.375, 15, 1);
-        assertThat(LineProtocol.load(p)).isEqualTo(
-                "load,id=MAC000002,interval=15m,level=meter kw_avg=1.5,kw_max=2.25,kw_min=0.5,kwh=0.375,meters=1i,readings=15i 1700000100000");
+        LoadPoint p = new LoadPoint("meter", "MAC000002", "15m", 1_700_000_100_000L, 1.5, 2.25, 0.5, 0.375, 15, 1, 0, "register", null);
+        assertThat(LineProtocol.load(p)).isEqualTo("load,id=MAC000002,interval=15m,level=meter kw_avg=1.5,kw_max=2.25,kw_min=0.5,"
+                + "kwh=0.375,meters=1i,readings=15i,estimated=0i,energy_source=\"register\" 1700000100000");
+    }
+
+    @Test
+    void aggregatesHaveNoEnergySourceAndRegisterEventsAreStrings() {
+        assertThat(LineProtocol.load(LoadPoint.aggregate("feeder", "F 1", "1m", 60_000, 3, 4, 2, 0.05, 10, 5, 1)))
+                .isEqualTo("load,id=F\\ 1,interval=1m,level=feeder kw_avg=3.0,kw_max=4.0,kw_min=2.0,kwh=0.05,meters=5i,readings=10i,estimated=1i 60000");
+        assertThat(LineProtocol.load(new LoadPoint("meter", "m", "15m", 0, 1, 1, 1, 0.25, 1, 1, 0, "power", "backwards")))
+                .endsWith(",energy_source=\"power\",register_event=\"backwards\" 0");
+    }
+
+    @Test
+    void dailyKpiNamesEnergyByTimeOfUsePeriod() {
+        DailyKpi k = new DailyKpi("region", "north", 1_000, 2_000, 20, 1_500, 1, 1_100, 5, 0.25, 0.95, 120, 96, 2,
+                new String[] {"peak", "valley"}, new double[] {100, 20});
+        assertThat(LineProtocol.dailyKpi(k)).isEqualTo("daily_kpi,id=north,level=region peak_kw=20.0,peak_ts=1500i,valley_kw=1.0,"
+                + "valley_ts=1100i,avg_kw=5.0,load_factor=0.25,peak_valley_ratio=0.95,kwh=120.0,intervals=96i,estimated=2i,"
+                + "kwh_peak=100.0,kwh_valley=20.0 1000");
+    }
+
+    @Test
+    void pipelineCountsAreIntegerFieldsNamedAfterTheCounter() {
+        assertThat(LineProtocol.pipeline(new PipelineCount("load-curves", "late_15m", 7, 123)))
+                .isEqualTo("pipeline,component=load-curves late_15m=7i 123");
     }
 
     @Test
     void doublesKeepEveryDigit() {
-        LoadPoint p = new LoadPoint("meter", "m", "1m", 0, 0.1 + 0.2, 1e-300, -1.7976931348623157E308, 1.0 / 3, 1, 1);
+        LoadPoint p = new LoadPoint("meter", "m", "1m", 0, 0.1 + 0.2, 1e-300, -1.7976931348623157E308, 1.0 / 3, 1, 1, 0, null, null);
         assertThat(LineProtocol.load(p)).contains("kw_avg=0.30000000000000004,kw_max=1.0E-300,kw_min=-1.7976931348623157E308,kwh=0.3333333333333333,");
     }
 

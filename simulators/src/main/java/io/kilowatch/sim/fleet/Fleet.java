@@ -4,9 +4,10 @@ import io.kilowatch.model.Reading;
 import java.time.Duration;
 
 /**
- * N residential meters reading every {@code period}: produces each tick's readings. The import
- * register advances by exactly the energy of the reported power (kW × period), so registers
- * and power agree; it starts at a per-meter value so meters do not all read zero.
+ * N residential meters reading every {@code period}: produces each tick's readings. A reading at
+ * {@code ts} carries the average kW of [ts, ts + period) and the import register at the instant
+ * {@code ts}; the register then advances by exactly that energy (kW × period), so registers and
+ * power agree. It starts at a per-meter value so meters do not all read zero.
  */
 public final class Fleet {
     private final String prefix;
@@ -37,11 +38,11 @@ public final class Fleet {
     /** The reading of meter {@code m} for the period starting at {@code ts}; call once per (m, ts), in time order. */
     public Reading read(int m, long ts) {
         double kw = shape.kw(m, ts);
+        double registerAtTs = Math.round(registerKwh[m] * 1000.0) / 1000.0;
         registerKwh[m] += kw * periodHours;
         double v = shape.voltage(m, ts);
         double pf = shape.pf(m, ts);
         double amps = Math.round(kw * 1000.0 / (v * pf) * 1000.0) / 1000.0;
-        return new Reading(meterId(m), ts, kw, Math.round(registerKwh[m] * 1000.0) / 1000.0, null, null,
-                new double[] {v}, new double[] {amps}, pf);
+        return new Reading(meterId(m), ts, kw, registerAtTs, null, null, new double[] {v}, new double[] {amps}, pf);
     }
 }

@@ -1,0 +1,105 @@
+package io.kilowatch.flink.curves;
+
+import java.util.Arrays;
+
+/**
+ * A meter's state for one interval: sums and extremes of kW, the register samples that bound
+ * it, which timestamps were counted (for dedup), and what was last emitted for it (so a
+ * correction can send the difference to the aggregates). A mutable POJO so Flink keeps it
+ * without Kryo; kept until the interval's allowed lateness has passed.
+ */
+public class IntervalAcc {
+    public static final byte NO_EVENT = 0;
+    public static final byte ROLLOVER = 1;
+    public static final byte RESET = 2;
+    public static final byte BACKWARDS = 3;
+    private static final int[] NONE = new int[0];
+
+    public long count;
+    public double sumKw;
+    public double maxKw = Double.NEGATIVE_INFINITY;
+    public double minKw = Double.POSITIVE_INFINITY;
+    /** Millisecond offsets into the interval of the readings counted, sorted: four bytes a reading. */
+    public int[] seen = NONE;
+    public long regFirstTs = Long.MAX_VALUE;
+    public double regFirst = Double.NaN;
+    public long regLastTs = Long.MIN_VALUE;
+    public double regLast = Double.NaN;
+    public byte registerEvent = NO_EVENT;
+    /** The interpolated kW when the interval had no reading and was filled; NaN otherwise. */
+    public double estimatedKw = Double.NaN;
+    /** Membership fixed at the first emission, so corrections go where the first values went. */
+    public String cell;
+    public boolean emitted;
+    public double emKwAvg;
+    public double emKwMax;
+    public double emKwMin;
+    public double emKwh;
+    public long emReadings;
+    public long emMeters;
+    public long emEstimated;
+
+    public IntervalAcc() {}
+
+    static IntervalAcc estimated(double kw) {
+        IntervalAcc a = new IntervalAcc();
+        a.estimatedKw = kw;
+        return a;
+    }
+
+    /** Records {@code offset} as counted; false when it was counted before (a duplicate). */
+    boolean markSeen(int offset) {
+        int i = Arrays.binarySearch(seen, offset);
+        if (i >= 0) {
+            return false;
+        }
+        int at = -i - 1;
+        int[] grown = new int[seen.length + 1];
+        System.arraycopy(seen, 0, grown, 0, at);
+        grown[at] = offset;
+        System.arraycopy(seen, at, grown, at + 1, seen.length - at);
+        seen = grown;
+        return true;
+    }
+
+    void addKw(double kw) {
+        estimatedKw = Double.NaN;
+        count++;
+        sumKw += kw;
+        maxKw = Math.max(maxKw, kw);
+        minKw = Math.min(minKw, kw);
+    }
+
+    /** Adds a register sample; says whether it became the first (1), the last (2) or both (3) of the interval. */
+    int addRegister(long ts, double kwh) {
+        int changed = 0;
+        if (ts < regFirstTs) {
+            regFirstTs = ts;
+            regFirst = kwh;
+            changed |= 1;
+        }
+        if (ts > regLastTs) {
+            regLastTs = ts;
+            regLast = kwh;
+            changed |= 2;
+        }
+        return changed;
+    }
+
+    boolean hasRegister() {
+        return !Double.isNaN(regFirst);
+    }
+
+    boolean isEstimated() {
+        return !Double.isNaN(estimatedKw);
+    }
+
+    static String eventName(byte e) {
+        return switch (e) {
+            case ROLLOVER -> "rollover";
+            case RESET -> "reset";
+            case BACKWARDS -> "backwards";
+            default -> null;
+        };
+    }
+}

@@ -1,0 +1,419 @@
+package io.kilowatch.flink.curves;
+
+import static io.kilowatch.flink.records.LoadDelta.micro;
+
+import io.kilowatch.flink.records.DailyKpi;
+import io.kilowatch.flink.records.Interval;
+import io.kilowatch.flink.records.LateReading;
+import io.kilowatch.flink.records.LoadDelta;
+import io.kilowatch.flink.records.LoadPoint;
+import io.kilowatch.flink.records.MeterSample;
+import io.kilowatch.flink.records.RegistryUpdate;
+import io.kilowatch.model.RegistryEntry;
+import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * A meter's load curve: dedup by (meterId, ts), 1- and 15-minute intervals in event time,
+ * register energy, gap filling, lateness, and the meter's daily KPIs; keyed by meterId, with
+ * the registry as broadcast state.
+ *
+ * <p>One operator and one state lookup per interval length per reading, instead of a dedup
+ * operator and two window operators: the 15-minute interval's list of counted timestamps is the
+ * dedup memory, kept exactly as long as a reading could still change the interval.
+ *
+ * <p>Outputs: the meter's {@link LoadPoint}s (main; 15-minute always, 1-minute for meters the
+ * rules name), {@link #DELTAS} for the roll-ups, {@link #LATE} for kw.late, {@link #KPIS}.
+ *
+ * <p>Timers: an interval is emitted at its end (watermark ≥ end − 1) and forgotten at end − 1 +
+ * allowed lateness; a reading for it in between re-emits it at once. A reading for an
+ * interval already forgotten is late. Event-time timers fire in order, so gaps are seen when
+ * the interval after them closes, and days are folded interval by interval.
+ */
+public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterSample, RegistryUpdate, LoadPoint> {
+    public static final MapStateDescriptor<String, RegistryEntry> REGISTRY =
+            new MapStateDescriptor<>("registry", Types.STRING, TypeInformation.of(RegistryEntry.class));
+    public static final OutputTag<LoadDelta> DELTAS = new OutputTag<>("load-deltas", TypeInformation.of(LoadDelta.class));
+    public static final OutputTag<LateReading> LATE = new OutputTag<>("late-readings", TypeInformation.of(LateReading.class));
+    public static final OutputTag<DailyKpi> KPIS = new OutputTag<>("meter-kpis", TypeInformation.of(DailyKpi.class));
+    public static final String UNREGISTERED = "unregistered";
+
+    private static final Interval M = Interval.ONE_MINUTE;
+    private static final Interval Q = Interval.FIFTEEN_MINUTES;
+    private static final Interval[] INTERVALS = Interval.values();
+
+    private final CurveRules rules;
+    private final long[] latenessMs = new long[INTERVALS.length];
+
+    private transient MapState<Long, IntervalAcc>[] accs;
+    private transient ValueState<MeterMeta> metaState;
+    private transient TouCalendar tou;
+    private transient Counter duplicates;
+    private transient Counter[] late;
+    private transient Counter unregisteredPoints;
+    private transient Counter filled;
+    private transient Counter registerEvents;
+
+    public MeterIntervals(Duration allowedLateness1m, Duration allowedLateness15m, CurveRules rules) {
+        if (allowedLateness1m.compareTo(allowedLateness15m) > 0) {
+            // The 15-minute interval keeps the dedup memory; it must outlive every interval it covers.
+            throw new IllegalArgumentException("allowed lateness of 1-minute intervals must not exceed that of 15-minute ones");
+        }
+        latenessMs[M.ordinal()] = allowedLateness1m.toMillis();
+        latenessMs[Q.ordinal()] = allowedLateness15m.toMillis();
+        this.rules = rules;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void open(OpenContext ctx) {
+        accs = new MapState[INTERVALS.length];
+        for (Interval iv : INTERVALS) {
+            accs[iv.ordinal()] = getRuntimeContext().getMapState(
+                    new MapStateDescriptor<>("interval-" + iv.tag(), Types.LONG, TypeInformation.of(IntervalAcc.class)));
+        }
+        metaState = getRuntimeContext().getState(new ValueStateDescriptor<>("meter", TypeInformation.of(MeterMeta.class)));
+        tou = TouCalendar.parse(rules.touCalendar());
+        var metrics = getRuntimeContext().getMetricGroup();
+        duplicates = metrics.counter("duplicatesDropped");
+        late = new Counter[] {metrics.counter("lateReadings_1m"), metrics.counter("lateReadings_15m")};
+        unregisteredPoints = metrics.counter("unregisteredMeterPoints");
+        filled = metrics.counter("estimatedPoints");
+        registerEvents = metrics.counter("registerEvents");
+    }
+
+    @Override
+    public void processBroadcastElement(RegistryUpdate u, Context ctx, Collector<LoadPoint> out) throws Exception {
+        if (u.entry() == null) {
+            ctx.getBroadcastState(REGISTRY).remove(u.meterId());
+        } else {
+            ctx.getBroadcastState(REGISTRY).put(u.meterId(), u.entry());
+        }
+    }
+
+    @Override
+    public void processElement(MeterSample s, ReadOnlyContext ctx, Collector<LoadPoint> out) throws Exception {
+        long wm = ctx.timerService().currentWatermark();
+        long qStart = Q.startOf(s.ts());
+        if (forgotten(Q, qStart, wm)) {
+            // Too late for the 15-minute interval is too late for the 1-minute one inside it.
+            late(ctx, s, M);
+            late(ctx, s, Q);
+            return;
+        }
+        MeterMeta meta = meta();
+        IntervalAcc q = accs[Q.ordinal()].get(qStart);
+        if (q == null) {
+            q = new IntervalAcc();
+            scheduleTimers(ctx, Q, qStart, wm);
+        }
+        if (!q.markSeen((int) (s.ts() - qStart))) {
+            duplicates.inc();
+            return;
+        }
+        q.addKw(s.kw());
+        int registerChange = s.hasRegister() ? q.addRegister(s.ts(), unwrapRegister(s, meta, q)) : 0;
+        accs[Q.ordinal()].put(qStart, q);
+        if (closed(Q, qStart, wm)) {
+            emit(ctx, out, meta, Q, qStart, q, wm);
+        }
+        // A new boundary sample changes the register energy of the neighbour on that side.
+        if ((registerChange & 1) != 0) {
+            reemit(ctx, out, meta, qStart - Q.millis(), wm);
+        }
+        if ((registerChange & 2) != 0) {
+            reemit(ctx, out, meta, qStart + Q.millis(), wm);
+        }
+
+        long mStart = M.startOf(s.ts());
+        if (forgotten(M, mStart, wm)) {
+            late(ctx, s, M);
+        } else {
+            IntervalAcc m = accs[M.ordinal()].get(mStart);
+            if (m == null) {
+                m = new IntervalAcc();
+                scheduleTimers(ctx, M, mStart, wm);
+            }
+            m.addKw(s.kw());
+            accs[M.ordinal()].put(mStart, m);
+            if (closed(M, mStart, wm)) {
+                emit(ctx, out, meta, M, mStart, m, wm);
+            }
+        }
+        metaState.update(meta);
+    }
+
+    @Override
+    public void onTimer(long t, OnTimerContext ctx, Collector<LoadPoint> out) throws Exception {
+        MeterMeta meta = meta();
+        for (Interval iv : INTERVALS) {
+            MapState<Long, IntervalAcc> state = accs[iv.ordinal()];
+            long closing = t + 1 - iv.millis();
+            IntervalAcc acc = state.get(closing);
+            if (acc != null && !acc.emitted) {
+                fillGapBefore(ctx, out, meta, iv, closing, acc, t);
+                emit(ctx, out, meta, iv, closing, acc, t);
+            }
+            long expiring = closing - latenessMs[iv.ordinal()];
+            IntervalAcc old = expiring == closing ? acc : state.get(expiring);
+            if (old != null) {
+                if (iv == Q) {
+                    foldIntoDay(ctx, meta, expiring, old);
+                }
+                state.remove(expiring);
+            }
+        }
+        if (meta.day != null && t >= dayCloseTime(meta.day)) {
+            ctx.output(KPIS, meta.day.kpi(LoadPoint.LEVEL_METER, ctx.getCurrentKey(), tou));
+            meta.day = null;
+        }
+        if (meta.day == null && isEmpty()) {
+            // Every interval of the meter is final and its day reported: nothing is kept. A meter
+            // that comes back starts afresh; its silence was longer than any gap we fill.
+            metaState.clear();
+        } else {
+            metaState.update(meta);
+        }
+    }
+
+    // ------------------------------------------------------------------ emission
+
+    private void emit(ReadOnlyContext ctx, Collector<LoadPoint> out, MeterMeta meta, Interval iv, long start, IntervalAcc acc, long wm)
+            throws Exception {
+        String meterId = ctx.getCurrentKey();
+        RegistryEntry entry = ctx.getBroadcastState(REGISTRY).get(meterId);
+        LoadPoint p = point(meterId, meta, iv, start, acc);
+        if (iv == Q || rules.meterMinuteCurve(meterId, entry)) {
+            out.collect(p);
+        }
+        if (!acc.emitted) {
+            acc.cell = cellOf(entry);
+            if (entry == null && iv == Q) {
+                unregisteredPoints.inc();
+            }
+        }
+        String transformer = transformerOf(acc.cell);
+        String customerClass = classOf(acc.cell);
+        ctx.output(DELTAS, new LoadDelta(LoadDelta.CELL, acc.cell, iv, start, transformer, customerClass,
+                entry == null ? null : entry.feederId(), entry == null ? null : entry.region(),
+                micro(p.kwAvg()) - micro(acc.emKwAvg), micro(p.kwMax()) - micro(acc.emKwMax),
+                micro(p.kwMin()) - micro(acc.emKwMin), micro(p.kwh()) - micro(acc.emKwh),
+                p.readings() - acc.emReadings, p.meters() - acc.emMeters, p.estimated() - acc.emEstimated));
+        acc.emitted = true;
+        acc.emKwAvg = p.kwAvg();
+        acc.emKwMax = p.kwMax();
+        acc.emKwMin = p.kwMin();
+        acc.emKwh = p.kwh();
+        acc.emReadings = p.readings();
+        acc.emMeters = p.meters();
+        acc.emEstimated = p.estimated();
+        if (!acc.isEstimated() && start > meta.lastRealStart[iv.ordinal()]) {
+            meta.lastRealStart[iv.ordinal()] = start;
+            meta.lastRealKw[iv.ordinal()] = p.kwAvg();
+        }
+        accs[iv.ordinal()].put(start, acc);
+    }
+
+    private void reemit(ReadOnlyContext ctx, Collector<LoadPoint> out, MeterMeta meta, long start, long wm) throws Exception {
+        IntervalAcc neighbour = accs[Q.ordinal()].get(start);
+        if (neighbour != null && neighbour.emitted) {
+            emit(ctx, out, meta, Q, start, neighbour, wm);
+        }
+    }
+
+    private LoadPoint point(String meterId, MeterMeta meta, Interval iv, long start, IntervalAcc acc) throws Exception {
+        if (acc.isEstimated()) {
+            double kw = acc.estimatedKw;
+            return new LoadPoint(LoadPoint.LEVEL_METER, meterId, iv.tag(), start, kw, kw, kw, kw * iv.hours(), 0, 0, 1, "estimated", null);
+        }
+        double avg = acc.sumKw / acc.count;
+        double kwh = avg * iv.hours();
+        String source = "power";
+        String event = IntervalAcc.eventName(acc.registerEvent);
+        if (iv == Q) {
+            double fromRegister = registerEnergy(start, acc);
+            if (!Double.isNaN(fromRegister)) {
+                kwh = fromRegister;
+                source = "register";
+            }
+        }
+        return new LoadPoint(LoadPoint.LEVEL_METER, meterId, iv.tag(), start, avg, acc.maxKw, acc.minKw, kwh, acc.count, 1, 0, source, event);
+    }
+
+    /**
+     * Energy of a 15-minute interval as the difference of the import register at its two
+     * boundaries, each linearly interpolated between the samples either side of it. NaN (the
+     * caller falls back to power × time) when a boundary is not bracketed yet, or when the
+     * register reset or ran backwards across the interval: a swap or tampering must never show
+     * up as a spike of energy.
+     */
+    private double registerEnergy(long start, IntervalAcc acc) throws Exception {
+        if (!acc.hasRegister() || acc.registerEvent == IntervalAcc.RESET || acc.registerEvent == IntervalAcc.BACKWARDS) {
+            return Double.NaN;
+        }
+        long end = start + Q.millis();
+        IntervalAcc prev = accs[Q.ordinal()].get(start - Q.millis());
+        IntervalAcc next = accs[Q.ordinal()].get(end);
+        if (next != null && (next.registerEvent == IntervalAcc.RESET || next.registerEvent == IntervalAcc.BACKWARDS)) {
+            return Double.NaN;
+        }
+        double atStart = acc.regFirstTs == start ? acc.regFirst
+                : prev != null && prev.hasRegister() ? interpolate(start, prev.regLastTs, prev.regLast, acc.regFirstTs, acc.regFirst)
+                : Double.NaN;
+        double atEnd = next != null && next.hasRegister() ? (next.regFirstTs == end ? next.regFirst
+                : interpolate(end, acc.regLastTs, acc.regLast, next.regFirstTs, next.regFirst))
+                : Double.NaN;
+        double kwh = atEnd - atStart;
+        return kwh >= 0 ? kwh : Double.NaN;
+    }
+
+    private static double interpolate(long at, long t0, double v0, long t1, double v1) {
+        return v0 + (v1 - v0) * ((double) (at - t0) / (t1 - t0));
+    }
+
+    /**
+     * The import register as a continuous series: a rollover adds the register's range to every
+     * later sample, a reset (meter swap) continues from where the old register stopped. Both, and
+     * a register that went backwards (possible tampering), are flagged on the interval.
+     * Classified against the newest earlier sample only; samples arriving out of order across a
+     * rollover are not unwrapped (docs/decisions.md).
+     */
+    private double unwrapRegister(MeterSample s, MeterMeta meta, IntervalAcc q) {
+        double raw = s.importKwh();
+        if (s.ts() > meta.lastRegTs) {
+            if (!Double.isNaN(meta.lastRegRaw) && raw < meta.lastRegRaw) {
+                byte event;
+                double range = rules.registerRolloverKwh();
+                if (meta.lastRegRaw >= 0.9 * range && raw <= 0.1 * range) {
+                    meta.registerOffset += range;
+                    event = IntervalAcc.ROLLOVER;
+                } else if (raw <= rules.registerResetBelowKwh()) {
+                    meta.registerOffset += meta.lastRegRaw - raw;
+                    event = IntervalAcc.RESET;
+                } else {
+                    event = IntervalAcc.BACKWARDS;
+                }
+                q.registerEvent = (byte) Math.max(q.registerEvent, event);
+                registerEvents.inc();
+            }
+            meta.lastRegTs = s.ts();
+            meta.lastRegRaw = raw;
+        }
+        return raw + meta.registerOffset;
+    }
+
+    /**
+     * VEE-lite: when an interval closes after a run of at most {@code maxGapIntervals} empty ones,
+     * the empty ones are filled by linear interpolation of kW between the real points either side
+     * and marked estimated. Longer gaps stay empty, visible as missing points and in
+     * {@code meters}.
+     */
+    private void fillGapBefore(ReadOnlyContext ctx, Collector<LoadPoint> out, MeterMeta meta, Interval iv, long start,
+                               IntervalAcc acc, long wm) throws Exception {
+        long prev = meta.lastRealStart[iv.ordinal()];
+        if (prev == Long.MIN_VALUE || prev >= start || acc.isEstimated()) {
+            return;
+        }
+        long missing = (start - prev) / iv.millis() - 1;
+        if (missing < 1 || missing > rules.maxGapIntervals()) {
+            return;
+        }
+        double from = meta.lastRealKw[iv.ordinal()];
+        double to = acc.sumKw / acc.count;
+        for (int k = 1; k <= missing; k++) {
+            long gapStart = prev + k * iv.millis();
+            if (accs[iv.ordinal()].get(gapStart) != null) {
+                continue;
+            }
+            IntervalAcc estimate = IntervalAcc.estimated(from + (to - from) * k / (missing + 1));
+            filled.inc();
+            emit(ctx, out, meta, iv, gapStart, estimate, wm);
+            if (forgotten(iv, gapStart, wm)) {
+                accs[iv.ordinal()].remove(gapStart);
+                if (iv == Q) {
+                    foldIntoDay(ctx, meta, gapStart, estimate);
+                }
+            } else {
+                ctx.timerService().registerEventTimeTimer(gapStart + iv.millis() - 1 + latenessMs[iv.ordinal()]);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ daily KPIs
+
+    private void foldIntoDay(ReadOnlyContext ctx, MeterMeta meta, long start, IntervalAcc acc) {
+        if (!acc.emitted) {
+            return;
+        }
+        if (meta.day != null && !meta.day.holds(start)) {
+            ctx.output(KPIS, meta.day.kpi(LoadPoint.LEVEL_METER, ctx.getCurrentKey(), tou));
+            meta.day = null;
+        }
+        if (meta.day == null) {
+            meta.day = DayAcc.holding(start, rules.zone(), tou.periods());
+            ctx.timerService().registerEventTimeTimer(dayCloseTime(meta.day));
+        }
+        meta.day.fold(start, acc.emKwAvg, acc.emKwh, acc.isEstimated(), rules.zone(), tou);
+    }
+
+    /** When the day's last 15-minute interval becomes final. */
+    private long dayCloseTime(DayAcc day) {
+        return day.dayEnd - 1 + latenessMs[Q.ordinal()];
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void scheduleTimers(ReadOnlyContext ctx, Interval iv, long start, long wm) {
+        long end = start + iv.millis() - 1;
+        if (end > wm) {
+            ctx.timerService().registerEventTimeTimer(end);
+        }
+        ctx.timerService().registerEventTimeTimer(end + latenessMs[iv.ordinal()]);
+    }
+
+    private static boolean closed(Interval iv, long start, long wm) {
+        return wm >= start + iv.millis() - 1;
+    }
+
+    private boolean forgotten(Interval iv, long start, long wm) {
+        return wm >= start + iv.millis() - 1 + latenessMs[iv.ordinal()];
+    }
+
+    private void late(ReadOnlyContext ctx, MeterSample s, Interval iv) {
+        late[iv.ordinal()].inc();
+        ctx.output(LATE, new LateReading(s.toReading(), iv.tag()));
+    }
+
+    private MeterMeta meta() throws Exception {
+        MeterMeta m = metaState.value();
+        return m == null ? new MeterMeta() : m;
+    }
+
+    private boolean isEmpty() throws Exception {
+        return accs[0].isEmpty() && accs[1].isEmpty();
+    }
+
+    static String cellOf(RegistryEntry e) {
+        return e == null ? "-|" + UNREGISTERED : e.transformerId() + "|" + e.customerClass();
+    }
+
+    static String transformerOf(String cell) {
+        String t = cell.substring(0, cell.lastIndexOf('|'));
+        return t.equals("-") ? null : t;
+    }
+
+    static String classOf(String cell) {
+        return cell.substring(cell.lastIndexOf('|') + 1);
+    }
+}
