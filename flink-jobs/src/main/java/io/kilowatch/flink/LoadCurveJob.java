@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -145,9 +144,10 @@ public class LoadCurveJob {
         }
         DataStream<MeterSample> samples = fromSource.map(MeterSample::of).name("to samples").uid("to-samples");
 
-        // Reference data must never hold event time back: its watermark is "the end of time".
+        // Reference data has no event time: its input is idle for good, so the readings alone
+        // move event time (and a pause in the readings does not let the registry move it).
         BroadcastStream<RegistryUpdate> registryState = env
-                .fromSource(registry, WatermarkStrategy.forGenerator(ctx -> new EndOfTime<>()), "registry")
+                .fromSource(registry, WatermarkStrategy.forGenerator(ctx -> new AlwaysIdle<>()), "registry")
                 .uid("registry-source")
                 .broadcast(MeterIntervals.REGISTRY);
 
@@ -184,14 +184,19 @@ public class LoadCurveJob {
         return new Curves(points, kpis, late);
     }
 
-    /** A watermark generator for reference data: never holds event time back. */
-    static final class EndOfTime<T> implements WatermarkGenerator<T> {
+    /**
+     * A watermark generator for reference data: declares its input idle, so the operator that
+     * joins it takes event time from the other input only. A "no watermark" input would hold
+     * event time at its start; a "maximum watermark" input would close every interval the
+     * moment the readings pause.
+     */
+    static final class AlwaysIdle<T> implements WatermarkGenerator<T> {
         @Override
         public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
 
         @Override
         public void onPeriodicEmit(WatermarkOutput output) {
-            output.emitWatermark(new Watermark(Long.MAX_VALUE));
+            output.markIdle();
         }
     }
 

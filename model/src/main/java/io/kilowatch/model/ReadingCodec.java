@@ -146,17 +146,29 @@ public final class ReadingCodec {
 
     private static String requiredId(JsonNode node, String field) throws InvalidReadingException {
         String id = requiredText(node, field);
+        String problem = idProblem(id);
+        if (problem != null) {
+            throw new InvalidReadingException(RejectReason.BAD_ID, field + ": " + problem);
+        }
+        return id;
+    }
+
+    /** Whether {@code id} may name a meter, customer or asset: it ends up in MQTT topics and InfluxDB tags. */
+    public static boolean isValidId(String id) {
+        return id != null && !id.isBlank() && idProblem(id) == null;
+    }
+
+    private static String idProblem(String id) {
         if (id.length() > MAX_ID_LENGTH) {
-            throw new InvalidReadingException(RejectReason.BAD_ID, field + ": " + id.length() + " characters, at most " + MAX_ID_LENGTH);
+            return id.length() + " characters, at most " + MAX_ID_LENGTH;
         }
         for (int i = 0; i < id.length(); i++) {
             char c = id.charAt(i);
             if (c < 0x20 || c == 0x7F || c == '/' || c == '+' || c == '#') {
-                throw new InvalidReadingException(RejectReason.BAD_ID,
-                        field + ": contains " + (c < 0x20 || c == 0x7F ? "a control character" : "'" + c + "'") + " at " + i);
+                return "contains " + (c < 0x20 || c == 0x7F ? "a control character" : "'" + c + "'") + " at " + i;
             }
         }
-        return id;
+        return null;
     }
 
     private static double requiredNumber(JsonNode node, String field) throws InvalidReadingException {

@@ -1,0 +1,131 @@
+package io.kilowatch.model;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The registry as a utility exports it: one CSV row per meter, with this header (names are
+ * matched case-insensitively, columns may come in any order):
+ * {@code meterId,customerId,class,transformerId,feederId,region,tariffPlan,contractedKva,transformerKva,nominalVoltageV,phases}.
+ * Parsing is all or nothing: a file with one bad row is rejected with every bad row's line
+ * number, so a half-loaded registry never moves meters around. No quoting: ids are plain.
+ */
+public final class RegistryCsv {
+    public static final List<String> COLUMNS = List.of("meterId", "customerId", "class", "transformerId", "feederId", "region",
+            "tariffPlan", "contractedKva", "transformerKva", "nominalVoltageV", "phases");
+    public static final Set<String> CLASSES = Set.of("residential", "commercial", "industrial", "prosumer");
+
+    private RegistryCsv() {}
+
+    public static String header() {
+        return String.join(",", COLUMNS);
+    }
+
+    public static String row(RegistryEntry e) {
+        return String.join(",", e.meterId(), e.customerId(), e.customerClass(), e.transformerId(), e.feederId(), e.region(),
+                e.tariffPlanId(), plain(e.contractedKva()), plain(e.transformerKva()), plain(e.nominalVoltageV()),
+                Integer.toString(e.phases()));
+    }
+
+    private static String plain(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    /** @throws IllegalArgumentException naming every bad line */
+    public static List<RegistryEntry> parse(List<String> lines) {
+        if (lines.isEmpty()) {
+            throw new IllegalArgumentException("registry CSV is empty: it needs the header " + header());
+        }
+        int[] at = columnPositions(lines.get(0));
+        List<RegistryEntry> out = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            try {
+                RegistryEntry e = entry(line.split(",", -1), at);
+                if (!seen.add(e.meterId())) {
+                    throw new IllegalArgumentException("meter " + e.meterId() + " appears twice");
+                }
+                out.add(e);
+            } catch (IllegalArgumentException ex) {
+                errors.add("line " + (i + 1) + ": " + ex.getMessage());
+            }
+            if (errors.size() >= 20) {
+                errors.add("(stopped after 20 errors)");
+                break;
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException("registry CSV rejected, nothing loaded:\n  " + String.join("\n  ", errors));
+        }
+        return out;
+    }
+
+    private static int[] columnPositions(String header) {
+        String[] names = header.strip().split(",", -1);
+        int[] at = new int[COLUMNS.size()];
+        for (int c = 0; c < COLUMNS.size(); c++) {
+            at[c] = -1;
+            for (int i = 0; i < names.length; i++) {
+                if (names[i].strip().equalsIgnoreCase(COLUMNS.get(c))) {
+                    at[c] = i;
+                }
+            }
+            if (at[c] < 0) {
+                throw new IllegalArgumentException("registry CSV header lacks column " + COLUMNS.get(c) + "; expected " + header());
+            }
+        }
+        return at;
+    }
+
+    private static RegistryEntry entry(String[] cells, int[] at) {
+        String[] v = new String[COLUMNS.size()];
+        for (int c = 0; c < v.length; c++) {
+            if (at[c] >= cells.length) {
+                throw new IllegalArgumentException("has " + cells.length + " cells, needs column " + COLUMNS.get(c));
+            }
+            v[c] = cells[at[c]].strip();
+        }
+        for (int c = 0; c < 7; c++) {
+            if (!ReadingCodec.isValidId(v[c])) {
+                throw new IllegalArgumentException(COLUMNS.get(c) + " '" + v[c] + "' is not a valid id");
+            }
+        }
+        String customerClass = v[2].toLowerCase(Locale.ROOT);
+        if (!CLASSES.contains(customerClass)) {
+            throw new IllegalArgumentException("class '" + v[2] + "' is not one of " + CLASSES);
+        }
+        double contracted = positive(v[7], "contractedKva");
+        double transformer = positive(v[8], "transformerKva");
+        double voltage = positive(v[9], "nominalVoltageV");
+        int phases;
+        try {
+            phases = Integer.parseInt(v[10]);
+        } catch (NumberFormatException e) {
+            phases = 0;
+        }
+        if (phases != 1 && phases != 3) {
+            throw new IllegalArgumentException("phases must be 1 or 3, got '" + v[10] + "'");
+        }
+        return new RegistryEntry(v[0], v[1], customerClass, v[3], v[4], v[5], v[6], contracted, transformer, voltage, phases);
+    }
+
+    private static double positive(String s, String column) {
+        try {
+            double d = Double.parseDouble(s);
+            if (d > 0 && Double.isFinite(d)) {
+                return d;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(column + " must be a positive number, got '" + s + "'");
+    }
+}

@@ -1,0 +1,42 @@
+package io.kilowatch.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RegistryCsvTest {
+    private static final RegistryEntry E = new RegistryEntry("M1", "C1", "industrial", "T1", "F1", "north", "tou-industrial",
+            315, 630, 230, 3);
+
+    @Test
+    void rowsRoundTripAndColumnsMayComeInAnyOrder() {
+        assertThat(RegistryCsv.parse(List.of(RegistryCsv.header(), RegistryCsv.row(E)))).containsExactly(E);
+        List<String> shuffled = List.of(
+                "phases,meterId,customerId,CLASS,transformerId,feederId,region,tariffPlan,contractedKva,transformerKva,nominalVoltageV",
+                "3,M1,C1,Industrial,T1,F1,north,tou-industrial,315,630,230",
+                "",
+                "# comment lines and blank lines are skipped");
+        assertThat(RegistryCsv.parse(shuffled)).containsExactly(E);
+    }
+
+    @Test
+    void oneBadRowRejectsTheWholeFileNamingEveryBadLine() {
+        List<String> lines = List.of(RegistryCsv.header(),
+                RegistryCsv.row(E),
+                "M2,C2,spaceship,T1,F1,north,flat,10,630,230,1",
+                "M3,C3,residential,T1,F1,north,flat,-4,630,230,1",
+                "M4,C4,residential,T/1,F1,north,flat,4,630,230,1",
+                "M5,C5,residential,T1,F1,north,flat,4,630,230,2",
+                RegistryCsv.row(E));
+        assertThatThrownBy(() -> RegistryCsv.parse(lines))
+                .hasMessageContaining("nothing loaded")
+                .hasMessageContaining("line 3: class 'spaceship'")
+                .hasMessageContaining("line 4: contractedKva must be a positive number")
+                .hasMessageContaining("line 5: transformerId 'T/1' is not a valid id")
+                .hasMessageContaining("line 6: phases must be 1 or 3")
+                .hasMessageContaining("line 7: meter M1 appears twice");
+        assertThatThrownBy(() -> RegistryCsv.parse(List.of("meterId,customerId"))).hasMessageContaining("lacks column class");
+    }
+}
