@@ -1,0 +1,274 @@
+package io.kilowatch.flink.bench;
+
+import io.kilowatch.flink.JobConfig;
+import io.kilowatch.flink.LoadCurveJob;
+import io.kilowatch.flink.records.MeterSample;
+import io.kilowatch.model.Reading;
+import io.kilowatch.model.ReadingCodec;
+import io.kilowatch.model.RegistryCodec;
+import io.kilowatch.model.RegistryEntry;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.runtime.checkpoint.Checkpoints;
+import org.apache.flink.runtime.checkpoint.OperatorState;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
+import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.shaded.guava33.com.google.common.hash.Hashing;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Issue #4's benchmark: pre-fills a readings topic with simulated readings (and their registry),
+ * then, in one run, measures a pass-through job (Kafka → decode → discard) and the full
+ * load-curve job (every level, writing to InfluxDB) over the same topic. Reports readings/s of
+ * both, their ratio, the keyed state per meter from a checkpoint taken mid-run, and reconciles
+ * the readings counted in InfluxDB with those produced. Not a test: figures go to
+ * docs/benchmarks.md. Run by {@code scripts/bench-load-curves.sh}.
+ *
+ * <p>Arguments: {@code --meters N --readings-per-meter N --period-seconds S --parallelism P}.
+ */
+public final class LoadCurveBenchmark {
+    private static final String[] CLASSES = {"residential", "residential", "residential", "residential", "residential",
+            "residential", "residential", "commercial", "commercial", "residential", "residential", "residential",
+            "residential", "residential", "commercial", "commercial", "commercial", "residential", "prosumer", "industrial"};
+
+    private LoadCurveBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = new HashMap<>(Map.of("--meters", "10000", "--readings-per-meter", "500", "--period-seconds", "60",
+                "--parallelism", "2"));
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            a.put(args[i], args[i + 1]);
+        }
+        int meters = Integer.parseInt(a.get("--meters"));
+        int perMeter = Integer.parseInt(a.get("--readings-per-meter"));
+        long periodMs = Long.parseLong(a.get("--period-seconds")) * 1000;
+        int parallelism = Integer.parseInt(a.get("--parallelism"));
+        String bootstrap = env("KW_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
+        String influxUrl = env("KW_INFLUX_URL", "http://127.0.0.1:8086");
+        String run = "bench" + System.currentTimeMillis();
+        String readingsTopic = run + ".readings";
+        String registryTopic = run + ".registry";
+        String db = "bench_" + run.substring(5);
+        long total = (long) meters * perMeter;
+        // Event time ends a little before now, inside every horizon the pipeline checks.
+        long t0 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofMillis(periodMs * perMeter)).minus(Duration.ofHours(1))
+                .toEpochMilli();
+
+        say("machine: %d cores, %d MiB max heap, Java %s", Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"));
+        say("pre-filling %s with %,d readings (%,d meters × %d, every %d s) and their registry", readingsTopic, total, meters, perMeter,
+                periodMs / 1000);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(readingsTopic, parallelism, (short) 1),
+                    new NewTopic(registryTopic, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
+                    new NewTopic(run + ".late", 1, (short) 1))).all().get();
+        }
+        long prefillStart = System.nanoTime();
+        prefill(bootstrap, readingsTopic, registryTopic, meters, perMeter, periodMs, t0);
+        say("pre-filled in %.1f s", (System.nanoTime() - prefillStart) / 1e9);
+        http(influxUrl + "/query", "q=" + URLEncoder.encode("CREATE DATABASE \"" + db + "\"", StandardCharsets.UTF_8));
+
+        Map<String, String> cfg = new HashMap<>();
+        cfg.put("KW_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        cfg.put("KW_KAFKA_TOPIC_READINGS", readingsTopic);
+        cfg.put("KW_KAFKA_TOPIC_REGISTRY", registryTopic);
+        cfg.put("KW_KAFKA_TOPIC_LATE", run + ".late");
+        cfg.put("KW_KAFKA_START_FROM", "earliest");
+        cfg.put("KW_JOB_BOUNDED", "true");
+        cfg.put("KW_INFLUX_URL", influxUrl);
+        cfg.put("KW_INFLUX_DATABASE", db);
+
+        cfg.put("KW_KAFKA_GROUP_ID", run + "-pass");
+        JobConfig passConfig = JobConfig.load(null, cfg);
+        double passSeconds = timed(() -> passThrough(passConfig, parallelism));
+        say("pass-through: %,d readings in %.1f s = %,.0f readings/s", total, passSeconds, total / passSeconds);
+
+        cfg.put("KW_KAFKA_GROUP_ID", run + "-full");
+        JobConfig fullConfig = JobConfig.load(null, cfg);
+        Path checkpoints = Files.createTempDirectory("kw-bench-checkpoints");
+        AtomicReference<Map<String, Long>> stateSizes = new AtomicReference<>();
+        Thread watcher = watchCheckpoints(checkpoints, stateSizes);
+        double fullSeconds = timed(() -> fullJob(fullConfig, parallelism, checkpoints));
+        watcher.interrupt();
+        say("load curves (all levels → InfluxDB): %,d readings in %.1f s = %,.0f readings/s", total, fullSeconds, total / fullSeconds);
+        say("ratio full / pass-through: %.0f%%", 100 * passSeconds / fullSeconds);
+
+        Map<String, Long> sizes = stateSizes.get();
+        if (sizes == null) {
+            say("no checkpoint completed during the run: state size not measured (run longer)");
+        } else {
+            sizes.forEach((op, bytes) -> say("  checkpointed state of %-18s %,12d bytes", op, bytes));
+            say("state per meter (meter-intervals keyed state / meters): %.0f bytes", (double) sizes.getOrDefault("meter-intervals", 0L) / meters);
+        }
+        String sum = http(influxUrl + "/query?db=" + db, "q=" + URLEncoder.encode(
+                "SELECT sum(readings) FROM load WHERE level = 'class' AND interval = '15m'", StandardCharsets.UTF_8));
+        say("reconciliation: readings produced %,d; sum of class-level 15m readings in InfluxDB: %s", total,
+                sum.replaceAll("(?s).*\"values\":\\[\\[[^,]*,([0-9]+)\\]\\].*", "$1"));
+    }
+
+    private static void prefill(String bootstrap, String topic, String registryTopic, int meters, int perMeter, long periodMs, long t0)
+            throws Exception {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        ReadingCodec codec = new ReadingCodec();
+        RegistryCodec registry = new RegistryCodec();
+        double[] register = new double[meters];
+        byte[][] keys = new byte[meters][];
+        try (KafkaProducer<byte[], byte[]> kafka = new KafkaProducer<>(p)) {
+            for (int m = 0; m < meters; m++) {
+                String id = String.format("B%06d", m);
+                keys[m] = id.getBytes(StandardCharsets.UTF_8);
+                String cls = CLASSES[m % CLASSES.length];
+                int transformer = m / 50;
+                RegistryEntry e = new RegistryEntry(id, "C" + id.substring(1), cls, "T" + transformer, "F" + transformer / 10,
+                        "R" + transformer / 100, cls.equals("industrial") ? "tou-industrial" : "tou-residential",
+                        cls.equals("industrial") ? 315 : 10, 630, 230, cls.equals("industrial") ? 3 : 1);
+                kafka.send(new ProducerRecord<>(registryTopic, keys[m], registry.encode(e)));
+                register[m] = 1000 + m % 5000;
+            }
+            kafka.flush();
+            for (int k = 0; k < perMeter; k++) {
+                long ts = t0 + k * periodMs;
+                for (int m = 0; m < meters; m++) {
+                    double kw = 0.3 + ((m * 31 + k * 7) % 40) / 10.0;
+                    Reading r = Reading.of(new String(keys[m], StandardCharsets.UTF_8), ts, kw).withImportKwh(Math.round(register[m] * 1000) / 1000.0);
+                    register[m] += kw * periodMs / 3_600_000.0;
+                    kafka.send(new ProducerRecord<>(topic, keys[m], codec.encode(r)));
+                }
+            }
+        }
+    }
+
+    private static void passThrough(JobConfig c, int parallelism) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LoadCurveJob.baseConfiguration());
+        env.setParallelism(parallelism);
+        KafkaSource<Reading> source = LoadCurveJob.kafkaSource(c);
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "readings")
+                .map(MeterSample::of).name("to samples")
+                .sinkTo(new DiscardingSink<>());
+        env.execute("pass-through");
+    }
+
+    private static void fullJob(JobConfig c, int parallelism, Path checkpoints) throws Exception {
+        Configuration conf = LoadCurveJob.stateConfiguration(c);
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(parallelism);
+        env.enableCheckpointing(5_000);
+        LoadCurveJob.fromConfig(c).execute(env);
+    }
+
+    /** Reads each checkpoint's metadata as it completes and keeps the per-operator state sizes of the newest. */
+    private static Thread watchCheckpoints(Path dir, AtomicReference<Map<String, Long>> sizes) {
+        Map<OperatorID, String> names = new HashMap<>();
+        for (String uid : List.of("meter-intervals", "cell-roll-up", "level-roll-up", "count-late", "readings-source", "registry-source",
+                "influx-sink", "late-sink")) {
+            names.put(new OperatorID(Hashing.murmur3_128(0).newHasher().putString(uid, StandardCharsets.UTF_8).hash().asBytes()), uid);
+        }
+        Thread t = new Thread(() -> {
+            java.util.Set<Path> seen = new java.util.HashSet<>();
+            while (!Thread.currentThread().isInterrupted()) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    Optional<Path> newest = files.filter(f -> f.getFileName().toString().equals("_metadata"))
+                            .filter(f -> !seen.contains(f)).max(Comparator.comparing(Path::toString));
+                    if (newest.isPresent()) {
+                        seen.add(newest.get());
+                        sizes.set(stateSizes(newest.get(), names));
+                    }
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (IOException | RuntimeException e) {
+                    // a checkpoint being written or deleted: look again
+                }
+            }
+        }, "checkpoint-watcher");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static Map<String, Long> stateSizes(Path metadata, Map<OperatorID, String> names) throws IOException {
+        CheckpointMetadata m;
+        try (InputStream in = Files.newInputStream(metadata)) {
+            m = Checkpoints.loadCheckpointMetadata(new DataInputStream(in), LoadCurveBenchmark.class.getClassLoader(), metadata.toString());
+        }
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (OperatorState op : m.getOperatorStates()) {
+            long keyed = 0;
+            long all = 0;
+            for (OperatorSubtaskState s : op.getStates()) {
+                keyed += s.getManagedKeyedState().getStateSize();
+                all += s.getStateSize();
+            }
+            String name = names.getOrDefault(op.getOperatorID(), op.getOperatorID().toString());
+            out.put(name, name.equals("meter-intervals") ? keyed : all);
+        }
+        return out;
+    }
+
+    private interface Body {
+        void run() throws Exception;
+    }
+
+    private static double timed(Body b) throws Exception {
+        long start = System.nanoTime();
+        b.run();
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static String http(String url, String form) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        return r.body();
+    }
+
+    private static String env(String key, String fallback) {
+        String v = System.getenv(key);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    private static void say(String format, Object... args) {
+        System.out.println(String.format(format, args));
+        System.out.flush();
+    }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Load-curve benchmark (issue #4): pre-fills a readings topic (default 5,000,000 readings:
+# 10,000 meters x 500, one a minute) and measures, in one run, a pass-through job and the full
+# load-curve job (all levels, writing to InfluxDB) over it; reports readings/s, their ratio,
+# state bytes per meter and the reconciliation of counts.
+#
+#   scripts/bench-load-curves.sh [--meters N] [--readings-per-meter N] [--period-seconds S] [--parallelism P]
+#
+# Uses its own stack folder and ports (like scripts/test.sh), so a demo is left alone.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+source scripts/lib/toolchain.sh
+ensure_java_and_maven
+
+isolated_stack bench 20000  # MQTT 21883, Kafka 29092, InfluxDB 28086, folder .stack-bench
+export KW_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KW_KAFKA_PORT
+export KW_INFLUX_URL=http://127.0.0.1:$KW_INFLUX_PORT
+
+[ -f flink-jobs/target/kilowatch-flink-jobs-standalone.jar ] || mvn -B -q -T1C --no-transfer-progress package -DskipTests
+reset_stack_data
+trap 'scripts/stack.sh down' EXIT
+scripts/stack.sh up
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1)"
+java -Xmx6g -cp flink-jobs/target/kilowatch-flink-jobs-standalone.jar io.kilowatch.flink.bench.LoadCurveBenchmark "$@"
