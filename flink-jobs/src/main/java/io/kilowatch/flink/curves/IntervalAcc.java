@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * A meter's state for one interval: sums and extremes of kW, the register samples that bound
  * it, which timestamps were counted (for dedup), and what was last emitted for it (so a
- * correction can send the difference to the aggregates). A mutable POJO so Flink keeps it
- * without Kryo; kept until the interval's allowed lateness has passed.
+ * correction can send the difference to the aggregates). Part of {@link MeterState}, written by
+ * {@link MeterStateSerializer}; kept until the interval's allowed lateness has passed.
  */
 public class IntervalAcc {
     public static final byte NO_EVENT = 0;
@@ -15,6 +15,8 @@ public class IntervalAcc {
     public static final byte BACKWARDS = 3;
     private static final int[] NONE = new int[0];
 
+    /** The interval's start, epoch ms. */
+    public long start;
     public long count;
     public double sumKw;
     public double maxKw = Double.NEGATIVE_INFINITY;
@@ -41,10 +43,34 @@ public class IntervalAcc {
 
     public IntervalAcc() {}
 
-    static IntervalAcc estimated(double kw) {
-        IntervalAcc a = new IntervalAcc();
+    IntervalAcc(long start) {
+        this.start = start;
+    }
+
+    static IntervalAcc estimated(long start, double kw) {
+        IntervalAcc a = new IntervalAcc(start);
         a.estimatedKw = kw;
         return a;
+    }
+
+    /**
+     * Sets what was last emitted from the interval's own values: between operations the
+     * operator keeps the two equal, so a restored interval needs only the energy written down.
+     */
+    void rememberEmittedFromValues() {
+        if (isEstimated()) {
+            emKwAvg = emKwMax = emKwMin = estimatedKw;
+            emReadings = 0;
+            emMeters = 0;
+            emEstimated = 1;
+        } else {
+            emKwAvg = sumKw / count;
+            emKwMax = maxKw;
+            emKwMin = minKw;
+            emReadings = count;
+            emMeters = 1;
+            emEstimated = 0;
+        }
     }
 
     /** Records {@code offset} as counted; false when it was counted before (a duplicate). */

@@ -12,7 +12,6 @@ import io.kilowatch.flink.records.RegistryUpdate;
 import io.kilowatch.model.RegistryEntry;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
@@ -56,8 +55,7 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
     private final CurveRules rules;
     private final long[] latenessMs = new long[INTERVALS.length];
 
-    private transient MapState<Long, IntervalAcc>[] accs;
-    private transient ValueState<MeterMeta> metaState;
+    private transient ValueState<MeterState> state;
     private transient TouCalendar tou;
     private transient Counter duplicates;
     private transient Counter[] late;
@@ -76,14 +74,8 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void open(OpenContext ctx) {
-        accs = new MapState[INTERVALS.length];
-        for (Interval iv : INTERVALS) {
-            accs[iv.ordinal()] = getRuntimeContext().getMapState(
-                    new MapStateDescriptor<>("interval-" + iv.tag(), Types.LONG, TypeInformation.of(IntervalAcc.class)));
-        }
-        metaState = getRuntimeContext().getState(new ValueStateDescriptor<>("meter", TypeInformation.of(MeterMeta.class)));
+        state = getRuntimeContext().getState(new ValueStateDescriptor<>("meter", new MeterStateSerializer()));
         tou = TouCalendar.parse(rules.touCalendar());
         var metrics = getRuntimeContext().getMetricGroup();
         duplicates = metrics.counter("duplicatesDropped");
@@ -112,10 +104,11 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
             late(ctx, s, Q);
             return;
         }
-        MeterMeta meta = meta();
-        IntervalAcc q = accs[Q.ordinal()].get(qStart);
+        MeterState meta = meterState();
+        IntervalAcc q = meta.get(Q, qStart);
         if (q == null) {
-            q = new IntervalAcc();
+            q = new IntervalAcc(qStart);
+            meta.put(Q, q);
             scheduleTimers(ctx, Q, qStart, wm);
         }
         if (!q.markSeen((int) (s.ts() - qStart))) {
@@ -124,7 +117,6 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
         }
         q.addKw(s.kw());
         int registerChange = s.hasRegister() ? q.addRegister(s.ts(), unwrapRegister(s, meta, q)) : 0;
-        accs[Q.ordinal()].put(qStart, q);
         if (closed(Q, qStart, wm)) {
             emit(ctx, out, meta, Q, qStart, q, wm);
         }
@@ -140,56 +132,58 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
         if (forgotten(M, mStart, wm)) {
             late(ctx, s, M);
         } else {
-            IntervalAcc m = accs[M.ordinal()].get(mStart);
+            IntervalAcc m = meta.get(M, mStart);
             if (m == null) {
-                m = new IntervalAcc();
+                m = new IntervalAcc(mStart);
+                meta.put(M, m);
                 scheduleTimers(ctx, M, mStart, wm);
             }
             m.addKw(s.kw());
-            accs[M.ordinal()].put(mStart, m);
             if (closed(M, mStart, wm)) {
                 emit(ctx, out, meta, M, mStart, m, wm);
             }
         }
-        metaState.update(meta);
+        state.update(meta);
     }
 
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<LoadPoint> out) throws Exception {
-        MeterMeta meta = meta();
+        MeterState meta = state.value();
+        if (meta == null) {
+            return;
+        }
         for (Interval iv : INTERVALS) {
-            MapState<Long, IntervalAcc> state = accs[iv.ordinal()];
             long closing = t + 1 - iv.millis();
-            IntervalAcc acc = state.get(closing);
+            IntervalAcc acc = meta.get(iv, closing);
             if (acc != null && !acc.emitted) {
                 fillGapBefore(ctx, out, meta, iv, closing, acc, t);
                 emit(ctx, out, meta, iv, closing, acc, t);
             }
             long expiring = closing - latenessMs[iv.ordinal()];
-            IntervalAcc old = expiring == closing ? acc : state.get(expiring);
+            IntervalAcc old = expiring == closing ? acc : meta.get(iv, expiring);
             if (old != null) {
                 if (iv == Q) {
                     foldIntoDay(ctx, meta, expiring, old);
                 }
-                state.remove(expiring);
+                meta.remove(iv, expiring);
             }
         }
         if (meta.day != null && t >= dayCloseTime(meta.day)) {
             ctx.output(KPIS, meta.day.kpi(LoadPoint.LEVEL_METER, ctx.getCurrentKey(), tou));
             meta.day = null;
         }
-        if (meta.day == null && isEmpty()) {
+        if (meta.day == null && !meta.hasIntervals()) {
             // Every interval of the meter is final and its day reported: nothing is kept. A meter
             // that comes back starts afresh; its silence was longer than any gap we fill.
-            metaState.clear();
+            state.clear();
         } else {
-            metaState.update(meta);
+            state.update(meta);
         }
     }
 
     // ------------------------------------------------------------------ emission
 
-    private void emit(ReadOnlyContext ctx, Collector<LoadPoint> out, MeterMeta meta, Interval iv, long start, IntervalAcc acc, long wm)
+    private void emit(ReadOnlyContext ctx, Collector<LoadPoint> out, MeterState meta, Interval iv, long start, IntervalAcc acc, long wm)
             throws Exception {
         String meterId = ctx.getCurrentKey();
         RegistryEntry entry = ctx.getBroadcastState(REGISTRY).get(meterId);
@@ -222,17 +216,16 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
             meta.lastRealStart[iv.ordinal()] = start;
             meta.lastRealKw[iv.ordinal()] = p.kwAvg();
         }
-        accs[iv.ordinal()].put(start, acc);
     }
 
-    private void reemit(ReadOnlyContext ctx, Collector<LoadPoint> out, MeterMeta meta, long start, long wm) throws Exception {
-        IntervalAcc neighbour = accs[Q.ordinal()].get(start);
+    private void reemit(ReadOnlyContext ctx, Collector<LoadPoint> out, MeterState meta, long start, long wm) throws Exception {
+        IntervalAcc neighbour = meta.get(Q, start);
         if (neighbour != null && neighbour.emitted) {
             emit(ctx, out, meta, Q, start, neighbour, wm);
         }
     }
 
-    private LoadPoint point(String meterId, MeterMeta meta, Interval iv, long start, IntervalAcc acc) throws Exception {
+    private LoadPoint point(String meterId, MeterState meta, Interval iv, long start, IntervalAcc acc) throws Exception {
         if (acc.isEstimated()) {
             double kw = acc.estimatedKw;
             return new LoadPoint(LoadPoint.LEVEL_METER, meterId, iv.tag(), start, kw, kw, kw, kw * iv.hours(), 0, 0, 1, "estimated", null);
@@ -242,7 +235,7 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
         String source = "power";
         String event = IntervalAcc.eventName(acc.registerEvent);
         if (iv == Q) {
-            double fromRegister = registerEnergy(start, acc);
+            double fromRegister = registerEnergy(meta, start, acc);
             if (!Double.isNaN(fromRegister)) {
                 kwh = fromRegister;
                 source = "register";
@@ -258,13 +251,13 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
      * register reset or ran backwards across the interval: a swap or tampering must never show
      * up as a spike of energy.
      */
-    private double registerEnergy(long start, IntervalAcc acc) throws Exception {
+    private static double registerEnergy(MeterState meta, long start, IntervalAcc acc) {
         if (!acc.hasRegister() || acc.registerEvent == IntervalAcc.RESET || acc.registerEvent == IntervalAcc.BACKWARDS) {
             return Double.NaN;
         }
         long end = start + Q.millis();
-        IntervalAcc prev = accs[Q.ordinal()].get(start - Q.millis());
-        IntervalAcc next = accs[Q.ordinal()].get(end);
+        IntervalAcc prev = meta.get(Q, start - Q.millis());
+        IntervalAcc next = meta.get(Q, end);
         if (next != null && (next.registerEvent == IntervalAcc.RESET || next.registerEvent == IntervalAcc.BACKWARDS)) {
             return Double.NaN;
         }
@@ -289,7 +282,7 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
      * Classified against the newest earlier sample only; samples arriving out of order across a
      * rollover are not unwrapped (docs/decisions.md).
      */
-    private double unwrapRegister(MeterSample s, MeterMeta meta, IntervalAcc q) {
+    private double unwrapRegister(MeterSample s, MeterState meta, IntervalAcc q) {
         double raw = s.importKwh();
         if (s.ts() > meta.lastRegTs) {
             if (!Double.isNaN(meta.lastRegRaw) && raw < meta.lastRegRaw) {
@@ -319,7 +312,7 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
      * and marked estimated. Longer gaps stay empty, visible as missing points and in
      * {@code meters}.
      */
-    private void fillGapBefore(ReadOnlyContext ctx, Collector<LoadPoint> out, MeterMeta meta, Interval iv, long start,
+    private void fillGapBefore(ReadOnlyContext ctx, Collector<LoadPoint> out, MeterState meta, Interval iv, long start,
                                IntervalAcc acc, long wm) throws Exception {
         long prev = meta.lastRealStart[iv.ordinal()];
         if (prev == Long.MIN_VALUE || prev >= start || acc.isEstimated()) {
@@ -333,18 +326,18 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
         double to = acc.sumKw / acc.count;
         for (int k = 1; k <= missing; k++) {
             long gapStart = prev + k * iv.millis();
-            if (accs[iv.ordinal()].get(gapStart) != null) {
+            if (meta.get(iv, gapStart) != null) {
                 continue;
             }
-            IntervalAcc estimate = IntervalAcc.estimated(from + (to - from) * k / (missing + 1));
+            IntervalAcc estimate = IntervalAcc.estimated(gapStart, from + (to - from) * k / (missing + 1));
             filled.inc();
             emit(ctx, out, meta, iv, gapStart, estimate, wm);
             if (forgotten(iv, gapStart, wm)) {
-                accs[iv.ordinal()].remove(gapStart);
                 if (iv == Q) {
                     foldIntoDay(ctx, meta, gapStart, estimate);
                 }
             } else {
+                meta.put(iv, estimate);
                 ctx.timerService().registerEventTimeTimer(gapStart + iv.millis() - 1 + latenessMs[iv.ordinal()]);
             }
         }
@@ -352,7 +345,7 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
 
     // ------------------------------------------------------------------ daily KPIs
 
-    private void foldIntoDay(ReadOnlyContext ctx, MeterMeta meta, long start, IntervalAcc acc) {
+    private void foldIntoDay(ReadOnlyContext ctx, MeterState meta, long start, IntervalAcc acc) {
         if (!acc.emitted) {
             return;
         }
@@ -395,13 +388,9 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
         ctx.output(LATE, new LateReading(s.toReading(), iv.tag()));
     }
 
-    private MeterMeta meta() throws Exception {
-        MeterMeta m = metaState.value();
-        return m == null ? new MeterMeta() : m;
-    }
-
-    private boolean isEmpty() throws Exception {
-        return accs[0].isEmpty() && accs[1].isEmpty();
+    private MeterState meterState() throws Exception {
+        MeterState m = state.value();
+        return m == null ? new MeterState() : m;
     }
 
     static String cellOf(RegistryEntry e) {
