@@ -157,17 +157,18 @@ public class LoadCurveJob {
                 .process(new MeterIntervals(params.allowedLateness1m(), params.allowedLateness15m(), params.rules()))
                 .name("meter intervals")
                 .uid("meter-intervals");
-        SingleOutputStreamOperator<LoadPoint> aggregates = meters.getSideOutput(MeterIntervals.DELTAS)
+        SingleOutputStreamOperator<LoadDelta> cells = meters.getSideOutput(MeterIntervals.DELTAS)
                 .keyBy(LoadDelta::key)
-                .process(new CellRollUp())
+                .process(new CellRollUp(params.allowedLateness1m()))
                 .name("transformer × class cells")
-                .uid("cell-roll-up")
+                .uid("cell-roll-up");
+        SingleOutputStreamOperator<LoadPoint> aggregates = cells
                 .keyBy(LoadDelta::key)
                 .process(new LevelRollUp(params.allowedLateness1m(), params.allowedLateness15m(), params.rules()))
                 .name("roll-ups")
                 .uid("level-roll-up");
 
-        DataStream<LoadPoint> points = meters.union(aggregates);
+        DataStream<LoadPoint> points = meters.union(cells.getSideOutput(CellRollUp.METER_POINTS), aggregates);
         DataStream<DailyKpi> kpis = meters.getSideOutput(MeterIntervals.KPIS).union(aggregates.getSideOutput(LevelRollUp.KPIS));
         if (range != null) {
             // A backfill sees only part of the days at its edges; their KPIs would be partial.

@@ -47,15 +47,20 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
     public static final OutputTag<LateReading> LATE = new OutputTag<>("late-readings", TypeInformation.of(LateReading.class));
     public static final OutputTag<DailyKpi> KPIS = new OutputTag<>("meter-kpis", TypeInformation.of(DailyKpi.class));
     public static final String UNREGISTERED = "unregistered";
+    static final String UNREGISTERED_CELL = "-|" + UNREGISTERED;
 
     private static final Interval M = Interval.ONE_MINUTE;
     private static final Interval Q = Interval.FIFTEEN_MINUTES;
     private static final Interval[] INTERVALS = Interval.values();
+    /** Intervals this operator keeps and times; minutes are the cells'. */
+    private static final Interval[] TIMED = {Q};
 
     private final CurveRules rules;
     private final long[] latenessMs = new long[INTERVALS.length];
 
     private transient ValueState<MeterState> state;
+    /** Counts registry changes seen by this instance, so a meter's entry is looked up again only after one. */
+    private transient long registryVersion;
     private transient TouCalendar tou;
     private transient Counter duplicates;
     private transient Counter[] late;
@@ -87,6 +92,7 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
 
     @Override
     public void processBroadcastElement(RegistryUpdate u, Context ctx, Collector<LoadPoint> out) throws Exception {
+        registryVersion++;
         if (u.entry() == null) {
             ctx.getBroadcastState(REGISTRY).remove(u.meterId());
         } else {
@@ -128,20 +134,16 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
             reemit(ctx, out, meta, qStart + Q.millis(), wm);
         }
 
+        // The 1-minute interval is built by the meter's cell: it gets the deduplicated reading.
         long mStart = M.startOf(s.ts());
         if (forgotten(M, mStart, wm)) {
             late(ctx, s, M);
         } else {
-            IntervalAcc m = meta.get(M, mStart);
-            if (m == null) {
-                m = new IntervalAcc(mStart);
-                meta.put(M, m);
-                scheduleTimers(ctx, M, mStart, wm);
-            }
-            m.addKw(s.kw());
-            if (closed(M, mStart, wm)) {
-                emit(ctx, out, meta, M, mStart, m, wm);
-            }
+            RegistryEntry entry = registryEntry(ctx, meta, s.meterId());
+            String cell = meta.cellOf(entry);
+            ctx.output(DELTAS, LoadDelta.sample(cell, mStart, transformerOf(cell), classOf(cell),
+                    entry == null ? null : entry.feederId(), entry == null ? null : entry.region(),
+                    s.meterId(), s.kw(), rules.meterMinuteCurve(s.meterId(), entry)));
         }
         state.update(meta);
     }
@@ -152,7 +154,7 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
         if (meta == null) {
             return;
         }
-        for (Interval iv : INTERVALS) {
+        for (Interval iv : TIMED) {
             long closing = t + 1 - iv.millis();
             IntervalAcc acc = meta.get(iv, closing);
             if (acc != null && !acc.emitted) {
@@ -188,18 +190,16 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
         String meterId = ctx.getCurrentKey();
         RegistryEntry entry = ctx.getBroadcastState(REGISTRY).get(meterId);
         LoadPoint p = point(meterId, meta, iv, start, acc);
-        if (iv == Q || rules.meterMinuteCurve(meterId, entry)) {
-            out.collect(p);
-        }
+        out.collect(p);
         if (!acc.emitted) {
-            acc.cell = cellOf(entry);
+            acc.cell = meta.cellOf(entry);
             if (entry == null && iv == Q) {
                 unregisteredPoints.inc();
             }
         }
         String transformer = transformerOf(acc.cell);
         String customerClass = classOf(acc.cell);
-        ctx.output(DELTAS, new LoadDelta(LoadDelta.CELL, acc.cell, iv, start, transformer, customerClass,
+        ctx.output(DELTAS, LoadDelta.change(LoadDelta.CELL, acc.cell, iv, start, transformer, customerClass,
                 entry == null ? null : entry.feederId(), entry == null ? null : entry.region(),
                 micro(p.kwAvg()) - micro(acc.emKwAvg), micro(p.kwMax()) - micro(acc.emKwMax),
                 micro(p.kwMin()) - micro(acc.emKwMin), micro(p.kwh()) - micro(acc.emKwh),
@@ -388,13 +388,22 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
         ctx.output(LATE, new LateReading(s.toReading(), iv.tag()));
     }
 
+    private RegistryEntry registryEntry(ReadOnlyContext ctx, MeterState meta, String meterId) throws Exception {
+        if (meta.entryVersion != registryVersion || !meta.entryLooked) {
+            meta.entry = ctx.getBroadcastState(REGISTRY).get(meterId);
+            meta.entryVersion = registryVersion;
+            meta.entryLooked = true;
+        }
+        return meta.entry;
+    }
+
     private MeterState meterState() throws Exception {
         MeterState m = state.value();
         return m == null ? new MeterState() : m;
     }
 
     static String cellOf(RegistryEntry e) {
-        return e == null ? "-|" + UNREGISTERED : e.transformerId() + "|" + e.customerClass();
+        return e == null ? UNREGISTERED_CELL : e.transformerId() + "|" + e.customerClass();
     }
 
     static String transformerOf(String cell) {

@@ -1,6 +1,7 @@
 package io.kilowatch.flink.curves;
 
 import io.kilowatch.flink.records.Interval;
+import io.kilowatch.model.RegistryEntry;
 
 /**
  * Everything {@link MeterIntervals} keeps for one meter, in one state entry, so a reading costs
@@ -22,6 +23,22 @@ public final class MeterState {
     double lastRegRaw = Double.NaN;
     double registerOffset;
     DayAcc day;
+    /** The meter's registry entry as last looked up, and the registry version then; not checkpointed. */
+    RegistryEntry entry;
+    long entryVersion;
+    boolean entryLooked;
+    /** The registry entry the cell below was made from; not checkpointed (rebuilt on first use). */
+    private RegistryEntry cellEntry;
+    private String cell = MeterIntervals.UNREGISTERED_CELL;
+
+    /** The meter's transformer × class cell for {@code entry}, made once per entry rather than per reading. */
+    String cellOf(RegistryEntry entry) {
+        if (entry != cellEntry) {
+            cellEntry = entry;
+            cell = MeterIntervals.cellOf(entry);
+        }
+        return cell;
+    }
 
     IntervalAcc get(Interval iv, long start) {
         long[] s = startsOf(iv.ordinal());

@@ -15,6 +15,11 @@ package io.kilowatch.flink.records;
  * <p>{@code level}/{@code id}: where the change goes. From a meter it is {@link #CELL}: the
  * meter's transformer and customer class, with its feeder and region riding along; from a cell
  * it is one of the levels of DESIGN.md.
+ *
+ * <p>For 1-minute intervals a meter sends each deduplicated reading instead ({@link #sample}:
+ * {@code meterId}, {@code sampleKw}); the cell averages each meter's readings of the minute and
+ * sums the meters, so minutes need timers per cell, not per meter. {@code meterCurve} asks the
+ * cell to write the meter's own 1-minute point too.
  */
 public record LoadDelta(
         String level,
@@ -31,8 +36,30 @@ public record LoadDelta(
         long kwhMicro,
         long readings,
         long meters,
-        long estimated) {
+        long estimated,
+        String meterId,
+        double sampleKw,
+        boolean meterCurve) {
     public static final String CELL = "cell";
+
+    /** One reading of a meter for its cell's 1-minute interval starting at {@code minuteStart}. */
+    public static LoadDelta sample(String cell, long minuteStart, String transformerId, String customerClass, String feederId,
+                                   String region, String meterId, double kw, boolean meterCurve) {
+        return new LoadDelta(CELL, cell, Interval.ONE_MINUTE, minuteStart, transformerId, customerClass, feederId, region,
+                0, 0, 0, 0, 1, 0, 0, meterId, kw, meterCurve);
+    }
+
+    /** A change of sums (no single meter's reading). */
+    public static LoadDelta change(String level, String id, Interval interval, long windowStart, String transformerId,
+                                   String customerClass, String feederId, String region, long kwAvgMicro, long kwMaxMicro,
+                                   long kwMinMicro, long kwhMicro, long readings, long meters, long estimated) {
+        return new LoadDelta(level, id, interval, windowStart, transformerId, customerClass, feederId, region, kwAvgMicro,
+                kwMaxMicro, kwMinMicro, kwhMicro, readings, meters, estimated, null, 0, false);
+    }
+
+    public boolean isSample() {
+        return meterId != null;
+    }
 
     /** The key of the operator that sums this change. */
     public String key() {
@@ -40,7 +67,7 @@ public record LoadDelta(
     }
 
     public LoadDelta to(String level, String id) {
-        return new LoadDelta(level, id, interval, windowStart, transformerId, customerClass, feederId, region,
+        return change(level, id, interval, windowStart, transformerId, customerClass, feederId, region,
                 kwAvgMicro, kwMaxMicro, kwMinMicro, kwhMicro, readings, meters, estimated);
     }
 
