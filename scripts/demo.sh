@@ -79,6 +79,13 @@ trap cleanup INT TERM EXIT
 if [ "$KEEP_DATA" = 0 ]; then say "starting from an empty stack in $KW_STACK_DIR (--keep-data to resume)"; reset_stack_data; fi
 scripts/stack.sh up
 
+# The fleet's grid and customers go into kw.registry before the job starts, so every meter
+# counts at its transformer, feeder, region and class from the first interval.
+say "loading the fleet's registry ($METERS meters) into kw.registry"
+java -Xmx256m -jar "$SIM_JAR" fleet --meters "$METERS" --registry "$RUN/registry.csv" --registry-only >"$RUN/registry.log" 2>&1
+java -Xmx256m -cp "$INGEST_JAR" io.kilowatch.ingest.RegistryLoader "$RUN/registry.csv" >>"$RUN/registry.log" 2>&1 \
+  || { tail -5 "$RUN/registry.log"; exit 1; }
+
 say "starting ingest (MQTT -> Kafka), log: $RUN/ingest.log"
 java -Xmx512m -jar "$INGEST_JAR" >"$RUN/ingest.log" 2>&1 &
 PIDS+=($!)
@@ -94,7 +101,7 @@ PIDS+=($!)
 
 influx_points() {
   curl -sf -G "http://127.0.0.1:$INFLUX_PORT/query" --data-urlencode "db=$INFLUX_DB" \
-    --data-urlencode "q=SELECT sum(readings) FROM load WHERE interval='15m' AND time > now() - 400d" \
+    --data-urlencode "q=SELECT sum(readings) FROM load WHERE level='class' AND interval='15m' AND time > now() - 400d" \
     | sed -n 's/.*"values":\[\["[^"]*",\([0-9]*\)\]\].*/\1/p'
 }
 ingest_metric() {

@@ -4,8 +4,6 @@ import static io.kilowatch.model.testing.InfluxQuery.asDouble;
 import static io.kilowatch.model.testing.InfluxQuery.asLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kilowatch.flink.LoadCurveJob;
-import io.kilowatch.flink.io.ReadingDeserializationSchema;
 import io.kilowatch.flink.records.LateReading;
 import io.kilowatch.ingest.IngestConfig;
 import io.kilowatch.ingest.IngestService;
@@ -22,18 +20,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,12 +56,13 @@ class WalkingSkeletonIT {
         long published;
         try (IngestService ingest = IngestService.start(ingestConfig(p))) {
             published = simulate(p, record);
-            awaitForwarded(ingest, published);
+            Pipeline.awaitForwarded(ingest, published);
             assertThat(ingest.metrics().deadLettered()).isZero();
         }
 
         // 2. Kafka → Flink (production pipeline, bounded at what is in Kafka now) → InfluxDB
-        List<LateReading> late = runLoadCurveJob(startOffsets);
+        // The registry knows none of these meters: ask for their 1-minute curves anyway.
+        List<LateReading> late = Pipeline.runLoadCurveJob(STACK, startOffsets, Map.of("KW_CURVES_METER_1M_CLASSES", "unregistered"));
         assertThat(late).as("nothing was later than the watermark bound").isEmpty();
 
         // 3. InfluxDB holds exactly what the published readings say
@@ -123,7 +115,7 @@ class WalkingSkeletonIT {
     }
 
     private static IngestConfig ingestConfig(String p) throws java.io.IOException {
-        return IngestConfig.load(null, STACK.bridgeEnvironment(p + "-ingest"));
+        return Pipeline.ingestConfig(STACK, p + "-ingest");
     }
 
     private static long simulate(String p, Path record) throws Exception {
@@ -140,43 +132,6 @@ class WalkingSkeletonIT {
             assertThat(mqtt.acked()).isEqualTo(sim.published());
             return sim.published();
         }
-    }
-
-    private static void awaitForwarded(IngestService ingest, long n) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (ingest.metrics().readingsForwarded() < n && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(ingest.metrics().readingsForwarded()).isEqualTo(n);
-    }
-
-    private static List<LateReading> runLoadCurveJob(Map<org.apache.kafka.common.TopicPartition, Long> from) throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("KW_INFLUX_URL", STACK.influxUrl());
-        env.put("KW_INFLUX_DATABASE", STACK.influxDb());
-        env.put("KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap());
-        // The registry knows none of these meters: ask for their 1-minute curves anyway.
-        env.put("KW_CURVES_METER_1M_CLASSES", "unregistered");
-        io.kilowatch.flink.JobConfig config = io.kilowatch.flink.JobConfig.load(null, env);
-        KafkaSource<Reading> source = KafkaSource.<Reading>builder()
-                .setBootstrapServers(STACK.kafkaBootstrap())
-                .setTopics(Topics.READINGS)
-                .setGroupId("e2e-" + System.nanoTime())
-                .setStartingOffsets(OffsetsInitializer.offsets(from))
-                .setBounded(OffsetsInitializer.latest())
-                .setValueOnlyDeserializer(new ReadingDeserializationSchema())
-                .build();
-        StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment(LoadCurveJob.baseConfiguration());
-        flink.setParallelism(2);
-        LoadCurveJob job = new LoadCurveJob(source, LoadCurveJob.emptyRegistry(), LoadCurveJob.influxSink(config), new DiscardingSink<>(),
-                config.params());
-        LoadCurveJob.Curves curves = job.build(flink);
-        List<LateReading> late = new java.util.ArrayList<>();
-        try (CloseableIterator<LateReading> it = curves.late().collectAsync()) {
-            flink.execute("e2e load curves");
-            it.forEachRemaining(late::add);
-        }
-        return late;
     }
 
     private static List<Reading> readRecord(Path record) throws Exception {

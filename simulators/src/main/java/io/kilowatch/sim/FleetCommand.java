@@ -3,6 +3,7 @@ package io.kilowatch.sim;
 import io.kilowatch.model.Settings;
 import io.kilowatch.sim.fleet.Fleet;
 import io.kilowatch.sim.fleet.FleetSimulation;
+import io.kilowatch.sim.fleet.Topology;
 import io.kilowatch.sim.mqtt.MqttPublisher;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +19,10 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
 @Command(name = "fleet", mixinStandardHelpOptions = true,
-        description = {"Simulates N residential smart meters publishing one reading each per period to MQTT (QoS 1).",
-                "Deterministic for a --seed: the same options publish the same readings."})
+        description = {"Simulates a fleet of smart meters on a grid (regions, feeders, transformers) publishing one reading",
+                "each per period to MQTT (QoS 1): residential (some with an electric vehicle), commercial, industrial on",
+                "one to three shifts, and prosumers with rooftop PV. --registry writes the fleet's registry CSV for",
+                "scripts/registry.sh load. Deterministic for a --seed: the same options publish the same readings."})
 public final class FleetCommand implements Callable<Integer> {
 
     @Option(names = "--meters", defaultValue = "1000", description = "Number of meters (default: ${DEFAULT-VALUE}).")
@@ -60,6 +63,25 @@ public final class FleetCommand implements Callable<Integer> {
     @Option(names = "--zone-offset", defaultValue = "+08:00", description = "Local time of the fleet, for its daily shape (default: ${DEFAULT-VALUE}).")
     String zoneOffset;
 
+    @Option(names = "--mix", defaultValue = "mixed",
+            description = "Customer mix: mixed (80% residential, 9% commercial, 6% industrial, 5% prosumer) or residential (default: ${DEFAULT-VALUE}).")
+    String mix;
+
+    @Option(names = "--meters-per-transformer", defaultValue = "50", description = "Customers per transformer (default: ${DEFAULT-VALUE}).")
+    int metersPerTransformer;
+
+    @Option(names = "--transformers-per-feeder", defaultValue = "10", description = "Transformers per feeder (default: ${DEFAULT-VALUE}).")
+    int transformersPerFeeder;
+
+    @Option(names = "--feeders-per-region", defaultValue = "5", description = "Feeders per region (default: ${DEFAULT-VALUE}).")
+    int feedersPerRegion;
+
+    @Option(names = "--registry", description = "Write the fleet's registry CSV (for scripts/registry.sh load) to this file.")
+    Path registry;
+
+    @Option(names = "--registry-only", description = "Write the registry (--registry) and stop without publishing.")
+    boolean registryOnly;
+
     @Option(names = "--record", description = "Write every published reading, exactly as sent, as JSON lines to this file.")
     Path record;
 
@@ -70,7 +92,19 @@ public final class FleetCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Instant from = start != null ? start : LocalDate.now(ZoneOffset.UTC).minusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
-        Fleet fleet = new Fleet(prefix, meters, seed, period, ZoneOffset.of(zoneOffset));
+        Topology topology = switch (mix) {
+            case "mixed" -> Topology.generate(prefix, meters, seed, metersPerTransformer, transformersPerFeeder, feedersPerRegion);
+            case "residential" -> Topology.residential(prefix, meters);
+            default -> throw new IllegalArgumentException("--mix must be mixed or residential, got " + mix);
+        };
+        if (registry != null) {
+            topology.writeRegistry(registry);
+            System.out.printf("fleet: registry of %d meters written to %s%n", topology.size(), registry);
+        }
+        if (registryOnly) {
+            return registry == null ? 2 : 0;
+        }
+        Fleet fleet = new Fleet(topology, seed, period, ZoneOffset.of(zoneOffset));
         FleetSimulation.Settings s = new FleetSimulation.Settings(from, duration, period, speed, maxDelay, seed);
         long expected = (long) meters * (duration.toMillis() / period.toMillis());
         System.out.printf("fleet: %d meters, %s from %s, every %s, speed %s, %d readings to %s%n",

@@ -4,45 +4,73 @@ import io.kilowatch.model.Reading;
 import java.time.Duration;
 
 /**
- * N residential meters reading every {@code period}: produces each tick's readings. A reading at
- * {@code ts} carries the average kW of [ts, ts + period) and the import register at the instant
- * {@code ts}; the register then advances by exactly that energy (kW × period), so registers and
- * power agree. It starts at a per-meter value so meters do not all read zero.
+ * The meters of a {@link Topology} reading every {@code period}: produces each tick's readings.
+ * A reading at {@code ts} carries the average kW of [ts, ts + period) (negative when a prosumer
+ * exports), the import (and, for prosumers, export) register at the instant {@code ts},
+ * reactive power from the power factor, and per-phase voltage and current (three phases for
+ * commercial and industrial meters). The registers then advance by exactly that period's
+ * energy, so registers and power agree; they start at a per-meter value.
  */
 public final class Fleet {
-    private final String prefix;
-    private final int meters;
+    private final Topology topology;
     private final LoadShape shape;
     private final double periodHours;
-    private final double[] registerKwh;
+    private final double[] importKwh;
+    private final double[] exportKwh;
 
-    public Fleet(String prefix, int meters, long seed, Duration period, java.time.ZoneOffset zone) {
-        this.prefix = prefix;
-        this.meters = meters;
+    public Fleet(Topology topology, long seed, Duration period, java.time.ZoneOffset zone) {
+        this.topology = topology;
         this.shape = new LoadShape(seed, zone);
         this.periodHours = period.toMillis() / 3_600_000.0;
-        this.registerKwh = new double[meters];
-        for (int m = 0; m < meters; m++) {
-            registerKwh[m] = 1000.0 + (m * 7919 % 20_000);
+        this.importKwh = new double[topology.size()];
+        this.exportKwh = new double[topology.size()];
+        for (int m = 0; m < importKwh.length; m++) {
+            importKwh[m] = 1000.0 + (m * 7919 % 20_000);
         }
     }
 
+    /** N residential meters (the skeleton's fleet). */
+    public Fleet(String prefix, int meters, long seed, Duration period, java.time.ZoneOffset zone) {
+        this(Topology.residential(prefix, meters), seed, period, zone);
+    }
+
     public int size() {
-        return meters;
+        return topology.size();
+    }
+
+    public Topology topology() {
+        return topology;
     }
 
     public String meterId(int m) {
-        return String.format("%s%05d", prefix, m);
+        return topology.meter(m).meterId();
     }
 
     /** The reading of meter {@code m} for the period starting at {@code ts}; call once per (m, ts), in time order. */
     public Reading read(int m, long ts) {
-        double kw = shape.kw(m, ts);
-        double registerAtTs = Math.round(registerKwh[m] * 1000.0) / 1000.0;
-        registerKwh[m] += kw * periodHours;
-        double v = shape.voltage(m, ts);
-        double pf = shape.pf(m, ts);
-        double amps = Math.round(kw * 1000.0 / (v * pf) * 1000.0) / 1000.0;
-        return new Reading(meterId(m), ts, kw, registerAtTs, null, null, new double[] {v}, new double[] {amps}, pf);
+        Topology.MeterSpec spec = topology.meter(m);
+        double kw = shape.kw(m, spec.profile(), ts);
+        double importAtTs = round3(importKwh[m]);
+        Double exportAtTs = spec.profile() == Topology.Profile.PROSUMER_PV ? round3(exportKwh[m]) : null;
+        if (kw >= 0) {
+            importKwh[m] += kw * periodHours;
+        } else {
+            exportKwh[m] += -kw * periodHours;
+        }
+        double pf = shape.pf(m, spec.profile(), ts);
+        double kvar = round3(Math.abs(kw) * Math.tan(Math.acos(pf)));
+        int phases = spec.entry().phases();
+        double[] volts = new double[phases];
+        double[] amps = new double[phases];
+        for (int p = 0; p < phases; p++) {
+            volts[p] = shape.voltage(m, ts + p);
+            // Each phase carries its share of the apparent power.
+            amps[p] = round3(Math.abs(kw) * 1000.0 / phases / (volts[p] * pf));
+        }
+        return new Reading(meterId(m), ts, kw, importAtTs, exportAtTs, kvar, volts, amps, pf);
+    }
+
+    private static double round3(double v) {
+        return Math.round(v * 1000.0) / 1000.0;
     }
 }

@@ -5,9 +5,18 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 
 /**
- * A plausible residential load shape: a night base, a morning peak around 07:30 and a larger
- * evening peak around 19:30 (local time of the fleet), lower at weekends' mornings, with
- * per-meter scale and per-reading noise.
+ * Plausible load shapes per consumption profile, in the fleet's local time, with per-meter
+ * scale, per-reading noise, a season (more in winter) and day-to-day weather shared by the
+ * whole fleet (a hot or cloudy day is hot or cloudy for everyone):
+ * <ul>
+ *   <li>residential: night base, morning peak ~07:30, larger evening peak ~19:30, lazier
+ *       weekend mornings; with an electric vehicle, ~7 kW of charging on most evenings;</li>
+ *   <li>commercial: a working-hours plateau 08–19 on weekdays, a small base otherwise;</li>
+ *   <li>industrial: one (08–17), two (06–22) or three (all day) shifts on weekdays, half on
+ *       weekends for three shifts, a base load otherwise;</li>
+ *   <li>prosumer: residential minus rooftop PV around midday, so the meter exports (negative
+ *       kW) on sunny middays.</li>
+ * </ul>
  *
  * <p>Deterministic: the value depends only on (seed, meter, ts), never on the order in which
  * readings are generated, so a shuffled or re-run simulation publishes the same numbers.
@@ -21,8 +30,68 @@ public final class LoadShape {
         this.zone = zone;
     }
 
-    /** Average kW of {@code meter} over the sampling period starting at {@code ts}. */
+    /** Average kW of a residential {@code meter} over the sampling period starting at {@code ts}. */
     public double kw(int meter, long ts) {
+        return kw(meter, Topology.Profile.RESIDENTIAL, ts);
+    }
+
+    /** Average kW (negative: export) of {@code meter} with {@code profile} over the period starting at {@code ts}. */
+    public double kw(int meter, Topology.Profile profile, long ts) {
+        ZonedDateTime t = Instant.ofEpochMilli(ts).atZone(zone);
+        double hour = t.getHour() + t.getMinute() / 60.0 + t.getSecond() / 3600.0;
+        boolean weekend = t.getDayOfWeek().getValue() >= 6;
+        long day = t.toLocalDate().toEpochDay();
+        double season = 1.0 + 0.2 * Math.cos(2 * Math.PI * (t.getDayOfYear() - 15) / 365.0);
+        double weather = 0.9 + 0.2 * unit(-1, day);
+        double noise = 1.0 + 0.10 * (2 * unit(meter, ts) - 1);
+        double kw = switch (profile) {
+            case RESIDENTIAL -> residential(meter, hour, weekend, ts);
+            case RESIDENTIAL_EV -> residential(meter, hour, weekend, ts) + ev(meter, hour, day);
+            case COMMERCIAL -> (10 + 30 * unit(meter, 0)) * (weekend ? 0.15 : 0.15 + 0.85 * plateau(hour, 8, 19)) * season * weather * noise;
+            case INDUSTRIAL_1_SHIFT -> industrial(meter, weekend ? 0 : plateau(hour, 8, 17)) * noise;
+            case INDUSTRIAL_2_SHIFT -> industrial(meter, weekend ? 0 : plateau(hour, 6, 22)) * noise;
+            case INDUSTRIAL_3_SHIFT -> industrial(meter, weekend ? 0.5 : 1.0) * noise;
+            case PROSUMER_PV -> residential(meter, hour, weekend, ts) - pv(meter, hour, day);
+        };
+        return round3(profile == Topology.Profile.PROSUMER_PV ? kw : Math.max(0.02, kw));
+    }
+
+    private double residential(int meter, double hour, boolean weekend, long ts) {
+        ZonedDateTime t = Instant.ofEpochMilli(ts).atZone(zone);
+        double season = 1.0 + 0.2 * Math.cos(2 * Math.PI * (t.getDayOfYear() - 15) / 365.0);
+        double weather = 0.9 + 0.2 * unit(-1, t.toLocalDate().toEpochDay());
+        return residentialBase(meter, ts) * season * weather;
+    }
+
+    /** Charging at ~7 kW for ~3 h from an evening start between 18:30 and 21:00, on six days in ten. */
+    private double ev(int meter, double hour, long day) {
+        if (unit(meter, day * 31 + 7) >= 0.6) {
+            return 0;
+        }
+        double start = 18.5 + 2.5 * unit(meter, day * 31 + 8);
+        double end = start + 2 + 2 * unit(meter, day * 31 + 9);
+        double h = hour < 12 ? hour + 24 : hour; // a charge may run past midnight
+        return h >= start && h < end ? 7.0 : 0;
+    }
+
+    private double industrial(int meter, double shift) {
+        double scale = 100 + 300 * unit(meter, 0);
+        return scale * (0.1 + 0.9 * shift);
+    }
+
+    /** Rooftop PV of 3–6 kWp: a bell around 12:30, scaled by the day's cloudiness. */
+    private double pv(int meter, double hour, long day) {
+        double kwp = 3 + 3 * unit(meter, 4);
+        double clearSky = 0.3 + 0.7 * unit(-2, day);
+        return kwp * clearSky * (hour > 6 && hour < 19 ? bump(hour, 12.5, 2.5) : 0);
+    }
+
+    /** 0 outside [from, to), 1 inside, with half-hour ramps. */
+    private static double plateau(double hour, double from, double to) {
+        return Math.max(0, Math.min(1, Math.min(hour - from + 0.5, to - hour + 0.5)));
+    }
+
+    private double residentialBase(int meter, long ts) {
         ZonedDateTime t = Instant.ofEpochMilli(ts).atZone(zone);
         double hour = t.getHour() + t.getMinute() / 60.0 + t.getSecond() / 3600.0;
         boolean weekend = t.getDayOfWeek().getValue() >= 6;
@@ -32,7 +101,7 @@ public final class LoadShape {
         double evening = bump(hour, 19.5, 2.0) * (1.5 + 1.0 * unit(meter, 3));
         double midday = bump(hour, 13.0, 2.5) * 0.4;
         double noise = 1.0 + 0.15 * (2 * unit(meter, ts) - 1);
-        return round3(Math.max(0.02, scale * (base + morning + evening + midday) * noise));
+        return Math.max(0.02, scale * (base + morning + evening + midday) * noise);
     }
 
     /** Phase voltage around 230 V, within ±3 %. */
@@ -43,6 +112,12 @@ public final class LoadShape {
     /** Power factor between 0.90 and 0.99. */
     public double pf(int meter, long ts) {
         return round3(0.90 + 0.09 * unit(meter, ts ^ 0xB5AD4ECEDA1CE2A9L));
+    }
+
+    /** Power factor of a profile: motors make industry's lower (0.80–0.95). */
+    public double pf(int meter, Topology.Profile profile, long ts) {
+        return profile.customerClass.equals("industrial")
+                ? round3(0.80 + 0.15 * unit(meter, ts ^ 0xB5AD4ECEDA1CE2A9L)) : pf(meter, ts);
     }
 
     private static double bump(double hour, double centre, double width) {

@@ -1,0 +1,72 @@
+package io.kilowatch.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kilowatch.flink.JobConfig;
+import io.kilowatch.flink.LoadCurveJob;
+import io.kilowatch.flink.io.ReadingDeserializationSchema;
+import io.kilowatch.flink.records.LateReading;
+import io.kilowatch.ingest.IngestConfig;
+import io.kilowatch.ingest.IngestService;
+import io.kilowatch.model.Reading;
+import io.kilowatch.model.Topics;
+import io.kilowatch.model.testing.TestStack;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.util.CloseableIterator;
+import org.apache.kafka.common.TopicPartition;
+
+/** The parts of the whole path the end-to-end tests share: the bridge's settings, waiting for it, and the load-curve job. */
+final class Pipeline {
+    private Pipeline() {}
+
+    static IngestConfig ingestConfig(TestStack stack, String clientId) throws java.io.IOException {
+        return IngestConfig.load(null, stack.bridgeEnvironment(clientId));
+    }
+
+    static void awaitForwarded(IngestService ingest, long n) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (ingest.metrics().readingsForwarded() < n && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(ingest.metrics().readingsForwarded()).isEqualTo(n);
+    }
+
+    /**
+     * Runs the production load-curve pipeline over kw.readings from {@code from} to the current
+     * end, with a registry that knows none of the meters; {@code env} adds settings
+     * ({@code KW_*}). Returns what went to kw.late.
+     */
+    static List<LateReading> runLoadCurveJob(TestStack stack, Map<TopicPartition, Long> from, Map<String, String> env) throws Exception {
+        Map<String, String> settings = new HashMap<>(env);
+        settings.put("KW_INFLUX_URL", stack.influxUrl());
+        settings.put("KW_INFLUX_DATABASE", stack.influxDb());
+        settings.put("KW_KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrap());
+        JobConfig config = JobConfig.load(null, settings);
+        KafkaSource<Reading> source = KafkaSource.<Reading>builder()
+                .setBootstrapServers(stack.kafkaBootstrap())
+                .setTopics(Topics.READINGS)
+                .setGroupId("e2e-" + System.nanoTime())
+                .setStartingOffsets(OffsetsInitializer.offsets(from))
+                .setBounded(OffsetsInitializer.latest())
+                .setValueOnlyDeserializer(new ReadingDeserializationSchema())
+                .build();
+        StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment(LoadCurveJob.baseConfiguration());
+        flink.setParallelism(2);
+        LoadCurveJob job = new LoadCurveJob(source, LoadCurveJob.emptyRegistry(), LoadCurveJob.influxSink(config), new DiscardingSink<>(),
+                config.params());
+        LoadCurveJob.Curves curves = job.build(flink);
+        List<LateReading> late = new ArrayList<>();
+        try (CloseableIterator<LateReading> it = curves.late().collectAsync()) {
+            flink.execute("e2e load curves");
+            it.forEachRemaining(late::add);
+        }
+        return late;
+    }
+}

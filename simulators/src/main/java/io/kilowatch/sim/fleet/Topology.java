@@ -1,0 +1,133 @@
+package io.kilowatch.sim.fleet;
+
+import io.kilowatch.model.RegistryCsv;
+import io.kilowatch.model.RegistryEntry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A fleet's grid and customers: regions → feeders → transformers → meters, each meter with a
+ * customer, a class and a consumption profile, a contracted capacity and a tariff plan.
+ * Deterministic for a seed; {@link #writeRegistry} writes it in the registry CSV layout that
+ * {@code scripts/registry.sh load} sends to kw.registry.
+ *
+ * <p>Mix (by default): 80 % residential (of which one in ten charges an electric vehicle),
+ * 9 % commercial, 6 % industrial (one, two or three shifts), 5 % prosumers with rooftop PV.
+ */
+public final class Topology {
+    public enum Profile {
+        RESIDENTIAL("residential", 8, "res-tou"),
+        RESIDENTIAL_EV("residential", 12, "res-tou"),
+        COMMERCIAL("commercial", 50, "com-tou"),
+        INDUSTRIAL_1_SHIFT("industrial", 250, "ind-tou-demand"),
+        INDUSTRIAL_2_SHIFT("industrial", 400, "ind-tou-demand"),
+        INDUSTRIAL_3_SHIFT("industrial", 630, "ind-tou-demand"),
+        PROSUMER_PV("prosumer", 10, "res-net");
+
+        public final String customerClass;
+        public final double contractedKva;
+        public final String tariffPlan;
+
+        Profile(String customerClass, double contractedKva, String tariffPlan) {
+            this.customerClass = customerClass;
+            this.contractedKva = contractedKva;
+            this.tariffPlan = tariffPlan;
+        }
+
+        public boolean threePhase() {
+            return customerClass.equals("industrial") || customerClass.equals("commercial");
+        }
+    }
+
+    /** One meter: its registry entry and how it consumes. */
+    public record MeterSpec(RegistryEntry entry, Profile profile) {
+        public String meterId() {
+            return entry.meterId();
+        }
+    }
+
+    private final List<MeterSpec> meters;
+
+    private Topology(List<MeterSpec> meters) {
+        this.meters = List.copyOf(meters);
+    }
+
+    /**
+     * @param metersPerTransformer customers under one distribution transformer
+     * @param transformersPerFeeder transformers on one feeder
+     * @param feedersPerRegion feeders in one region
+     */
+    public static Topology generate(String prefix, int count, long seed, int metersPerTransformer, int transformersPerFeeder,
+                                    int feedersPerRegion) {
+        SplittableRandom random = new SplittableRandom(seed ^ 0x7F4A7C159E3779B9L);
+        List<MeterSpec> out = new ArrayList<>(count);
+        for (int m = 0; m < count; m++) {
+            int transformer = m / metersPerTransformer;
+            int feeder = transformer / transformersPerFeeder;
+            int region = feeder / feedersPerRegion;
+            String regionId = String.format("R%02d", region + 1);
+            String feederId = String.format("%s-F%02d", regionId, feeder % feedersPerRegion + 1);
+            String transformerId = String.format("%s-T%03d", feederId, transformer % transformersPerFeeder + 1);
+            Profile p = profile(random.nextDouble(), random.nextDouble());
+            // A transformer is sized for its customers' contracted capacity with diversity.
+            double transformerKva = metersPerTransformer <= 20 ? 400 : 630;
+            String meterId = String.format("%s%05d", prefix, m);
+            RegistryEntry e = new RegistryEntry(meterId, "C" + meterId, p.customerClass, transformerId, feederId, regionId,
+                    p.tariffPlan, p.contractedKva, transformerKva, 230, p.threePhase() ? 3 : 1);
+            out.add(new MeterSpec(e, p));
+        }
+        return new Topology(out);
+    }
+
+    /** N residential meters on transformers of 50, the skeleton's fleet. */
+    public static Topology residential(String prefix, int count) {
+        List<MeterSpec> out = new ArrayList<>(count);
+        for (int m = 0; m < count; m++) {
+            int transformer = m / 50;
+            String meterId = String.format("%s%05d", prefix, m);
+            RegistryEntry e = new RegistryEntry(meterId, "C" + meterId, "residential", String.format("T%03d", transformer + 1),
+                    "F01", "R01", "res-tou", 8, 630, 230, 1);
+            out.add(new MeterSpec(e, Profile.RESIDENTIAL));
+        }
+        return new Topology(out);
+    }
+
+    private static Profile profile(double u, double v) {
+        if (u < 0.80) {
+            return v < 0.10 ? Profile.RESIDENTIAL_EV : Profile.RESIDENTIAL;
+        }
+        if (u < 0.89) {
+            return Profile.COMMERCIAL;
+        }
+        if (u < 0.95) {
+            return v < 0.4 ? Profile.INDUSTRIAL_1_SHIFT : v < 0.75 ? Profile.INDUSTRIAL_2_SHIFT : Profile.INDUSTRIAL_3_SHIFT;
+        }
+        return Profile.PROSUMER_PV;
+    }
+
+    public int size() {
+        return meters.size();
+    }
+
+    public MeterSpec meter(int m) {
+        return meters.get(m);
+    }
+
+    public List<MeterSpec> meters() {
+        return meters;
+    }
+
+    public void writeRegistry(Path file) throws IOException {
+        List<String> lines = new ArrayList<>(meters.size() + 1);
+        lines.add(RegistryCsv.header());
+        for (MeterSpec s : meters) {
+            lines.add(RegistryCsv.row(s.entry()));
+        }
+        Files.write(file, lines, StandardCharsets.UTF_8);
+    }
+}
