@@ -59,6 +59,10 @@ public record JobConfig(
             Map.entry("influx.username", ""),
             Map.entry("influx.password", ""),
             Map.entry("influx.batch-size", "5000"),
+            Map.entry("influx.transport", "v1"),
+            Map.entry("influx.token", ""),
+            Map.entry("influx.org", ""),
+            Map.entry("influx.bucket", ""),
             Map.entry("influx.flush-interval", "1s"),
             Map.entry("time.out-of-orderness", "2m"),
             Map.entry("time.idleness", "1m"),
@@ -92,7 +96,8 @@ public record JobConfig(
         InfluxConfig influx = new InfluxConfig(local.url(), local.database(), s.getOrNull("influx.username"),
                 s.getOrNull("influx.password"), s.getInt("influx.batch-size"), local.maxInFlightRequests(),
                 local.maxBufferedRequests(), s.getDuration("influx.flush-interval"), local.requestTimeout(),
-                local.maxRetryBackoff());
+                local.maxRetryBackoff(), s.get("influx.transport"), s.getOrNull("influx.token"), s.getOrNull("influx.org"),
+                s.getOrNull("influx.bucket"));
         JobConfig config = new JobConfig(
                 s.get("kafka.bootstrap-servers"),
                 s.get("kafka.topic.readings"),

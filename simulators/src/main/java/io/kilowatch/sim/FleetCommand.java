@@ -3,6 +3,7 @@ package io.kilowatch.sim;
 import io.kilowatch.model.Settings;
 import io.kilowatch.sim.fleet.Fleet;
 import io.kilowatch.sim.fleet.FleetSimulation;
+import io.kilowatch.sim.fleet.Reporting;
 import io.kilowatch.sim.fleet.Topology;
 import io.kilowatch.sim.mqtt.MqttPublisher;
 import java.nio.file.Path;
@@ -82,6 +83,34 @@ public final class FleetCommand implements Callable<Integer> {
     @Option(names = "--registry-only", description = "Write the registry (--registry) and stop without publishing.")
     boolean registryOnly;
 
+    @Option(names = "--concentrator-share", defaultValue = "0",
+            description = "Share of meters read by data concentrators that upload batches (default: ${DEFAULT-VALUE}).")
+    double concentratorShare;
+
+    @Option(names = "--meters-per-concentrator", defaultValue = "100", description = "Meters behind one concentrator (default: ${DEFAULT-VALUE}).")
+    int metersPerConcentrator;
+
+    @Option(names = "--batch-every", defaultValue = "PT15M", converter = DurationConverter.class,
+            description = "A concentrator uploads its readings this often (default: ${DEFAULT-VALUE}).")
+    Duration batchEvery;
+
+    @Option(names = "--max-upload-delay", defaultValue = "PT0S", converter = DurationConverter.class,
+            description = "Each batch goes out up to this long after it closed, e.g. 2h (default: ${DEFAULT-VALUE}).")
+    Duration maxUploadDelay;
+
+    @Option(names = "--reupload-rate", defaultValue = "0", description = "Share of batches uploaded twice (default: ${DEFAULT-VALUE}).")
+    double reuploadRate;
+
+    @Option(names = "--drop-rate", defaultValue = "0", description = "Share of readings lost in the field (default: ${DEFAULT-VALUE}).")
+    double dropRate;
+
+    @Option(names = "--duplicate-rate", defaultValue = "0", description = "Share of meters' messages sent twice (default: ${DEFAULT-VALUE}).")
+    double duplicateRate;
+
+    @Option(names = "--max-clock-skew", defaultValue = "PT0S", converter = DurationConverter.class,
+            description = "Each meter's clock is off by a fixed amount up to this, either way (default: ${DEFAULT-VALUE}).")
+    Duration maxClockSkew;
+
     @Option(names = "--record", description = "Write every published reading, exactly as sent, as JSON lines to this file.")
     Path record;
 
@@ -112,7 +141,8 @@ public final class FleetCommand implements Callable<Integer> {
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         long began = System.nanoTime();
         try (MqttPublisher mqtt = new MqttPublisher(mqttUrl, "kilowatch-sim-" + ProcessHandle.current().pid(), connections);
-             FleetSimulation sim = new FleetSimulation(fleet, s, mqtt::publish, record)) {
+             FleetSimulation sim = new FleetSimulation(fleet, s, new Reporting(concentratorShare, metersPerConcentrator, batchEvery,
+                     maxUploadDelay, reuploadRate, dropRate, duplicateRate, maxClockSkew), mqtt::publish, record)) {
             Runtime.getRuntime().addShutdownHook(new Thread(sim::stop));
             if (!progress.isZero()) {
                 ticker.scheduleAtFixedRate(() -> System.out.printf("fleet: simulated %s, published %d (%d acked by broker), %.0f/s%n",
@@ -123,6 +153,10 @@ public final class FleetCommand implements Callable<Integer> {
             mqtt.awaitAllAcknowledged(Duration.ofSeconds(60));
             System.out.printf("fleet: done, published %d readings, %d acknowledged by the broker, %d failed, in %.1f s%n",
                     sim.published(), mqtt.acked(), mqtt.failed(), (System.nanoTime() - began) / 1e9);
+            if (sim.batches() > 0 || sim.dropped() > 0 || sim.duplicated() > 0) {
+                System.out.printf("fleet: %d concentrator batches (%d uploaded twice), %d readings dropped in the field, %d sent twice%n",
+                        sim.batches(), sim.reuploads(), sim.dropped(), sim.duplicated());
+            }
             return mqtt.failed() == 0 ? 0 : 1;
         } finally {
             ticker.shutdownNow();

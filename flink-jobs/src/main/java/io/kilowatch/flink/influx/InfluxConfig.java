@@ -9,6 +9,8 @@ import java.time.Duration;
  *
  * @param url e.g. http://127.0.0.1:8086
  * @param username null when authentication is off
+ * @param transport {@code v1} ({@code /write}, the default) or {@code v2} ({@code /api/v2/write}
+ *     through influxdb-client-java, with {@code token}, {@code org} and {@code bucket})
  */
 public record InfluxConfig(
         String url,
@@ -20,10 +22,29 @@ public record InfluxConfig(
         int maxBufferedRequests,
         Duration maxTimeInBuffer,
         Duration requestTimeout,
-        Duration maxRetryBackoff) implements Serializable {
+        Duration maxRetryBackoff,
+        String transport,
+        String token,
+        String org,
+        String bucket) implements Serializable {
+
+    public InfluxConfig {
+        if (!transport.equals("v1") && !transport.equals("v2")) {
+            throw new IllegalArgumentException("influx.transport must be v1 or v2, got '" + transport + "'");
+        }
+        if (transport.equals("v2") && (token == null || org == null || bucket == null)) {
+            throw new IllegalArgumentException("influx.transport=v2 needs influx.token, influx.org and influx.bucket");
+        }
+    }
 
     public static InfluxConfig local(String url, String database) {
         return new InfluxConfig(url, database, null, null, 5_000, 2, 100_000,
-                Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(30));
+                Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(30), "v1", null, null, null);
+    }
+
+    /** The same settings writing through the v2 API to {@code org}/{@code bucket} with {@code token}. */
+    public InfluxConfig v2(String token, String org, String bucket) {
+        return new InfluxConfig(url, database, username, password, maxBatchSize, maxInFlightRequests, maxBufferedRequests,
+                maxTimeInBuffer, requestTimeout, maxRetryBackoff, "v2", token, org, bucket);
     }
 }

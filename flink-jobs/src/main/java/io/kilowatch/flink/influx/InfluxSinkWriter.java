@@ -1,12 +1,5 @@
 package io.kilowatch.flink.influx;
 
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Posts batches of lines to {@code /write?db=…&precision=ms}.
+ * Writes batches of lines through an {@link InfluxTransport}: v1 {@code /write} by default,
+ * v2 {@code /api/v2/write} when {@code influx.transport=v2}.
  *
  * <p>What each answer means here: 2xx written. 429, 5xx, timeouts and connection errors are
  * passing (InfluxDB restarting, overloaded): the batch is retried after an exponential backoff
@@ -37,9 +31,7 @@ class InfluxSinkWriter<T> extends AsyncSinkWriter<T, String> {
     private static final Logger LOG = LoggerFactory.getLogger(InfluxSinkWriter.class);
     private static final long FIRST_BACKOFF_MS = 100;
 
-    private final HttpClient http;
-    private final URI writeUri;
-    private final String authorization;
+    private final InfluxTransport transport;
     private final InfluxConfig config;
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private final Counter written;
@@ -60,10 +52,7 @@ class InfluxSinkWriter<T> extends AsyncSinkWriter<T, String> {
                 .setFailOnTimeout(false)
                 .build(), recovered);
         this.config = config;
-        this.http = HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build();
-        this.writeUri = URI.create(config.url() + "/write?precision=ms&db=" + URLEncoder.encode(config.database(), StandardCharsets.UTF_8));
-        this.authorization = config.username() == null ? null
-                : "Basic " + Base64.getEncoder().encodeToString((config.username() + ":" + config.password()).getBytes(StandardCharsets.UTF_8));
+        this.transport = config.transport().equals("v2") ? new V2Transport(config) : new V1Transport(config);
         this.written = context.metricGroup().counter("influxPointsWritten");
         this.rejected = context.metricGroup().counter("influxPointsRejected");
         this.retries = context.metricGroup().counter("influxWriteRetries");
@@ -71,36 +60,35 @@ class InfluxSinkWriter<T> extends AsyncSinkWriter<T, String> {
 
     @Override
     protected void submitRequestEntries(List<String> lines, ResultHandler<String> result) {
-        HttpRequest.Builder req = HttpRequest.newBuilder(writeUri)
-                .timeout(config.requestTimeout())
-                .header("Content-Type", "text/plain; charset=utf-8")
-                .POST(HttpRequest.BodyPublishers.ofString(String.join("\n", lines), StandardCharsets.UTF_8));
-        if (authorization != null) {
-            req.header("Authorization", authorization);
-        }
-        http.sendAsync(req.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
-            if (error != null) {
-                retryLater(lines, result, "request failed: " + error);
+        transport.write(lines).thenAccept(answer -> {
+            if (answer.error() != null) {
+                retryLater(lines, result, "request failed: " + answer.error());
                 return;
             }
-            int status = response.statusCode();
+            int status = answer.status();
             if (status / 100 == 2) {
                 consecutiveFailures.set(0);
                 written.inc(lines.size());
                 result.complete();
             } else if (status == 429 || status / 100 == 5) {
-                retryLater(lines, result, "HTTP " + status + " " + response.body().strip());
+                retryLater(lines, result, "HTTP " + status + " " + answer.body());
             } else if (status == 400) {
                 rejected.inc(lines.size());
-                LOG.error("InfluxDB refused a batch of {} lines (HTTP 400: {}); first line: {}",
-                        lines.size(), response.body().strip(), lines.get(0));
+                LOG.error("InfluxDB refused a batch of {} lines (HTTP 400: {}); first line: {}", lines.size(), answer.body(), lines.get(0));
                 result.complete();
             } else {
-                result.completeExceptionally(new IllegalStateException("InfluxDB at " + config.url() + " answered HTTP "
-                        + status + " for database '" + config.database() + "': " + response.body().strip()
-                        + " — check the database name and credentials"));
+                result.completeExceptionally(new IllegalStateException(transport.describe() + " answered HTTP " + status + ": "
+                        + answer.body() + " — check the " + (config.transport().equals("v2")
+                        ? "token, organisation and bucket (InfluxDB 1.x has no v2 API: use influx.transport=v1)"
+                        : "database name and credentials")));
             }
         });
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        transport.close();
     }
 
     private void retryLater(List<String> lines, ResultHandler<String> result, String why) {

@@ -62,11 +62,23 @@ class InfluxSinkIT {
                 .rootCause().hasMessageContaining("HTTP 404").hasMessageContaining("database");
     }
 
+    @Test
+    void theV2TransportAgainstInfluxDb1FailsTheJobSayingToUseV1() {
+        List<LoadPoint> one = List.of(new LoadPoint("meter", "x", "1m", 0, 1, 1, 1, 1, 1, 1, 0, null, null));
+        InfluxConfig v2 = InfluxConfig.local(STACK.influxUrl(), STACK.influxDb()).v2("token", "org", "bucket");
+        assertThatThrownBy(() -> write(one, v2))
+                .rootCause().hasMessageContaining("HTTP 404").hasMessageContaining("influx.transport=v1");
+    }
+
     private static void write(List<LoadPoint> points, String db) throws Exception {
+        write(points, InfluxConfig.local(STACK.influxUrl(), db));
+    }
+
+    private static void write(List<LoadPoint> points, InfluxConfig config) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LoadCurveJob.baseConfiguration());
         env.setParallelism(2);
         env.fromData(points, TypeInformation.of(LoadPoint.class))
-                .sinkTo(new InfluxSink<LoadPoint>((p, ctx) -> LineProtocol.load(p), InfluxConfig.local(STACK.influxUrl(), db)));
+                .sinkTo(new InfluxSink<LoadPoint>((p, ctx) -> LineProtocol.load(p), config));
         env.execute("influx sink test");
     }
 }

@@ -103,4 +103,49 @@ class FleetSimulationTest {
         }
         assertThat(eveningSum).isGreaterThan(3 * nightSum);
     }
+
+    @Test
+    void concentratorsBatchLateAndTwiceMetersDropDuplicateAndSkew() throws Exception {
+        List<String[]> sent = new ArrayList<>();
+        Fleet fleet = new Fleet("M", 40, 9, Duration.ofMinutes(1), ZoneOffset.ofHours(8));
+        var settings = new FleetSimulation.Settings(START, Duration.ofHours(3), Duration.ofMinutes(1), 0, Duration.ZERO, 9);
+        Reporting reporting = new Reporting(0.5, 10, Duration.ofMinutes(15), Duration.ofHours(2), 0.2, 0.01, 0.05, Duration.ofSeconds(30));
+        long dropped;
+        long duplicated;
+        try (FleetSimulation sim = new FleetSimulation(fleet, settings, reporting,
+                (topic, payload) -> sent.add(new String[] {topic, new String(payload, StandardCharsets.UTF_8)}), null)) {
+            sim.run();
+            dropped = sim.dropped();
+            duplicated = sim.duplicated();
+            assertThat(sim.batches()).isEqualTo(2 * 12); // two concentrators of ten meters, every 15 minutes for 3 h
+            assertThat(sim.reuploads()).isPositive();
+        }
+        assertThat(dropped).isPositive();
+        assertThat(duplicated).isPositive();
+        java.util.Set<String> unique = new java.util.HashSet<>();
+        long readings = 0;
+        long batchMessages = 0;
+        for (String[] m : sent) {
+            if (m[0].startsWith("concentrators/")) {
+                batchMessages++;
+                var batch = codec.decodeBatch(m[1].getBytes(StandardCharsets.UTF_8));
+                for (var r : batch.readings()) {
+                    Reading reading = codec.decodeReading(r);
+                    unique.add(reading.meterId() + "@" + reading.ts());
+                    readings++;
+                    assertThat(Math.floorMod(reading.ts(), 1000)).isZero();
+                }
+            } else {
+                Reading r = codec.decodeReading(m[1].getBytes(StandardCharsets.UTF_8));
+                unique.add(r.meterId() + "@" + r.ts());
+                readings++;
+                // Clocks are off by up to 30 s either way, never more.
+                long offset = Math.floorMod(r.ts() - START.toEpochMilli() + 30_000, 60_000) - 30_000;
+                assertThat(Math.abs(offset)).isLessThanOrEqualTo(30_000);
+            }
+        }
+        assertThat(batchMessages).isGreaterThan(24);
+        assertThat(unique).hasSize((int) (40 * 180 - dropped));
+        assertThat(readings).isGreaterThan(unique.size());
+    }
 }
