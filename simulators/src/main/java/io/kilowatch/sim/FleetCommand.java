@@ -4,6 +4,7 @@ import io.kilowatch.model.Settings;
 import io.kilowatch.sim.fleet.Fleet;
 import io.kilowatch.sim.fleet.FleetSimulation;
 import io.kilowatch.sim.fleet.Reporting;
+import io.kilowatch.sim.fleet.Scenario;
 import io.kilowatch.sim.fleet.Topology;
 import io.kilowatch.sim.mqtt.MqttPublisher;
 import java.nio.file.Path;
@@ -111,6 +112,12 @@ public final class FleetCommand implements Callable<Integer> {
             description = "Each meter's clock is off by a fixed amount up to this, either way (default: ${DEFAULT-VALUE}).")
     Duration maxClockSkew;
 
+    @Option(names = "--scenario", description = "Anomalies to inject, one per line: type,subject,start,duration[,factor] (see simulators/README.md).")
+    Path scenarioFile;
+
+    @Option(names = "--ground-truth", description = "Write what the scenario injected (subject,type,start,end) to this file.")
+    Path groundTruth;
+
     @Option(names = "--record", description = "Write every published reading, exactly as sent, as JSON lines to this file.")
     Path record;
 
@@ -134,6 +141,10 @@ public final class FleetCommand implements Callable<Integer> {
             return registry == null ? 2 : 0;
         }
         Fleet fleet = new Fleet(topology, seed, period, ZoneOffset.of(zoneOffset));
+        Scenario scenario = scenarioFile == null ? Scenario.none() : Scenario.load(scenarioFile, from);
+        if (groundTruth != null) {
+            scenario.writeGroundTruth(groundTruth);
+        }
         FleetSimulation.Settings s = new FleetSimulation.Settings(from, duration, period, speed, maxDelay, seed);
         long expected = (long) meters * (duration.toMillis() / period.toMillis());
         System.out.printf("fleet: %d meters, %s from %s, every %s, speed %s, %d readings to %s%n",
@@ -142,7 +153,7 @@ public final class FleetCommand implements Callable<Integer> {
         long began = System.nanoTime();
         try (MqttPublisher mqtt = new MqttPublisher(mqttUrl, "kilowatch-sim-" + ProcessHandle.current().pid(), connections);
              FleetSimulation sim = new FleetSimulation(fleet, s, new Reporting(concentratorShare, metersPerConcentrator, batchEvery,
-                     maxUploadDelay, reuploadRate, dropRate, duplicateRate, maxClockSkew), mqtt::publish, record)) {
+                     maxUploadDelay, reuploadRate, dropRate, duplicateRate, maxClockSkew), scenario, mqtt::publish, record)) {
             Runtime.getRuntime().addShutdownHook(new Thread(sim::stop));
             if (!progress.isZero()) {
                 ticker.scheduleAtFixedRate(() -> System.out.printf("fleet: simulated %s, published %d (%d acked by broker), %.0f/s%n",

@@ -17,9 +17,11 @@ public final class Fleet {
     private final double periodHours;
     private final double[] importKwh;
     private final double[] exportKwh;
+    private final java.time.ZoneOffset zone;
 
     public Fleet(Topology topology, long seed, Duration period, java.time.ZoneOffset zone) {
         this.topology = topology;
+        this.zone = zone;
         this.shape = new LoadShape(seed, zone);
         this.periodHours = period.toMillis() / 3_600_000.0;
         this.importKwh = new double[topology.size()];
@@ -40,6 +42,14 @@ public final class Fleet {
 
     public Topology topology() {
         return topology;
+    }
+
+    public java.time.ZoneOffset zone() {
+        return zone;
+    }
+
+    public double periodHours() {
+        return periodHours;
     }
 
     public String meterId(int m) {

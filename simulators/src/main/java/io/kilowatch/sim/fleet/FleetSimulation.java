@@ -57,6 +57,8 @@ public final class FleetSimulation implements Runnable, AutoCloseable {
     private final Fleet fleet;
     private final Settings settings;
     private final Reporting reporting;
+    private final Scenario scenario;
+    private final AtomicLong dark = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong duplicated = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
@@ -69,13 +71,19 @@ public final class FleetSimulation implements Runnable, AutoCloseable {
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     public FleetSimulation(Fleet fleet, Settings settings, Publisher publisher, Path recordFile) throws IOException {
-        this(fleet, settings, Reporting.direct(), publisher, recordFile);
+        this(fleet, settings, Reporting.direct(), Scenario.none(), publisher, recordFile);
     }
 
     public FleetSimulation(Fleet fleet, Settings settings, Reporting reporting, Publisher publisher, Path recordFile) throws IOException {
+        this(fleet, settings, reporting, Scenario.none(), publisher, recordFile);
+    }
+
+    public FleetSimulation(Fleet fleet, Settings settings, Reporting reporting, Scenario scenario, Publisher publisher, Path recordFile)
+            throws IOException {
         this.fleet = fleet;
         this.settings = settings;
         this.reporting = reporting;
+        this.scenario = scenario;
         this.publisher = publisher;
         this.record = recordFile == null ? null : new BufferedOutputStream(Files.newOutputStream(recordFile), 1 << 16);
     }
@@ -108,6 +116,11 @@ public final class FleetSimulation implements Runnable, AutoCloseable {
             for (long tick = start; tick < end && !stopped.get(); tick += period) {
                 for (int m = 0; m < fleet.size(); m++) {
                     Reading r = fleet.read(m, tick); // always read: registers advance whether or not it is sent
+                    r = scenario.apply(fleet.topology().meter(m), r, fleet.periodHours(), fleet.zone());
+                    if (r == null) {
+                        dark.incrementAndGet(); // an injected outage: the meter is dark
+                        continue;
+                    }
                     if (reporting.dropRate() > 0 && field.nextDouble() < reporting.dropRate()) {
                         dropped.incrementAndGet();
                         continue;
@@ -219,6 +232,11 @@ public final class FleetSimulation implements Runnable, AutoCloseable {
 
     public long dropped() {
         return dropped.get();
+    }
+
+    /** Readings not sent because an injected outage had the meter dark. */
+    public long dark() {
+        return dark.get();
     }
 
     public long duplicated() {

@@ -1,0 +1,196 @@
+package io.kilowatch.sim.fleet;
+
+import io.kilowatch.model.Reading;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Anomalies injected into a fleet on a schedule, and the ground truth of what was injected.
+ *
+ * <p>A scenario file has one anomaly per line: {@code type,subject,start,duration[,factor]};
+ * {@code start} is an ISO-8601 instant or an offset from the simulation's start ({@code +2h});
+ * {@code subject} is a meter id or, for {@code outage}, {@code transformer_overload},
+ * {@code voltage_sag} and {@code voltage_swell}, a transformer id (every meter under it). Types
+ * and what the meters report while they last:
+ * <ul>
+ *   <li>{@code over_capacity}: load raised to {@code factor} (default 1.3) × the contracted kVA;</li>
+ *   <li>{@code transformer_overload}: every meter's load × {@code factor} (default 3);</li>
+ *   <li>{@code outage}: nothing at all (the meters are dark);</li>
+ *   <li>{@code voltage_sag} / {@code voltage_swell}: voltage × 0.85 / × 1.12;</li>
+ *   <li>{@code low_pf}: power factor 0.65, reactive power to match;</li>
+ *   <li>{@code spike}: load × {@code factor} (default 5);</li>
+ *   <li>{@code consumption_drop} (bypass, theft): the meter reports {@code factor} (default 0.3)
+ *       of what is consumed, its register advancing by what it reports;</li>
+ *   <li>{@code register_backwards} (tamper): the register drops by 50 kWh at the start and
+ *       counts on from there;</li>
+ *   <li>{@code export_non_prosumer} (tamper): negative power on a meter without generation;</li>
+ *   <li>{@code current_no_energy} (tamper, bypass): current flows while power reads zero;</li>
+ *   <li>{@code peak_heavy}: load moved into the tariff's peak hours (10–15 and 18–21 local):
+ *       × {@code factor} (default 2) there, ÷ factor elsewhere (a customer who would save by
+ *       shifting).</li>
+ * </ul>
+ * The ground truth ({@link #writeGroundTruth}) lists {@code subject,type,start,end} per line.
+ */
+public final class Scenario {
+    public static final List<String> TYPES = List.of("over_capacity", "transformer_overload", "outage", "voltage_sag", "voltage_swell",
+            "low_pf", "spike", "consumption_drop", "register_backwards", "export_non_prosumer", "current_no_energy", "peak_heavy");
+    private static final List<String> AREA_TYPES = List.of("outage", "transformer_overload", "voltage_sag", "voltage_swell");
+
+    public record Anomaly(String type, String subject, long start, long end, double factor) {
+        boolean active(long ts) {
+            return ts >= start && ts < end;
+        }
+    }
+
+    private final List<Anomaly> anomalies;
+    private final Map<String, Double> hiddenKwh = new HashMap<>();
+    private final Map<String, Double> registerDrop = new HashMap<>();
+
+    public Scenario(List<Anomaly> anomalies) {
+        this.anomalies = List.copyOf(anomalies);
+    }
+
+    public static Scenario none() {
+        return new Scenario(List.of());
+    }
+
+    public static Scenario parse(List<String> lines, Instant simulationStart) {
+        List<Anomaly> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#") || line.toLowerCase(Locale.ROOT).startsWith("type,")) {
+                continue;
+            }
+            String[] c = line.split(",", -1);
+            try {
+                String type = c[0].strip();
+                if (!TYPES.contains(type)) {
+                    throw new IllegalArgumentException("unknown type '" + type + "', one of " + TYPES);
+                }
+                String at = c[2].strip();
+                long start = at.startsWith("+") ? simulationStart.toEpochMilli() + parseDuration(at.substring(1))
+                        : Instant.parse(at).toEpochMilli();
+                long end = start + parseDuration(c[3].strip());
+                double factor = c.length > 4 && !c[4].isBlank() ? Double.parseDouble(c[4].strip()) : Double.NaN;
+                out.add(new Anomaly(type, c[1].strip(), start, end, factor));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("scenario line " + (i + 1) + " ('" + line + "'): " + e.getMessage(), e);
+            }
+        }
+        return new Scenario(out);
+    }
+
+    public static Scenario load(Path file, Instant simulationStart) throws IOException {
+        return parse(Files.readAllLines(file, StandardCharsets.UTF_8), simulationStart);
+    }
+
+    private static long parseDuration(String s) {
+        return io.kilowatch.model.Settings.parseDuration("scenario duration", s).toMillis();
+    }
+
+    public List<Anomaly> anomalies() {
+        return anomalies;
+    }
+
+    /**
+     * What a meter reports at {@code r.ts()} given the anomalies that touch it: the reading
+     * changed, or null when the meter is dark. Call in time order per meter.
+     */
+    public Reading apply(Topology.MeterSpec spec, Reading r, double periodHours, java.time.ZoneOffset zone) {
+        Reading out = r;
+        for (Anomaly a : anomalies) {
+            boolean mine = a.subject().equals(spec.meterId())
+                    || (AREA_TYPES.contains(a.type()) && a.subject().equals(spec.entry().transformerId()));
+            if (!mine) {
+                continue;
+            }
+            if (a.type().equals("register_backwards") && r.ts() >= a.start()) {
+                registerDrop.put(spec.meterId(), 50.0); // permanent from the start on
+            }
+            if (!a.active(r.ts())) {
+                continue;
+            }
+            out = switch (a.type()) {
+                case "outage" -> null;
+                case "over_capacity" -> withKw(out, Math.max(out.kw(), or(a.factor(), 1.3) * spec.entry().contractedKva()));
+                case "transformer_overload" -> withKw(out, out.kw() * or(a.factor(), 3));
+                case "spike" -> withKw(out, out.kw() * or(a.factor(), 5));
+                case "voltage_sag" -> withVolts(out, 0.85);
+                case "voltage_swell" -> withVolts(out, 1.12);
+                case "low_pf" -> new Reading(out.meterId(), out.ts(), out.kw(), out.importKwh(), out.exportKwh(),
+                        round3(Math.abs(out.kw()) * Math.tan(Math.acos(0.65))), out.voltageV(), out.currentA(), 0.65);
+                case "consumption_drop" -> {
+                    double f = or(a.factor(), 0.3);
+                    hiddenKwh.merge(spec.meterId(), Math.max(out.kw(), 0) * (1 - f) * periodHours, Double::sum);
+                    yield withKw(out, out.kw() * f);
+                }
+                case "export_non_prosumer" -> withKw(out, -Math.abs(out.kw()));
+                case "current_no_energy" -> withKw(out, 0.0);
+                case "peak_heavy" -> {
+                    int hour = Instant.ofEpochMilli(out.ts()).atOffset(zone).getHour();
+                    boolean peak = (hour >= 10 && hour < 15) || (hour >= 18 && hour < 21);
+                    yield withKw(out, peak ? out.kw() * or(a.factor(), 2) : out.kw() / or(a.factor(), 2));
+                }
+                default -> out;
+            };
+            if (out == null) {
+                return null;
+            }
+        }
+        if (out != null && out.importKwh() != null) {
+            double hidden = hiddenKwh.getOrDefault(spec.meterId(), 0.0) + registerDrop.getOrDefault(spec.meterId(), 0.0);
+            if (hidden > 0) {
+                out = new Reading(out.meterId(), out.ts(), out.kw(), round3(Math.max(0, out.importKwh() - hidden)), out.exportKwh(),
+                        out.kvar(), out.voltageV(), out.currentA(), out.pf());
+            }
+        }
+        return out;
+    }
+
+    /** The same reading with another power; current follows power, except where the anomaly is that it does not. */
+    private static Reading withKw(Reading r, double kw) {
+        double[] a = r.currentA() == null ? null : r.currentA().clone();
+        if (a != null && kw != 0 && r.kw() != 0) {
+            for (int i = 0; i < a.length; i++) {
+                a[i] = round3(a[i] * Math.abs(kw / r.kw()));
+            }
+        }
+        return new Reading(r.meterId(), r.ts(), round3(kw), r.importKwh(), r.exportKwh(), r.kvar(), r.voltageV(), a, r.pf());
+    }
+
+    private static Reading withVolts(Reading r, double factor) {
+        double[] v = r.voltageV() == null ? null : r.voltageV().clone();
+        if (v != null) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] = round3(v[i] * factor);
+            }
+        }
+        return new Reading(r.meterId(), r.ts(), r.kw(), r.importKwh(), r.exportKwh(), r.kvar(), v, r.currentA(), r.pf());
+    }
+
+    private static double or(double v, double fallback) {
+        return Double.isNaN(v) ? fallback : v;
+    }
+
+    private static double round3(double v) {
+        return Math.round(v * 1000.0) / 1000.0;
+    }
+
+    /** {@code subject,type,start,end} of every anomaly, ISO-8601 instants: what {@code score} compares alerts with. */
+    public void writeGroundTruth(Path file) throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("subject,type,start,end");
+        for (Anomaly a : anomalies) {
+            lines.add(a.subject() + "," + a.type() + "," + Instant.ofEpochMilli(a.start()) + "," + Instant.ofEpochMilli(a.end()));
+        }
+        Files.write(file, lines, StandardCharsets.UTF_8);
+    }
+}
