@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# End-to-end load test (issue #5): starts a stack of its own (MQTT 31883, Kafka 39092, InfluxDB
+# 38086, folder .stack-loadtest), the ingest bridge and the load-curve job, then drives them with
+# `simulators loadtest` and leaves the report (report.md, seconds.csv, minutes.csv, plot.png) in
+# --out (default .stack-loadtest/report).
+#
+#   scripts/loadtest.sh [--rate 20000] [--hold 2m] [--mode per-meter|concentrator] [--batch-size 500] [...]
+#
+# Every option is passed to `java -jar simulators/target/kilowatch-simulators.jar loadtest`.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+source scripts/lib/toolchain.sh
+ensure_java_and_maven
+
+isolated_stack loadtest 30000
+export KW_MQTT_URL=tcp://127.0.0.1:$KW_MQTT_PORT
+export KW_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KW_KAFKA_PORT
+export KW_INFLUX_URL=http://127.0.0.1:$KW_INFLUX_PORT
+export KW_INFLUX_DATABASE=kilowatch
+export KW_HTTP_PORT=${KW_LOADTEST_HTTP_PORT:-38091}
+# Readings carry their publish time: a short watermark bound, and no per-meter 1-minute curves.
+export KW_TIME_OUT_OF_ORDERNESS=5s
+export KW_CURVES_METER_1M_CLASSES=none
+
+for jar in ingest/target/kilowatch-ingest.jar flink-jobs/target/kilowatch-flink-jobs-standalone.jar simulators/target/kilowatch-simulators.jar; do
+  [ -f "$jar" ] || { mvn -B -q -T1C --no-transfer-progress package -DskipTests; break; }
+done
+reset_stack_data
+PIDS=()
+cleanup() { rc=$?; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; scripts/stack.sh down; exit $rc; }
+trap cleanup EXIT
+scripts/stack.sh up
+LOGS=$KW_STACK_DIR/logs
+mkdir -p "$LOGS"
+java -Xmx1g -jar ingest/target/kilowatch-ingest.jar >"$LOGS/ingest.log" 2>&1 &
+PIDS+=($!)
+until curl -sf "http://127.0.0.1:$KW_HTTP_PORT/health/ready" >/dev/null; do sleep 0.2; done
+java -Xmx3g -jar flink-jobs/target/kilowatch-flink-jobs-standalone.jar >"$LOGS/flink.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 120); do
+  grep -q "meter intervals.*switched from INITIALIZING to RUNNING" "$LOGS/flink.log" 2>/dev/null && break
+  sleep 0.5
+done
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1)"
+OUT=(--out "$KW_STACK_DIR/report")
+for a in "$@"; do [ "$a" = --out ] && OUT=(); done
+java -Xmx2g -jar simulators/target/kilowatch-simulators.jar loadtest --close-delay 5s "${OUT[@]}" "$@"

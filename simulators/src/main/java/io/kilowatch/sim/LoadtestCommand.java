@@ -1,0 +1,105 @@
+package io.kilowatch.sim;
+
+import io.kilowatch.model.ConcentratorBatch;
+import io.kilowatch.model.Reading;
+import io.kilowatch.model.ReadingCodec;
+import io.kilowatch.model.Topics;
+import io.kilowatch.sim.loadtest.LoadtestRun;
+import io.kilowatch.sim.mqtt.MqttPublisher;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "loadtest", mixinStandardHelpOptions = true,
+        description = {"Drives the running pipeline (bridge, Kafka, load-curve job, InfluxDB) at a target rate and reports what it",
+                "sustained: ramps to --rate readings/s, holds it, then publishes a thin tail so the last minutes close.",
+                "Readings carry their publish time as event time. Measures, per minute, when InfluxDB's class-level 1-minute",
+                "points add up to what was published (publish -> point and window close -> point latencies, HdrHistogram),",
+                "reconciles published / in Kafka / dead-lettered / counted in InfluxDB, and writes report.md, seconds.csv,",
+                "minutes.csv and plot.png to --out. Scripted by scripts/loadtest.sh."})
+public final class LoadtestCommand implements Callable<Integer> {
+
+    @Option(names = "--rate", defaultValue = "20000", description = "Target readings/s (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--ramp", defaultValue = "PT30S", converter = FleetCommand.DurationConverter.class, description = "Ramp time (default: ${DEFAULT-VALUE}).")
+    Duration ramp;
+
+    @Option(names = "--hold", defaultValue = "PT2M", converter = FleetCommand.DurationConverter.class, description = "Hold time (default: ${DEFAULT-VALUE}).")
+    Duration hold;
+
+    @Option(names = "--meters", defaultValue = "0", description = "Meters (default: as many as readings/s, so each reads at most once a second).")
+    int meters;
+
+    @Option(names = "--mode", defaultValue = "per-meter", description = "per-meter (one message a reading) or concentrator (batches) (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--batch-size", defaultValue = "500", description = "Readings per concentrator batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--close-delay", defaultValue = "PT5S", converter = FleetCommand.DurationConverter.class,
+            description = "The job's out-of-orderness: a minute's window closes this long after it ends (default: ${DEFAULT-VALUE}).")
+    Duration closeDelay;
+
+    @Option(names = "--settle", defaultValue = "PT3M", converter = FleetCommand.DurationConverter.class,
+            description = "Longest wait after publishing for the last minutes to appear (default: ${DEFAULT-VALUE}).")
+    Duration settle;
+
+    @Option(names = "--mqtt-url", defaultValue = "${env:KW_MQTT_URL:-tcp://127.0.0.1:1883}", description = "MQTT broker (default: ${DEFAULT-VALUE}).")
+    String mqttUrl;
+
+    @Option(names = "--connections", defaultValue = "8", description = "MQTT connections (default: ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(names = "--kafka", defaultValue = "${env:KW_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}", description = "Kafka (default: ${DEFAULT-VALUE}).")
+    String kafka;
+
+    @Option(names = "--influx-url", defaultValue = "${env:KW_INFLUX_URL:-http://127.0.0.1:8086}", description = "InfluxDB (default: ${DEFAULT-VALUE}).")
+    String influxUrl;
+
+    @Option(names = "--influx-db", defaultValue = "${env:KW_INFLUX_DATABASE:-kilowatch}", description = "InfluxDB database (default: ${DEFAULT-VALUE}).")
+    String influxDb;
+
+    @Option(names = "--meter-prefix", defaultValue = "LT", description = "Meter ids are this prefix and a number (default: ${DEFAULT-VALUE}).")
+    String prefix;
+
+    @Option(names = "--out", defaultValue = "loadtest-report", description = "Report folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!mode.equals("per-meter") && !mode.equals("concentrator")) {
+            throw new IllegalArgumentException("--mode must be per-meter or concentrator");
+        }
+        int n = meters > 0 ? meters : (int) Math.max(1, Math.ceil(rate));
+        LoadtestRun.Settings s = new LoadtestRun.Settings(rate, ramp, hold, n, mode, batchSize, closeDelay, settle, kafka, influxUrl,
+                influxDb, prefix, out);
+        ReadingCodec codec = new ReadingCodec();
+        try (MqttPublisher mqtt = new MqttPublisher(mqttUrl, "kilowatch-loadtest-" + ProcessHandle.current().pid(), connections)) {
+            LoadtestRun run = new LoadtestRun(s, new LoadtestRun.Sender() {
+                @Override
+                public void reading(Reading r) throws Exception {
+                    mqtt.publish(Topics.meterReadingTopic(r.meterId()), codec.encode(r));
+                }
+
+                @Override
+                public void batch(ConcentratorBatch b) throws Exception {
+                    mqtt.publish(Topics.concentratorBatchTopic(b.concentratorId()), codec.encode(b));
+                }
+
+                @Override
+                public long acked() {
+                    return mqtt.acked();
+                }
+
+                @Override
+                public long failed() {
+                    return mqtt.failed();
+                }
+            });
+            return run.run() ? 0 : 1;
+        }
+    }
+}
