@@ -22,6 +22,7 @@ export KW_HTTP_PORT=${KW_LOADTEST_HTTP_PORT:-38091}
 # Readings carry their publish time: a short watermark bound, and no per-meter 1-minute curves.
 export KW_TIME_OUT_OF_ORDERNESS=5s
 export KW_CURVES_METER_1M_CLASSES=none
+export KW_STATE_CHECKPOINT_DIR=file://$KW_STACK_DIR/checkpoints
 
 for jar in ingest/target/kilowatch-ingest.jar flink-jobs/target/kilowatch-flink-jobs-standalone.jar simulators/target/kilowatch-simulators.jar; do
   [ -f "$jar" ] || { mvn -B -q -T1C --no-transfer-progress package -DskipTests; break; }

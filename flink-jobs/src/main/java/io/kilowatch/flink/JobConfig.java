@@ -117,7 +117,7 @@ public record JobConfig(
                         list(s.getOrNull("curves.meter-1m.classes")), list(s.getOrNull("curves.meter-1m.ids"))),
                 s.getDuration("checkpoint.interval"),
                 stateBackend(s.get("state.backend")),
-                s.getOrNull("state.checkpoint-dir"),
+                checkpointDir(s.getOrNull("state.checkpoint-dir")),
                 s.getInt("job.parallelism"),
                 backfillRange(s.getOrNull("backfill.from"), s.getOrNull("backfill.to")),
                 s.getDuration("backfill.slack"));
@@ -138,6 +138,16 @@ public record JobConfig(
             return Set.of();
         }
         return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(x -> !x.isEmpty()).collect(Collectors.toSet());
+    }
+
+    /**
+     * Where checkpoints go. Never Flink's in-memory default: it caps a checkpoint at 5 MB, which
+     * a fleet of a few thousand meters exceeds, and every checkpoint then fails (found by the load
+     * test). Without a setting: a folder under the JVM's temporary directory.
+     */
+    private static String checkpointDir(String configured) {
+        return configured != null ? configured
+                : Path.of(System.getProperty("java.io.tmpdir"), "kilowatch-checkpoints").toUri().toString();
     }
 
     private static String stateBackend(String name) {

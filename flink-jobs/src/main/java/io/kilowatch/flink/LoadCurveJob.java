@@ -221,9 +221,7 @@ public class LoadCurveJob {
     public static Configuration stateConfiguration(JobConfig c) {
         Configuration conf = baseConfiguration();
         conf.set(StateBackendOptions.STATE_BACKEND, c.stateBackend());
-        if (c.checkpointDir() != null) {
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, c.checkpointDir());
-        }
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, c.checkpointDir());
         return conf;
     }
 

@@ -20,6 +20,7 @@ class JobConfigTest {
         assertThat(c.rules().maxGapIntervals()).isEqualTo(4);
         assertThat(c.rules().meterMinuteClasses()).containsExactly("industrial");
         assertThat(c.stateBackend()).isEqualTo("hashmap");
+        assertThat(c.checkpointDir()).startsWith("file:/").contains("kilowatch-checkpoints");
     }
 
     @Test

@@ -57,6 +57,7 @@ public final class LoadtestRun {
     private final AtomicBoolean publishing = new AtomicBoolean(true);
     private volatile long currentMinute;
     private long sent;
+    private long messages;
 
     public LoadtestRun(Settings s, Sender sender) {
         this.s = s;
@@ -104,18 +105,20 @@ public final class LoadtestRun {
                 meter = (meter + 1) % s.meters();
                 if (s.mode().equals("per-meter")) {
                     sender.reading(r);
+                    messages++;
                 } else {
                     batch.add(r);
                     if (batch.size() >= s.batchSize()) {
                         sender.batch(new ConcentratorBatch("LTC" + (sent / s.batchSize()) % 1000, List.copyOf(batch)));
                         batch.clear();
+                        messages++;
                     }
                 }
                 ledger.published(ts, System.currentTimeMillis());
                 sent++;
             }
             if (now - lastSecond >= 1000) {
-                long acked = sender.acked();
+                long acked = ackedReadings();
                 seconds.add(new Plot.Second(now, target, (sent - sentAtLastSecond) * 1000 / (now - lastSecond),
                         (acked - ackedAtLastSecond) * 1000 / (now - lastSecond)));
                 sentAtLastSecond = sent;
@@ -126,7 +129,7 @@ public final class LoadtestRun {
                 lastPrint = now;
                 Histogram close = ledger.closeToPoint();
                 System.out.printf("loadtest: %4ds target %,.0f/s, published %,d, acked %,d, failed %d, minutes complete %d, window close -> point p99 %s%n",
-                        (now - start) / 1000, target, sent, sender.acked(), sender.failed(), close.getTotalCount(),
+                        (now - start) / 1000, target, sent, ackedReadings(), sender.failed(), close.getTotalCount(),
                         close.getTotalCount() == 0 ? "-" : close.getValueAtPercentile(99) + " ms");
             }
             long sleep = SLICE_MS - (System.currentTimeMillis() - now);
@@ -136,16 +139,31 @@ public final class LoadtestRun {
         }
         if (!batch.isEmpty()) {
             sender.batch(new ConcentratorBatch("LTC-last", List.copyOf(batch)));
+            messages++;
         }
         long publishedUntil = System.currentTimeMillis();
-        long lastFullMinute = holdEnd - Math.floorMod(holdEnd, 60_000L);
-        // Wait for the bridge and the job: every minute up to the last full one complete, or settle.
+        // Minutes whose window event time has passed (the tail's readings reach tailEnd) start
+        // at or before this; a margin for the last readings' way through.
+        long lastFullMinute = tailEnd - s.closeDelay().toMillis() - 60_000 - 2_000;
+        // Wait for the bridge and the job: everything in Kafka and every closable minute in
+        // InfluxDB, or the settle time.
         long deadline = publishedUntil + s.settle().toMillis();
-        while (System.currentTimeMillis() < deadline && !allComplete(lastFullMinute)) {
-            Thread.sleep(500);
+        while (System.currentTimeMillis() < deadline
+                && !(allComplete(lastFullMinute) && grown(readingsStart, endOffsets("kw.readings")) + grown(dlqStart,
+                endOffsets("kw.readings.dlq")) >= sent)) {
+            Thread.sleep(1000);
         }
         publishing.set(false);
         return report(start, publishedUntil, lastFullMinute, seconds, readingsStart, dlqStart);
+    }
+
+    /** Readings the broker acknowledged: messages for per-meter mode; full batches (and the last one) for concentrators. */
+    private long ackedReadings() {
+        long acked = sender.acked();
+        if (s.mode().equals("per-meter") || acked >= messages) {
+            return acked >= messages ? sent : acked;
+        }
+        return Math.min(sent, acked * s.batchSize());
     }
 
     private double targetRate(long elapsed, long holdEndElapsed) {
@@ -161,7 +179,7 @@ public final class LoadtestRun {
 
     private boolean allComplete(long lastFullMinute) {
         for (Ledger.Minute m : ledger.minutes().values()) {
-            if (m.start < lastFullMinute && m.completeAt == 0) {
+            if (m.start <= lastFullMinute && m.completeAt == 0) {
                 return false;
             }
         }
@@ -237,7 +255,7 @@ public final class LoadtestRun {
             long counted = influx.getOrDefault(m.start, 0L);
             long closeToPoint = m.completeAt == 0 ? -1 : m.completeAt - (m.start + 60_000 + ledger.closeDelayMs());
             minuteRows.add(Instant.ofEpochMilli(m.start) + "," + m.published + "," + counted + "," + closeToPoint);
-            if (m.start < lastFullMinute) {
+            if (m.start <= lastFullMinute) {
                 publishedClosed += m.published;
                 inInflux += counted;
                 if (m.completeAt != 0) {
@@ -249,9 +267,10 @@ public final class LoadtestRun {
         long published = sent;
         Histogram p2p = ledger.publishToPoint();
         Histogram c2p = ledger.closeToPoint();
-        double heldRate = seconds.stream().filter(x -> x.t() >= start + s.ramp().toMillis() && x.t() < publishedUntil - 60_000)
+        long holdEnd = start + s.ramp().toMillis() + s.hold().toMillis();
+        double heldRate = seconds.stream().filter(x -> x.t() >= start + s.ramp().toMillis() + 1000 && x.t() <= holdEnd)
                 .mapToLong(Plot.Second::acked).average().orElse(0);
-        boolean reconciled = published == sender.acked() && sender.failed() == 0 && inKafka + deadLettered == published
+        boolean reconciled = sender.acked() == messages && sender.failed() == 0 && inKafka + deadLettered == published
                 && inInflux == publishedClosed;
         List<String> seconds2 = new ArrayList<>();
         seconds2.add("second,target_per_s,published_per_s,acked_per_s");
@@ -275,7 +294,7 @@ public final class LoadtestRun {
                 | count | readings |
                 | --- | --- |
                 | published | %,d |
-                | acknowledged by the broker | %,d (failed %d) |
+                | acknowledged by the broker | %,d in %,d of %,d messages (failed %d) |
                 | in Kafka (kw.readings) | %,d |
                 | dead-lettered (kw.readings.dlq) | %,d |
                 | published in minutes that closed | %,d |
@@ -288,7 +307,7 @@ public final class LoadtestRun {
                         .getTotalMemorySize() + (1L << 29)) >> 30,
                 heldRate, s.closeDelay(), p2p.getValueAtPercentile(50), p2p.getValueAtPercentile(95), p2p.getValueAtPercentile(99),
                 p2p.getTotalCount(), c2p.getValueAtPercentile(50), c2p.getValueAtPercentile(95), c2p.getValueAtPercentile(99), completeClosed,
-                reconciled ? "exact" : "NOT exact", published, sender.acked(), sender.failed(), inKafka, deadLettered, publishedClosed, inInflux);
+                reconciled ? "exact" : "NOT exact", published, ackedReadings(), sender.acked(), messages, sender.failed(), inKafka, deadLettered, publishedClosed, inInflux);
         Files.writeString(s.out().resolve("report.md"), md, StandardCharsets.UTF_8);
         System.out.println(md);
         return reconciled;
