@@ -58,6 +58,8 @@ public final class LoadtestRun {
     private volatile long currentMinute;
     private long sent;
     private long messages;
+    /** Readings acknowledged by the broker per second between the end of the ramp and the end of the hold. */
+    private double sustained;
 
     public LoadtestRun(Settings s, Sender sender) {
         this.s = s;
@@ -87,12 +89,22 @@ public final class LoadtestRun {
         long ackedAtLastSecond = 0;
         long lastPrint = start;
         long lastTick = start;
+        long rampEnd = start + s.ramp().toMillis();
+        long[] ackedAt = {-1, -1, 0, 0}; // acked readings and time when the hold began and ended
         while (true) {
             long now = System.currentTimeMillis();
             if (now >= tailEnd) {
                 break;
             }
             double target = targetRate(now - start, holdEnd - start);
+            if (ackedAt[0] < 0 && now >= rampEnd) {
+                ackedAt[0] = ackedReadings();
+                ackedAt[2] = now;
+            }
+            if (ackedAt[1] < 0 && now >= holdEnd) {
+                ackedAt[1] = ackedReadings();
+                ackedAt[3] = now;
+            }
             due += target * (now - lastTick) / 1000.0; // by the clock, not by loop turns, which may run late
             lastTick = now;
             currentMinute = now - Math.floorMod(now, 60_000L);
@@ -154,6 +166,7 @@ public final class LoadtestRun {
             Thread.sleep(1000);
         }
         publishing.set(false);
+        sustained = ackedAt[1] < 0 || ackedAt[3] <= ackedAt[2] ? 0 : (ackedAt[1] - ackedAt[0]) * 1000.0 / (ackedAt[3] - ackedAt[2]);
         return report(start, publishedUntil, lastFullMinute, seconds, readingsStart, dlqStart);
     }
 
@@ -267,9 +280,7 @@ public final class LoadtestRun {
         long published = sent;
         Histogram p2p = ledger.publishToPoint();
         Histogram c2p = ledger.closeToPoint();
-        long holdEnd = start + s.ramp().toMillis() + s.hold().toMillis();
-        double heldRate = seconds.stream().filter(x -> x.t() >= start + s.ramp().toMillis() + 1000 && x.t() <= holdEnd)
-                .mapToLong(Plot.Second::acked).average().orElse(0);
+        double heldRate = sustained;
         boolean reconciled = sender.acked() == messages && sender.failed() == 0 && inKafka + deadLettered == published
                 && inInflux == publishedClosed;
         List<String> seconds2 = new ArrayList<>();
