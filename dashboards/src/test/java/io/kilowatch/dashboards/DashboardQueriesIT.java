@@ -4,12 +4,8 @@ import static io.kilowatch.model.testing.InfluxQuery.asDouble;
 import static io.kilowatch.model.testing.InfluxQuery.asLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kilowatch.model.testing.InfluxQuery;
 import io.kilowatch.model.testing.TestStack;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +24,7 @@ class DashboardQueriesIT {
     private static final long T0 = 1_700_000_100_000L - 1_700_000_100_000L % 900_000;
     private static final long T_END = T0 + 4 * 900_000;
     private static InfluxQuery influx;
-    private static JsonNode dashboard;
+    private static Dashboard dashboard;
 
     @BeforeAll
     static void writeKnownPoints() throws Exception {
@@ -47,7 +43,7 @@ class DashboardQueriesIT {
             }
         }
         influx.write(lines.toString());
-        dashboard = new ObjectMapper().readTree(Path.of("grafana/load-curves.json").toFile());
+        dashboard = Dashboard.load("grafana/load-curves.json");
     }
 
     @AfterAll
@@ -61,20 +57,9 @@ class DashboardQueriesIT {
                 .replace("/^$meter$/", "/^(m1|m2)$/");
     }
 
-    private static String panelQuery(String title) {
-        for (JsonNode panel : dashboard.path("panels")) {
-            if (panel.path("title").asText().startsWith(title)) {
-                return panel.path("targets").path(0).path("query").asText();
-            }
-        }
-        throw new AssertionError("no panel " + title);
-    }
-
     @Test
     void everyPanelAndVariableQueryRunsAndReturnsData() throws Exception {
-        List<String> queries = new ArrayList<>();
-        dashboard.path("panels").forEach(p -> p.path("targets").forEach(t -> queries.add(t.path("query").asText())));
-        dashboard.path("templating").path("list").forEach(v -> queries.add(v.path("query").asText()));
+        List<String> queries = dashboard.allQueries();
         assertThat(queries).hasSize(5);
         for (String q : queries) {
             assertThat(influx.rows(grafanaRenders(q))).as(q).isNotEmpty();
@@ -83,19 +68,19 @@ class DashboardQueriesIT {
 
     @Test
     void fleetLoadIsTheSumOfMetersPerInterval() throws Exception {
-        List<Map<String, Object>> rows = influx.rows(grafanaRenders(panelQuery("Fleet load")));
+        List<Map<String, Object>> rows = influx.rows(grafanaRenders(dashboard.panelQuery("Fleet load")));
         assertThat(rows).hasSize(4);
         for (int w = 0; w < 4; w++) {
             assertThat(asLong(rows.get(w).get("time"))).isEqualTo(T0 + w * 900_000L);
             assertThat(asDouble(rows.get(w).get("fleet kW"))).isEqualTo((10 + w) + (20 + w) + (30 + w));
         }
-        List<Map<String, Object>> energy = influx.rows(grafanaRenders(panelQuery("Energy per 15 minutes")));
+        List<Map<String, Object>> energy = influx.rows(grafanaRenders(dashboard.panelQuery("Energy per 15 minutes")));
         assertThat(asDouble(energy.get(0).get("kWh"))).isEqualTo((10 + 20 + 30) * 0.25);
     }
 
     @Test
     void completenessCountsMetersAndReadings() throws Exception {
-        List<Map<String, Object>> rows = influx.rows(grafanaRenders(panelQuery("Completeness")));
+        List<Map<String, Object>> rows = influx.rows(grafanaRenders(dashboard.panelQuery("Completeness")));
         assertThat(rows).allSatisfy(r -> {
             assertThat(asLong(r.get("meters reporting"))).isEqualTo(3);
             assertThat(asLong(r.get("readings"))).isEqualTo(45);
@@ -105,11 +90,11 @@ class DashboardQueriesIT {
     @Test
     void selectedMetersOnlyAndTheVariableListsEveryMeter() throws Exception {
         Map<Object, Integer> perMeter = new HashMap<>();
-        for (Map<String, Object> r : influx.rows(grafanaRenders(panelQuery("Selected meters")))) {
+        for (Map<String, Object> r : influx.rows(grafanaRenders(dashboard.panelQuery("Selected meters")))) {
             perMeter.merge(r.get("id"), 1, Integer::sum);
         }
         assertThat(perMeter).containsOnlyKeys("m1", "m2").containsEntry("m1", 60).containsEntry("m2", 60);
-        String variable = dashboard.path("templating").path("list").path(0).path("query").asText();
+        String variable = dashboard.variableQuery(0);
         assertThat(influx.rows(variable)).extracting(r -> r.get("value")).containsExactly("m1", "m2", "m3");
     }
 }

@@ -4,12 +4,8 @@ import static io.kilowatch.model.testing.InfluxQuery.asDouble;
 import static io.kilowatch.model.testing.InfluxQuery.asLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kilowatch.model.testing.InfluxQuery;
 import io.kilowatch.model.testing.TestStack;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -27,7 +23,7 @@ class GridDashboardIT {
     private static final long DAY0 = 1_700_000_000_000L - 1_700_000_000_000L % 86_400_000 - 8 * 3_600_000; // midnight +08:00
     private static final long T_END = DAY0 + 2 * 86_400_000L;
     private static InfluxQuery influx;
-    private static JsonNode dashboard;
+    private static Dashboard dashboard;
 
     @BeforeAll
     static void writeKnownPoints() throws Exception {
@@ -61,7 +57,7 @@ class GridDashboardIT {
         lines.append(String.format("pipeline,component=load-curves late_15m=3i %d%n", DAY0 + 60_000));
         lines.append(String.format("pipeline,component=load-curves late_1m=11i %d%n", DAY0 + 60_000));
         influx.write(lines.toString());
-        dashboard = new ObjectMapper().readTree(Path.of("grafana/grid-load.json").toFile());
+        dashboard = Dashboard.load("grafana/grid-load.json");
     }
 
     @AfterAll
@@ -76,19 +72,12 @@ class GridDashboardIT {
     }
 
     private static List<Map<String, Object>> panel(String title) throws Exception {
-        for (JsonNode p : dashboard.path("panels")) {
-            if (p.path("title").asText().startsWith(title)) {
-                return influx.rows(grafanaRenders(p.path("targets").path(0).path("query").asText()));
-            }
-        }
-        throw new AssertionError("no panel " + title);
+        return influx.rows(grafanaRenders(dashboard.panelQuery(title)));
     }
 
     @Test
     void everyPanelAndVariableQueryRunsAndReturnsData() throws Exception {
-        List<String> queries = new ArrayList<>();
-        dashboard.path("panels").forEach(p -> p.path("targets").forEach(t -> queries.add(t.path("query").asText())));
-        dashboard.path("templating").path("list").forEach(v -> queries.add(v.path("query").asText()));
+        List<String> queries = dashboard.allQueries();
         assertThat(queries).hasSize(9);
         for (String q : queries) {
             assertThat(influx.rows(grafanaRenders(q))).as(q).isNotEmpty();

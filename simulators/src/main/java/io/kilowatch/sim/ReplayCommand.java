@@ -97,7 +97,7 @@ public final class ReplayCommand implements Callable<Integer> {
         long shiftMs = switch (shift) {
             case "auto" -> Replay.recentShift(last, System.currentTimeMillis());
             case "none" -> 0;
-            default -> FleetCommand.DurationConverter.class.getDeclaredConstructor().newInstance().convert(shift).toMillis();
+            default -> io.kilowatch.model.Settings.parseDuration("--shift", shift).toMillis();
         };
         List<Reading> readings = Replay.readings(rows, resolution.toMillis(), shiftMs, idPrefix);
         if (groundTruth != null) {

@@ -140,10 +140,10 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
             late(ctx, s, M);
         } else {
             RegistryEntry entry = registryEntry(ctx, meta, s.meterId());
-            String cell = meta.cellOf(entry);
-            ctx.output(DELTAS, LoadDelta.sample(cell, mStart, transformerOf(cell), classOf(cell),
+            MeterState.Membership m = meta.membership(entry, s.meterId(), rules);
+            ctx.output(DELTAS, LoadDelta.sample(m.cell(), mStart, m.transformerId(), m.customerClass(),
                     entry == null ? null : entry.feederId(), entry == null ? null : entry.region(),
-                    s.meterId(), s.kw(), rules.meterMinuteCurve(s.meterId(), entry)));
+                    s.meterId(), s.kw(), m.meterCurve()));
         }
         state.update(meta);
     }
@@ -188,11 +188,11 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
     private void emit(ReadOnlyContext ctx, Collector<LoadPoint> out, MeterState meta, Interval iv, long start, IntervalAcc acc, long wm)
             throws Exception {
         String meterId = ctx.getCurrentKey();
-        RegistryEntry entry = ctx.getBroadcastState(REGISTRY).get(meterId);
+        RegistryEntry entry = registryEntry(ctx, meta, meterId);
         LoadPoint p = point(meterId, meta, iv, start, acc);
         out.collect(p);
         if (!acc.emitted) {
-            acc.cell = meta.cellOf(entry);
+            acc.cell = meta.membership(entry, meterId, rules).cell();
             if (entry == null && iv == Q) {
                 unregisteredPoints.inc();
             }

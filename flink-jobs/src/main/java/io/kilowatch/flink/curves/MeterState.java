@@ -27,17 +27,21 @@ public final class MeterState {
     RegistryEntry entry;
     long entryVersion;
     boolean entryLooked;
-    /** The registry entry the cell below was made from; not checkpointed (rebuilt on first use). */
-    private RegistryEntry cellEntry;
-    private String cell = MeterIntervals.UNREGISTERED_CELL;
+    /** Where a meter's data goes, as its registry entry says: worked out once per entry, not per reading. */
+    record Membership(String cell, String transformerId, String customerClass, boolean meterCurve) {}
 
-    /** The meter's transformer × class cell for {@code entry}, made once per entry rather than per reading. */
-    String cellOf(RegistryEntry entry) {
-        if (entry != cellEntry) {
-            cellEntry = entry;
-            cell = MeterIntervals.cellOf(entry);
+    /** Not checkpointed: rebuilt on first use after a restore or a copy. */
+    private RegistryEntry membershipOf;
+    private Membership membership;
+
+    Membership membership(RegistryEntry entry, String meterId, CurveRules rules) {
+        if (membership == null || entry != membershipOf) {
+            String cell = MeterIntervals.cellOf(entry);
+            membershipOf = entry;
+            membership = new Membership(cell, MeterIntervals.transformerOf(cell), MeterIntervals.classOf(cell),
+                    rules.meterMinuteCurve(meterId, entry));
         }
-        return cell;
+        return membership;
     }
 
     IntervalAcc get(Interval iv, long start) {
