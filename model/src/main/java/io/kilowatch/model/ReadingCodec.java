@@ -2,6 +2,8 @@ package io.kilowatch.model;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +18,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * JSON codec of {@link Reading} and {@link ConcentratorBatch}.
@@ -55,9 +59,141 @@ public final class ReadingCodec {
 
     // ------------------------------------------------------------------ decoding
 
-    /** Decodes one reading; {@code bytes} must be a JSON object. */
+    /**
+     * Decodes one reading; {@code bytes} must be a JSON object. Reads the tokens straight into
+     * the reading (no tree): this is the path of every single-reading message and of every
+     * record of kw.readings. Same rules and the same reasons and details as
+     * {@link #decodeReading(JsonNode)}, which batch elements go through.
+     */
     public Reading decodeReading(byte[] bytes) throws InvalidReadingException {
-        return decodeReading(parse(bytes));
+        requireUtf8(bytes);
+        try (JsonParser p = factory.createParser(bytes)) {
+            JsonToken first = p.nextToken();
+            if (first == null) {
+                throw new InvalidReadingException(RejectReason.NOT_JSON, "empty payload");
+            }
+            if (first != JsonToken.START_OBJECT) {
+                throw new InvalidReadingException(RejectReason.NOT_JSON, "a reading must be a JSON object");
+            }
+            return new StreamedReading().read(p);
+        } catch (InvalidReadingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new InvalidReadingException(RejectReason.NOT_JSON, firstLine(e.getMessage()));
+        }
+    }
+
+    /**
+     * One reading's fields as the parser meets them. Like the tree, a repeated field keeps its
+     * last value and a null is absent; values are checked once the object is read, in the tree
+     * path's order, so both paths reject a payload with the same reason and detail.
+     */
+    private static final class StreamedReading {
+        /** For each field: null when absent or null, else the value's type as the tree names it. */
+        private String meterIdType;
+        private String meterId;
+        private String tsType;
+        private Long tsMillis;
+        private boolean tsOutOfRange;
+        private String tsText;
+        private final String[] numberTypes = new String[NUMBER_FIELDS.size()];
+        private final double[] numbers = new double[NUMBER_FIELDS.size()];
+        private final Object[] arrays = new Object[ARRAY_FIELDS.size()];
+
+        Reading read(JsonParser p) throws IOException, InvalidReadingException {
+            String field;
+            while ((field = p.nextFieldName()) != null) {
+                JsonToken t = p.nextToken();
+                String type = t == JsonToken.VALUE_NULL ? null : nodeType(t);
+                int n;
+                if (field.equals("meterId")) {
+                    meterIdType = type;
+                    meterId = t == JsonToken.VALUE_STRING ? p.getText() : null;
+                } else if (field.equals("ts")) {
+                    tsType = type;
+                    tsOutOfRange = t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.BIG_INTEGER;
+                    tsMillis = t == JsonToken.VALUE_NUMBER_INT && !tsOutOfRange ? p.getLongValue() : null;
+                    tsText = t == JsonToken.VALUE_STRING ? p.getText() : null;
+                } else if ((n = NUMBER_FIELDS.indexOf(field)) >= 0) {
+                    numberTypes[n] = type;
+                    numbers[n] = t.isNumeric() ? p.getDoubleValue() : Double.NaN;
+                } else if ((n = ARRAY_FIELDS.indexOf(field)) >= 0) {
+                    arrays[n] = t == JsonToken.START_ARRAY ? elements(p) : type;
+                    continue; // elements() consumed the array
+                }
+                p.skipChildren();
+            }
+            String id = checkedId("meterId", meterId, meterIdType);
+            long ts = checkedTimestamp(tsType, tsMillis, tsOutOfRange, tsText);
+            double kw = number(0);
+            return new Reading(id, ts, kw, optional(1), optional(2), optional(3), array(0), array(1), optional(4));
+        }
+
+        /** An array's numbers and where its first element that is not a number is, if any. */
+        private record Elements(double[] values, int badIndex, String badType) {}
+
+        private static Elements elements(JsonParser p) throws IOException {
+            double[] out = new double[3];
+            int n = 0;
+            int badIndex = -1;
+            String badType = null;
+            for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+                if (badIndex < 0 && !e.isNumeric()) {
+                    badIndex = n;
+                    badType = nodeType(e);
+                }
+                double d = e.isNumeric() ? p.getDoubleValue() : Double.NaN;
+                p.skipChildren();
+                if (n == out.length) {
+                    out = Arrays.copyOf(out, n * 2);
+                }
+                out[n++] = d;
+            }
+            return new Elements(Arrays.copyOf(out, n), badIndex, badType);
+        }
+
+        private double number(int i) throws InvalidReadingException {
+            String field = NUMBER_FIELDS.get(i);
+            if (numberTypes[i] == null) {
+                throw new InvalidReadingException(RejectReason.MISSING_FIELD, field + ": missing");
+            }
+            return checkedNumber(field, numberTypes[i], numbers[i]);
+        }
+
+        private Double optional(int i) throws InvalidReadingException {
+            return numberTypes[i] == null ? null : number(i);
+        }
+
+        private double[] array(int i) throws InvalidReadingException {
+            Object v = arrays[i];
+            String field = ARRAY_FIELDS.get(i);
+            if (v == null) {
+                return null;
+            }
+            if (!(v instanceof Elements a)) {
+                throw new InvalidReadingException(RejectReason.WRONG_TYPE, field + ": expected an array of numbers");
+            }
+            for (int k = 0; k < a.values().length; k++) {
+                checkedNumber(field + "[" + k + "]", k == a.badIndex() ? a.badType() : "NUMBER", a.values()[k]);
+            }
+            return a.values();
+        }
+    }
+
+    private static final List<String> NUMBER_FIELDS = List.of("kw", "importKwh", "exportKwh", "kvar", "pf");
+    private static final List<String> ARRAY_FIELDS = List.of("voltageV", "currentA");
+
+    /** What {@link JsonNode#getNodeType()} calls the value a token starts, for the same messages on both paths. */
+    private static String nodeType(JsonToken t) {
+        return switch (t) {
+            case VALUE_STRING -> "STRING";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "NUMBER";
+            case VALUE_TRUE, VALUE_FALSE -> "BOOLEAN";
+            case START_ARRAY -> "ARRAY";
+            case START_OBJECT -> "OBJECT";
+            case VALUE_NULL -> "NULL";
+            default -> t.name();
+        };
     }
 
     /** Decodes one reading from an already parsed JSON node (e.g. an element of a batch). */
@@ -120,6 +256,9 @@ public final class ReadingCodec {
     }
 
     private static void requireUtf8(byte[] bytes) throws InvalidReadingException {
+        if (isAscii(bytes)) {
+            return; // nearly every payload: no decoder, no char buffer
+        }
         try {
             StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -130,27 +269,37 @@ public final class ReadingCodec {
         }
     }
 
-    private static String requiredText(JsonNode node, String field) throws InvalidReadingException {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            throw new InvalidReadingException(RejectReason.MISSING_FIELD, field + ": missing");
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
         }
-        if (!v.isTextual()) {
-            throw new InvalidReadingException(RejectReason.WRONG_TYPE, field + ": expected a string, got " + v.getNodeType());
-        }
-        if (v.textValue().isBlank()) {
-            throw new InvalidReadingException(RejectReason.MISSING_FIELD, field + ": blank");
-        }
-        return v.textValue();
+        return true;
     }
 
     private static String requiredId(JsonNode node, String field) throws InvalidReadingException {
-        String id = requiredText(node, field);
-        String problem = idProblem(id);
+        JsonNode v = node.get(field);
+        boolean absent = v == null || v.isNull();
+        return checkedId(field, absent || !v.isTextual() ? null : v.textValue(), absent ? null : v.getNodeType().name());
+    }
+
+    /** {@code type}: null when absent or null, else the JSON type of the value (STRING for {@code text}). */
+    private static String checkedId(String field, String text, String type) throws InvalidReadingException {
+        if (type == null) {
+            throw new InvalidReadingException(RejectReason.MISSING_FIELD, field + ": missing");
+        }
+        if (text == null) {
+            throw new InvalidReadingException(RejectReason.WRONG_TYPE, field + ": expected a string, got " + type);
+        }
+        if (text.isBlank()) {
+            throw new InvalidReadingException(RejectReason.MISSING_FIELD, field + ": blank");
+        }
+        String problem = idProblem(text);
         if (problem != null) {
             throw new InvalidReadingException(RejectReason.BAD_ID, field + ": " + problem);
         }
-        return id;
+        return text;
     }
 
     /** Whether {@code id} may name a meter, customer or asset: it ends up in MQTT topics and InfluxDB tags. */
@@ -200,37 +349,52 @@ public final class ReadingCodec {
     }
 
     private static double number(JsonNode v, String field) throws InvalidReadingException {
-        if (!v.isNumber()) {
-            throw new InvalidReadingException(RejectReason.WRONG_TYPE, field + ": expected a number, got " + v.getNodeType());
+        return checkedNumber(field, v.getNodeType().name(), v.isNumber() ? v.doubleValue() : Double.NaN);
+    }
+
+    /** {@code type}: the JSON type of the value, NUMBER for {@code value}. */
+    private static double checkedNumber(String field, String type, double value) throws InvalidReadingException {
+        if (!type.equals("NUMBER")) {
+            throw new InvalidReadingException(RejectReason.WRONG_TYPE, field + ": expected a number, got " + type);
         }
-        double d = v.doubleValue();
-        if (!Double.isFinite(d)) {
-            throw new InvalidReadingException(RejectReason.NOT_FINITE, field + ": " + d);
+        if (!Double.isFinite(value)) {
+            throw new InvalidReadingException(RejectReason.NOT_FINITE, field + ": " + value);
         }
-        return d;
+        return value;
     }
 
     private static long timestamp(JsonNode node) throws InvalidReadingException {
         JsonNode v = node.get("ts");
-        if (v == null || v.isNull()) {
+        boolean absent = v == null || v.isNull();
+        boolean integral = !absent && v.isIntegralNumber();
+        return checkedTimestamp(absent ? null : v.getNodeType().name(), integral && v.canConvertToLong() ? v.longValue() : null,
+                integral && !v.canConvertToLong(), !absent && v.isTextual() ? v.textValue() : null);
+    }
+
+    /**
+     * {@code type}: null when absent or null, else the JSON type; {@code millis}: the value when it
+     * is an integer that fits a long, {@code outOfRange} when it is one that does not;
+     * {@code text}: the value when it is a string.
+     */
+    private static long checkedTimestamp(String type, Long millis, boolean outOfRange, String text) throws InvalidReadingException {
+        if (type == null) {
             throw new InvalidReadingException(RejectReason.MISSING_FIELD, "ts: missing");
         }
-        if (v.isIntegralNumber()) {
-            if (!v.canConvertToLong()) {
-                throw new InvalidReadingException(RejectReason.BAD_TIMESTAMP, "ts: out of range");
-            }
-            return v.longValue();
+        if (millis != null) {
+            return millis;
         }
-        if (v.isTextual()) {
+        if (outOfRange) {
+            throw new InvalidReadingException(RejectReason.BAD_TIMESTAMP, "ts: out of range");
+        }
+        if (text != null) {
             try {
-                return OffsetDateTime.parse(v.textValue()).toInstant().toEpochMilli();
+                return OffsetDateTime.parse(text).toInstant().toEpochMilli();
             } catch (DateTimeParseException | ArithmeticException e) {
                 throw new InvalidReadingException(RejectReason.BAD_TIMESTAMP,
-                        "ts: expected ISO-8601 with offset or epoch millis, got '" + abbreviate(v.textValue()) + "'");
+                        "ts: expected ISO-8601 with offset or epoch millis, got '" + abbreviate(text) + "'");
             }
         }
-        throw new InvalidReadingException(RejectReason.WRONG_TYPE,
-                "ts: expected epoch millis (integer) or ISO-8601 string, got " + v.getNodeType());
+        throw new InvalidReadingException(RejectReason.WRONG_TYPE, "ts: expected epoch millis (integer) or ISO-8601 string, got " + type);
     }
 
     private static String abbreviate(String s) {

@@ -95,6 +95,59 @@ class ReadingCodecTest {
                 });
     }
 
+    /** Single readings are read token by token, batch elements from a tree: both must judge a payload alike. */
+    @ParameterizedTest
+    @MethodSource("rejects")
+    void streamedAndTreeDecodingRejectAlike(String payload, RejectReason reason) throws Exception {
+        com.fasterxml.jackson.databind.JsonNode tree;
+        try {
+            tree = new com.fasterxml.jackson.databind.ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+                    .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build()).readTree(payload);
+        } catch (java.io.IOException notJson) {
+            return; // no tree to compare with; rejectsWithAReason covers it
+        }
+        if (tree == null || !tree.isObject()) {
+            return;
+        }
+        InvalidReadingException streamed = org.junit.jupiter.api.Assertions.assertThrows(InvalidReadingException.class,
+                () -> codec.decodeReading(payload.getBytes(StandardCharsets.UTF_8)));
+        InvalidReadingException fromTree = org.junit.jupiter.api.Assertions.assertThrows(InvalidReadingException.class,
+                () -> codec.decodeReading(tree));
+        assertThat(streamed.reason()).isEqualTo(fromTree.reason()).isEqualTo(reason);
+        assertThat(streamed.detail()).isEqualTo(fromTree.detail());
+    }
+
+    static Stream<String> typeMixes() {
+        return Stream.of("{\"meterId\":\"m\",\"ts\":1,\"kw\":1,\"voltageV\":[1e400,\"x\"]}",
+                "{\"meterId\":\"m\",\"ts\":1,\"kw\":1,\"currentA\":[1,{\"a\":1},true]}",
+                "{\"meterId\":\"m\",\"ts\":{\"x\":[1]},\"kw\":1}",
+                "{\"meterId\":[\"m\"],\"ts\":1,\"kw\":1}",
+                "{\"meterId\":\"m\",\"ts\":1,\"kw\":1,\"kvar\":false}",
+                "{\"meterId\":\"m\",\"meterId\":\"n/2\",\"ts\":1,\"kw\":1}",
+                "{\"meterId\":\"m\",\"ts\":1,\"kw\":2,\"kw\":null}",
+                "{\"meterId\":\"m\",\"ts\":1,\"kw\":1,\"pf\":null,\"voltageV\":null,\"exportKwh\":[]}");
+    }
+
+    @ParameterizedTest
+    @MethodSource("typeMixes")
+    void streamedAndTreeDecodingAgreeOnOddShapes(String payload) throws Exception {
+        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(payload);
+        String streamed = outcome(() -> codec.decodeReading(payload.getBytes(StandardCharsets.UTF_8)));
+        assertThat(streamed).isEqualTo(outcome(() -> codec.decodeReading(tree)));
+    }
+
+    private interface Decode {
+        Reading get() throws InvalidReadingException;
+    }
+
+    private static String outcome(Decode d) {
+        try {
+            return d.get().toString();
+        } catch (InvalidReadingException e) {
+            return e.reason() + ": " + e.detail();
+        }
+    }
+
     @Test
     void rejectsBytesThatAreNotUtf8() {
         byte[] bad = {'{', '"', 'm', (byte) 0xC3, (byte) 0x28, '"', '}'};
