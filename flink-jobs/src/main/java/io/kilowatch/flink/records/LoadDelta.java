@@ -1,5 +1,12 @@
 package io.kilowatch.flink.records;
 
+import java.io.IOException;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
 /**
  * A change to a member's contribution to aggregate load points. A meter emits one when its
  * interval closes (the whole contribution) and again when a late reading, a filled gap or a
@@ -21,6 +28,7 @@ package io.kilowatch.flink.records;
  * sums the meters, so minutes need timers per cell, not per meter. {@code meterCurve} asks the
  * cell to write the meter's own 1-minute point too.
  */
+@TypeInfo(LoadDelta.Type.class)
 public record LoadDelta(
         String level,
         String id,
@@ -78,5 +86,77 @@ public record LoadDelta(
 
     public static double fromMicro(long micro) {
         return micro / 1e6;
+    }
+
+    /** A sample (one per reading) writes only what a sample has; a change writes its sums. */
+    public static final class Codec extends WireType.Codec<LoadDelta> {
+        static final Codec INSTANCE = new Codec();
+        private static final Interval[] INTERVALS = Interval.values();
+
+        private Codec() {
+            super(LoadDelta.class);
+        }
+
+        @Override
+        protected void write(LoadDelta d, DataOutputView out) throws IOException {
+            boolean sample = d.isSample();
+            out.writeByte(sample ? (d.meterCurve ? 3 : 1) : 0);
+            WireType.writeString(d.id, out);
+            out.writeLong(d.windowStart);
+            WireType.writeString(d.transformerId, out);
+            WireType.writeString(d.customerClass, out);
+            WireType.writeString(d.feederId, out);
+            WireType.writeString(d.region, out);
+            if (sample) {
+                WireType.writeString(d.meterId, out);
+                out.writeDouble(d.sampleKw);
+                return;
+            }
+            WireType.writeString(d.level, out);
+            out.writeByte(d.interval.ordinal());
+            out.writeLong(d.kwAvgMicro);
+            out.writeLong(d.kwMaxMicro);
+            out.writeLong(d.kwMinMicro);
+            out.writeLong(d.kwhMicro);
+            out.writeLong(d.readings);
+            out.writeLong(d.meters);
+            out.writeLong(d.estimated);
+        }
+
+        @Override
+        protected LoadDelta read(DataInputView in) throws IOException {
+            int kind = in.readByte();
+            String id = WireType.readString(in);
+            long windowStart = in.readLong();
+            String transformer = WireType.readString(in);
+            String customerClass = WireType.readString(in);
+            String feeder = WireType.readString(in);
+            String region = WireType.readString(in);
+            if (kind != 0) {
+                return sample(id, windowStart, transformer, customerClass, feeder, region, WireType.readString(in), in.readDouble(),
+                        kind == 3);
+            }
+            String level = WireType.readString(in);
+            Interval interval = INTERVALS[in.readByte()];
+            return change(level, id, interval, windowStart, transformer, customerClass, feeder, region, in.readLong(), in.readLong(),
+                    in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
+        }
+
+        @Override
+        public TypeSerializerSnapshot<LoadDelta> snapshotConfiguration() {
+            return new Snapshot();
+        }
+    }
+
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<LoadDelta> {
+        public Snapshot() {
+            super(() -> Codec.INSTANCE);
+        }
+    }
+
+    public static final class Type extends WireType.Factory<LoadDelta> {
+        public Type() {
+            super(Codec.INSTANCE);
+        }
     }
 }
