@@ -1,0 +1,71 @@
+package io.kilowatch.sim;
+
+import io.kilowatch.model.Alert;
+import io.kilowatch.model.RegistryCsv;
+import io.kilowatch.model.RegistryEntry;
+import io.kilowatch.sim.score.AlertLog;
+import io.kilowatch.sim.score.GroundTruth;
+import io.kilowatch.sim.score.Scorer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "score", mixinStandardHelpOptions = true,
+        description = {"Compares the alerts of a run (kw.alerts, or a JSON-lines file) with the ground truth a fleet run wrote",
+                "(--ground-truth of `fleet`) and reports, per alert type, precision, recall and detection delay.",
+                "Prints a Markdown table; with --out also writes score.md and score.csv there."})
+public final class ScoreCommand implements Callable<Integer> {
+
+    @Option(names = "--ground-truth", required = true, description = "The ground-truth file (subject,type,start,end).")
+    Path groundTruth;
+
+    @Option(names = "--registry", description = "The fleet's registry CSV: lets a meter's alert count for an anomaly of its whole transformer area.")
+    Path registry;
+
+    @Option(names = "--alerts-file", description = "Read alerts from this JSON-lines file instead of Kafka.")
+    Path alertsFile;
+
+    @Option(names = "--kafka", defaultValue = "${env:KW_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}", description = "Kafka (default: ${DEFAULT-VALUE}).")
+    String kafka;
+
+    @Option(names = "--alerts-topic", defaultValue = "${env:KW_KAFKA_TOPIC_ALERTS:-kw.alerts}", description = "Alerts topic (default: ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Option(names = "--grace", defaultValue = "PT15M", converter = FleetCommand.DurationConverter.class,
+            description = "How long after an anomaly ends an alert still counts for it (default: ${DEFAULT-VALUE}).")
+    Duration grace;
+
+    @Option(names = "--out", description = "Folder for score.md and score.csv.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        List<GroundTruth> truth = GroundTruth.load(groundTruth);
+        Map<String, String> transformerOf = new HashMap<>();
+        if (registry != null) {
+            for (RegistryEntry e : RegistryCsv.parse(Files.readAllLines(registry, StandardCharsets.UTF_8))) {
+                if (e.transformerId() != null) {
+                    transformerOf.put(e.meterId(), e.transformerId());
+                }
+            }
+        }
+        List<Alert> alerts = alertsFile != null ? AlertLog.fromFile(alertsFile) : AlertLog.fromKafka(kafka, topic);
+        Scorer.Result result = new Scorer(grace, transformerOf).score(truth, alerts);
+        String md = "# Alert score\n\n" + truth.size() + " injected anomalies (" + groundTruth + "), " + alerts.size()
+                + " alert events (" + (alertsFile != null ? alertsFile : kafka + " " + topic) + ").\n\n" + Scorer.markdown(result, grace);
+        System.out.print(md);
+        if (out != null) {
+            Files.createDirectories(out);
+            Files.writeString(out.resolve("score.md"), md, StandardCharsets.UTF_8);
+            Files.writeString(out.resolve("score.csv"), Scorer.csv(result), StandardCharsets.UTF_8);
+        }
+        return 0;
+    }
+}
