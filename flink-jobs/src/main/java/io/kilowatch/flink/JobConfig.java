@@ -73,7 +73,7 @@ public record JobConfig(
             Map.entry("register.reset-below-kwh", "10"),
             Map.entry("kpi.zone", "Asia/Shanghai"),
             Map.entry("kpi.tou-calendar", TouCalendar.DEFAULT),
-            Map.entry("curves.meter-1m.classes", "industrial"),
+            Map.entry("curves.meter-1m.classes", "industrial,transformer"),
             Map.entry("curves.meter-1m.ids", ""),
             Map.entry("checkpoint.interval", "30s"),
             Map.entry("state.backend", "hashmap"),

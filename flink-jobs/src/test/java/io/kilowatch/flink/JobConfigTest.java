@@ -18,7 +18,7 @@ class JobConfigTest {
         assertThat(c.allowedLateness1m()).isZero();
         assertThat(c.rules().zone()).isEqualTo(java.time.ZoneId.of("Asia/Shanghai"));
         assertThat(c.rules().maxGapIntervals()).isEqualTo(4);
-        assertThat(c.rules().meterMinuteClasses()).containsExactly("industrial");
+        assertThat(c.rules().meterMinuteClasses()).containsExactlyInAnyOrder("industrial", "transformer");
         assertThat(c.stateBackend()).isEqualTo("hashmap");
         assertThat(c.checkpointDir()).startsWith("file:/").contains("kilowatch-checkpoints");
     }

@@ -41,13 +41,17 @@ class LoadCurvePipelineTest {
     private static final long T0 = Instant.parse("2026-11-01T16:00:00Z").toEpochMilli();
     private static final long Q = 900_000;
 
-    /** m1..m4 on two transformers of one feeder; m5 on another feeder and region; m6 unregistered. */
+    /**
+     * m1..m4 on two transformers of one feeder; m5 on another feeder and region; m6 unregistered;
+     * m7 the area meter of T1 (measures T1's customers and losses, so never summed with them).
+     */
     private static final List<RegistryEntry> REGISTRY = List.of(
             entry("m1", "residential", "T1", "F1", "north"),
             entry("m2", "residential", "T1", "F1", "north"),
             entry("m3", "commercial", "T1", "F1", "north"),
             entry("m4", "industrial", "T2", "F1", "north"),
-            entry("m5", "residential", "T3", "F2", "south"));
+            entry("m5", "residential", "T3", "F2", "south"),
+            entry("m7", "transformer", "T1", "F1", "north"));
 
     @Test
     void curvesAtEveryLevelAddUpToTheirMembersAndDaysCloseWithKpis() throws Exception {
@@ -86,7 +90,7 @@ class LoadCurvePipelineTest {
         // Two hours, one reading every 20 s per meter, a redelivered copy now and then.
         for (int i = 0; i < 360; i++) {
             long ts = T0 + i * 20_000L;
-            for (int m = 1; m <= 6; m++) {
+            for (int m = 1; m <= 7; m++) {
                 double kw = m + (i % 7) * 0.5;
                 readings.add(Reading.of("m" + m, ts, kw));
                 if (i % 50 == m) {
@@ -106,7 +110,7 @@ class LoadCurvePipelineTest {
                 p -> p.level() + "/" + p.id() + "/" + p.interval() + "/" + p.windowStart(), Function.identity(), (a, b) -> b));
         for (long start = T0; start < T0 + 2 * 3_600_000; start += Q) {
             long s = start;
-            for (int m = 1; m <= 6; m++) {
+            for (int m = 1; m <= 7; m++) {
                 String meter = "m" + m;
                 List<Reading> in = unique.stream().filter(r -> r.meterId().equals(meter) && r.ts() >= s && r.ts() < s + Q).toList();
                 LoadPoint p = byKey.get("meter/" + meter + "/15m/" + start);
@@ -119,6 +123,7 @@ class LoadCurvePipelineTest {
             assertAggregate(byKey, "region/south/15m/" + start, s, "m5");
             assertAggregate(byKey, "class/residential/15m/" + start, s, "m1", "m2", "m5");
             assertAggregate(byKey, "class/unregistered/15m/" + start, s, "m6");
+            assertAggregate(byKey, "class/transformer/15m/" + start, s, "m7");
         }
         // Every reading counts once in the class level, registered or not, at both intervals.
         for (String interval : List.of("1m", "15m")) {
@@ -128,9 +133,9 @@ class LoadCurvePipelineTest {
                     .values().stream().mapToLong(Long::longValue).sum())
                     .isEqualTo(unique.size() - 1);
         }
-        // Per-meter 1-minute curves only for the industrial meter.
+        // Per-meter 1-minute curves only for the industrial meter and the area meter.
         assertThat(run.points.stream().filter(p -> p.level().equals("meter") && p.interval().equals("1m")).map(LoadPoint::id).distinct())
-                .containsExactly("m4");
+                .containsExactlyInAnyOrder("m4", "m7");
 
         DailyKpi t1 = run.kpis.stream().filter(k -> k.level().equals("transformer") && k.id().equals("T1")).findFirst().orElseThrow();
         assertThat(t1.dayStart()).isEqualTo(T0);
@@ -144,7 +149,7 @@ class LoadCurvePipelineTest {
         }
         assertThat(t1.peakKw()).isCloseTo(peak, within(1e-9));
         assertThat(t1.kwh()).isCloseTo(kwh, within(1e-9));
-        assertThat(run.kpis.stream().filter(k -> k.level().equals("meter")).map(DailyKpi::id).distinct()).hasSize(6);
+        assertThat(run.kpis.stream().filter(k -> k.level().equals("meter")).map(DailyKpi::id).distinct()).hasSize(7);
     }
 
     private static void assertAggregate(Map<String, LoadPoint> byKey, String key, long start, String... meters) {

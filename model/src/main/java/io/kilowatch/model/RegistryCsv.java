@@ -16,7 +16,7 @@ import java.util.Set;
 public final class RegistryCsv {
     public static final List<String> COLUMNS = List.of("meterId", "customerId", "class", "transformerId", "feederId", "region",
             "tariffPlan", "contractedKva", "transformerKva", "nominalVoltageV", "phases");
-    public static final Set<String> CLASSES = Set.of("residential", "commercial", "industrial", "prosumer");
+    public static final Set<String> CLASSES = Set.of("residential", "commercial", "industrial", "prosumer", RegistryEntry.TRANSFORMER_METER);
 
     private RegistryCsv() {}
 

@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
                 "scripts/registry.sh load. Deterministic for a --seed: the same options publish the same readings."})
 public final class FleetCommand implements Callable<Integer> {
 
-    @Option(names = "--meters", defaultValue = "1000", description = "Number of meters (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--meters", defaultValue = "1000",
+            description = "Customer meters (default: ${DEFAULT-VALUE}); a mixed fleet adds one area meter per transformer.")
     int meters;
 
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
@@ -146,9 +147,9 @@ public final class FleetCommand implements Callable<Integer> {
             scenario.writeGroundTruth(groundTruth);
         }
         FleetSimulation.Settings s = new FleetSimulation.Settings(from, duration, period, speed, maxDelay, seed);
-        long expected = (long) meters * (duration.toMillis() / period.toMillis());
-        System.out.printf("fleet: %d meters, %s from %s, every %s, speed %s, %d readings to %s%n",
-                meters, duration, from, period, speed <= 0 ? "max" : speed + "x", expected, mqttUrl);
+        long expected = (long) topology.size() * (duration.toMillis() / period.toMillis());
+        System.out.printf("fleet: %d meters (%d customers', %d transformer areas'), %s from %s, every %s, speed %s, %d readings to %s%n",
+                topology.size(), meters, topology.size() - meters, duration, from, period, speed <= 0 ? "max" : speed + "x", expected, mqttUrl);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         long began = System.nanoTime();
         try (MqttPublisher mqtt = new MqttPublisher(mqttUrl, "kilowatch-sim-" + ProcessHandle.current().pid(), connections);

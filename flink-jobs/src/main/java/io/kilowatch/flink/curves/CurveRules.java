@@ -38,7 +38,7 @@ public record CurveRules(
     }
 
     public static CurveRules defaults() {
-        return new CurveRules(4, 1_000_000, 10, ZoneId.of("Asia/Shanghai"), TouCalendar.DEFAULT, Set.of("industrial"), Set.of());
+        return new CurveRules(4, 1_000_000, 10, ZoneId.of("Asia/Shanghai"), TouCalendar.DEFAULT, Set.of("industrial", "transformer"), Set.of());
     }
 
     public CurveRules withZone(ZoneId z) {

@@ -142,8 +142,7 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
             RegistryEntry entry = registryEntry(ctx, meta, s.meterId());
             MeterState.Membership m = meta.membership(entry, s.meterId(), rules);
             ctx.output(DELTAS, LoadDelta.sample(m.cell(), mStart, m.transformerId(), m.customerClass(),
-                    entry == null ? null : entry.feederId(), entry == null ? null : entry.region(),
-                    s.meterId(), s.kw(), m.meterCurve()));
+                    m.feederId(), m.region(), s.meterId(), s.kw(), m.meterCurve()));
         }
         state.update(meta);
     }
@@ -191,16 +190,16 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
         RegistryEntry entry = registryEntry(ctx, meta, meterId);
         LoadPoint p = point(meterId, meta, iv, start, acc);
         out.collect(p);
+        MeterState.Membership m = meta.membership(entry, meterId, rules);
         if (!acc.emitted) {
-            acc.cell = meta.membership(entry, meterId, rules).cell();
+            acc.cell = m.cell();
             if (entry == null && iv == Q) {
                 unregisteredPoints.inc();
             }
         }
         String transformer = transformerOf(acc.cell);
         String customerClass = classOf(acc.cell);
-        ctx.output(DELTAS, LoadDelta.change(LoadDelta.CELL, acc.cell, iv, start, transformer, customerClass,
-                entry == null ? null : entry.feederId(), entry == null ? null : entry.region(),
+        ctx.output(DELTAS, LoadDelta.change(LoadDelta.CELL, acc.cell, iv, start, transformer, customerClass, m.feederId(), m.region(),
                 micro(p.kwAvg()) - micro(acc.emKwAvg), micro(p.kwMax()) - micro(acc.emKwMax),
                 micro(p.kwMin()) - micro(acc.emKwMin), micro(p.kwh()) - micro(acc.emKwh),
                 p.readings() - acc.emReadings, p.meters() - acc.emMeters, p.estimated() - acc.emEstimated));
@@ -402,8 +401,16 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
         return m == null ? new MeterState() : m;
     }
 
+    /**
+     * A customer meter's cell is its transformer × class. Unregistered meters and transformer-area
+     * meters count at class level only: an area meter measures its customers plus the line
+     * losses, so adding it to their transformer would count them twice.
+     */
     static String cellOf(RegistryEntry e) {
-        return e == null ? UNREGISTERED_CELL : e.transformerId() + "|" + e.customerClass();
+        if (e == null) {
+            return UNREGISTERED_CELL;
+        }
+        return RegistryEntry.isTransformerMeter(e) ? "-|" + RegistryEntry.TRANSFORMER_METER : e.transformerId() + "|" + e.customerClass();
     }
 
     static String transformerOf(String cell) {

@@ -28,7 +28,7 @@ public final class MeterState {
     long entryVersion;
     boolean entryLooked;
     /** Where a meter's data goes, as its registry entry says: worked out once per entry, not per reading. */
-    record Membership(String cell, String transformerId, String customerClass, boolean meterCurve) {}
+    record Membership(String cell, String transformerId, String customerClass, String feederId, String region, boolean meterCurve) {}
 
     /** Not checkpointed: rebuilt on first use after a restore or a copy. */
     private RegistryEntry membershipOf;
@@ -38,8 +38,9 @@ public final class MeterState {
         if (membership == null || entry != membershipOf) {
             String cell = MeterIntervals.cellOf(entry);
             membershipOf = entry;
+            boolean rollsUp = entry != null && !RegistryEntry.isTransformerMeter(entry);
             membership = new Membership(cell, MeterIntervals.transformerOf(cell), MeterIntervals.classOf(cell),
-                    rules.meterMinuteCurve(meterId, entry));
+                    rollsUp ? entry.feederId() : null, rollsUp ? entry.region() : null, rules.meterMinuteCurve(meterId, entry));
         }
         return membership;
     }

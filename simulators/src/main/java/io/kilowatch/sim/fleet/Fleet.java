@@ -10,6 +10,11 @@ import java.time.Duration;
  * reactive power from the power factor, and per-phase voltage and current (three phases for
  * commercial and industrial meters). The registers then advance by exactly that period's
  * energy, so registers and power agree; they start at a per-meter value.
+ *
+ * <p>A transformer's area meter reads what its customers drew in the same period plus the
+ * losses of the low-voltage lines: 2 % of the flow plus a part growing with its square, 5 % at
+ * the transformer's rating (losses are I²R). What the customers drew is handed in with
+ * {@link #drew} before the area meter is read; the topology lists the area meter after them.
  */
 public final class Fleet {
     private final Topology topology;
@@ -18,6 +23,10 @@ public final class Fleet {
     private final double[] importKwh;
     private final double[] exportKwh;
     private final java.time.ZoneOffset zone;
+    /** Per meter, the index of its transformer's area meter (−1: none); per area meter, the flow of the period being summed. */
+    private final int[] areaOf;
+    private final double[] areaFlowKw;
+    private final long[] areaFlowTs;
 
     public Fleet(Topology topology, long seed, Duration period, java.time.ZoneOffset zone) {
         this.topology = topology;
@@ -29,6 +38,44 @@ public final class Fleet {
         for (int m = 0; m < importKwh.length; m++) {
             importKwh[m] = 1000.0 + (m * 7919 % 20_000);
         }
+        this.areaOf = new int[topology.size()];
+        this.areaFlowKw = new double[topology.size()];
+        this.areaFlowTs = new long[topology.size()];
+        java.util.Arrays.fill(areaOf, -1);
+        java.util.Map<String, Integer> areaMeterOf = new java.util.HashMap<>();
+        for (int m = 0; m < topology.size(); m++) {
+            if (topology.meter(m).isAreaMeter()) {
+                areaMeterOf.put(topology.meter(m).entry().transformerId(), m);
+            }
+        }
+        for (int m = 0; m < topology.size(); m++) {
+            Topology.MeterSpec spec = topology.meter(m);
+            if (!spec.isAreaMeter()) {
+                areaOf[m] = areaMeterOf.getOrDefault(spec.entry().transformerId(), -1);
+            }
+        }
+    }
+
+    /**
+     * What customer meter {@code m} really drew in the period starting at {@code ts} (its reading's
+     * power, or more or less when an anomaly changed the load itself): its area meter sees it.
+     */
+    public void drew(int m, long ts, double kw) {
+        int a = areaOf[m];
+        if (a < 0) {
+            return;
+        }
+        if (areaFlowTs[a] != ts) {
+            areaFlowTs[a] = ts;
+            areaFlowKw[a] = 0;
+        }
+        areaFlowKw[a] += kw;
+    }
+
+    /** Line losses in kW for a flow through a transformer of {@code ratingKva}. */
+    static double lineLossKw(double flowKw, double ratingKva) {
+        double f = Math.abs(flowKw);
+        return 0.02 * f + 0.05 * f * f / ratingKva;
     }
 
     /** N residential meters (the skeleton's fleet). */
@@ -59,7 +106,13 @@ public final class Fleet {
     /** The reading of meter {@code m} for the period starting at {@code ts}; call once per (m, ts), in time order. */
     public Reading read(int m, long ts) {
         Topology.MeterSpec spec = topology.meter(m);
-        double kw = shape.kw(m, spec.profile(), ts);
+        double kw;
+        if (spec.isAreaMeter()) {
+            double flow = areaFlowTs[m] == ts ? areaFlowKw[m] : 0;
+            kw = round3(flow + lineLossKw(flow, spec.entry().transformerKva()));
+        } else {
+            kw = shape.kw(m, spec.profile(), ts);
+        }
         double importAtTs = round3(importKwh[m]);
         Double exportAtTs = spec.profile() == Topology.Profile.PROSUMER_PV ? round3(exportKwh[m]) : null;
         if (kw >= 0) {

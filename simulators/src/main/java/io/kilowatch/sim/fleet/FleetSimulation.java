@@ -115,8 +115,12 @@ public final class FleetSimulation implements Runnable, AutoCloseable {
         try {
             for (long tick = start; tick < end && !stopped.get(); tick += period) {
                 for (int m = 0; m < fleet.size(); m++) {
+                    Topology.MeterSpec spec = fleet.topology().meter(m);
                     Reading r = fleet.read(m, tick); // always read: registers advance whether or not it is sent
-                    r = scenario.apply(fleet.topology().meter(m), r, fleet.periodHours(), fleet.zone());
+                    if (!spec.isAreaMeter()) {
+                        fleet.drew(m, tick, scenario.drawnKw(spec, r.kw(), tick, fleet.zone()));
+                    }
+                    r = scenario.apply(spec, r, fleet.periodHours(), fleet.zone());
                     if (r == null) {
                         dark.incrementAndGet(); // an injected outage: the meter is dark
                         continue;

@@ -52,6 +52,7 @@ public final class LoadShape {
             case INDUSTRIAL_2_SHIFT -> industrial(meter, weekend ? 0 : plateau(hour, 6, 22)) * noise;
             case INDUSTRIAL_3_SHIFT -> industrial(meter, weekend ? 0.5 : 1.0) * noise;
             case PROSUMER_PV -> residential(meter, hour, weekend, ts) - pv(meter, hour, day);
+            case TRANSFORMER_AREA -> throw new IllegalArgumentException("an area meter reads its customers (Fleet), not a shape");
         };
         return round3(profile == Topology.Profile.PROSUMER_PV ? kw : Math.max(0.02, kw));
     }

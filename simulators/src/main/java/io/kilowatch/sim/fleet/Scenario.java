@@ -35,14 +35,24 @@ import java.util.Map;
  *   <li>{@code current_no_energy} (tamper, bypass): current flows while power reads zero;</li>
  *   <li>{@code peak_heavy}: load moved into the tariff's peak hours (10–15 and 18–21 local):
  *       × {@code factor} (default 2) there, ÷ factor elsewhere (a customer who would save by
- *       shifting).</li>
+ *       shifting);</li>
+ *   <li>{@code excess_line_loss} (subject: a transformer): energy leaves the area's lines before
+ *       any customer meter (an illegal tap): the area meter reads {@code factor} (default 0.15)
+ *       of its load more, its register advancing by it.</li>
  * </ul>
+ * Over capacity, transformer overload, spikes and peak-heavy change what is really drawn, so a
+ * transformer's area meter sees them ({@link #drawnKw}); the others change only what a meter
+ * reports. An area outage darkens the area meter too.
  * The ground truth ({@link #writeGroundTruth}) lists {@code subject,type,start,end} per line.
  */
 public final class Scenario {
     public static final List<String> TYPES = List.of("over_capacity", "transformer_overload", "outage", "voltage_sag", "voltage_swell",
-            "low_pf", "spike", "consumption_drop", "register_backwards", "export_non_prosumer", "current_no_energy", "peak_heavy");
-    private static final List<String> AREA_TYPES = List.of("outage", "transformer_overload", "voltage_sag", "voltage_swell");
+            "low_pf", "spike", "consumption_drop", "register_backwards", "export_non_prosumer", "current_no_energy", "peak_heavy",
+            "excess_line_loss");
+    private static final List<String> AREA_TYPES = List.of("outage", "transformer_overload", "voltage_sag", "voltage_swell",
+            "excess_line_loss");
+    /** Anomalies of the load itself, not of its metering. */
+    private static final List<String> DRAWN_TYPES = List.of("over_capacity", "transformer_overload", "spike", "peak_heavy");
 
     public record Anomaly(String type, String subject, long start, long end, double factor) {
         boolean active(long ts) {
@@ -53,6 +63,7 @@ public final class Scenario {
     private final List<Anomaly> anomalies;
     private final Map<String, Double> hiddenKwh = new HashMap<>();
     private final Map<String, Double> registerDrop = new HashMap<>();
+    private final Map<String, Double> tappedKwh = new HashMap<>();
 
     public Scenario(List<Anomaly> anomalies) {
         this.anomalies = List.copyOf(anomalies);
@@ -101,16 +112,53 @@ public final class Scenario {
     }
 
     /**
+     * What customer meter {@code spec} really draws at {@code ts} when it would draw {@code kw}:
+     * its load changed by the anomalies of the load itself. Its transformer's area meter sees this.
+     */
+    public double drawnKw(Topology.MeterSpec spec, double kw, long ts, java.time.ZoneOffset zone) {
+        double out = kw;
+        for (Anomaly a : anomalies) {
+            if (DRAWN_TYPES.contains(a.type()) && touches(a, spec) && a.active(ts)) {
+                out = drawn(a, spec, out, ts, zone);
+            }
+        }
+        return out;
+    }
+
+    private static boolean touches(Anomaly a, Topology.MeterSpec spec) {
+        return a.subject().equals(spec.meterId()) || (AREA_TYPES.contains(a.type()) && a.subject().equals(spec.entry().transformerId()));
+    }
+
+    private static double drawn(Anomaly a, Topology.MeterSpec spec, double kw, long ts, java.time.ZoneOffset zone) {
+        return switch (a.type()) {
+            case "over_capacity" -> Math.max(kw, or(a.factor(), 1.3) * spec.entry().contractedKva());
+            case "transformer_overload" -> kw * or(a.factor(), 3);
+            case "spike" -> kw * or(a.factor(), 5);
+            case "peak_heavy" -> {
+                int hour = Instant.ofEpochMilli(ts).atOffset(zone).getHour();
+                boolean peak = (hour >= 10 && hour < 15) || (hour >= 18 && hour < 21);
+                yield peak ? kw * or(a.factor(), 2) : kw / or(a.factor(), 2);
+            }
+            default -> kw;
+        };
+    }
+
+    /**
      * What a meter reports at {@code r.ts()} given the anomalies that touch it: the reading
      * changed, or null when the meter is dark. Call in time order per meter.
      */
     public Reading apply(Topology.MeterSpec spec, Reading r, double periodHours, java.time.ZoneOffset zone) {
         Reading out = r;
+        boolean area = spec.isAreaMeter();
         for (Anomaly a : anomalies) {
-            boolean mine = a.subject().equals(spec.meterId())
-                    || (AREA_TYPES.contains(a.type()) && a.subject().equals(spec.entry().transformerId()));
-            if (!mine) {
+            if (!touches(a, spec)) {
                 continue;
+            }
+            if (area && (DRAWN_TYPES.contains(a.type()))) {
+                continue; // already in what its customers drew
+            }
+            if (!area && a.type().equals("excess_line_loss")) {
+                continue; // a tap on the lines is seen by the area meter only
             }
             if (a.type().equals("register_backwards") && r.ts() >= a.start()) {
                 registerDrop.put(spec.meterId(), 50.0); // permanent from the start on
@@ -120,9 +168,7 @@ public final class Scenario {
             }
             out = switch (a.type()) {
                 case "outage" -> null;
-                case "over_capacity" -> withKw(out, Math.max(out.kw(), or(a.factor(), 1.3) * spec.entry().contractedKva()));
-                case "transformer_overload" -> withKw(out, out.kw() * or(a.factor(), 3));
-                case "spike" -> withKw(out, out.kw() * or(a.factor(), 5));
+                case "over_capacity", "transformer_overload", "spike", "peak_heavy" -> withKw(out, drawn(a, spec, out.kw(), out.ts(), zone));
                 case "voltage_sag" -> withVolts(out, 0.85);
                 case "voltage_swell" -> withVolts(out, 1.12);
                 case "low_pf" -> new Reading(out.meterId(), out.ts(), out.kw(), out.importKwh(), out.exportKwh(),
@@ -134,10 +180,10 @@ public final class Scenario {
                 }
                 case "export_non_prosumer" -> withKw(out, -Math.abs(out.kw()));
                 case "current_no_energy" -> withKw(out, 0.0);
-                case "peak_heavy" -> {
-                    int hour = Instant.ofEpochMilli(out.ts()).atOffset(zone).getHour();
-                    boolean peak = (hour >= 10 && hour < 15) || (hour >= 18 && hour < 21);
-                    yield withKw(out, peak ? out.kw() * or(a.factor(), 2) : out.kw() / or(a.factor(), 2));
+                case "excess_line_loss" -> {
+                    double f = or(a.factor(), 0.15);
+                    tappedKwh.merge(spec.meterId(), Math.max(out.kw(), 0) * f * periodHours, Double::sum);
+                    yield withKw(out, out.kw() * (1 + f));
                 }
                 default -> out;
             };
@@ -146,9 +192,10 @@ public final class Scenario {
             }
         }
         if (out != null && out.importKwh() != null) {
-            double hidden = hiddenKwh.getOrDefault(spec.meterId(), 0.0) + registerDrop.getOrDefault(spec.meterId(), 0.0);
-            if (hidden > 0) {
-                out = new Reading(out.meterId(), out.ts(), out.kw(), round3(Math.max(0, out.importKwh() - hidden)), out.exportKwh(),
+            double shift = tappedKwh.getOrDefault(spec.meterId(), 0.0) - hiddenKwh.getOrDefault(spec.meterId(), 0.0)
+                    - registerDrop.getOrDefault(spec.meterId(), 0.0);
+            if (shift != 0) {
+                out = new Reading(out.meterId(), out.ts(), out.kw(), round3(Math.max(0, out.importKwh() + shift)), out.exportKwh(),
                         out.kvar(), out.voltageV(), out.currentA(), out.pf());
             }
         }

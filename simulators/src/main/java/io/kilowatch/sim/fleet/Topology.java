@@ -18,6 +18,9 @@ import java.util.SplittableRandom;
  *
  * <p>Mix (by default): 80 % residential (of which one in ten charges an electric vehicle),
  * 9 % commercial, 6 % industrial (one, two or three shifts), 5 % prosumers with rooftop PV.
+ * A generated grid also has one area meter per transformer ({@code <prefix>-<transformer>-TM},
+ * class {@value RegistryEntry#TRANSFORMER_METER}), listed right after the transformer's
+ * customers: it measures what they draw plus the losses of the lines between them.
  */
 public final class Topology {
     public enum Profile {
@@ -27,7 +30,9 @@ public final class Topology {
         INDUSTRIAL_1_SHIFT("industrial", 250, "ind-tou-demand"),
         INDUSTRIAL_2_SHIFT("industrial", 400, "ind-tou-demand"),
         INDUSTRIAL_3_SHIFT("industrial", 630, "ind-tou-demand"),
-        PROSUMER_PV("prosumer", 10, "res-net");
+        PROSUMER_PV("prosumer", 10, "res-net"),
+        /** The meter on a transformer's low-voltage side: its customers' load plus the line losses. */
+        TRANSFORMER_AREA(RegistryEntry.TRANSFORMER_METER, 0, "grid");
 
         public final String customerClass;
         public final double contractedKva;
@@ -49,6 +54,10 @@ public final class Topology {
         public String meterId() {
             return entry.meterId();
         }
+
+        public boolean isAreaMeter() {
+            return profile == Profile.TRANSFORMER_AREA;
+        }
     }
 
     private final List<MeterSpec> meters;
@@ -65,7 +74,7 @@ public final class Topology {
     public static Topology generate(String prefix, int count, long seed, int metersPerTransformer, int transformersPerFeeder,
                                     int feedersPerRegion) {
         SplittableRandom random = new SplittableRandom(seed ^ 0x7F4A7C159E3779B9L);
-        List<MeterSpec> out = new ArrayList<>(count);
+        List<MeterSpec> out = new ArrayList<>(count + count / metersPerTransformer + 1);
         for (int m = 0; m < count; m++) {
             int transformer = m / metersPerTransformer;
             int feeder = transformer / transformersPerFeeder;
@@ -80,6 +89,11 @@ public final class Topology {
             RegistryEntry e = new RegistryEntry(meterId, "C" + meterId, p.customerClass, transformerId, feederId, regionId,
                     p.tariffPlan, p.contractedKva, transformerKva, 230, p.threePhase() ? 3 : 1);
             out.add(new MeterSpec(e, p));
+            if (m % metersPerTransformer == metersPerTransformer - 1 || m == count - 1) {
+                String areaId = prefix + "-" + transformerId + "-TM";
+                out.add(new MeterSpec(new RegistryEntry(areaId, "GRID", RegistryEntry.TRANSFORMER_METER, transformerId, feederId, regionId,
+                        Profile.TRANSFORMER_AREA.tariffPlan, transformerKva, transformerKva, 230, 3), Profile.TRANSFORMER_AREA));
+            }
         }
         return new Topology(out);
     }
@@ -110,6 +124,7 @@ public final class Topology {
         return Profile.PROSUMER_PV;
     }
 
+    /** Meters, customers' and transformer areas'. */
     public int size() {
         return meters.size();
     }
