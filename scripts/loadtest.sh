@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end load test (issue #5): starts a stack of its own (MQTT 31883, Kafka 39092, InfluxDB
 # 38086, folder .stack-loadtest), the ingest bridge and the load-curve job, then drives them with
-# `simulators loadtest` and leaves the report (report.md, seconds.csv, minutes.csv, plot.png) in
-# --out (default .stack-loadtest/report).
+# `simulators loadtest` and leaves the report (report.md, seconds.csv, minutes.csv, plot.png,
+# components.csv) in --out (default .stack-loadtest/report). After the run it measures the raw
+# components on the same stack: the broker, a Kafka producer and InfluxDB /write (the simulator),
+# and the Flink pass-through over the run's kw.readings (here).
 #
 #   scripts/loadtest.sh [--rate 20000] [--hold 2m] [--mode per-meter|concentrator] [--batch-size 500] [...]
 #
@@ -44,6 +46,28 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1)"
-OUT=(--out "$KW_STACK_DIR/report")
-for a in "$@"; do [ "$a" = --out ] && OUT=(); done
-java -Xmx2g -jar simulators/target/kilowatch-simulators.jar loadtest --close-delay 5s "${OUT[@]}" "$@"
+REPORT=$KW_STACK_DIR/report
+prev=
+for a in "$@"; do [ "$prev" = --out ] && REPORT=$a; prev=$a; done
+rc=0
+java -Xmx2g -jar simulators/target/kilowatch-simulators.jar loadtest --close-delay 5s --out "$REPORT" "$@" || rc=$?
+[ -f "$REPORT/report.md" ] || exit "$rc"
+
+# The fourth raw component: Flink alone (decode and slim, like the job) over the run's kw.readings.
+echo "measuring the Flink pass-through over the run's kw.readings ..."
+PASS=$(KW_KAFKA_TOPIC_READINGS=kw.readings java -Xmx3g -cp flink-jobs/target/kilowatch-flink-jobs-standalone.jar \
+  io.kilowatch.flink.bench.PassThrough 2>"$LOGS/pass-through.log" | sed -n 's/^pass-through: \([0-9]*\) readings in .* = \([0-9]*\) readings\/s$/\1 \2/p')
+if [ -n "$PASS" ]; then
+  read -r n r <<<"$PASS"
+  if [ ! -f "$REPORT/components.csv" ]; then
+    printf '\n## Raw components, same stack, right after the run\n| component | what | units | per second |\n| --- | --- | ---: | ---: |\n' >>"$REPORT/report.md"
+    echo "component,what,units,per_second" >"$REPORT/components.csv"
+  fi
+  printf '| Flink pass-through | kw.readings of this run: decode, slim, discard (parallelism 2) | %s | %s |\n' \
+    "$(printf "%'d" "$n")" "$(printf "%'d" "$r")" >>"$REPORT/report.md"
+  echo "Flink pass-through,\"kw.readings of this run: decode, slim, discard (parallelism 2)\",$n,$r" >>"$REPORT/components.csv"
+  echo "Flink pass-through: $n readings at $r readings/s"
+else
+  echo "the Flink pass-through did not report a rate; see $LOGS/pass-through.log"
+fi
+exit "$rc"

@@ -4,6 +4,7 @@ import io.kilowatch.model.ConcentratorBatch;
 import io.kilowatch.model.Reading;
 import io.kilowatch.model.ReadingCodec;
 import io.kilowatch.model.Topics;
+import io.kilowatch.sim.loadtest.RawBroker;
 import io.kilowatch.sim.mqtt.MqttPublisher;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,16 +13,6 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -112,34 +103,9 @@ public final class BenchIngestCommand implements Callable<Integer> {
 
     /** Publishes on a topic tree the bridge does not subscribe to, and times until a subscriber has them all. */
     private double raw(String label, List<Message> messages, String run, int readingsPerMessage) throws Exception {
-        String prefix = "bench/" + run + "/";
-        AtomicLong received = new AtomicLong();
-        AtomicLong lastNanos = new AtomicLong();
-        MqttAsyncClient sub = new MqttAsyncClient(mqttUrl, "bench-sub-" + run + label.hashCode(), new MemoryPersistence());
-        sub.setCallback(new Counting(received, lastNanos));
-        MqttConnectionOptions o = new MqttConnectionOptions();
-        o.setCleanStart(true);
-        sub.connect(o).waitForCompletion(10_000);
-        sub.subscribe(prefix + "#", 1).waitForCompletion(10_000);
-        long start;
-        try (MqttPublisher pub = new MqttPublisher(mqttUrl, "bench-pub-" + run + label.hashCode(), connections)) {
-            start = System.nanoTime();
-            for (Message m : messages) {
-                pub.publish(prefix + m.topic(), m.payload());
-            }
-            long deadline = System.currentTimeMillis() + 600_000;
-            while (received.get() < messages.size() && System.currentTimeMillis() < deadline) {
-                Thread.sleep(5);
-            }
-        }
-        sub.disconnect().waitForCompletion(5_000);
-        sub.close();
-        if (received.get() < messages.size()) {
-            throw new IllegalStateException("raw subscriber got " + received.get() + " of " + messages.size());
-        }
-        double seconds = (lastNanos.get() - start) / 1e9;
-        double rate = (double) messages.size() * readingsPerMessage / seconds;
-        System.out.printf("raw broker, %s: %d messages in %.2f s = %,.0f readings/s%n", label, messages.size(), seconds, rate);
+        List<RawBroker.Message> raw = messages.stream().map(m -> new RawBroker.Message(m.topic(), m.payload())).toList();
+        double rate = RawBroker.rate(mqttUrl, run + Integer.toHexString(label.hashCode()), raw, connections, readingsPerMessage);
+        System.out.printf("raw broker, %s: %d messages = %,.0f readings/s%n", label, messages.size(), rate);
         return rate;
     }
 
@@ -177,28 +143,5 @@ public final class BenchIngestCommand implements Callable<Integer> {
             }
         }
         throw new IllegalStateException("no kilowatch_ingest_readings_forwarded_total at " + bridgeMetrics);
-    }
-
-    private record Counting(AtomicLong received, AtomicLong lastNanos) implements MqttCallback {
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            received.incrementAndGet();
-            lastNanos.set(System.nanoTime());
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse r) {}
-
-        @Override
-        public void mqttErrorOccurred(MqttException e) {}
-
-        @Override
-        public void deliveryComplete(IMqttToken t) {}
-
-        @Override
-        public void connectComplete(boolean reconnect, String uri) {}
-
-        @Override
-        public void authPacketArrived(int code, MqttProperties p) {}
     }
 }

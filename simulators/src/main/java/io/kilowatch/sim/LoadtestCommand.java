@@ -4,9 +4,14 @@ import io.kilowatch.model.ConcentratorBatch;
 import io.kilowatch.model.Reading;
 import io.kilowatch.model.ReadingCodec;
 import io.kilowatch.model.Topics;
+import io.kilowatch.sim.loadtest.ComponentRates;
 import io.kilowatch.sim.loadtest.LoadtestRun;
 import io.kilowatch.sim.mqtt.MqttPublisher;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -68,6 +73,11 @@ public final class LoadtestCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "loadtest-report", description = "Report folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--component-readings", defaultValue = "300000",
+            description = "After the run, measure the broker, a Kafka producer and InfluxDB /write alone with this many readings"
+                    + " (points) each; 0 to skip (default: ${DEFAULT-VALUE}).")
+    int componentReadings;
+
     @Override
     public Integer call() throws Exception {
         if (!mode.equals("per-meter") && !mode.equals("concentrator")) {
@@ -99,7 +109,25 @@ public final class LoadtestCommand implements Callable<Integer> {
                     return mqtt.failed();
                 }
             });
-            return run.run() ? 0 : 1;
+            boolean reconciled = run.run();
+            if (componentReadings > 0) {
+                measureComponents();
+            }
+            return reconciled ? 0 : 1;
         }
+    }
+
+    private void measureComponents() throws Exception {
+        System.out.println("measuring the raw components on the same stack ...");
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        ComponentRates probe = new ComponentRates(mqttUrl, connections, kafka, influxUrl);
+        int batch = mode.equals("concentrator") ? batchSize : 1;
+        // Batches move several times faster through the broker: give them enough to be a sustained rate.
+        List<ComponentRates.Rate> rates = List.of(probe.mosquitto(batch > 1 ? componentReadings * 4 : componentReadings, batch, run),
+                probe.kafkaProducer(componentReadings, run), probe.influxWrite(componentReadings, run));
+        String md = ComponentRates.markdown(rates);
+        Files.writeString(out.resolve("report.md"), md, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        Files.write(out.resolve("components.csv"), ComponentRates.csv(rates), StandardCharsets.UTF_8);
+        System.out.print(md);
     }
 }

@@ -2,7 +2,6 @@ package io.kilowatch.flink.bench;
 
 import io.kilowatch.flink.JobConfig;
 import io.kilowatch.flink.LoadCurveJob;
-import io.kilowatch.flink.records.MeterSample;
 import io.kilowatch.model.Reading;
 import io.kilowatch.model.ReadingCodec;
 import io.kilowatch.model.RegistryCodec;
@@ -31,16 +30,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.runtime.checkpoint.Checkpoints;
 import org.apache.flink.runtime.checkpoint.OperatorState;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
 import org.apache.flink.runtime.jobgraph.OperatorID;
 import org.apache.flink.shaded.guava33.com.google.common.hash.Hashing;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -113,7 +109,11 @@ public final class LoadCurveBenchmark {
 
         cfg.put("KW_KAFKA_GROUP_ID", run + "-pass");
         JobConfig passConfig = JobConfig.load(null, cfg);
-        double passSeconds = timed(() -> passThrough(passConfig, parallelism));
+        long[] decoded = new long[1];
+        double passSeconds = timed(() -> decoded[0] = PassThrough.run(passConfig, parallelism));
+        if (decoded[0] != total) {
+            say("pass-through decoded %,d readings of %,d", decoded[0], total);
+        }
         say("pass-through: %,d readings in %.1f s = %,.0f readings/s", total, passSeconds, total / passSeconds);
 
         cfg.put("KW_KAFKA_GROUP_ID", run + "-full");
@@ -175,16 +175,6 @@ public final class LoadCurveBenchmark {
                 }
             }
         }
-    }
-
-    private static void passThrough(JobConfig c, int parallelism) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LoadCurveJob.baseConfiguration());
-        env.setParallelism(parallelism);
-        KafkaSource<Reading> source = LoadCurveJob.kafkaSource(c);
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "readings")
-                .map(MeterSample::of).name("to samples")
-                .sinkTo(new DiscardingSink<>());
-        env.execute("pass-through");
     }
 
     private static void fullJob(JobConfig c, int parallelism, Path checkpoints) throws Exception {

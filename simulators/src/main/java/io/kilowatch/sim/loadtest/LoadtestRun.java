@@ -230,6 +230,30 @@ public final class LoadtestRun {
         return out;
     }
 
+    /**
+     * Publish → alert: readings carry their publish time as event time, so an alert's event time
+     * is the publish time of the reading that set it off, and the alert record's timestamp on
+     * kw.alerts is when it was there. OPEN events of this run only, once per alert.
+     */
+    private String alertLine(long start) {
+        Histogram h = new Histogram(3_600_000L, 3);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        io.kilowatch.sim.score.AlertLog.read(s.kafka(), "kw.alerts", (alert, record) -> {
+            if (alert.isOpen() && alert.ts() >= start && seen.add(alert.alertId())) {
+                h.recordValue(Math.max(0, Math.min(3_600_000L, record.timestamp() - alert.ts())));
+            }
+        });
+        return alertLatencyLine(h);
+    }
+
+    static String alertLatencyLine(Histogram h) {
+        if (h.getTotalCount() == 0) {
+            return "Alerts: none opened on kw.alerts during the run (no alerts job running): no publish → alert latency.";
+        }
+        return String.format("Latency, publish → alert on kw.alerts: p50 %,d ms, p95 %,d ms, p99 %,d ms (%,d alerts opened).",
+                h.getValueAtPercentile(50), h.getValueAtPercentile(95), h.getValueAtPercentile(99), h.getTotalCount());
+    }
+
     private Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.kafka()))) {
             var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
@@ -299,7 +323,7 @@ public final class LoadtestRun {
                 - Latency, publish → class-level 1-minute point complete in InfluxDB (includes waiting for the minute to end and
                   its window to close %s later): p50 %,d ms, p95 %,d ms, p99 %,d ms (%,d readings).
                 - Latency, window close → 1-minute point complete: p50 %,d ms, p95 %,d ms, p99 %,d ms (%d minutes).
-                - Alerts: not produced yet by the pipeline (no publish → alert latency).
+                - %s
 
                 ## Reconciliation (%s)
                 | count | readings |
@@ -318,7 +342,7 @@ public final class LoadtestRun {
                         .getTotalMemorySize() + (1L << 29)) >> 30,
                 heldRate, s.closeDelay(), p2p.getValueAtPercentile(50), p2p.getValueAtPercentile(95), p2p.getValueAtPercentile(99),
                 p2p.getTotalCount(), c2p.getValueAtPercentile(50), c2p.getValueAtPercentile(95), c2p.getValueAtPercentile(99), completeClosed,
-                reconciled ? "exact" : "NOT exact", published, ackedReadings(), sender.acked(), messages, sender.failed(), inKafka, deadLettered, publishedClosed, inInflux);
+                alertLine(start), reconciled ? "exact" : "NOT exact", published, ackedReadings(), sender.acked(), messages, sender.failed(), inKafka, deadLettered, publishedClosed, inInflux);
         Files.writeString(s.out().resolve("report.md"), md, StandardCharsets.UTF_8);
         System.out.println(md);
         return reconciled;
