@@ -47,10 +47,12 @@ for _ in $(seq 1 120); do
 done
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1)"
 REPORT=$KW_STACK_DIR/report
-prev=
-for a in "$@"; do [ "$prev" = --out ] && REPORT=$a; prev=$a; done
+ARGS=()
+while [ $# -gt 0 ]; do
+  if [ "$1" = --out ]; then REPORT=$2; shift 2; else ARGS+=("$1"); shift; fi
+done
 rc=0
-java -Xmx2g -jar simulators/target/kilowatch-simulators.jar loadtest --close-delay 5s --out "$REPORT" "$@" || rc=$?
+java -Xmx2g -jar simulators/target/kilowatch-simulators.jar loadtest --close-delay 5s --out "$REPORT" "${ARGS[@]}" || rc=$?
 [ -f "$REPORT/report.md" ] || exit "$rc"
 
 # The fourth raw component: Flink alone (decode and slim, like the job) over the run's kw.readings.
@@ -63,8 +65,9 @@ if [ -n "$PASS" ]; then
     printf '\n## Raw components, same stack, right after the run\n| component | what | units | per second |\n| --- | --- | ---: | ---: |\n' >>"$REPORT/report.md"
     echo "component,what,units,per_second" >"$REPORT/components.csv"
   fi
+  grouped() { echo "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
   printf '| Flink pass-through | kw.readings of this run: decode, slim, discard (parallelism 2) | %s | %s |\n' \
-    "$(printf "%'d" "$n")" "$(printf "%'d" "$r")" >>"$REPORT/report.md"
+    "$(grouped "$n")" "$(grouped "$r")" >>"$REPORT/report.md"
   echo "Flink pass-through,\"kw.readings of this run: decode, slim, discard (parallelism 2)\",$n,$r" >>"$REPORT/components.csv"
   echo "Flink pass-through: $n readings at $r readings/s"
 else
