@@ -82,7 +82,7 @@ scripts/stack.sh up
 
 # The fleet's grid and customers go into kw.registry before the job starts, so every meter
 # counts at its transformer, feeder, region and class from the first interval.
-say "loading the fleet's registry ($METERS meters) into kw.registry"
+say "loading the fleet's registry ($METERS customer meters and an area meter per transformer) into kw.registry"
 java -Xmx256m -jar "$SIM_JAR" fleet --meters "$METERS" --registry "$RUN/registry.csv" --registry-only >"$RUN/registry.log" 2>&1
 java -Xmx256m -cp "$INGEST_JAR" io.kilowatch.ingest.RegistryLoader "$RUN/registry.csv" >>"$RUN/registry.log" 2>&1 \
   || { tail -5 "$RUN/registry.log"; exit 1; }
@@ -96,7 +96,16 @@ for _ in $(seq 1 150); do
   sleep 0.2
 done
 
-say "starting the load-curve job (Flink, embedded), log: $RUN/flink.log"
+# The simulator runs SPEED times faster than the wall clock over several MQTT connections, so a
+# second's stall of one connection is SPEED seconds of event time behind the others. The job's
+# out-of-orderness bound scales with it (2 min at least, 30 min for --speed 0, as fast as
+# possible); at 480x an 8 min bound costs one second of wall-clock latency. A bound set by the
+# operator (KW_TIME_OUT_OF_ORDERNESS) wins.
+if [ -z "${KW_TIME_OUT_OF_ORDERNESS:-}" ]; then
+  KW_TIME_OUT_OF_ORDERNESS=$(awk -v s="$SPEED" 'BEGIN { b = (s <= 0) ? 1800 : int(s); if (b < 120) b = 120; printf "%ds", b }')
+  export KW_TIME_OUT_OF_ORDERNESS
+fi
+say "starting the load-curve job (Flink, embedded; watermark bound $KW_TIME_OUT_OF_ORDERNESS), log: $RUN/flink.log"
 java -Xmx1g -jar "$FLINK_JAR" >"$RUN/flink.log" 2>&1 &
 PIDS+=($!)
 
