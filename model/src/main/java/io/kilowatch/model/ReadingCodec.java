@@ -105,21 +105,26 @@ public final class ReadingCodec {
             while ((field = p.nextFieldName()) != null) {
                 JsonToken t = p.nextToken();
                 String type = t == JsonToken.VALUE_NULL ? null : nodeType(t);
-                int n;
-                if (field.equals("meterId")) {
-                    meterIdType = type;
-                    meterId = t == JsonToken.VALUE_STRING ? p.getText() : null;
-                } else if (field.equals("ts")) {
-                    tsType = type;
-                    tsOutOfRange = t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.BIG_INTEGER;
-                    tsMillis = t == JsonToken.VALUE_NUMBER_INT && !tsOutOfRange ? p.getLongValue() : null;
-                    tsText = t == JsonToken.VALUE_STRING ? p.getText() : null;
-                } else if ((n = NUMBER_FIELDS.indexOf(field)) >= 0) {
-                    numberTypes[n] = type;
-                    numbers[n] = t.isNumeric() ? p.getDoubleValue() : Double.NaN;
-                } else if ((n = ARRAY_FIELDS.indexOf(field)) >= 0) {
-                    arrays[n] = t == JsonToken.START_ARRAY ? elements(p) : type;
-                    continue; // elements() consumed the array
+                switch (field) {
+                    case "meterId" -> {
+                        meterIdType = type;
+                        meterId = t == JsonToken.VALUE_STRING ? p.getText() : null;
+                    }
+                    case "ts" -> {
+                        tsType = type;
+                        tsOutOfRange = t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.BIG_INTEGER;
+                        tsMillis = t == JsonToken.VALUE_NUMBER_INT && !tsOutOfRange ? p.getLongValue() : null;
+                        tsText = t == JsonToken.VALUE_STRING ? p.getText() : null;
+                    }
+                    // One switch, not a scan of the field lists: this runs for every field of every reading.
+                    case "kw" -> number(0, t, type, p);
+                    case "importKwh" -> number(1, t, type, p);
+                    case "exportKwh" -> number(2, t, type, p);
+                    case "kvar" -> number(3, t, type, p);
+                    case "pf" -> number(4, t, type, p);
+                    case "voltageV" -> arrays[0] = t == JsonToken.START_ARRAY ? elements(p) : type;
+                    case "currentA" -> arrays[1] = t == JsonToken.START_ARRAY ? elements(p) : type;
+                    default -> { }
                 }
                 p.skipChildren();
             }
@@ -127,6 +132,11 @@ public final class ReadingCodec {
             long ts = checkedTimestamp(tsType, tsMillis, tsOutOfRange, tsText);
             double kw = number(0);
             return new Reading(id, ts, kw, optional(1), optional(2), optional(3), array(0), array(1), optional(4));
+        }
+
+        private void number(int i, JsonToken t, String type, JsonParser p) throws IOException {
+            numberTypes[i] = type;
+            numbers[i] = t.isNumeric() ? p.getDoubleValue() : Double.NaN;
         }
 
         /** An array's numbers and where its first element that is not a number is, if any. */

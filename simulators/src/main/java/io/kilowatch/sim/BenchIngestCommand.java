@@ -1,16 +1,11 @@
 package io.kilowatch.sim;
 
-import io.kilowatch.model.ConcentratorBatch;
-import io.kilowatch.model.Reading;
-import io.kilowatch.model.ReadingCodec;
-import io.kilowatch.model.Topics;
 import io.kilowatch.sim.loadtest.RawBroker;
 import io.kilowatch.sim.mqtt.MqttPublisher;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,7 +42,6 @@ public final class BenchIngestCommand implements Callable<Integer> {
     @Option(names = "--meters", defaultValue = "10000", description = "Distinct meters the readings come from (default: ${DEFAULT-VALUE}).")
     int meters;
 
-    private final ReadingCodec codec = new ReadingCodec();
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Override
@@ -55,8 +49,8 @@ public final class BenchIngestCommand implements Callable<Integer> {
         String run = Long.toString(System.currentTimeMillis(), 36);
         System.out.printf("bench-ingest: %d single readings, %d readings in batches of %d, %d publishing connections, broker %s%n",
                 readings, batchReadings, batchSize, connections, mqttUrl);
-        List<Message> singles = singles(run);
-        List<Message> batches = batches(run);
+        List<RawBroker.Message> singles = singles(run);
+        List<RawBroker.Message> batches = batches(run);
         double rawSingle = raw("single readings", singles, run, 1);
         double bridgeSingle = bridge("single readings", singles, run, readings);
         double rawBatch = raw("batches of " + batchSize, batches, run, batchSize);
@@ -69,54 +63,29 @@ public final class BenchIngestCommand implements Callable<Integer> {
         return 0;
     }
 
-    private record Message(String topic, byte[] payload) {}
-
-    private List<Message> singles(String run) {
-        List<Message> out = new ArrayList<>(readings);
-        long ts = System.currentTimeMillis() - 3_600_000;
-        for (int i = 0; i < readings; i++) {
-            Reading r = reading(run, i, ts);
-            out.add(new Message(Topics.meterReadingTopic(r.meterId()), codec.encode(r)));
-        }
-        return out;
+    private List<RawBroker.Message> singles(String run) {
+        return RawBroker.messages("bench-" + run, readings, 1, meters, System.currentTimeMillis() - 3_600_000);
     }
 
-    private List<Message> batches(String run) {
-        List<Message> out = new ArrayList<>();
-        long ts = System.currentTimeMillis() - 1_800_000;
-        for (int b = 0; b * batchSize < batchReadings; b++) {
-            List<Reading> rs = new ArrayList<>(batchSize);
-            for (int i = b * batchSize; i < Math.min(batchReadings, (b + 1) * batchSize); i++) {
-                rs.add(reading(run, i, ts));
-            }
-            String concentrator = "bench-" + run + "-c" + (b % 100);
-            out.add(new Message(Topics.concentratorBatchTopic(concentrator), codec.encode(new ConcentratorBatch(concentrator, rs))));
-        }
-        return out;
-    }
-
-    private Reading reading(String run, int i, long baseTs) {
-        String meter = "bench-" + run + "-" + (i % meters);
-        return new Reading(meter, baseTs + (i / meters) * 1_000L, 1.0 + (i % 97) / 10.0, 1000.0 + i / 100.0, null, null,
-                new double[] {230.1}, new double[] {4.5}, 0.97);
+    private List<RawBroker.Message> batches(String run) {
+        return RawBroker.messages("bench-" + run, batchReadings, batchSize, meters, System.currentTimeMillis() - 1_800_000);
     }
 
     /** Publishes on a topic tree the bridge does not subscribe to, and times until a subscriber has them all. */
-    private double raw(String label, List<Message> messages, String run, int readingsPerMessage) throws Exception {
-        List<RawBroker.Message> raw = messages.stream().map(m -> new RawBroker.Message(m.topic(), m.payload())).toList();
-        double rate = RawBroker.rate(mqttUrl, run + Integer.toHexString(label.hashCode()), raw, connections, readingsPerMessage);
+    private double raw(String label, List<RawBroker.Message> messages, String run, int readingsPerMessage) throws Exception {
+        double rate = RawBroker.rate(mqttUrl, run + Integer.toHexString(label.hashCode()), messages, connections, readingsPerMessage);
         System.out.printf("raw broker, %s: %d messages = %,.0f readings/s%n", label, messages.size(), rate);
         return rate;
     }
 
     /** Publishes to the bridge's topics and times until its forwarded counter has grown by every reading. */
-    private double bridge(String label, List<Message> messages, String run, int readings) throws Exception {
+    private double bridge(String label, List<RawBroker.Message> messages, String run, int readings) throws Exception {
         long before = forwarded();
         long start;
         long done;
         try (MqttPublisher pub = new MqttPublisher(mqttUrl, "bench-bridge-pub-" + run + label.hashCode(), connections)) {
             start = System.nanoTime();
-            for (Message m : messages) {
+            for (RawBroker.Message m : messages) {
                 pub.publish(m.topic(), m.payload());
             }
             long deadline = System.currentTimeMillis() + 600_000;

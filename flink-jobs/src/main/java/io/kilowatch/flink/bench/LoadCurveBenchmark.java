@@ -132,7 +132,7 @@ public final class LoadCurveBenchmark {
         } else {
             sizes.forEach((op, bytes) -> say("  checkpointed state of %-18s %,12d bytes", op, bytes));
             say("state per meter (meter-intervals keyed state / meters): %.0f bytes", (double) sizes.getOrDefault("meter-intervals", 0L) / meters);
-            say("  with the subtasks' registry copies and open minutes (operator state): %.0f bytes",
+            say("  with each subtask's copy of the registry (operator state): %.0f bytes",
                     (double) (sizes.getOrDefault("meter-intervals", 0L) + sizes.getOrDefault("meter-intervals operator state", 0L)) / meters);
         }
         String sum = http(influxUrl + "/query?db=" + db, "q=" + URLEncoder.encode(
@@ -240,7 +240,7 @@ public final class LoadCurveBenchmark {
             String name = names.getOrDefault(op.getOperatorID(), op.getOperatorID().toString());
             out.put(name, name.equals("meter-intervals") ? keyed : all);
             if (name.equals("meter-intervals")) {
-                // Operator state: each subtask's copy of the registry and its open minutes.
+                // Operator state: each subtask's copy of the registry (broadcast state).
                 out.put("meter-intervals operator state", all - keyed);
             }
         }

@@ -61,7 +61,7 @@ public final class Fleet {
      * power, or more or less when an anomaly changed the load itself): its area meter sees it.
      */
     public void drew(int m, long ts, double kw) {
-        int a = areaOf[m];
+        int a = areaOf[m]; // −1 for area meters and meters without one
         if (a < 0) {
             return;
         }

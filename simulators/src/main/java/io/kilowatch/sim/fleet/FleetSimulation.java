@@ -116,10 +116,9 @@ public final class FleetSimulation implements Runnable, AutoCloseable {
             for (long tick = start; tick < end && !stopped.get(); tick += period) {
                 for (int m = 0; m < fleet.size(); m++) {
                     Topology.MeterSpec spec = fleet.topology().meter(m);
-                    Reading r = fleet.read(m, tick); // always read: registers advance whether or not it is sent
-                    if (!spec.isAreaMeter()) {
-                        fleet.drew(m, tick, scenario.drawnKw(spec, r.kw(), tick, fleet.zone()));
-                    }
+                    // Always read: registers advance whether or not it is sent.
+                    Reading r = scenario.drawn(spec, fleet.read(m, tick), fleet.zone());
+                    fleet.drew(m, tick, r.kw());
                     r = scenario.apply(spec, r, fleet.periodHours(), fleet.zone());
                     if (r == null) {
                         dark.incrementAndGet(); // an injected outage: the meter is dark

@@ -41,7 +41,7 @@ import java.util.Map;
  *       of its load more, its register advancing by it.</li>
  * </ul>
  * Over capacity, transformer overload, spikes and peak-heavy change what is really drawn, so a
- * transformer's area meter sees them ({@link #drawnKw}); the others change only what a meter
+ * transformer's area meter sees them ({@link #drawn}); the others change only what a meter
  * reports. An area outage darkens the area meter too.
  * The ground truth ({@link #writeGroundTruth}) lists {@code subject,type,start,end} per line.
  */
@@ -112,14 +112,19 @@ public final class Scenario {
     }
 
     /**
-     * What customer meter {@code spec} really draws at {@code ts} when it would draw {@code kw}:
-     * its load changed by the anomalies of the load itself. Its transformer's area meter sees this.
+     * What customer meter {@code spec} really draws: reading {@code r} with the anomalies of the
+     * load itself applied. Its transformer's area meter sees this; {@link #apply} then turns it
+     * into what the meter reports. An area meter's reading is returned as is: its load is its
+     * customers', already changed.
      */
-    public double drawnKw(Topology.MeterSpec spec, double kw, long ts, java.time.ZoneOffset zone) {
-        double out = kw;
+    public Reading drawn(Topology.MeterSpec spec, Reading r, java.time.ZoneOffset zone) {
+        if (spec.isAreaMeter()) {
+            return r;
+        }
+        Reading out = r;
         for (Anomaly a : anomalies) {
-            if (DRAWN_TYPES.contains(a.type()) && touches(a, spec) && a.active(ts)) {
-                out = drawn(a, spec, out, ts, zone);
+            if (DRAWN_TYPES.contains(a.type()) && touches(a, spec) && a.active(r.ts())) {
+                out = withKw(out, drawn(a, spec, out.kw(), r.ts(), zone));
             }
         }
         return out;
@@ -144,18 +149,16 @@ public final class Scenario {
     }
 
     /**
-     * What a meter reports at {@code r.ts()} given the anomalies that touch it: the reading
-     * changed, or null when the meter is dark. Call in time order per meter.
+     * What a meter reports at {@code r.ts()}, given what it drew ({@link #drawn}) and the anomalies
+     * of its metering: the reading changed, or null when the meter is dark. Call in time order per
+     * meter.
      */
     public Reading apply(Topology.MeterSpec spec, Reading r, double periodHours, java.time.ZoneOffset zone) {
         Reading out = r;
         boolean area = spec.isAreaMeter();
         for (Anomaly a : anomalies) {
-            if (!touches(a, spec)) {
-                continue;
-            }
-            if (area && (DRAWN_TYPES.contains(a.type()))) {
-                continue; // already in what its customers drew
+            if (DRAWN_TYPES.contains(a.type()) || !touches(a, spec)) {
+                continue; // the load itself: in what was drawn already
             }
             if (!area && a.type().equals("excess_line_loss")) {
                 continue; // a tap on the lines is seen by the area meter only
@@ -168,7 +171,6 @@ public final class Scenario {
             }
             out = switch (a.type()) {
                 case "outage" -> null;
-                case "over_capacity", "transformer_overload", "spike", "peak_heavy" -> withKw(out, drawn(a, spec, out.kw(), out.ts(), zone));
                 case "voltage_sag" -> withVolts(out, 0.85);
                 case "voltage_swell" -> withVolts(out, 1.12);
                 case "low_pf" -> new Reading(out.meterId(), out.ts(), out.kw(), out.importKwh(), out.exportKwh(),

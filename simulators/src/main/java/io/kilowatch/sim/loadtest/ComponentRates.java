@@ -1,9 +1,7 @@
 package io.kilowatch.sim.loadtest;
 
-import io.kilowatch.model.ConcentratorBatch;
 import io.kilowatch.model.Reading;
 import io.kilowatch.model.ReadingCodec;
-import io.kilowatch.model.Topics;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -36,6 +34,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class ComponentRates {
     public record Rate(String component, String what, long units, double perSecond) {}
 
+    private static final int METERS = 10_000;
+
     private final String mqttUrl;
     private final int connections;
     private final String kafka;
@@ -52,25 +52,9 @@ public final class ComponentRates {
 
     /** The broker with the load test's kind of traffic: one reading a message, or batches of {@code batchSize}. */
     public Rate mosquitto(int readings, int batchSize, String run) throws Exception {
-        List<RawBroker.Message> messages = new ArrayList<>();
-        long ts = System.currentTimeMillis();
-        if (batchSize <= 1) {
-            for (int i = 0; i < readings; i++) {
-                Reading r = reading(run, i, ts);
-                messages.add(new RawBroker.Message(Topics.meterReadingTopic(r.meterId()), codec.encode(r)));
-            }
-        } else {
-            for (int b = 0; b * batchSize < readings; b++) {
-                List<Reading> rs = new ArrayList<>(batchSize);
-                for (int i = b * batchSize; i < Math.min(readings, (b + 1) * batchSize); i++) {
-                    rs.add(reading(run, i, ts));
-                }
-                String c = "probe-" + run + "-c" + b % 100;
-                messages.add(new RawBroker.Message(Topics.concentratorBatchTopic(c), codec.encode(new ConcentratorBatch(c, rs))));
-            }
-        }
-        int perMessage = batchSize <= 1 ? 1 : batchSize;
-        double rate = RawBroker.rate(mqttUrl, "probe-" + run, messages, connections, perMessage);
+        List<RawBroker.Message> messages = RawBroker.messages("probe-" + run, readings, batchSize, METERS,
+                System.currentTimeMillis() - 3_600_000);
+        double rate = RawBroker.rate(mqttUrl, "probe-" + run, messages, connections, Math.max(1, batchSize));
         return new Rate("Mosquitto", batchSize <= 1 ? "QoS 1 pub→sub, one reading a message" : "QoS 1 pub→sub, batches of " + batchSize,
                 readings, rate);
     }
@@ -88,9 +72,9 @@ public final class ComponentRates {
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         List<byte[]> values = new ArrayList<>(readings);
         List<byte[]> keys = new ArrayList<>(readings);
-        long ts = System.currentTimeMillis();
+        long ts = System.currentTimeMillis() - 3_600_000;
         for (int i = 0; i < readings; i++) {
-            Reading r = reading(run, i, ts);
+            Reading r = RawBroker.reading("probe-" + run, i, METERS, ts);
             keys.add(r.meterId().getBytes(StandardCharsets.UTF_8));
             values.add(codec.encode(r));
         }
@@ -154,11 +138,6 @@ public final class ComponentRates {
     private void post(String path, String form) throws Exception {
         http.send(HttpRequest.newBuilder(URI.create(influxUrl + path)).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static Reading reading(String run, int i, long ts) {
-        return new Reading("probe-" + run + "-" + i % 10_000, ts - 3_600_000 + (i / 10_000) * 1_000L, 1.0 + i % 97 / 10.0,
-                1000.0 + i / 100.0, null, null, new double[] {230.1}, new double[] {4.5}, 0.97);
     }
 
     /** The Markdown section of the report. */

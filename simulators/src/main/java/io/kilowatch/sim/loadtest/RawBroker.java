@@ -1,6 +1,11 @@
 package io.kilowatch.sim.loadtest;
 
+import io.kilowatch.model.ConcentratorBatch;
+import io.kilowatch.model.Reading;
+import io.kilowatch.model.ReadingCodec;
+import io.kilowatch.model.Topics;
 import io.kilowatch.sim.mqtt.MqttPublisher;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -22,6 +27,38 @@ public final class RawBroker {
     public record Message(String topic, byte[] payload) {}
 
     private RawBroker() {}
+
+    /**
+     * Probe traffic: {@code readings} readings of {@code meters} meters ({@code <prefix>-<n>}, a
+     * second apart per meter from {@code baseTs}), one a message on each meter's topic, or in
+     * batches of {@code batchSize} on 100 concentrators' topics when {@code batchSize > 1}.
+     */
+    public static List<Message> messages(String prefix, int readings, int batchSize, int meters, long baseTs) {
+        ReadingCodec codec = new ReadingCodec();
+        List<Message> out = new ArrayList<>();
+        if (batchSize <= 1) {
+            for (int i = 0; i < readings; i++) {
+                Reading r = reading(prefix, i, meters, baseTs);
+                out.add(new Message(Topics.meterReadingTopic(r.meterId()), codec.encode(r)));
+            }
+            return out;
+        }
+        for (int b = 0; b * batchSize < readings; b++) {
+            List<Reading> rs = new ArrayList<>(batchSize);
+            for (int i = b * batchSize; i < Math.min(readings, (b + 1) * batchSize); i++) {
+                rs.add(reading(prefix, i, meters, baseTs));
+            }
+            String c = prefix + "-c" + b % 100;
+            out.add(new Message(Topics.concentratorBatchTopic(c), codec.encode(new ConcentratorBatch(c, rs))));
+        }
+        return out;
+    }
+
+    /** Reading {@code i} of the probe traffic. */
+    public static Reading reading(String prefix, int i, int meters, long baseTs) {
+        return new Reading(prefix + "-" + i % meters, baseTs + (i / meters) * 1_000L, 1.0 + i % 97 / 10.0, 1000.0 + i / 100.0, null,
+                null, new double[] {230.1}, new double[] {4.5}, 0.97);
+    }
 
     /**
      * Publishes every message under {@code bench/<run>/} and times from the first publish until
