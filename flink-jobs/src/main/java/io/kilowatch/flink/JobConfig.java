@@ -1,5 +1,6 @@
 package io.kilowatch.flink;
 
+import io.kilowatch.flink.alerts.AlertRules;
 import io.kilowatch.flink.curves.CurveRules;
 import io.kilowatch.flink.curves.TouCalendar;
 import io.kilowatch.flink.influx.InfluxConfig;
@@ -16,7 +17,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Everything the load-curve job can be told, in one place: a properties file
+ * Everything the load-curve and alert jobs can be told, in one place: a properties file
  * ({@code --config FILE} or {@code KW_FLINK_CONFIG}) and {@code KW_*} environment variables
  * (see {@link Settings}). Defaults fit the local stack; docs/configuration.md lists every key.
  *
@@ -44,7 +45,10 @@ public record JobConfig(
         String checkpointDir,
         int parallelism,
         EventTimeRange backfill,
-        Duration backfillSlack) {
+        Duration backfillSlack,
+        String alertsTopic,
+        String alertsGroupId,
+        AlertRules alertRules) {
 
     static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("kafka.bootstrap-servers", "127.0.0.1:9092"),
@@ -81,7 +85,26 @@ public record JobConfig(
             Map.entry("job.parallelism", "0"),
             Map.entry("backfill.from", ""),
             Map.entry("backfill.to", ""),
-            Map.entry("backfill.slack", "10m"));
+            Map.entry("backfill.slack", "10m"),
+            Map.entry("kafka.topic.alerts", Topics.ALERTS),
+            Map.entry("alerts.group-id", "kilowatch-alerts"),
+            Map.entry("alerts.open-after", "2m"),
+            Map.entry("alerts.resolve-after", "5m"),
+            Map.entry("alerts.over-capacity.ratio", "1.0"),
+            Map.entry("alerts.transformer-overload.ratio", "1.0"),
+            Map.entry("alerts.voltage.low-ratio", "0.9"),
+            Map.entry("alerts.voltage.high-ratio", "1.1"),
+            Map.entry("alerts.low-pf", "0.8"),
+            Map.entry("alerts.low-pf.min-load-ratio", "0.05"),
+            Map.entry("alerts.spike.factor", "3"),
+            Map.entry("alerts.spike.min-kw", "1"),
+            Map.entry("alerts.spike.baseline", "30m"),
+            Map.entry("alerts.spike.max", "1h"),
+            Map.entry("alerts.offline-after", "15m"),
+            Map.entry("alerts.theft.ratio", "0.5"),
+            Map.entry("alerts.theft.window-hours", "3"),
+            Map.entry("alerts.theft.min-kwh", "1"),
+            Map.entry("alerts.line-loss.ratio", "0.10"));
 
     public static JobConfig load(Path file, Map<String, String> env) throws IOException {
         return from(Settings.load(DEFAULTS, file, env));
@@ -120,9 +143,22 @@ public record JobConfig(
                 checkpointDir(s.getOrNull("state.checkpoint-dir")),
                 s.getInt("job.parallelism"),
                 backfillRange(s.getOrNull("backfill.from"), s.getOrNull("backfill.to")),
-                s.getDuration("backfill.slack"));
+                s.getDuration("backfill.slack"),
+                s.get("kafka.topic.alerts"),
+                s.get("alerts.group-id"),
+                alertRules(s));
         config.params(); // checks the time rules against each other now, not when the job starts
         return config;
+    }
+
+    private static AlertRules alertRules(Settings s) {
+        return new AlertRules(s.getDuration("alerts.open-after"), s.getDuration("alerts.resolve-after"),
+                s.getDouble("alerts.over-capacity.ratio"), s.getDouble("alerts.transformer-overload.ratio"),
+                s.getDouble("alerts.voltage.low-ratio"), s.getDouble("alerts.voltage.high-ratio"), s.getDouble("alerts.low-pf"),
+                s.getDouble("alerts.low-pf.min-load-ratio"), s.getDouble("alerts.spike.factor"), s.getDouble("alerts.spike.min-kw"),
+                s.getDuration("alerts.spike.baseline"), s.getDuration("alerts.spike.max"), s.getDuration("alerts.offline-after"),
+                s.getDouble("alerts.theft.ratio"), s.getInt("alerts.theft.window-hours"), s.getDouble("alerts.theft.min-kwh"),
+                s.getDouble("alerts.line-loss.ratio"));
     }
 
     private static ZoneId zone(String id) {

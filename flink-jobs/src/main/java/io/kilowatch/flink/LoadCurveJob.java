@@ -232,6 +232,11 @@ public class LoadCurveJob {
     // ------------------------------------------------------------------ production wiring
 
     public static KafkaSource<Reading> kafkaSource(JobConfig c) {
+        return kafkaSource(c, c.consumerGroup());
+    }
+
+    /** kw.readings for a job that reads them as consumer group {@code group} (each job its own). */
+    public static KafkaSource<Reading> kafkaSource(JobConfig c, String group) {
         KafkaSourceBuilder<Reading> b = KafkaSource.<Reading>builder()
                 .setBootstrapServers(c.kafkaBootstrapServers())
                 .setTopics(c.readingsTopic())
@@ -239,12 +244,12 @@ public class LoadCurveJob {
         if (c.isBackfill()) {
             // Kafka's timestamps are ingest time, which is never earlier than event time minus
             // the bridge's allowed clock skew: start a slack before the range, read to the end.
-            b.setGroupId(c.consumerGroup() + "-backfill")
+            b.setGroupId(group + "-backfill")
                     .setStartingOffsets(OffsetsInitializer.timestamp(c.backfill().from().minus(c.backfillSlack()).toEpochMilli()))
                     .setBounded(OffsetsInitializer.latest())
                     .setProperty("commit.offsets.on.checkpoint", "false");
         } else {
-            b.setGroupId(c.consumerGroup())
+            b.setGroupId(group)
                     .setStartingOffsets(switch (c.startFrom()) {
                         case "earliest" -> OffsetsInitializer.earliest();
                         case "latest" -> OffsetsInitializer.latest();
@@ -271,10 +276,14 @@ public class LoadCurveJob {
      * are, or a bounded job would never finish.
      */
     public static KafkaSource<RegistryUpdate> registrySource(JobConfig c) {
+        return registrySource(c, c.consumerGroup());
+    }
+
+    public static KafkaSource<RegistryUpdate> registrySource(JobConfig c, String group) {
         KafkaSourceBuilder<RegistryUpdate> b = KafkaSource.<RegistryUpdate>builder()
                 .setBootstrapServers(c.kafkaBootstrapServers())
                 .setTopics(c.registryTopic())
-                .setGroupId(c.consumerGroup() + "-registry")
+                .setGroupId(group + "-registry")
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setDeserializer(new RegistryDeserializationSchema())
                 .setProperty("commit.offsets.on.checkpoint", "false");

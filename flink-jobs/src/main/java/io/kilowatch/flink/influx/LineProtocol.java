@@ -1,6 +1,7 @@
 package io.kilowatch.flink.influx;
 
 import io.kilowatch.flink.records.DailyKpi;
+import io.kilowatch.model.Alert;
 import io.kilowatch.flink.records.LoadPoint;
 import io.kilowatch.flink.records.PipelineCount;
 
@@ -60,6 +61,41 @@ public final class LineProtocol {
             b.append(",kwh_").append(k.periods()[i]).append('=').append(k.kwhByPeriod()[i]);
         }
         b.append(' ').append(k.dayStart());
+        return b.toString();
+    }
+
+    /**
+     * {@code alerts}: one point per transition, at its event time. An episode's OPEN and RESOLVED
+     * are two points of the same series; {@code last(state)} grouped by {@code id, type} is what
+     * is open now. Grid alerts have no {@code customer} tag (an empty tag is not allowed).
+     */
+    public static String alert(Alert a) {
+        StringBuilder b = new StringBuilder(256);
+        b.append("alerts");
+        if (a.customerId() != null && !a.customerId().isEmpty()) {
+            b.append(",customer=");
+            tag(b, a.customerId());
+        }
+        b.append(",id=");
+        tag(b, a.subjectId());
+        b.append(",level=");
+        tag(b, a.level() == null ? "meter" : a.level());
+        b.append(",severity=");
+        tag(b, a.severity() == null ? "warning" : a.severity());
+        b.append(",type=");
+        tag(b, a.type());
+        b.append(" state=");
+        stringField(b, a.state().name());
+        b.append(",value=").append(a.value())
+                .append(",threshold=").append(a.threshold())
+                .append(",opened_at=").append(a.openedAt()).append('i')
+                .append(",unit=");
+        stringField(b, a.unit() == null ? "" : a.unit());
+        b.append(",message=");
+        stringField(b, a.message() == null ? "" : a.message());
+        b.append(",alert_id=");
+        stringField(b, a.alertId());
+        b.append(' ').append(a.ts());
         return b.toString();
     }
 

@@ -161,7 +161,7 @@ public final class WireType<T> extends TypeInformation<T> {
      * Flink's StringValue writes a char at a time through the output view, which the profile
      * showed as the largest single cost of sending a sample.
      */
-    static void writeString(String s, DataOutputView out) throws IOException {
+    public static void writeString(String s, DataOutputView out) throws IOException {
         if (s == null) {
             out.writeShort(-1);
             return;
@@ -174,7 +174,7 @@ public final class WireType<T> extends TypeInformation<T> {
         out.write(bytes);
     }
 
-    static String readString(DataInputView in) throws IOException {
+    public static String readString(DataInputView in) throws IOException {
         int length = in.readShort();
         if (length < 0) {
             return null;

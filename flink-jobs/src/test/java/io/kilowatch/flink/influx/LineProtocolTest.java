@@ -3,6 +3,7 @@ package io.kilowatch.flink.influx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kilowatch.flink.records.DailyKpi;
+import io.kilowatch.model.Alert;
 import io.kilowatch.flink.records.LoadPoint;
 import io.kilowatch.flink.records.PipelineCount;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,18 @@ class LineProtocolTest {
         assertThat(LineProtocol.dailyKpi(k)).isEqualTo("daily_kpi,id=north,level=region peak_kw=20.0,peak_ts=1500i,valley_kw=1.0,"
                 + "valley_ts=1100i,avg_kw=5.0,load_factor=0.25,peak_valley_ratio=0.95,kwh=120.0,intervals=96i,estimated=2i,"
                 + "kwh_peak=100.0,kwh_valley=20.0 1000");
+    }
+
+    @Test
+    void alertsAreTaggedByWhatAndWhomWithTheirStateAndWordsAsFields() {
+        Alert open = new Alert("m 1/over_capacity/1000", "over_capacity", "warning", "meter", "m 1", "c,1", Alert.State.OPEN, 2_000, 1_000,
+                10.5, 8, "kVA", "Load of m 1 reached \"10.5\" kVA");
+        assertThat(LineProtocol.alert(open)).isEqualTo("alerts,customer=c\\,1,id=m\\ 1,level=meter,severity=warning,type=over_capacity "
+                + "state=\"OPEN\",value=10.5,threshold=8.0,opened_at=1000i,unit=\"kVA\",message=\"Load of m 1 reached \\\"10.5\\\" kVA\","
+                + "alert_id=\"m 1/over_capacity/1000\" 2000");
+        Alert grid = new Alert("T1/excess_line_loss/0", "excess_line_loss", "warning", "transformer", "T1", null, Alert.State.RESOLVED, 5, 0,
+                0.2, 0.1, "ratio", "back");
+        assertThat(LineProtocol.alert(grid)).as("a grid alert has no customer tag").startsWith("alerts,id=T1,level=transformer,");
     }
 
     @Test

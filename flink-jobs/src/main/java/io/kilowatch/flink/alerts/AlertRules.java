@@ -1,0 +1,59 @@
+package io.kilowatch.flink.alerts;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * Thresholds of the alert rules; docs/alerts.md says why each default is what it is. Ratios are of
+ * the registry's figures: contracted kVA, transformer rating kVA, nominal phase voltage.
+ *
+ * @param openAfter how long a condition must hold before its alert opens (one bad reading is noise)
+ * @param resolveAfter how long it must be gone before the alert resolves (no flapping)
+ * @param overCapacityRatio apparent power above this × contracted kVA is over capacity
+ * @param transformerOverloadRatio an area meter's apparent power above this × the transformer's rating
+ * @param voltageLowRatio a phase below this × nominal voltage is a sag (EN 50160: −10 %)
+ * @param voltageHighRatio a phase above this × nominal voltage is a swell (EN 50160: +10 %)
+ * @param lowPf power factor below this, with a load worth speaking of ({@code pfMinLoadRatio} × contracted kVA)
+ * @param spikeFactor power above this × the meter's recent baseline is a spike...
+ * @param spikeMinKw ...when it is also at least this many kW above it
+ * @param spikeBaseline time constant of the baseline (an exponentially weighted mean of kW)
+ * @param spikeMax a "spike" longer than this is the meter's new level: resolved, baseline moved
+ * @param offlineAfter no reading for this long (event time) and the meter is offline
+ * @param theftRatio energy over {@code theftWindow} below this × the meter's usual for those hours
+ * @param theftWindow how many hours of energy are compared (whole hours)
+ * @param theftMinKwh the usual energy of the window must be at least this, or there is nothing to compare
+ * @param lossRatio a transformer area's unmetered share of energy above this is excess line loss
+ */
+public record AlertRules(
+        Duration openAfter,
+        Duration resolveAfter,
+        double overCapacityRatio,
+        double transformerOverloadRatio,
+        double voltageLowRatio,
+        double voltageHighRatio,
+        double lowPf,
+        double pfMinLoadRatio,
+        double spikeFactor,
+        double spikeMinKw,
+        Duration spikeBaseline,
+        Duration spikeMax,
+        Duration offlineAfter,
+        double theftRatio,
+        int theftWindowHours,
+        double theftMinKwh,
+        double lossRatio) implements Serializable {
+
+    public AlertRules {
+        if (theftWindowHours < 1 || theftWindowHours > 24) {
+            throw new IllegalArgumentException("alerts.theft.window-hours must be 1..24, got " + theftWindowHours);
+        }
+        if (voltageLowRatio >= 1 || voltageHighRatio <= 1) {
+            throw new IllegalArgumentException("alerts.voltage.low-ratio must be below 1 and alerts.voltage.high-ratio above 1");
+        }
+    }
+
+    public static AlertRules defaults() {
+        return new AlertRules(Duration.ofMinutes(2), Duration.ofMinutes(5), 1.0, 1.0, 0.9, 1.1, 0.8, 0.05, 3.0, 1.0,
+                Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofMinutes(15), 0.5, 3, 1.0, 0.10);
+    }
+}

@@ -1,0 +1,45 @@
+package io.kilowatch.flink.alerts;
+
+import java.util.Locale;
+
+/** What an operator or a customer reads in an alert: plain words, the figures with their units. */
+final class Messages {
+    private Messages() {}
+
+    static String opened(Condition c, String subject, double value, double threshold) {
+        return switch (c) {
+            case OVER_CAPACITY -> f("Load of %s reached %.1f kVA, above the contracted %.1f kVA.", subject, value, threshold);
+            case TRANSFORMER_OVERLOAD -> f("Transformer %s is loaded to %.1f kVA, above its rating of %.1f kVA.", subject, value, threshold);
+            case VOLTAGE_SAG -> f("Voltage at meter %s fell to %.1f V, below %.1f V.", subject, value, threshold);
+            case VOLTAGE_SWELL -> f("Voltage at meter %s rose to %.1f V, above %.1f V.", subject, value, threshold);
+            case LOW_PF -> f("Power factor of %s is %.2f, below %.2f: reactive power is being drawn and may be charged for.",
+                    subject, value, threshold);
+            case SPIKE -> f("Load of meter %s jumped to %.1f kW, over %.1f kW (its recent baseline × the spike factor).",
+                    subject, value, threshold);
+            case THEFT -> f("Meter %s recorded %.0f %% of its usual energy for these hours (below %.0f %%): possible bypass.",
+                    subject, value * 100, threshold * 100);
+            case REGISTER_BACKWARDS -> f("Import register of meter %s went backwards by %.2f kWh.", subject, value);
+            case EXPORT_NON_PROSUMER -> f("Meter %s shows export (%.2f kW) but the customer has no generation.", subject, value);
+            case CURRENT_NO_ENERGY -> f("Meter %s measures %.2f A of current but no power: possible bypass of the meter.", subject, value);
+            case OFFLINE -> f("Meter %s has sent no reading for %.0f min.", subject, value);
+        };
+    }
+
+    static String resolved(Condition c, String subject, double worst, double threshold) {
+        return switch (c) {
+            case OVER_CAPACITY, TRANSFORMER_OVERLOAD -> f("%s back within %.1f kVA (highest %.1f kVA).", subject, threshold, worst);
+            case VOLTAGE_SAG, VOLTAGE_SWELL -> f("Voltage at meter %s back within limits (furthest %.1f V).", subject, worst);
+            case LOW_PF -> f("Power factor of %s back at or above %.2f (lowest %.2f).", subject, threshold, worst);
+            case SPIKE -> f("Load of meter %s back below %.1f kW (highest %.1f kW).", subject, threshold, worst);
+            case THEFT -> f("Energy of meter %s back to its usual (lowest %.0f %%).", subject, worst * 100);
+            case REGISTER_BACKWARDS -> f("Import register of meter %s has caught up with its earlier reading.", subject);
+            case EXPORT_NON_PROSUMER -> f("Meter %s no longer shows export.", subject);
+            case CURRENT_NO_ENERGY -> f("Meter %s measures power with its current again.", subject);
+            case OFFLINE -> f("Meter %s is reporting again.", subject);
+        };
+    }
+
+    private static String f(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+}

@@ -1,0 +1,121 @@
+package io.kilowatch.flink.alerts;
+
+import io.kilowatch.flink.curves.MeterIntervals;
+import io.kilowatch.flink.records.RegistryUpdate;
+import io.kilowatch.model.Alert;
+import io.kilowatch.model.RegistryEntry;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * A meter's alert rules in Flink: keyed by meterId, the registry as broadcast state. Readings wait
+ * for the watermark and are evaluated in event-time order (rules like "held for 2 minutes" and
+ * "register went backwards" need order; the wait is the job's out-of-orderness bound), which also
+ * drops duplicates by (meterId, ts). A reading behind the watermark on arrival is not evaluated
+ * and is counted ({@code lateReadings}); the load-curve job reports it in kw.late. The end of a
+ * bounded input (a replay, a test) does not make every meter offline.
+ *
+ * <p>Outputs: alert transitions (main), and each meter's quarter-hour energy ({@link #AREA_ENERGY})
+ * for its transformer's balance.
+ */
+public class MeterAlerts extends KeyedBroadcastProcessFunction<String, AlertSample, RegistryUpdate, Alert> {
+    public static final OutputTag<AreaEnergy> AREA_ENERGY = new OutputTag<>("area-energy", TypeInformation.of(AreaEnergy.class));
+
+    private final MeterRules rules;
+    private transient MapState<Long, AlertSample> pending;
+    private transient ValueState<MeterWatch> watch;
+    /** The latest event time of any reading this instance has seen: how far the data really goes. */
+    private transient long latestReading = Long.MIN_VALUE;
+    private transient Counter late;
+    private transient Counter duplicates;
+    private transient Counter opened;
+    private transient Counter resolved;
+
+    public MeterAlerts(AlertRules rules) {
+        this.rules = new MeterRules(rules);
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.LONG, TypeInformation.of(AlertSample.class)));
+        watch = getRuntimeContext().getState(new ValueStateDescriptor<>("watch", TypeInformation.of(MeterWatch.class)));
+        var metrics = getRuntimeContext().getMetricGroup();
+        late = metrics.counter("lateReadings");
+        duplicates = metrics.counter("duplicateReadings");
+        opened = metrics.counter("alertsOpened");
+        resolved = metrics.counter("alertsResolved");
+    }
+
+    @Override
+    public void processBroadcastElement(RegistryUpdate u, Context ctx, Collector<Alert> out) throws Exception {
+        if (u.entry() == null) {
+            ctx.getBroadcastState(MeterIntervals.REGISTRY).remove(u.meterId());
+        } else {
+            ctx.getBroadcastState(MeterIntervals.REGISTRY).put(u.meterId(), u.entry());
+        }
+    }
+
+    @Override
+    public void processElement(AlertSample s, ReadOnlyContext ctx, Collector<Alert> out) throws Exception {
+        latestReading = Math.max(latestReading, s.ts());
+        if (s.ts() <= ctx.timerService().currentWatermark()) {
+            late.inc();
+            return;
+        }
+        if (pending.contains(s.ts())) {
+            duplicates.inc();
+            return;
+        }
+        pending.put(s.ts(), s);
+        ctx.timerService().registerEventTimeTimer(s.ts());
+    }
+
+    @Override
+    public void onTimer(long t, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        MeterWatch w = watch.value();
+        if (w == null) {
+            w = new MeterWatch();
+        }
+        String meterId = ctx.getCurrentKey();
+        RegistryEntry entry = ctx.getBroadcastState(MeterIntervals.REGISTRY).get(meterId);
+        AlertSample s = pending.get(t);
+        boolean changed = false;
+        if (s != null) {
+            pending.remove(t);
+            long before = w.lastTs == MeterWatch.NONE ? MeterWatch.NONE : rules.offlineAt(w);
+            if (rules.observe(w, s, entry, a -> emit(out, a), e -> ctx.output(AREA_ENERGY, e))) {
+                // A timer is (key, time): the old offline time may also be a reading's, one
+                // that came early (a backlog runs far ahead of the watermark). Keep it then.
+                if (before != MeterWatch.NONE && !pending.contains(before)) {
+                    ctx.timerService().deleteEventTimeTimer(before);
+                }
+                ctx.timerService().registerEventTimeTimer(rules.offlineAt(w));
+                changed = true;
+            } else {
+                duplicates.inc();
+            }
+        } else if (w.lastTs != MeterWatch.NONE && t == rules.offlineAt(w) && t <= latestReading) {
+            // Only once other meters' readings show that time really passed: the end of a bounded
+            // input passes every timer at once, and the input ended, not the meters.
+            rules.offline(w, meterId, entry, t, a -> emit(out, a));
+            changed = true;
+        }
+        if (changed) {
+            watch.update(w);
+        }
+    }
+
+    private void emit(Collector<Alert> out, Alert a) {
+        (a.isOpen() ? opened : resolved).inc();
+        out.collect(a);
+    }
+}
