@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The main job on a fresh machine: installs and builds what is missing, starts the stack, the
-# ingest bridge and the load-curve job, runs the meter simulator and shows live progress.
+# ingest bridge, the load-curve and alert jobs, runs the meter simulator with a scenario of
+# anomalies and shows live progress; at the end, how the alerts scored against what was injected.
 # Ctrl-C stops everything it started, the stack included.
 #
-#   scripts/demo.sh [--meters N] [--duration PT24H] [--speed 480] [--once] [--keep-stack] [--keep-data]
+#   scripts/demo.sh [--meters N] [--duration PT24H] [--speed 480] [--scenario FILE] [--once] [--keep-stack] [--keep-data]
 #
+#   --scenario    anomalies to inject (default scripts/demo/scenario.csv; "none" for none)
 #   --once        stop by itself when the simulated readings are all in InfluxDB (scripted runs)
 #   --keep-stack  leave Mosquitto, Kafka and InfluxDB running afterwards
 #   --keep-data   start from the data of the last run instead of an empty stack
@@ -14,7 +16,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 source scripts/lib/toolchain.sh
 
-METERS=1000 DURATION=PT24H SPEED=480 ONCE=0 KEEP_STACK=0 KEEP_DATA=0
+METERS=1000 DURATION=PT24H SPEED=480 ONCE=0 KEEP_STACK=0 KEEP_DATA=0 SCENARIO=scripts/demo/scenario.csv
 while [ $# -gt 0 ]; do
   case "$1" in
     --meters) METERS=$2; shift 2 ;;
@@ -23,7 +25,8 @@ while [ $# -gt 0 ]; do
     --once) ONCE=1; shift ;;
     --keep-stack) KEEP_STACK=1; shift ;;
     --keep-data) KEEP_DATA=1; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    --scenario) SCENARIO=$2; shift 2 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -108,19 +111,27 @@ fi
 say "starting the load-curve job (Flink, embedded; watermark bound $KW_TIME_OUT_OF_ORDERNESS), log: $RUN/flink.log"
 java -Xmx1g -jar "$FLINK_JAR" >"$RUN/flink.log" 2>&1 &
 PIDS+=($!)
+say "starting the alert job (Flink, embedded, its own consumer group), log: $RUN/alerts.log"
+java -Xmx768m -cp "$FLINK_JAR" io.kilowatch.flink.AlertJob >"$RUN/alerts.log" 2>&1 &
+PIDS+=($!)
 
 influx_points() {
   curl -sf -G "http://127.0.0.1:$INFLUX_PORT/query" --data-urlencode "db=$INFLUX_DB" \
     --data-urlencode "q=SELECT sum(readings) FROM load WHERE level='class' AND interval='15m' AND time > now() - 400d" \
     | sed -n 's/.*"values":\[\["[^"]*",\([0-9]*\)\]\].*/\1/p'
 }
+influx_alerts() {
+  curl -sf -G "http://127.0.0.1:$INFLUX_PORT/query" --data-urlencode "db=$INFLUX_DB" \
+    --data-urlencode "q=SELECT count(alert_id) FROM alerts WHERE state='OPEN' AND time > now() - 400d" \
+    | sed -n 's/.*"values":\[\["[^"]*",\([0-9]*\)\]\].*/\1/p'
+}
 ingest_metric() {
   curl -sf "http://127.0.0.1:$INGEST_HTTP_PORT/metrics" | awk -v m="$1" '$1 ~ "^"m {s+=$2} END {printf "%d", s}'
 }
 progress() {
-  printf '[demo] in Kafka: %s readings · dead-lettered: %s · counted in InfluxDB 15-min points: %s readings\n' \
+  printf '[demo] in Kafka: %s readings · dead-lettered: %s · counted in InfluxDB 15-min points: %s readings · alerts opened: %s\n' \
     "$(ingest_metric kilowatch_ingest_readings_forwarded_total)" "$(ingest_metric kilowatch_ingest_dead_lettered_total)" \
-    "$(influx_points || echo 0)"
+    "$(influx_points || echo 0)" "$(influx_alerts || echo 0)"
 }
 
 cat <<EOT
@@ -133,8 +144,13 @@ cat <<EOT
 
 EOT
 say "simulating $METERS meters for $DURATION at ${SPEED}x"
+SCENARIO_ARGS=()
+if [ "$SCENARIO" != none ]; then
+  SCENARIO_ARGS=(--scenario "$SCENARIO" --ground-truth "$RUN/ground-truth.csv")
+  say "injecting the anomalies of $SCENARIO (ground truth: $RUN/ground-truth.csv)"
+fi
 java -Xmx512m -jar "$SIM_JAR" fleet --meters "$METERS" --duration "$DURATION" --speed "$SPEED" \
-  --progress 5s >"$RUN/simulator.log" 2>&1 &
+  "${SCENARIO_ARGS[@]}" --progress 5s >"$RUN/simulator.log" 2>&1 &
 SIM=$!
 PIDS+=($SIM)
 while kill -0 "$SIM" 2>/dev/null; do
@@ -158,6 +174,11 @@ while true; do
   now=$(influx_points || echo 0)
   if [ "$ONCE" = 1 ] && [ "$now" = "$last" ]; then
     say "done: $PUBLISHED published, $(ingest_metric kilowatch_ingest_readings_forwarded_total) in Kafka, $now in closed 15-min points (the last window stays open: docs/decisions.md)"
+    if [ "$SCENARIO" != none ]; then
+      say "alerts against what was injected (simulator score):"
+      java -Xmx256m -jar "$SIM_JAR" score --kafka "$KW_KAFKA_BOOTSTRAP_SERVERS" --ground-truth "$RUN/ground-truth.csv" \
+        --registry "$RUN/registry.csv" --out "$RUN/score" 2>&1 | tee "$RUN/score.log" | sed 's/^/[demo] /'
+    fi
     exit 0
   fi
   last=$now

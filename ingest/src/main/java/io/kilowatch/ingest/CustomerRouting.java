@@ -32,6 +32,20 @@ public final class CustomerRouting {
         return key == null || key.isBlank() ? null : key;
     }
 
+    /**
+     * Whether an alert is for the utility's staff only ({@link io.kilowatch.model.Alert#STAFF_ONLY_TYPES}):
+     * suspected theft and tamper must not tip off the customer. Unreadable alerts are not: they
+     * are routed, or counted as unroutable, as before.
+     */
+    public boolean isStaffOnly(byte[] value) {
+        try {
+            JsonNode type = JSON.readTree(value).get("type");
+            return type != null && type.isTextual() && io.kilowatch.model.Alert.isStaffOnly(type.textValue());
+        } catch (Exception notJson) {
+            return false;
+        }
+    }
+
     /** The customer of an alert, or null when neither the alert nor the registry says (an asset alert, an unknown meter). */
     public String alertCustomer(String key, byte[] value) {
         try {

@@ -18,6 +18,7 @@ public final class IngestMetrics {
     final LongAdder resyncs = new LongAdder();
     final LongAdder outboundPublished = new LongAdder();
     final LongAdder outboundUnroutable = new LongAdder();
+    final LongAdder outboundStaffOnly = new LongAdder();
     final LongAdder outboundBadRegistryEntries = new LongAdder();
     final LongAdder deferred = new LongAdder();
     /** System.nanoTime() of the last acknowledgement; with messages in flight, its age says whether Kafka is answering. */
@@ -65,6 +66,10 @@ public final class IngestMetrics {
         return outboundPublished.sum();
     }
 
+    public long outboundStaffOnly() {
+        return outboundStaffOnly.sum();
+    }
+
     public long outboundUnroutable() {
         return outboundUnroutable.sum();
     }
@@ -91,6 +96,8 @@ public final class IngestMetrics {
         counter(b, "kilowatch_ingest_resyncs_total", "MQTT session resumptions forced to get unacknowledged messages redelivered", resyncs.sum());
         counter(b, "kilowatch_ingest_outbound_published_total", "Alerts and hints published to customers and acknowledged by the broker", outboundPublished.sum());
         counter(b, "kilowatch_ingest_outbound_unroutable_total", "Alerts and hints with no known customer, not published", outboundUnroutable.sum());
+        counter(b, "kilowatch_ingest_outbound_staff_only_total", "Alerts for staff only (theft, tamper, grid assets), not sent to customers",
+                outboundStaffOnly.sum());
         counter(b, "kilowatch_ingest_outbound_bad_registry_entries_total", "Registry records that could not be read", outboundBadRegistryEntries.sum());
         counter(b, "kilowatch_ingest_messages_deferred_total", "Messages left for redelivery while a resync was pending", deferred.sum());
         b.append("# HELP kilowatch_ingest_dead_lettered_total Readings or payloads written to the dead-letter topic\n")

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p>At-least-once: a batch's offsets are committed only after the broker acknowledged every
  * publish of the batch. The registry (compacted {@code kw.registry}) is read from its start into
  * memory, and events wait until it has caught up once, so a restart does not misroute alerts of
- * meters it has not reloaded yet. An event with no customer is counted and logged
+ * meters it has not reloaded yet. Staff-only alerts (suspected theft, tamper, the grid's assets)
+ * are not sent to customers ({@code kilowatch_ingest_outbound_staff_only_total}). An event with no customer is counted and logged
  * ({@code kilowatch_ingest_outbound_unroutable_total}), not published to a guess.
  */
 public final class OutboundRelay implements AutoCloseable {
@@ -128,6 +129,10 @@ public final class OutboundRelay implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> r : batch) {
             String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
             boolean hint = r.topic().equals(config.hintsTopic());
+            if (!hint && r.value() != null && routing.isStaffOnly(r.value())) {
+                metrics.outboundStaffOnly.increment();
+                continue;
+            }
             String customer = hint ? routing.hintCustomer(key) : routing.alertCustomer(key, r.value());
             if (customer == null || customer.contains("/") || customer.contains("+") || customer.contains("#")) {
                 metrics.outboundUnroutable.increment();

@@ -51,6 +51,9 @@ class OutboundRelayIT {
                 String named = "{\"type\":\"LOW_POWER_FACTOR\",\"meterId\":\"" + p + "-m2\",\"customerId\":\"" + p + "-c2\"}";
                 String orphan = "{\"type\":\"METER_OFFLINE\",\"meterId\":\"" + p + "-m9\"}";
                 String hint = "{\"kind\":\"SHIFT_LOAD\",\"saving\":\"12.40\"}";
+                // A suspected bypass of p-m1's meter: for the utility's inspectors, not for its customer.
+                String tamper = "{\"type\":\"tamper\",\"subjectId\":\"" + p + "-m1\",\"customerId\":\"" + p + "-c1\",\"state\":\"OPEN\"}";
+                kafka.send(record(Topics.ALERTS, p + "-m1", tamper));
                 kafka.send(record(Topics.ALERTS, p + "-m1", viaRegistry));
                 kafka.send(record(Topics.ALERTS, p + "-m2", named));
                 kafka.send(record(Topics.ALERTS, p + "-m9", orphan));
@@ -58,7 +61,8 @@ class OutboundRelayIT {
                 kafka.flush();
 
                 long deadline = System.currentTimeMillis() + 20_000;
-                while ((received.size() < 3 || ingest.metrics().outboundUnroutable() < 1) && System.currentTimeMillis() < deadline) {
+                while ((received.size() < 3 || ingest.metrics().outboundUnroutable() < 1 || ingest.metrics().outboundStaffOnly() < 1)
+                        && System.currentTimeMillis() < deadline) {
                     Thread.sleep(50);
                 }
                 assertThat(received).containsOnly(
@@ -66,6 +70,7 @@ class OutboundRelayIT {
                         Map.entry(Topics.customerAlertsTopic(p + "-c2"), named),
                         Map.entry(Topics.customerHintsTopic(p + "-c3"), hint));
                 assertThat(ingest.metrics().outboundUnroutable()).isGreaterThanOrEqualTo(1);
+                assertThat(ingest.metrics().outboundStaffOnly()).as("the tamper alert was withheld").isGreaterThanOrEqualTo(1);
                 assertThat(ingest.metrics().outboundPublished()).isGreaterThanOrEqualTo(3);
             } finally {
                 customer.disconnect();

@@ -40,6 +40,17 @@ public record Alert(
             "over_capacity", "transformer_overload", "meter_offline", "voltage_sag", "voltage_swell", "low_pf", "spike",
             "theft_suspected", "tamper", "excess_line_loss");
 
+    /**
+     * Alerts for the utility's staff only, never relayed to the customer: suspected theft and
+     * tamper (telling a suspect warns them before anyone has looked) and the grid's own assets.
+     */
+    public static final java.util.Set<String> STAFF_ONLY_TYPES = java.util.Set.of(
+            "theft_suspected", "tamper", "transformer_overload", "excess_line_loss");
+
+    public static boolean isStaffOnly(String type) {
+        return type != null && STAFF_ONLY_TYPES.contains(type);
+    }
+
     public Alert {
         Objects.requireNonNull(alertId, "alertId");
         Objects.requireNonNull(type, "type");

@@ -64,9 +64,9 @@ class ScoreCommandIT {
         assertThat(exit).isZero();
         List<String> csv = Files.readAllLines(dir.resolve("out/score.csv"));
         assertThat(csv).containsExactly(
-                "alert_type,alerts,true_positives,precision,anomalies,detected,recall,delay_median_s,delay_max_s",
-                "meter_offline,2,2,1.0000,1,1,1.0000,120.000,120.000",
-                "spike,1,0,0.0000,1,0,0.0000,,");
-        assertThat(Files.readString(dir.resolve("out/score.md"))).contains("4 alert events", "| meter_offline | 2 | 2 | 1.00 |");
+                "alert_type,alerts,true_positives,precision,anomalies,detected,recall,delay_median_s,delay_max_s,explained",
+                "meter_offline,2,2,1.0000,1,1,1.0000,120.000,120.000,0",
+                "spike,1,0,0.0000,1,0,0.0000,,,0");
+        assertThat(Files.readString(dir.resolve("out/score.md"))).contains("4 alert events", "| meter_offline | 2 | 2 | 0 | 1.00 |");
     }
 }

@@ -192,7 +192,8 @@ public final class MeterRules implements Serializable {
     }
 
     /**
-     * A spike: power far above the meter's recent baseline. The baseline stops learning while
+     * A spike: power far above the meter's recent baseline (and its usual for the hour of day,
+     * learnt for theft, where known). The baseline stops learning while
      * the spike lasts; one that lasts longer than {@link AlertRules#spikeMax()} is the meter's
      * new level, resolved and learnt.
      */
@@ -203,7 +204,10 @@ public final class MeterRules implements Serializable {
             return;
         }
         Episode e = w.episode(Condition.SPIKE);
-        double limit = rules.spikeFactor() * Math.max(w.baselineKw, 0);
+        // Against the recent baseline, or the meter's usual for this hour of day where it is
+        // higher: an EV that charges every evening is not a spike from its second evening on.
+        double usual = w.usualKwh[(int) Math.floorMod(Math.floorDiv(s.ts(), HOUR_MS), 24)];
+        double limit = rules.spikeFactor() * Math.max(Double.isNaN(usual) ? w.baselineKw : Math.max(w.baselineKw, usual), 0);
         boolean learnt = s.ts() - w.baselineFrom >= rules.spikeBaseline().toMillis();
         boolean holds = learnt && s.kw() > limit && s.kw() - w.baselineKw >= rules.spikeMinKw();
         if (holds && e.open && s.ts() - e.openedAt > rules.spikeMax().toMillis()) {

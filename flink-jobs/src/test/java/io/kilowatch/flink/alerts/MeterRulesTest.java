@@ -138,6 +138,17 @@ class MeterRulesTest {
     }
 
     @Test
+    void aStepThatIsUsualForTheHourOfDayIsNoSpike() {
+        // Day 1: 1 kW, and 8 kW from 18:00 to 19:00 (an EV charging): a spike on day 1 only.
+        for (long m = 0; m < 2 * 24 * 60; m++) {
+            long minuteOfDay = m % (24 * 60);
+            feed(RESIDENTIAL, sample(m, minuteOfDay >= 18 * 60 && minuteOfDay < 19 * 60 ? 7.5 : 1));
+        }
+        assertThat(alerts).filteredOn(a -> a.type().equals("spike") && a.isOpen()).extracting(Alert::ts)
+                .containsExactly(T0 + 18 * 60 * MIN);
+    }
+
+    @Test
     void aRegisterGoingBackwardsIsTamperUntilItHasCaughtUp() {
         double kwh = 1000;
         for (long m = 0; m < 10; m++) {

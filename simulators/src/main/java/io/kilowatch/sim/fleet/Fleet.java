@@ -111,7 +111,10 @@ public final class Fleet {
             double flow = areaFlowTs[m] == ts ? areaFlowKw[m] : 0;
             kw = round3(flow + lineLossKw(flow, spec.entry().transformerKva()));
         } else {
-            kw = shape.kw(m, spec.profile(), ts);
+            // A customer's load stays within the contract (a limiter or the customer's own
+            // discipline): over capacity is an event the scenario injects, not everyday noise.
+            double limitKw = 0.97 * spec.profile().contractedKva * shape.pf(m, spec.profile(), ts);
+            kw = Math.min(shape.kw(m, spec.profile(), ts), limitKw);
         }
         double importAtTs = round3(importKwh[m]);
         Double exportAtTs = spec.profile() == Topology.Profile.PROSUMER_PV ? round3(exportKwh[m]) : null;

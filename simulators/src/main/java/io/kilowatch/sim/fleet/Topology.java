@@ -75,27 +75,47 @@ public final class Topology {
                                     int feedersPerRegion) {
         SplittableRandom random = new SplittableRandom(seed ^ 0x7F4A7C159E3779B9L);
         List<MeterSpec> out = new ArrayList<>(count + count / metersPerTransformer + 1);
-        for (int m = 0; m < count; m++) {
-            int transformer = m / metersPerTransformer;
+        for (int first = 0; first < count; first += metersPerTransformer) {
+            int transformer = first / metersPerTransformer;
             int feeder = transformer / transformersPerFeeder;
             int region = feeder / feedersPerRegion;
             String regionId = String.format("R%02d", region + 1);
             String feederId = String.format("%s-F%02d", regionId, feeder % feedersPerRegion + 1);
             String transformerId = String.format("%s-T%03d", feederId, transformer % transformersPerFeeder + 1);
-            Profile p = profile(random.nextDouble(), random.nextDouble());
-            // A transformer is sized for its customers' contracted capacity with diversity.
-            double transformerKva = metersPerTransformer <= 20 ? 400 : 630;
-            String meterId = String.format("%s%05d", prefix, m);
-            RegistryEntry e = new RegistryEntry(meterId, "C" + meterId, p.customerClass, transformerId, feederId, regionId,
-                    p.tariffPlan, p.contractedKva, transformerKva, 230, p.threePhase() ? 3 : 1);
-            out.add(new MeterSpec(e, p));
-            if (m % metersPerTransformer == metersPerTransformer - 1 || m == count - 1) {
-                String areaId = prefix + "-" + transformerId + "-TM";
-                out.add(new MeterSpec(new RegistryEntry(areaId, "GRID", RegistryEntry.TRANSFORMER_METER, transformerId, feederId, regionId,
-                        Profile.TRANSFORMER_AREA.tariffPlan, transformerKva, transformerKva, 230, 3), Profile.TRANSFORMER_AREA));
+            int last = Math.min(count, first + metersPerTransformer);
+            List<Profile> profiles = new ArrayList<>();
+            for (int m = first; m < last; m++) {
+                profiles.add(profile(random.nextDouble(), random.nextDouble()));
             }
+            double transformerKva = transformerSize(profiles.stream().mapToDouble(p -> p.contractedKva).sum());
+            for (int m = first; m < last; m++) {
+                Profile p = profiles.get(m - first);
+                String meterId = String.format("%s%05d", prefix, m);
+                out.add(new MeterSpec(new RegistryEntry(meterId, "C" + meterId, p.customerClass, transformerId, feederId, regionId,
+                        p.tariffPlan, p.contractedKva, transformerKva, 230, p.threePhase() ? 3 : 1), p));
+            }
+            String areaId = prefix + "-" + transformerId + "-TM";
+            out.add(new MeterSpec(new RegistryEntry(areaId, "GRID", RegistryEntry.TRANSFORMER_METER, transformerId, feederId, regionId,
+                    Profile.TRANSFORMER_AREA.tariffPlan, transformerKva, transformerKva, 230, 3), Profile.TRANSFORMER_AREA));
         }
         return new Topology(out);
+    }
+
+    /** Standard distribution transformer ratings, kVA. */
+    private static final double[] RATINGS = {100, 160, 250, 400, 630, 800, 1000, 1250, 1600, 2000, 2500, 3150};
+
+    /**
+     * A transformer is sized for its customers: the smallest standard rating of at least 80 % of
+     * their contracted capacity (a small area with industry has little diversity), so that a
+     * normal day stays within it and an overload is an event.
+     */
+    static double transformerSize(double contractedKva) {
+        for (double r : RATINGS) {
+            if (r >= 0.8 * contractedKva) {
+                return r;
+            }
+        }
+        return RATINGS[RATINGS.length - 1];
     }
 
     /** N residential meters on transformers of 50, the skeleton's fleet. */

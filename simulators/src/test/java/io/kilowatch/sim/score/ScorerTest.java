@@ -77,8 +77,22 @@ class ScorerTest {
         assertThat(r.notScored()).containsExactly(Map.entry("peak_heavy", 1));
 
         String md = Scorer.markdown(r, Duration.ofMinutes(15));
-        assertThat(md).contains("| over_capacity | 3 | 1 | 0.33 | 2 | 1 | 0.50 | 2m | 2m |", "peak_heavy");
-        assertThat(Scorer.csv(r)).contains("meter_offline,3,2,0.6667,1,1,1.0000,240.000,240.000");
+        assertThat(md).contains("| over_capacity | 3 | 1 | 0 | 0.33 | 2 | 1 | 0.50 | 2m | 2m |", "peak_heavy");
+        assertThat(Scorer.csv(r)).contains("meter_offline,3,2,0.6667,1,1,1.0000,240.000,240.000,0");
+    }
+
+    @Test
+    void alertsOfAnotherTypeAboutAnAnomalysSubjectOrAreaAreExplainedNotFalse() {
+        List<Alert> alerts = List.of(
+                open("spike", "meter", "M1", T0 + 3 * MIN),          // M1's injected over capacity is also a jump
+                open("spike", "meter", "A2", T0 + 61 * MIN),         // a meter of the dark area T1
+                open("spike", "meter", "M9", T0 + 3 * MIN));         // nothing injected there: false
+        Scorer.Row spike = new Scorer(Duration.ofMinutes(15), Map.of("A1", "T1", "A2", "T1")).score(TRUTH, alerts).rows().stream()
+                .filter(x -> x.alertType().equals("spike")).findFirst().orElseThrow();
+        assertThat(spike.alerts()).isEqualTo(3);
+        assertThat(spike.explained()).isEqualTo(2);
+        assertThat(spike.truePositives()).isZero();
+        assertThat(spike.precision()).isZero();
     }
 
     @Test
