@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # End-to-end load test (issue #5): starts a stack of its own (MQTT 31883, Kafka 39092, InfluxDB
-# 38086, folder .stack-loadtest), the ingest bridge and the load-curve job, then drives them with
+# 38086, folder .stack-loadtest), the ingest bridge, the load-curve job and the alert job (unless
+# --no-alerts), then drives them with
 # `simulators loadtest` and leaves the report (report.md, seconds.csv, minutes.csv, plot.png,
 # components.csv) in --out (default .stack-loadtest/report). After the run it measures the raw
 # components on the same stack: the broker, a Kafka producer and InfluxDB /write (the simulator),
 # and the Flink pass-through over the run's kw.readings (here).
 #
-#   scripts/loadtest.sh [--rate 20000] [--hold 2m] [--mode per-meter|concentrator] [--batch-size 500] [...]
+#   scripts/loadtest.sh [--rate 20000] [--hold 2m] [--mode per-meter|concentrator] [--batch-size 500] [--no-alerts] [...]
 #
-# Every option is passed to `java -jar simulators/target/kilowatch-simulators.jar loadtest`.
+# Every option but --no-alerts and --out is passed to `java -jar simulators/target/kilowatch-simulators.jar loadtest`.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -45,11 +46,23 @@ for _ in $(seq 1 120); do
   grep -q "meter intervals.*switched from INITIALIZING to RUNNING" "$LOGS/flink.log" 2>/dev/null && break
   sleep 0.5
 done
+ALERTS=1
+for a in "$@"; do [ "$a" = --no-alerts ] && ALERTS=0; done
+if [ "$ALERTS" = 1 ]; then
+  # The alert job shares the cores: the run's figures are for the whole service. Its probes (one
+  # meter in --alert-probe-every sets its register back once) give the publish -> alert latency.
+  java -Xmx1g -cp flink-jobs/target/kilowatch-flink-jobs-standalone.jar io.kilowatch.flink.AlertJob >"$LOGS/alerts.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 120); do
+    grep -q "meter alert rules.*switched from INITIALIZING to RUNNING" "$LOGS/alerts.log" 2>/dev/null && break
+    sleep 0.5
+  done
+fi
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1)"
 REPORT=$KW_STACK_DIR/report
 ARGS=()
 while [ $# -gt 0 ]; do
-  if [ "$1" = --out ]; then REPORT=$2; shift 2; else ARGS+=("$1"); shift; fi
+  if [ "$1" = --out ]; then REPORT=$2; shift 2; elif [ "$1" = --no-alerts ]; then shift; else ARGS+=("$1"); shift; fi
 done
 rc=0
 java -Xmx2g -jar simulators/target/kilowatch-simulators.jar loadtest --close-delay 5s --out "$REPORT" "${ARGS[@]}" || rc=$?

@@ -78,6 +78,11 @@ public final class LoadtestCommand implements Callable<Integer> {
                     + " (points) each; 0 to skip (default: ${DEFAULT-VALUE}).")
     int componentReadings;
 
+    @Option(names = "--alert-probe-every", defaultValue = "1000",
+            description = "One meter in this many sets its register back once, halfway through the hold: a tamper alert each for"
+                    + " the publish -> alert latency when an alert job runs; 0 for none (default: ${DEFAULT-VALUE}).")
+    int alertProbeEvery;
+
     @Override
     public Integer call() throws Exception {
         if (!mode.equals("per-meter") && !mode.equals("concentrator")) {
@@ -85,7 +90,7 @@ public final class LoadtestCommand implements Callable<Integer> {
         }
         int n = meters > 0 ? meters : (int) Math.max(1, Math.ceil(rate));
         LoadtestRun.Settings s = new LoadtestRun.Settings(rate, ramp, hold, n, mode, batchSize, closeDelay, settle, kafka, influxUrl,
-                influxDb, prefix, out);
+                influxDb, prefix, out, alertProbeEvery);
         ReadingCodec codec = new ReadingCodec();
         try (MqttPublisher mqtt = new MqttPublisher(mqttUrl, "kilowatch-loadtest-" + ProcessHandle.current().pid(), connections)) {
             LoadtestRun run = new LoadtestRun(s, new LoadtestRun.Sender() {

@@ -33,8 +33,14 @@ import org.apache.kafka.common.TopicPartition;
  * {@link Sender} so the loop is testable without a broker.
  */
 public final class LoadtestRun {
+    /**
+     * @param alertProbeEvery one meter in this many sets its register back once, halfway through the
+     *     hold: a tamper alert each, which an alert job opens from that reading alone, for the
+     *     publish → alert latency (0: none)
+     */
     public record Settings(double rate, Duration ramp, Duration hold, int meters, String mode, int batchSize, Duration closeDelay,
-                           Duration settle, String kafka, String influxUrl, String influxDb, String prefix, Path out) {}
+                           Duration settle, String kafka, String influxUrl, String influxDb, String prefix, Path out,
+                           int alertProbeEvery) {}
 
     /** Where readings go. */
     public interface Sender {
@@ -58,6 +64,7 @@ public final class LoadtestRun {
     private volatile long currentMinute;
     private long sent;
     private long messages;
+    private long probes;
     /** Readings acknowledged by the broker per second between the end of the ramp and the end of the hold. */
     private double sustained;
 
@@ -78,6 +85,7 @@ public final class LoadtestRun {
         poller.start();
         List<Plot.Second> seconds = new ArrayList<>();
         double[] register = new double[s.meters()];
+        boolean[] probed = new boolean[s.meters()];
         List<Reading> batch = new ArrayList<>();
         int meter = 0;
         double due = 0;
@@ -90,6 +98,7 @@ public final class LoadtestRun {
         long lastPrint = start;
         long lastTick = start;
         long rampEnd = start + s.ramp().toMillis();
+        long probeAt = rampEnd + s.hold().toMillis() / 2;
         long[] ackedAt = {-1, -1, 0, 0}; // acked readings and time when the hold began and ended
         while (true) {
             long now = System.currentTimeMillis();
@@ -117,6 +126,11 @@ public final class LoadtestRun {
                 long ts = System.currentTimeMillis();
                 String id = String.format("%s%06d", s.prefix(), meter);
                 double kw = 0.5 + (meter % 17) * 0.25;
+                if (s.alertProbeEvery() > 0 && meter % s.alertProbeEvery() == 0 && !probed[meter] && ts >= probeAt) {
+                    register[meter] -= 10; // the register goes back 10 kWh: one tamper alert, opened by this reading
+                    probed[meter] = true;
+                    probes++;
+                }
                 Reading r = Reading.of(id, ts, kw).withImportKwh(Math.round((1000 + register[meter]) * 1000) / 1000.0);
                 register[meter] += kw * SLICE_MS / 3_600_000.0;
                 meter = (meter + 1) % s.meters();
@@ -248,15 +262,16 @@ public final class LoadtestRun {
                 h.recordValue(Math.max(0, Math.min(3_600_000L, record.timestamp() - alert.ts())));
             }
         });
-        return alertLatencyLine(h);
+        return alertLatencyLine(h, probes);
     }
 
-    static String alertLatencyLine(Histogram h) {
+    static String alertLatencyLine(Histogram h, long probes) {
         if (h.getTotalCount() == 0) {
-            return "Alerts: none opened on kw.alerts during the run (no alerts job running): no publish → alert latency.";
+            return String.format("Alerts: none opened on kw.alerts during the run (%,d alert probes sent; is an alert job running?):"
+                    + " no publish → alert latency.", probes);
         }
-        return String.format("Latency, publish → alert on kw.alerts: p50 %,d ms, p95 %,d ms, p99 %,d ms (%,d alerts opened).",
-                h.getValueAtPercentile(50), h.getValueAtPercentile(95), h.getValueAtPercentile(99), h.getTotalCount());
+        return String.format("Latency, publish → alert on kw.alerts: p50 %,d ms, p95 %,d ms, p99 %,d ms (%,d alerts opened, %,d probes sent).",
+                h.getValueAtPercentile(50), h.getValueAtPercentile(95), h.getValueAtPercentile(99), h.getTotalCount(), probes);
     }
 
     private Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
