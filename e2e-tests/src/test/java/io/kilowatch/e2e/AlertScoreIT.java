@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kilowatch.flink.AlertJob;
 import io.kilowatch.flink.JobConfig;
 import io.kilowatch.flink.LoadCurveJob;
-import io.kilowatch.flink.io.ReadingDeserializationSchema;
 import io.kilowatch.ingest.IngestService;
 import io.kilowatch.model.Reading;
 import io.kilowatch.model.RegistryCodec;
@@ -24,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -139,14 +137,7 @@ class AlertScoreIT {
         settings.put("KW_INFLUX_URL", STACK.influxUrl());
         settings.put("KW_INFLUX_DATABASE", STACK.influxDb());
         JobConfig config = JobConfig.load(null, settings);
-        KafkaSource<Reading> readings = KafkaSource.<Reading>builder()
-                .setBootstrapServers(STACK.kafkaBootstrap())
-                .setTopics(Topics.READINGS)
-                .setGroupId(p + "-alerts")
-                .setStartingOffsets(OffsetsInitializer.offsets(from))
-                .setBounded(OffsetsInitializer.latest())
-                .setValueOnlyDeserializer(new ReadingDeserializationSchema())
-                .build();
+        KafkaSource<Reading> readings = Pipeline.readings(STACK, from);
         StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment(LoadCurveJob.baseConfiguration());
         flink.setParallelism(2);
         new AlertJob(readings, LoadCurveJob.registrySource(config, p + "-alerts"), LoadCurveJob.influxSink(config), AlertJob.alertSink(config),

@@ -49,14 +49,7 @@ final class Pipeline {
         settings.put("KW_INFLUX_DATABASE", stack.influxDb());
         settings.put("KW_KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrap());
         JobConfig config = JobConfig.load(null, settings);
-        KafkaSource<Reading> source = KafkaSource.<Reading>builder()
-                .setBootstrapServers(stack.kafkaBootstrap())
-                .setTopics(Topics.READINGS)
-                .setGroupId("e2e-" + System.nanoTime())
-                .setStartingOffsets(OffsetsInitializer.offsets(from))
-                .setBounded(OffsetsInitializer.latest())
-                .setValueOnlyDeserializer(new ReadingDeserializationSchema())
-                .build();
+        KafkaSource<Reading> source = readings(stack, from);
         StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment(LoadCurveJob.baseConfiguration());
         flink.setParallelism(2);
         LoadCurveJob job = new LoadCurveJob(source, LoadCurveJob.emptyRegistry(), LoadCurveJob.influxSink(config), new DiscardingSink<>(),
@@ -68,5 +61,17 @@ final class Pipeline {
             it.forEachRemaining(late::add);
         }
         return late;
+    }
+
+    /** kw.readings from {@code from} to what is in it now: one test's own readings on the shared topic. */
+    static KafkaSource<Reading> readings(TestStack stack, Map<TopicPartition, Long> from) {
+        return KafkaSource.<Reading>builder()
+                .setBootstrapServers(stack.kafkaBootstrap())
+                .setTopics(Topics.READINGS)
+                .setGroupId("e2e-" + System.nanoTime())
+                .setStartingOffsets(OffsetsInitializer.offsets(from))
+                .setBounded(OffsetsInitializer.latest())
+                .setValueOnlyDeserializer(new ReadingDeserializationSchema())
+                .build();
     }
 }

@@ -16,13 +16,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -98,14 +95,7 @@ public class AlertJob {
     }
 
     public static Sink<Alert> alertSink(JobConfig c) {
-        Properties extra = new Properties();
-        extra.putAll(c.kafkaClient());
-        return KafkaSink.<Alert>builder()
-                .setBootstrapServers(c.kafkaBootstrapServers())
-                .setKafkaProducerConfig(extra)
-                .setRecordSerializer(new AlertSerializationSchema(c.alertsTopic()))
-                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .build();
+        return LoadCurveJob.kafkaSink(c, new AlertSerializationSchema(c.alertsTopic()));
     }
 
     /** The production job: kw.readings and kw.registry as consumer group {@code alerts.group-id}. */

@@ -303,12 +303,17 @@ public class LoadCurveJob {
     }
 
     public static Sink<LateReading> lateSink(JobConfig c) {
+        return kafkaSink(c, new LateReadingSerializationSchema(c.lateTopic()));
+    }
+
+    /** An at-least-once Kafka sink with the configured client settings; every job's Kafka output. */
+    public static <T> Sink<T> kafkaSink(JobConfig c, org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> records) {
         Properties extra = new Properties();
         extra.putAll(c.kafkaClient());
-        return KafkaSink.<LateReading>builder()
+        return KafkaSink.<T>builder()
                 .setBootstrapServers(c.kafkaBootstrapServers())
                 .setKafkaProducerConfig(extra)
-                .setRecordSerializer(new LateReadingSerializationSchema(c.lateTopic()))
+                .setRecordSerializer(records)
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
     }

@@ -95,10 +95,13 @@ public class MeterAlerts extends KeyedBroadcastProcessFunction<String, AlertSamp
             if (rules.observe(w, s, entry, a -> emit(out, a), e -> ctx.output(AREA_ENERGY, e))) {
                 // A timer is (key, time): the old offline time may also be a reading's, one
                 // that came early (a backlog runs far ahead of the watermark). Keep it then.
-                if (before != MeterWatch.NONE && !pending.contains(before)) {
-                    ctx.timerService().deleteEventTimeTimer(before);
+                long next = rules.offlineAt(w);
+                if (before != next) {
+                    if (before != MeterWatch.NONE && !pending.contains(before)) {
+                        ctx.timerService().deleteEventTimeTimer(before);
+                    }
+                    ctx.timerService().registerEventTimeTimer(next);
                 }
-                ctx.timerService().registerEventTimeTimer(rules.offlineAt(w));
                 changed = true;
             } else {
                 duplicates.inc();

@@ -16,6 +16,7 @@ import java.util.function.Consumer;
  * tamper with the register or the current, and offline run for every meter.
  */
 public final class MeterRules implements Serializable {
+    private static final long MINUTE_MS = 60_000L;
     private static final long QUARTER_MS = 15 * 60_000L;
     private static final long HOUR_MS = 3_600_000L;
     /** A reading's energy covers at most this much time since the one before (longer is a gap, not load). */
@@ -114,10 +115,13 @@ public final class MeterRules implements Serializable {
     /**
      * When the meter counts as offline if nothing else comes: {@link AlertRules#offlineAfter()}
      * after its last reading, or three of its reading periods for meters that read less often
-     * (half-hourly replays), so one late reading is not an outage.
+     * (half-hourly replays), so one late reading is not an outage; rounded up to the minute.
      */
     public long offlineAt(MeterWatch w) {
-        return w.lastTs + Math.max(rules.offlineAfter().toMillis(), 3 * w.periodMs);
+        long at = w.lastTs + Math.max(rules.offlineAfter().toMillis(), 3 * w.periodMs);
+        // On the minute: a meter reading every second keeps one timer a minute instead of
+        // deleting and adding one with every reading.
+        return Math.floorDiv(at + MINUTE_MS - 1, MINUTE_MS) * MINUTE_MS;
     }
 
     private void quarter(MeterWatch w, AlertSample s, RegistryEntry entry, double kwh, Consumer<AreaEnergy> energy) {
