@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # End-to-end load test (issue #5): starts a stack of its own (MQTT 31883, Kafka 39092, InfluxDB
-# 38086, folder .stack-loadtest), the ingest bridge, the load-curve job and the alert job (unless
-# --no-alerts), then drives them with
+# 38086, folder .stack-loadtest), the ingest bridge, the load-curve job and the alert job
+# (--alerts separate: its own JVM, the default; with-curves: inside the load-curve job, one Kafka
+# read for both; none), then drives them with
 # `simulators loadtest` and leaves the report (report.md, seconds.csv, minutes.csv, plot.png,
 # components.csv) in --out (default .stack-loadtest/report). After the run it measures the raw
 # components on the same stack: the broker, a Kafka producer and InfluxDB /write (the simulator),
 # and the Flink pass-through over the run's kw.readings (here).
 #
-#   scripts/loadtest.sh [--rate 20000] [--hold 2m] [--mode per-meter|concentrator] [--batch-size 500] [--no-alerts] [...]
+#   scripts/loadtest.sh [--rate 20000] [--hold 2m] [--mode per-meter|concentrator] [--batch-size 500]
+#                       [--alerts separate|with-curves|none] [...]
 #
-# Every option but --no-alerts and --out is passed to `java -jar simulators/target/kilowatch-simulators.jar loadtest`.
+# Every option but --alerts and --out is passed to `java -jar simulators/target/kilowatch-simulators.jar loadtest`.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -26,6 +28,11 @@ export KW_HTTP_PORT=${KW_LOADTEST_HTTP_PORT:-38091}
 export KW_TIME_OUT_OF_ORDERNESS=5s
 export KW_CURVES_METER_1M_CLASSES=none
 export KW_STATE_CHECKPOINT_DIR=file://$KW_STACK_DIR/checkpoints
+
+ALERTS=separate
+for ((i=1; i<=$#; i++)); do [ "${!i}" = --alerts ] && { j=$((i+1)); ALERTS=${!j}; }; done
+case "$ALERTS" in separate|with-curves|none) ;; *) echo "--alerts must be separate, with-curves or none" >&2; exit 2 ;; esac
+[ "$ALERTS" = with-curves ] && export KW_ALERTS_WITH_LOAD_CURVES=true
 
 for jar in ingest/target/kilowatch-ingest.jar flink-jobs/target/kilowatch-flink-jobs-standalone.jar simulators/target/kilowatch-simulators.jar; do
   [ -f "$jar" ] || { mvn -B -q -T1C --no-transfer-progress package -DskipTests; break; }
@@ -46,9 +53,7 @@ for _ in $(seq 1 120); do
   grep -q "meter intervals.*switched from INITIALIZING to RUNNING" "$LOGS/flink.log" 2>/dev/null && break
   sleep 0.5
 done
-ALERTS=1
-for a in "$@"; do [ "$a" = --no-alerts ] && ALERTS=0; done
-if [ "$ALERTS" = 1 ]; then
+if [ "$ALERTS" = separate ]; then
   # The alert job shares the cores: the run's figures are for the whole service. Its probes (one
   # meter in --alert-probe-every sets its register back once) give the publish -> alert latency.
   java -Xmx1g -cp flink-jobs/target/kilowatch-flink-jobs-standalone.jar io.kilowatch.flink.AlertJob >"$LOGS/alerts.log" 2>&1 &
@@ -58,11 +63,16 @@ if [ "$ALERTS" = 1 ]; then
     sleep 0.5
   done
 fi
+echo "alert rules: $ALERTS"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1)"
 REPORT=$KW_STACK_DIR/report
 ARGS=()
 while [ $# -gt 0 ]; do
-  if [ "$1" = --out ]; then REPORT=$2; shift 2; elif [ "$1" = --no-alerts ]; then shift; else ARGS+=("$1"); shift; fi
+  case "$1" in
+    --out) REPORT=$2; shift 2 ;;
+    --alerts) shift 2 ;;
+    *) ARGS+=("$1"); shift ;;
+  esac
 done
 rc=0
 java -Xmx2g -jar simulators/target/kilowatch-simulators.jar loadtest --close-delay 5s --out "$REPORT" "${ARGS[@]}" || rc=$?

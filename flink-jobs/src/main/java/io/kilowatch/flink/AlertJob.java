@@ -32,8 +32,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * excess line loss → OPEN/RESOLVED transitions to kw.alerts (the ingest relays customers' own to
  * them over MQTT) and to InfluxDB's {@code alerts}. docs/alerts.md has the rules.
  *
- * <p>Its own job and consumer group beside the load curves: either can be restarted, scaled or
- * replayed without the other. Sources and sinks come in the constructor, as in {@link LoadCurveJob}.
+ * <p>By default its own job and consumer group beside the load curves: either can be restarted,
+ * scaled or replayed without the other. With {@code alerts.with-load-curves} the load-curve job
+ * runs the same rules on the readings it reads anyway (one Kafka read and decode for both: for
+ * small machines). Sources and sinks come in the constructor, as in {@link LoadCurveJob}.
  */
 public class AlertJob {
 
@@ -59,20 +61,27 @@ public class AlertJob {
         this.params = params;
     }
 
-    /** Adds the pipeline with its sinks to {@code env}; returns the alert transitions (tests collect them). */
+    /** Adds the pipeline with its sources and sinks to {@code env}; returns the alert transitions (tests collect them). */
     public DataStream<Alert> build(StreamExecutionEnvironment env) {
         WatermarkStrategy<Reading> eventTime = WatermarkStrategy
                 .<Reading>forBoundedOutOfOrderness(params.outOfOrderness())
                 .withTimestampAssigner((reading, kafkaTs) -> reading.ts())
                 .withIdleness(params.idleness());
-        DataStream<AlertSample> samples = env.fromSource(source, eventTime, "readings").uid("alerts-readings-source")
-                .map(AlertSample::of).name("to alert samples").uid("to-alert-samples");
+        DataStream<Reading> readings = env.fromSource(source, eventTime, "readings").uid("alerts-readings-source");
         BroadcastStream<RegistryUpdate> registryState = env
                 .fromSource(registry, WatermarkStrategy.forGenerator(ctx -> new LoadCurveJob.AlwaysIdle<>()), "registry")
                 .uid("alerts-registry-source")
                 .broadcast(MeterIntervals.REGISTRY);
+        return build(readings, registryState);
+    }
 
-        SingleOutputStreamOperator<Alert> meters = samples
+    /**
+     * The rules and sinks over readings (with event time) and a registry someone else reads: the
+     * load-curve job's, when one job does both ({@code alerts.with-load-curves}).
+     */
+    public DataStream<Alert> build(DataStream<Reading> readings, BroadcastStream<RegistryUpdate> registryState) {
+        SingleOutputStreamOperator<Alert> meters = readings
+                .map(AlertSample::of).name("to alert samples").uid("to-alert-samples")
                 .keyBy(AlertSample::meterId)
                 .connect(registryState)
                 .process(new MeterAlerts(params.rules()))
@@ -85,7 +94,7 @@ public class AlertJob {
                 .uid("area-balance");
         DataStream<Alert> alerts = meters.union(areas);
         alerts.sinkTo(alertSink).name("kw.alerts").uid("alerts-kafka-sink");
-        alerts.map(LineProtocol::alert).name("alerts lines").sinkTo(influx).name("influxdb").uid("alerts-influx-sink");
+        alerts.map(LineProtocol::alert).name("alerts lines").sinkTo(influx).name("influxdb alerts").uid("alerts-influx-sink");
         return alerts;
     }
 
@@ -104,7 +113,16 @@ public class AlertJob {
             throw new IllegalArgumentException("the alert job has no backfill: alerts of the past are in kw.alerts already");
         }
         return new AlertJob(LoadCurveJob.kafkaSource(c, c.alertsGroupId()), LoadCurveJob.registrySource(c, c.alertsGroupId()),
-                LoadCurveJob.influxSink(c), alertSink(c), new Params(c.outOfOrderness(), c.idleness(), c.alertRules()));
+                LoadCurveJob.influxSink(c), alertSink(c), params(c));
+    }
+
+    /** The production rules and sinks, for the load-curve job's own readings and registry. */
+    public static AlertJob withoutSources(JobConfig c) {
+        return new AlertJob(null, null, LoadCurveJob.influxSink(c), alertSink(c), params(c));
+    }
+
+    static Params params(JobConfig c) {
+        return new Params(c.outOfOrderness(), c.idleness(), c.alertRules());
     }
 
     /** {@code java -cp kilowatch-flink-jobs-standalone.jar io.kilowatch.flink.AlertJob [--config FILE]}, or submitted to a cluster. */

@@ -48,7 +48,8 @@ public record JobConfig(
         Duration backfillSlack,
         String alertsTopic,
         String alertsGroupId,
-        AlertRules alertRules) {
+        AlertRules alertRules,
+        boolean alertsWithLoadCurves) {
 
     static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("kafka.bootstrap-servers", "127.0.0.1:9092"),
@@ -88,6 +89,7 @@ public record JobConfig(
             Map.entry("backfill.slack", "10m"),
             Map.entry("kafka.topic.alerts", Topics.ALERTS),
             Map.entry("alerts.group-id", "kilowatch-alerts"),
+            Map.entry("alerts.with-load-curves", "false"),
             Map.entry("alerts.open-after", "2m"),
             Map.entry("alerts.resolve-after", "5m"),
             Map.entry("alerts.over-capacity.ratio", "1.0"),
@@ -146,7 +148,8 @@ public record JobConfig(
                 s.getDuration("backfill.slack"),
                 s.get("kafka.topic.alerts"),
                 s.get("alerts.group-id"),
-                alertRules(s));
+                alertRules(s),
+                s.getBoolean("alerts.with-load-curves"));
         config.params(); // checks the time rules against each other now, not when the job starts
         return config;
     }

@@ -95,17 +95,19 @@ public class LoadCurveJob {
     private final Params params;
     private final EventTimeRange range;
     private final UnaryOperator<DataStream<Reading>> afterSource;
+    private final AlertJob alerts;
 
     /**
      * @param influx receives line protocol: {@code load}, {@code daily_kpi} and {@code pipeline} points
      */
     public LoadCurveJob(Source<Reading, ?, ?> source, Source<RegistryUpdate, ?, ?> registry, Sink<String> influx,
                         Sink<LateReading> lateSink, Params params) {
-        this(source, registry, influx, lateSink, params, null, UnaryOperator.identity());
+        this(source, registry, influx, lateSink, params, null, UnaryOperator.identity(), null);
     }
 
     private LoadCurveJob(Source<Reading, ?, ?> source, Source<RegistryUpdate, ?, ?> registry, Sink<String> influx,
-                         Sink<LateReading> lateSink, Params params, EventTimeRange range, UnaryOperator<DataStream<Reading>> afterSource) {
+                         Sink<LateReading> lateSink, Params params, EventTimeRange range, UnaryOperator<DataStream<Reading>> afterSource,
+                         AlertJob alerts) {
         this.source = source;
         this.registry = registry;
         this.influx = influx;
@@ -113,16 +115,22 @@ public class LoadCurveJob {
         this.params = params;
         this.range = range;
         this.afterSource = afterSource;
+        this.alerts = alerts;
     }
 
     /** The same pipeline counting only readings in {@code range}: a backfill. */
     public LoadCurveJob restrictedTo(EventTimeRange range) {
-        return new LoadCurveJob(source, registry, influx, lateSink, params, range, afterSource);
+        return new LoadCurveJob(source, registry, influx, lateSink, params, range, afterSource, alerts);
+    }
+
+    /** Also runs the alert rules of {@code alertJob} (its sinks, not its sources) on this job's readings and registry. */
+    public LoadCurveJob withAlerts(AlertJob alertJob) {
+        return new LoadCurveJob(source, registry, influx, lateSink, params, range, afterSource, alertJob);
     }
 
     /** Inserts operators right after the source, e.g. a fault a recovery test injects. */
     public LoadCurveJob withAfterSource(UnaryOperator<DataStream<Reading>> operators) {
-        return new LoadCurveJob(source, registry, influx, lateSink, params, range, operators);
+        return new LoadCurveJob(source, registry, influx, lateSink, params, range, operators, alerts);
     }
 
     /** What the pipeline computes, before the sinks: tests collect from these. */
@@ -150,6 +158,9 @@ public class LoadCurveJob {
                 .fromSource(registry, WatermarkStrategy.forGenerator(ctx -> new AlwaysIdle<>()), "registry")
                 .uid("registry-source")
                 .broadcast(MeterIntervals.REGISTRY);
+        if (alerts != null) {
+            alerts.build(fromSource, registryState);
+        }
 
         SingleOutputStreamOperator<LoadPoint> meters = samples
                 .keyBy(MeterSample::meterId)
@@ -203,7 +214,8 @@ public class LoadCurveJob {
 
     public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
         build(env);
-        return env.execute(range == null ? "kilowatch load curves" : "kilowatch load curves backfill " + range.from() + " .. " + range.to());
+        return env.execute(range != null ? "kilowatch load curves backfill " + range.from() + " .. " + range.to()
+                : alerts != null ? "kilowatch load curves and alerts" : "kilowatch load curves");
     }
 
     /** Settings every environment of this job gets, production and tests alike. */
@@ -352,6 +364,7 @@ public class LoadCurveJob {
             return new LoadCurveJob(kafkaSource(c), registrySource(c), influxSink(c), new DiscardingSink<>(), c.params())
                     .restrictedTo(c.backfill());
         }
-        return new LoadCurveJob(kafkaSource(c), registrySource(c), influxSink(c), lateSink(c), c.params());
+        LoadCurveJob job = new LoadCurveJob(kafkaSource(c), registrySource(c), influxSink(c), lateSink(c), c.params());
+        return c.alertsWithLoadCurves() ? job.withAlerts(AlertJob.withoutSources(c)) : job;
     }
 }

@@ -34,14 +34,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The alert job with its production wiring on the real Kafka and InfluxDB: kw.readings (sent twice,
  * as at-least-once delivery may) and kw.registry in; every episode once per run on kw.alerts,
  * keyed by its subject, and in InfluxDB's {@code alerts}; a second run over the same readings (a
- * replay) repeats the same alert ids and leaves InfluxDB as it was.
+ * replay) repeats the same alert ids and leaves InfluxDB as it was. The same as its own job and
+ * inside the load-curve job.
  */
 class AlertJobIT {
     @RegisterExtension
@@ -51,8 +53,13 @@ class AlertJobIT {
     private static final TestStack STACK = TestStack.fromEnvironment();
     private static final long MIN = 60_000;
 
-    @Test
-    void episodesReachKafkaAndInfluxOnceAndAReplayRepeatsThem() throws Exception {
+    /**
+     * @param mode {@code separate}: the alert job on its own; {@code with-load-curves}: the
+     *     load-curve job runs the rules too, on the readings it reads anyway
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"separate", "with-load-curves"})
+    void episodesReachKafkaAndInfluxOnceAndAReplayRepeatsThem(String mode) throws Exception {
         String p = TestStack.uniquePrefix("alertjob");
         String db = "alertjob_" + p.substring(p.indexOf('-') + 1);
         String readings = "test." + p + ".readings";
@@ -101,7 +108,7 @@ class AlertJobIT {
                     tuple(m1, "over_capacity", Alert.State.OPEN, t0 + 42 * MIN),
                     tuple(m1, "over_capacity", Alert.State.RESOLVED, t0 + 55 * MIN));
 
-            runBounded(p + "-run1", readings, registry, alerts, db);
+            runBounded(mode, p + "-run1", readings, registry, alerts, db);
             List<ConsumerRecord<byte[], byte[]>> first = readAll(alerts);
             assertThat(first).allSatisfy(r -> assertThat(new String(r.key(), StandardCharsets.UTF_8))
                     .isEqualTo(new AlertCodec().decode(r.value()).subjectId()));
@@ -114,33 +121,44 @@ class AlertJobIT {
                     m1 + " over_capacity RESOLVED", m2 + " tamper OPEN", m3 + " meter_offline OPEN");
 
             // A replay: the same episodes with the same ids; InfluxDB's points are overwritten, not added.
-            runBounded(p + "-run2", readings, registry, alerts, db);
+            runBounded(mode, p + "-run2", readings, registry, alerts, db);
             List<Alert> all = decode(readAll(alerts));
             assertThat(all).hasSize(8);
             assertThat(all.stream().map(Alert::alertId).distinct()).containsExactlyInAnyOrderElementsOf(
                     firstAlerts.stream().map(Alert::alertId).distinct().toList());
             assertThat(influx.rows("SELECT state, alert_id, value FROM alerts")).hasSize(4);
+            if (mode.equals("with-load-curves")) {
+                // One source for both: m1's curve is there too (70 readings, each counted once).
+                assertThat(influx.rows("SELECT sum(readings) FROM load WHERE level = 'meter' AND interval = '15m' AND id = '" + m1 + "'"))
+                        .singleElement().satisfies(r -> assertThat(InfluxQuery.asLong(r.get("sum"))).isEqualTo(70));
+            }
         } finally {
             influx.execute("DROP DATABASE \"" + db + "\"");
         }
     }
 
-    private static void runBounded(String group, String readings, String registry, String alerts, String db) throws Exception {
-        JobConfig config = JobConfig.load(null, Map.of(
-                "KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap(),
-                "KW_KAFKA_TOPIC_READINGS", readings,
-                "KW_KAFKA_TOPIC_REGISTRY", registry,
-                "KW_KAFKA_TOPIC_ALERTS", alerts,
-                "KW_ALERTS_GROUP_ID", group,
-                "KW_KAFKA_START_FROM", "earliest",
-                "KW_JOB_BOUNDED", "true",
-                "KW_INFLUX_URL", STACK.influxUrl(),
-                "KW_INFLUX_DATABASE", db));
+    private static void runBounded(String mode, String group, String readings, String registry, String alerts, String db) throws Exception {
+        JobConfig config = JobConfig.load(null, Map.ofEntries(
+                Map.entry("KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap()),
+                Map.entry("KW_KAFKA_TOPIC_READINGS", readings),
+                Map.entry("KW_KAFKA_TOPIC_REGISTRY", registry),
+                Map.entry("KW_KAFKA_TOPIC_ALERTS", alerts),
+                Map.entry("KW_ALERTS_GROUP_ID", group),
+                Map.entry("KW_KAFKA_GROUP_ID", group),
+                Map.entry("KW_ALERTS_WITH_LOAD_CURVES", Boolean.toString(mode.equals("with-load-curves"))),
+                Map.entry("KW_KAFKA_START_FROM", "earliest"),
+                Map.entry("KW_JOB_BOUNDED", "true"),
+                Map.entry("KW_INFLUX_URL", STACK.influxUrl()),
+                Map.entry("KW_INFLUX_DATABASE", db)));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LoadCurveJob.baseConfiguration());
         // One subtask: a meter that went dark is declared offline once other meters' readings
         // show the time has passed, which needs them on the same subtask in a three-meter test.
         env.setParallelism(1);
-        AlertJob.fromConfig(config).execute(env);
+        if (mode.equals("separate")) {
+            AlertJob.fromConfig(config).execute(env);
+        } else {
+            LoadCurveJob.fromConfig(config).execute(env);
+        }
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {
