@@ -68,7 +68,7 @@ public record JobConfig(
             Map.entry("influx.token", ""),
             Map.entry("influx.org", ""),
             Map.entry("influx.bucket", ""),
-            Map.entry("influx.flush-interval", "1s"),
+            Map.entry("influx.flush-interval", "200ms"),
             Map.entry("time.out-of-orderness", "2m"),
             Map.entry("time.idleness", "1m"),
             Map.entry("time.allowed-lateness.1m", "0s"),
