@@ -69,7 +69,7 @@ public class AlertJob {
                 .withIdleness(params.idleness());
         DataStream<Reading> readings = env.fromSource(source, eventTime, "readings").uid("alerts-readings-source");
         BroadcastStream<RegistryUpdate> registryState = env
-                .fromSource(registry, WatermarkStrategy.forGenerator(ctx -> new LoadCurveJob.AlwaysIdle<>()), "registry")
+                .fromSource(registry, LoadCurveJob.registryWatermarks(registry), "registry")
                 .uid("alerts-registry-source")
                 .broadcast(MeterIntervals.REGISTRY);
         return build(readings, registryState);
