@@ -115,16 +115,13 @@ say "starting the alert job (Flink, embedded, its own consumer group), log: $RUN
 java -Xmx768m -cp "$FLINK_JAR" io.kilowatch.flink.AlertJob >"$RUN/alerts.log" 2>&1 &
 PIDS+=($!)
 
-influx_points() {
-  curl -sf -G "http://127.0.0.1:$INFLUX_PORT/query" --data-urlencode "db=$INFLUX_DB" \
-    --data-urlencode "q=SELECT sum(readings) FROM load WHERE level='class' AND interval='15m' AND time > now() - 400d" \
+# The single number an InfluxQL aggregate returns (empty when there is none yet).
+influx_number() {
+  curl -sf -G "http://127.0.0.1:$INFLUX_PORT/query" --data-urlencode "db=$INFLUX_DB" --data-urlencode "q=$1" \
     | sed -n 's/.*"values":\[\["[^"]*",\([0-9]*\)\]\].*/\1/p'
 }
-influx_alerts() {
-  curl -sf -G "http://127.0.0.1:$INFLUX_PORT/query" --data-urlencode "db=$INFLUX_DB" \
-    --data-urlencode "q=SELECT count(alert_id) FROM alerts WHERE state='OPEN' AND time > now() - 400d" \
-    | sed -n 's/.*"values":\[\["[^"]*",\([0-9]*\)\]\].*/\1/p'
-}
+influx_points() { influx_number "SELECT sum(readings) FROM load WHERE level='class' AND interval='15m' AND time > now() - 400d"; }
+influx_alerts() { influx_number "SELECT count(alert_id) FROM alerts WHERE state='OPEN' AND time > now() - 400d"; }
 ingest_metric() {
   curl -sf "http://127.0.0.1:$INGEST_HTTP_PORT/metrics" | awk -v m="$1" '$1 ~ "^"m {s+=$2} END {printf "%d", s}'
 }

@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kilowatch.flink.AlertJob;
 import io.kilowatch.flink.JobConfig;
 import io.kilowatch.flink.LoadCurveJob;
+import io.kilowatch.ingest.IngestConfig;
 import io.kilowatch.ingest.IngestService;
+import io.kilowatch.ingest.RegistryLoader;
 import io.kilowatch.model.Reading;
-import io.kilowatch.model.RegistryCodec;
 import io.kilowatch.model.RegistryCsv;
-import io.kilowatch.model.RegistryEntry;
 import io.kilowatch.model.Topics;
 import io.kilowatch.model.testing.TestStack;
 import io.kilowatch.sim.SimulatorMain;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -29,11 +28,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,7 +90,8 @@ class AlertScoreIT {
             published = Files.lines(record).count();
             Pipeline.awaitForwarded(ingest, published);
         }
-        loadRegistry(registry, registryTopic);
+        RegistryLoader.load(IngestConfig.load(null, STACK.bridgeEnvironment(p + "-registry", "KW_KAFKA_TOPIC_REGISTRY", registryTopic)),
+                RegistryCsv.parse(Files.readAllLines(registry)), List.of());
         runAlertJob(from, registryTopic, alerts, p);
 
         Path out = dir.resolve("score");
@@ -112,18 +108,6 @@ class AlertScoreIT {
             assertThat(row[6]).as("recall of %s", row[0]).isEqualTo("1.0000");
             int unexplained = Integer.parseInt(row[1]) - Integer.parseInt(row[2]) - Integer.parseInt(row[9]);
             assertThat(unexplained).as("%s alerts that no anomaly explains", row[0]).isLessThanOrEqualTo(row[0].equals("spike") ? 3 : 0);
-        }
-    }
-
-    private static void loadRegistry(Path csv, String topic) throws Exception {
-        RegistryCodec codec = new RegistryCodec();
-        try (KafkaProducer<byte[], byte[]> kafka = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
-            for (RegistryEntry e : RegistryCsv.parse(Files.readAllLines(csv))) {
-                kafka.send(new ProducerRecord<>(topic, e.meterId().getBytes(StandardCharsets.UTF_8), codec.encode(e)));
-            }
-            kafka.flush();
         }
     }
 

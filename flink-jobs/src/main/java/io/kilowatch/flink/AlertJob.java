@@ -5,7 +5,6 @@ import io.kilowatch.flink.alerts.AlertSample;
 import io.kilowatch.flink.alerts.AreaBalance;
 import io.kilowatch.flink.alerts.AreaEnergy;
 import io.kilowatch.flink.alerts.MeterAlerts;
-import io.kilowatch.flink.curves.MeterIntervals;
 import io.kilowatch.flink.influx.LineProtocol;
 import io.kilowatch.flink.io.AlertSerializationSchema;
 import io.kilowatch.flink.records.RegistryUpdate;
@@ -17,7 +16,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
@@ -63,16 +61,8 @@ public class AlertJob {
 
     /** Adds the pipeline with its sources and sinks to {@code env}; returns the alert transitions (tests collect them). */
     public DataStream<Alert> build(StreamExecutionEnvironment env) {
-        WatermarkStrategy<Reading> eventTime = WatermarkStrategy
-                .<Reading>forBoundedOutOfOrderness(params.outOfOrderness())
-                .withTimestampAssigner((reading, kafkaTs) -> reading.ts())
-                .withIdleness(params.idleness());
-        DataStream<Reading> readings = env.fromSource(source, eventTime, "readings").uid("alerts-readings-source");
-        BroadcastStream<RegistryUpdate> registryState = env
-                .fromSource(registry, LoadCurveJob.registryWatermarks(registry), "registry")
-                .uid("alerts-registry-source")
-                .broadcast(MeterIntervals.REGISTRY);
-        return build(readings, registryState);
+        return build(LoadCurveJob.readingsIn(env, source, params.outOfOrderness(), params.idleness(), "alerts-readings-source"),
+                LoadCurveJob.registryIn(env, registry, "alerts-registry-source"));
     }
 
     /**

@@ -138,24 +138,14 @@ public class LoadCurveJob {
 
     /** Adds the pipeline with its sinks to {@code env}. */
     public Curves build(StreamExecutionEnvironment env) {
-        // Readings arrive out of order: per-meter MQTT messages are a few seconds apart, and the
-        // bridge spreads meters over partitions. The bound is how long an interval waits for them;
-        // idleness keeps a quiet partition from holding event time back for everyone.
-        WatermarkStrategy<Reading> eventTime = WatermarkStrategy
-                .<Reading>forBoundedOutOfOrderness(params.outOfOrderness())
-                .withTimestampAssigner((reading, kafkaTs) -> reading.ts())
-                .withIdleness(params.idleness());
-
-        DataStream<Reading> fromSource = afterSource.apply(env.fromSource(source, eventTime, "readings").uid("readings-source"));
+        DataStream<Reading> fromSource = afterSource.apply(readingsIn(env, source, params.outOfOrderness(), params.idleness(),
+                "readings-source"));
         if (range != null) {
             fromSource = fromSource.filter(new KeepEventTimeRange(range)).name("keep " + range.from() + " .. " + range.to());
         }
         DataStream<MeterSample> samples = fromSource.map(MeterSample::of).name("to samples").uid("to-samples");
 
-        BroadcastStream<RegistryUpdate> registryState = env
-                .fromSource(registry, registryWatermarks(registry), "registry")
-                .uid("registry-source")
-                .broadcast(MeterIntervals.REGISTRY);
+        BroadcastStream<RegistryUpdate> registryState = registryIn(env, registry, "registry-source");
         if (alerts != null) {
             alerts.build(fromSource, registryState);
         }
@@ -192,6 +182,26 @@ public class LoadCurveJob {
         lines.sinkTo(influx).name("influxdb").uid("influx-sink");
         late.sinkTo(lateSink).name("late readings").uid("late-sink");
         return new Curves(points, kpis, late);
+    }
+
+    /**
+     * Readings with their event time, as every job reads them. They arrive out of order:
+     * per-meter MQTT messages are a few seconds apart, and the bridge spreads meters over
+     * partitions. The bound is how long an interval (or an alert rule) waits for them; idleness
+     * keeps a quiet partition from holding event time back for everyone.
+     */
+    static DataStream<Reading> readingsIn(StreamExecutionEnvironment env, Source<Reading, ?, ?> source, Duration outOfOrderness,
+                                          Duration idleness, String uid) {
+        WatermarkStrategy<Reading> eventTime = WatermarkStrategy
+                .<Reading>forBoundedOutOfOrderness(outOfOrderness)
+                .withTimestampAssigner((reading, kafkaTs) -> reading.ts())
+                .withIdleness(idleness);
+        return env.fromSource(source, eventTime, "readings").uid(uid);
+    }
+
+    /** The registry as broadcast state, with the event time of {@link #registryWatermarks}. */
+    static BroadcastStream<RegistryUpdate> registryIn(StreamExecutionEnvironment env, Source<RegistryUpdate, ?, ?> registry, String uid) {
+        return env.fromSource(registry, registryWatermarks(registry), "registry").uid(uid).broadcast(MeterIntervals.REGISTRY);
     }
 
     /**

@@ -33,29 +33,29 @@ public final class CustomerRouting {
     }
 
     /**
-     * Whether an alert is for the utility's staff only ({@link io.kilowatch.model.Alert#STAFF_ONLY_TYPES}):
-     * suspected theft and tamper must not tip off the customer. Unreadable alerts are not: they
-     * are routed, or counted as unroutable, as before.
+     * Where an alert goes, from one reading of its JSON.
+     *
+     * @param staffOnly the alert is for the utility's staff only ({@link io.kilowatch.model.Alert#STAFF_ONLY_TYPES}):
+     *     suspected theft and tamper must not tip off the customer; unreadable alerts are not
+     * @param customerId the alert's {@code customerId}, else its key's customer in the registry; null
+     *     when neither says (an asset alert, an unknown meter)
      */
-    public boolean isStaffOnly(byte[] value) {
-        try {
-            JsonNode type = JSON.readTree(value).get("type");
-            return type != null && type.isTextual() && io.kilowatch.model.Alert.isStaffOnly(type.textValue());
-        } catch (Exception notJson) {
-            return false;
-        }
-    }
+    public record AlertRoute(boolean staffOnly, String customerId) {}
 
-    /** The customer of an alert, or null when neither the alert nor the registry says (an asset alert, an unknown meter). */
-    public String alertCustomer(String key, byte[] value) {
+    public AlertRoute alertRoute(String key, byte[] value) {
         try {
-            JsonNode customer = JSON.readTree(value).get("customerId");
+            JsonNode alert = JSON.readTree(value);
+            JsonNode type = alert.get("type");
+            if (type != null && type.isTextual() && io.kilowatch.model.Alert.isStaffOnly(type.textValue())) {
+                return new AlertRoute(true, null);
+            }
+            JsonNode customer = alert.get("customerId");
             if (customer != null && customer.isTextual() && !customer.textValue().isBlank()) {
-                return customer.textValue();
+                return new AlertRoute(false, customer.textValue());
             }
         } catch (Exception notJson) {
             // fall through to the registry: the key still says which meter it is about
         }
-        return key == null ? null : customerOfMeter.get(key);
+        return new AlertRoute(false, key == null ? null : customerOfMeter.get(key));
     }
 }

@@ -129,11 +129,12 @@ public final class OutboundRelay implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> r : batch) {
             String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
             boolean hint = r.topic().equals(config.hintsTopic());
-            if (!hint && r.value() != null && routing.isStaffOnly(r.value())) {
+            CustomerRouting.AlertRoute route = hint ? null : routing.alertRoute(key, r.value());
+            if (route != null && route.staffOnly()) {
                 metrics.outboundStaffOnly.increment();
                 continue;
             }
-            String customer = hint ? routing.hintCustomer(key) : routing.alertCustomer(key, r.value());
+            String customer = hint ? routing.hintCustomer(key) : route.customerId();
             if (customer == null || customer.contains("/") || customer.contains("+") || customer.contains("#")) {
                 metrics.outboundUnroutable.increment();
                 LOG.warn("no customer for {} record key={} offset={}; not published", r.topic(), key, r.offset());

@@ -1,7 +1,6 @@
 package io.kilowatch.flink.alerts;
 
 import io.kilowatch.model.Alert;
-import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -101,14 +100,10 @@ public class AreaBalance extends KeyedProcessFunction<String, AreaEnergy, Alert>
         Episode.Step step = a.loss.observe(quarterStart, loss > rules.lossRatio(), loss, true, QUARTER_MS, QUARTER_MS);
         if (step != Episode.Step.NOTHING) {
             boolean open = step == Episode.Step.OPENED;
-            String message = open
-                    ? String.format(Locale.ROOT, "%.0f %% of the energy into transformer area %s reached no customer meter "
-                            + "(more than %.0f %%): a tap on the lines or a bypassed meter.", a.loss.worst * 100, transformer,
-                            rules.lossRatio() * 100)
-                    : String.format(Locale.ROOT, "Unmetered energy in transformer area %s back below %.0f %% (highest %.0f %%).",
-                            transformer, rules.lossRatio() * 100, a.loss.worst * 100);
-            out.collect(new Alert("" + transformer + "/excess_line_loss/" + a.loss.openedAt, "excess_line_loss", "warning", "transformer",
-                    transformer, null, open ? Alert.State.OPEN : Alert.State.RESOLVED, t, a.loss.openedAt,
+            String message = open ? Messages.lossOpened(transformer, a.loss.worst, rules.lossRatio())
+                    : Messages.lossResolved(transformer, a.loss.worst, rules.lossRatio());
+            out.collect(new Alert(Condition.alertId(transformer, "excess_line_loss", a.loss.openedAt), "excess_line_loss", "warning",
+                    "transformer", transformer, null, open ? Alert.State.OPEN : Alert.State.RESOLVED, t, a.loss.openedAt,
                     Math.round(a.loss.worst * 1000) / 1000.0, rules.lossRatio(), "ratio", message));
         }
         area.update(a);

@@ -39,6 +39,11 @@ public enum Condition {
 
     /** The stable id of the episode that began at {@code openedAt}: the same on a replay, so duplicates can be told. */
     public String alertId(String subjectId, long openedAt) {
-        return subjectId + "/" + idName() + "/" + openedAt;
+        return alertId(subjectId, idName(), openedAt);
+    }
+
+    /** Every alert's id: subject, what, when the episode began. */
+    static String alertId(String subjectId, String name, long openedAt) {
+        return subjectId + "/" + name + "/" + openedAt;
     }
 }

@@ -39,6 +39,16 @@ final class Messages {
         };
     }
 
+    static String lossOpened(String transformer, double loss, double threshold) {
+        return f("%.0f %% of the energy into transformer area %s reached no customer meter (more than %.0f %%): a tap on the lines "
+                + "or a bypassed meter.", loss * 100, transformer, threshold * 100);
+    }
+
+    static String lossResolved(String transformer, double worst, double threshold) {
+        return f("Unmetered energy in transformer area %s back below %.0f %% (highest %.0f %%).", transformer, threshold * 100,
+                worst * 100);
+    }
+
     private static String f(String format, Object... args) {
         return String.format(Locale.ROOT, format, args);
     }
