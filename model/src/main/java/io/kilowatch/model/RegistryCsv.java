@@ -9,25 +9,34 @@ import java.util.Set;
 /**
  * The registry as a utility exports it: one CSV row per meter, with this header (names are
  * matched case-insensitively, columns may come in any order):
- * {@code meterId,customerId,class,transformerId,feederId,region,tariffPlan,contractedKva,transformerKva,nominalVoltageV,phases}.
- * Parsing is all or nothing: a file with one bad row is rejected with every bad row's line
- * number, so a half-loaded registry never moves meters around. No quoting: ids are plain.
+ * {@code meterId,customerId,class,transformerId,feederId,region,tariffPlan,contractedKva,transformerKva,nominalVoltageV,phases},
+ * and optionally {@code voltageLevel,billingBasis,contractKw} for two-part customers (a file
+ * without them, or a row with them empty, is a single-part customer whose voltage level follows
+ * from its nominal voltage). Parsing is all or nothing: a file with one bad row is rejected with
+ * every bad row's line number, so a half-loaded registry never moves meters around. No quoting:
+ * ids are plain.
  */
 public final class RegistryCsv {
     public static final List<String> COLUMNS = List.of("meterId", "customerId", "class", "transformerId", "feederId", "region",
             "tariffPlan", "contractedKva", "transformerKva", "nominalVoltageV", "phases");
+    /** Columns a file may leave out (older exports); an empty cell is the same as no column. */
+    public static final List<String> OPTIONAL_COLUMNS = List.of("voltageLevel", "billingBasis", "contractKw");
+    public static final Set<String> BASES = Set.of("capacity", "demand", "contract");
     public static final Set<String> CLASSES = Set.of("residential", "commercial", "industrial", "prosumer", RegistryEntry.TRANSFORMER_METER);
 
     private RegistryCsv() {}
 
+    /** Every column, the optional ones last, as {@link #row} writes them. */
     public static String header() {
-        return String.join(",", COLUMNS);
+        return String.join(",", COLUMNS) + "," + String.join(",", OPTIONAL_COLUMNS);
     }
 
+    /** A row under {@link #header()}. */
     public static String row(RegistryEntry e) {
         return String.join(",", e.meterId(), e.customerId(), e.customerClass(), e.transformerId(), e.feederId(), e.region(),
                 e.tariffPlanId(), plain(e.contractedKva()), plain(e.transformerKva()), plain(e.nominalVoltageV()),
-                Integer.toString(e.phases()));
+                Integer.toString(e.phases()), e.voltageLevel() == null ? "" : e.voltageLevel(),
+                e.billingBasis() == null ? "" : e.billingBasis(), e.contractKw() == null ? "" : plain(e.contractKw()));
     }
 
     private static String plain(double v) {
@@ -37,7 +46,7 @@ public final class RegistryCsv {
     /** @throws IllegalArgumentException naming every bad line */
     public static List<RegistryEntry> parse(List<String> lines) {
         if (lines.isEmpty()) {
-            throw new IllegalArgumentException("registry CSV is empty: it needs the header " + header());
+            throw new IllegalArgumentException("registry CSV is empty: it needs the header " + String.join(",", COLUMNS));
         }
         int[] at = columnPositions(lines.get(0));
         List<RegistryEntry> out = new ArrayList<>();
@@ -68,18 +77,22 @@ public final class RegistryCsv {
         return out;
     }
 
+    /** Where each column is: required ones first, then the optional ones (-1 when absent). */
     private static int[] columnPositions(String header) {
         String[] names = header.strip().split(",", -1);
-        int[] at = new int[COLUMNS.size()];
-        for (int c = 0; c < COLUMNS.size(); c++) {
+        int required = COLUMNS.size();
+        int[] at = new int[required + OPTIONAL_COLUMNS.size()];
+        for (int c = 0; c < at.length; c++) {
+            String column = c < required ? COLUMNS.get(c) : OPTIONAL_COLUMNS.get(c - required);
             at[c] = -1;
             for (int i = 0; i < names.length; i++) {
-                if (names[i].strip().equalsIgnoreCase(COLUMNS.get(c))) {
+                if (names[i].strip().equalsIgnoreCase(column)) {
                     at[c] = i;
                 }
             }
-            if (at[c] < 0) {
-                throw new IllegalArgumentException("registry CSV header lacks column " + COLUMNS.get(c) + "; expected " + header());
+            if (at[c] < 0 && c < required) {
+                throw new IllegalArgumentException("registry CSV header lacks column " + column + "; expected "
+                        + String.join(",", COLUMNS) + " (and optionally " + String.join(",", OPTIONAL_COLUMNS) + ")");
             }
         }
         return at;
@@ -92,6 +105,12 @@ public final class RegistryCsv {
                 throw new IllegalArgumentException("has " + cells.length + " cells, needs column " + COLUMNS.get(c));
             }
             v[c] = cells[at[c]].strip();
+        }
+        String[] opt = new String[OPTIONAL_COLUMNS.size()];
+        for (int c = 0; c < opt.length; c++) {
+            int i = at[COLUMNS.size() + c];
+            String cell = i < 0 || i >= cells.length ? "" : cells[i].strip();
+            opt[c] = cell.isEmpty() ? null : cell;
         }
         for (int c = 0; c < 7; c++) {
             if (!ReadingCodec.isValidId(v[c])) {
@@ -114,7 +133,19 @@ public final class RegistryCsv {
         if (phases != 1 && phases != 3) {
             throw new IllegalArgumentException("phases must be 1 or 3, got '" + v[10] + "'");
         }
-        return new RegistryEntry(v[0], v[1], customerClass, v[3], v[4], v[5], v[6], contracted, transformer, voltage, phases);
+        if (opt[0] != null && !ReadingCodec.isValidId(opt[0])) {
+            throw new IllegalArgumentException("voltageLevel '" + opt[0] + "' is not a valid id");
+        }
+        String basis = opt[1] == null ? null : opt[1].toLowerCase(Locale.ROOT);
+        if (basis != null && !BASES.contains(basis)) {
+            throw new IllegalArgumentException("billingBasis '" + opt[1] + "' is not one of " + BASES);
+        }
+        Double contractKw = opt[2] == null ? null : positive(opt[2], "contractKw");
+        if ("contract".equals(basis) && contractKw == null) {
+            throw new IllegalArgumentException("billingBasis contract needs contractKw");
+        }
+        return new RegistryEntry(v[0], v[1], customerClass, v[3], v[4], v[5], v[6], contracted, transformer, voltage, phases,
+                opt[0], basis, contractKw);
     }
 
     private static double positive(String s, String column) {

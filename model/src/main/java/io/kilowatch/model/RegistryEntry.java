@@ -13,6 +13,11 @@ import java.util.Objects;
  * @param contractedKva contracted capacity in kVA
  * @param transformerKva rating of the meter's transformer in kVA
  * @param nominalVoltageV nominal phase voltage in V
+ * @param voltageLevel the supply voltage level tariffs are chosen by ({@code lv} below 1 kV,
+ *     {@code 1-10kV}, {@code 20kV}, {@code 35kV}, {@code 110kV}, ...); null: from the nominal voltage
+ * @param billingBasis the basic-charge basis of a two-part customer: capacity, demand or contract;
+ *     null for a single-part customer
+ * @param contractKw contract demand in kW, for the contract basis; null otherwise
  */
 public record RegistryEntry(
         String meterId,
@@ -25,7 +30,10 @@ public record RegistryEntry(
         double contractedKva,
         double transformerKva,
         double nominalVoltageV,
-        int phases) implements java.io.Serializable {
+        int phases,
+        String voltageLevel,
+        String billingBasis,
+        Double contractKw) implements java.io.Serializable {
 
     /** The class of a transformer-area meter: not a customer, so not summed with them. */
     public static final String TRANSFORMER_METER = "transformer";
@@ -37,5 +45,41 @@ public record RegistryEntry(
     public RegistryEntry {
         Objects.requireNonNull(meterId, "meterId");
         Objects.requireNonNull(customerId, "customerId");
+    }
+
+    /** An entry without the optional billing columns: a single-part customer, voltage level from the nominal voltage. */
+    public RegistryEntry(String meterId, String customerId, String customerClass, String transformerId, String feederId,
+                         String region, String tariffPlanId, double contractedKva, double transformerKva, double nominalVoltageV,
+                         int phases) {
+        this(meterId, customerId, customerClass, transformerId, feederId, region, tariffPlanId, contractedKva, transformerKva,
+                nominalVoltageV, phases, null, null, null);
+    }
+
+    public RegistryEntry withBilling(String level, String basis, Double contract) {
+        return new RegistryEntry(meterId, customerId, customerClass, transformerId, feederId, region, tariffPlanId, contractedKva,
+                transformerKva, nominalVoltageV, phases, level, basis, contract);
+    }
+
+    public RegistryEntry withTariffPlan(String plan) {
+        return new RegistryEntry(meterId, customerId, customerClass, transformerId, feederId, region, plan, contractedKva,
+                transformerKva, nominalVoltageV, phases, voltageLevel, billingBasis, contractKw);
+    }
+
+    /**
+     * The voltage level as the registry states it, or from the nominal voltage when it does not:
+     * a customer metered at a transformer's low-voltage side may still be supplied at 10 kV, so
+     * two-part customers should state it.
+     */
+    public String voltageLevelOrDefault() {
+        if (voltageLevel != null) {
+            return voltageLevel;
+        }
+        return nominalVoltageV < 1000 ? "lv" : nominalVoltageV <= 10_000 ? "1-10kV" : nominalVoltageV <= 20_000 ? "20kV"
+                : nominalVoltageV <= 35_000 ? "35kV" : "110kV";
+    }
+
+    /** Billed by the utility: a customer's meter, not a transformer's area meter. */
+    public boolean isBilled() {
+        return !isTransformerMeter(this);
     }
 }

@@ -17,6 +17,17 @@ class RegistryCodecTest {
         assertThat(codec.decode(codec.encode(e))).isEqualTo(e);
         RegistryEntry sparse = new RegistryEntry("M2", "C2", null, null, null, null, null, 0, 0, 0, 1);
         assertThat(codec.decode(codec.encode(sparse))).isEqualTo(sparse);
+        RegistryEntry twoPart = e.withBilling("1-10kV", "contract", 300.0);
+        assertThat(codec.decode(codec.encode(twoPart))).isEqualTo(twoPart);
+    }
+
+    @Test
+    void anEntryWrittenBeforeTheBillingFieldsExistedIsASinglePartCustomer() throws Exception {
+        RegistryEntry old = codec.decode(("{\"meterId\":\"m\",\"customerId\":\"c\",\"customerClass\":\"residential\",\"contractedKva\":8,"
+                + "\"transformerKva\":630,\"nominalVoltageV\":230,\"phases\":1}").getBytes(StandardCharsets.UTF_8));
+        assertThat(old.billingBasis()).isNull();
+        assertThat(old.contractKw()).isNull();
+        assertThat(old.voltageLevelOrDefault()).isEqualTo("lv");
     }
 
     @Test

@@ -22,6 +22,23 @@ class RegistryCsvTest {
     }
 
     @Test
+    void theBillingColumnsAreOptionalAndCheckedWhenPresent() {
+        RegistryEntry twoPart = E.withBilling("1-10kV", "contract", 250.0);
+        RegistryEntry other = new RegistryEntry("M2", "C2", "residential", "T1", "F1", "north", "zj-res-tier", 8, 630, 230, 1);
+        assertThat(RegistryCsv.parse(List.of(RegistryCsv.header(), RegistryCsv.row(twoPart), RegistryCsv.row(other))))
+                .containsExactly(twoPart, other);
+        String header = "meterId,customerId,class,transformerId,feederId,region,tariffPlan,contractedKva,transformerKva,nominalVoltageV,"
+                + "phases,voltageLevel,billingBasis,contractKw";
+        assertThatThrownBy(() -> RegistryCsv.parse(List.of(header,
+                "M1,C1,industrial,T1,F1,north,p,630,630,230,3,1-10kV,monthly,",
+                "M2,C2,industrial,T1,F1,north,p,630,630,230,3,1-10kV,contract,",
+                "M3,C3,industrial,T1,F1,north,p,630,630,230,3,1-10kV,demand,-5")))
+                .hasMessageContaining("line 2: billingBasis 'monthly' is not one of")
+                .hasMessageContaining("line 3: billingBasis contract needs contractKw")
+                .hasMessageContaining("line 4: contractKw must be a positive number");
+    }
+
+    @Test
     void oneBadRowRejectsTheWholeFileNamingEveryBadLine() {
         List<String> lines = List.of(RegistryCsv.header(),
                 RegistryCsv.row(E),
