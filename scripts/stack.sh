@@ -166,7 +166,7 @@ CONF
   # CreateTopics retries until the broker answers: it is the readiness check as well.
   java -cp "$cp" "$ROOT/scripts/stack/CreateTopics.java" "127.0.0.1:$KAFKA_PORT" \
     "kw.readings:$READINGS_PARTITIONS" kw.readings.dlq:1 kw.registry:1:compact \
-    kw.alerts:2 kw.hints:2 kw.late:2 2>"$d/create-topics.log" | sed 's/^/[stack] /' >&2 \
+    kw.tariffs:1:compact kw.alerts:2 kw.hints:2 kw.late:2 2>"$d/create-topics.log" | sed 's/^/[stack] /' >&2 \
     || { pid_alive "$d/kafka.pid" || tail -20 "$d/server.log" >&2; die "kafka did not come up, see $d/server.log and $d/create-topics.log"; }
   log "kafka up on 127.0.0.1:$KAFKA_PORT"
 }

@@ -7,14 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Future;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,29 +28,12 @@ public final class RegistryLoader {
 
     /** Sends {@code entries} and tombstones for {@code removed}; returns how many records Kafka acknowledged. */
     public static int load(IngestConfig config, List<RegistryEntry> entries, List<String> removed) throws Exception {
-        Map<String, Object> p = IngestService.producerProperties(config);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "kilowatch-registry-loader");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         RegistryCodec codec = new RegistryCodec();
-        List<Future<RecordMetadata>> sent = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> kafka = new KafkaProducer<>(p)) {
-            for (RegistryEntry e : entries) {
-                sent.add(kafka.send(new ProducerRecord<>(config.registryTopic(), key(e.meterId()), codec.encode(e))));
-            }
-            for (String meterId : removed) {
-                sent.add(kafka.send(new ProducerRecord<>(config.registryTopic(), key(meterId), null)));
-            }
-            kafka.flush();
-            for (Future<RecordMetadata> f : sent) {
-                f.get();
-            }
+        Map<String, byte[]> records = new LinkedHashMap<>();
+        for (RegistryEntry e : entries) {
+            records.put(e.meterId(), codec.encode(e));
         }
-        return sent.size();
-    }
-
-    private static byte[] key(String meterId) {
-        return meterId.getBytes(StandardCharsets.UTF_8);
+        return CompactedTopic.send(config, config.registryTopic(), "kilowatch-registry-loader", records, removed);
     }
 
     public static void main(String[] args) throws Exception {

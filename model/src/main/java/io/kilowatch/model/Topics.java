@@ -18,6 +18,8 @@ public final class Topics {
     public static final String ALERTS = "kw.alerts";
     /** Key: customerId. Value: tariff hint. */
     public static final String HINTS = "kw.hints";
+    /** Compacted. Key: plan id. Value: the plan with its versions, as a catalogue of one plan (TariffCodec). */
+    public static final String TARIFFS = "kw.tariffs";
     /** Key: meterId. Value: a normalized reading that came after its window closed; header {@code interval}. */
     public static final String LATE = "kw.late";
 
