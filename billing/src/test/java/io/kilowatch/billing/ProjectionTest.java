@@ -1,0 +1,52 @@
+package io.kilowatch.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kilowatch.model.tariff.TariffPlan;
+import java.math.BigDecimal;
+import java.time.YearMonth;
+import org.junit.jupiter.api.Test;
+
+class ProjectionTest {
+
+    @Test
+    void tenDaysOfUsageAreCarriedToTheMonthsThirtyDaysPeriodByPeriod() {
+        TariffPlan p = Bills.plan("zj-res-tier-tou");
+        // 1–10 June: each day 4 kWh at 09:00 (peak) and 2 kWh at 23:00 (valley): 40 peak, 20 valley so far.
+        UsageBuilder u = new UsageBuilder(p, YearMonth.of(2026, 6));
+        for (int d = 1; d <= 10; d++) {
+            u.add(java.time.LocalDateTime.of(2026, 6, d, 9, 0).atZone(p.zone()).toInstant(), new BigDecimal("4"), null);
+            u.add(java.time.LocalDateTime.of(2026, 6, d, 23, 0).atZone(p.zone()).toInstant(), new BigDecimal("2"), null);
+        }
+        MonthUsage mtd = u.build(BigDecimal.ZERO, BigDecimal.TEN);
+        MonthUsage month = Projection.toMonthEnd(p, mtd, BigDecimal.TEN);
+        // 4 kWh/day × 30 = 120 peak; 2 × 30 = 60 valley
+        assertThat(month.slices().get(0).kwhByPeriod().get(0)).isEqualByComparingTo("120");
+        assertThat(month.slices().get(0).kwhByPeriod().get(1)).isEqualByComparingTo("60");
+        Bill projected = BillEngine.price(p, Bills.customer("residential", "lv", 8), month);
+        // 120 × 0.568 = 68.16; 60 × 0.288 = 17.28; total 85.44
+        assertThat(projected.total()).isEqualByComparingTo("85.44");
+    }
+
+    @Test
+    void aVersionLaterInTheMonthPricesTheDaysItWillBeInForce() {
+        TariffPlan p = Bills.yamlPlan("""
+                catalogue: test
+                plans:
+                  - id: v
+                    zone: UTC
+                    versions:
+                      - {effectiveFrom: 2026-01-01, periods: [all], energy: {prices: {all: 0.30}}}
+                      - {effectiveFrom: 2026-04-21, energy: {prices: {all: 0.40}}}
+                """);
+        UsageBuilder u = new UsageBuilder(p, YearMonth.of(2026, 4));
+        for (int d = 1; d <= 5; d++) {
+            u.add(java.time.LocalDateTime.of(2026, 4, d, 12, 0).atZone(p.zone()).toInstant(), new BigDecimal("10"), null);
+        }
+        MonthUsage month = Projection.toMonthEnd(p, u.build(BigDecimal.ZERO, new BigDecimal(5)), new BigDecimal(5));
+        // 10 kWh a day: 20 days (1–20) at 0.30 = 60.00, 10 days (21–30) at 0.40 = 40.00
+        assertThat(month.slices().get(0).kwh()).isEqualByComparingTo("200");
+        assertThat(month.slices().get(1).kwh()).isEqualByComparingTo("100");
+        assertThat(BillEngine.price(p, Bills.customer("residential", "lv", 8), month).total()).isEqualByComparingTo("100.00");
+    }
+}
