@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kilowatch.flink.AlertJob;
 import io.kilowatch.flink.JobConfig;
-import io.kilowatch.flink.LoadCurveJob;
+import io.kilowatch.flink.alerts.AlertStage;
+import io.kilowatch.flink.wiring.Connectors;
+import io.kilowatch.flink.wiring.EventTime;
+import io.kilowatch.flink.wiring.FlinkSetup;
 import io.kilowatch.ingest.IngestConfig;
 import io.kilowatch.ingest.IngestService;
 import io.kilowatch.ingest.RegistryLoader;
@@ -122,9 +125,9 @@ class AlertScoreIT {
         settings.put("KW_INFLUX_DATABASE", STACK.influxDb());
         JobConfig config = JobConfig.load(null, settings);
         KafkaSource<Reading> readings = Pipeline.readings(STACK, from);
-        StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment(LoadCurveJob.baseConfiguration());
+        StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
         flink.setParallelism(2);
-        new AlertJob(readings, LoadCurveJob.registrySource(config, p + "-alerts"), LoadCurveJob.influxSink(config), AlertJob.alertSink(config),
-                new AlertJob.Params(config.outOfOrderness(), config.idleness(), config.alertRules())).execute(flink);
+        new AlertJob(readings, Connectors.registry(config, p + "-alerts"), EventTime.from(config),
+                new AlertStage(AlertStage.Params.from(config), Connectors.influx(config), Connectors.alerts(config))).execute(flink);
     }
 }

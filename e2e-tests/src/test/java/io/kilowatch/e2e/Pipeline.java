@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kilowatch.flink.JobConfig;
 import io.kilowatch.flink.LoadCurveJob;
+import io.kilowatch.flink.curves.LoadCurveStage;
 import io.kilowatch.flink.io.ReadingDeserializationSchema;
 import io.kilowatch.flink.records.LateReading;
+import io.kilowatch.flink.wiring.Connectors;
+import io.kilowatch.flink.wiring.EventTime;
+import io.kilowatch.flink.wiring.FlinkSetup;
 import io.kilowatch.ingest.IngestConfig;
 import io.kilowatch.ingest.IngestService;
 import io.kilowatch.model.Reading;
@@ -50,11 +54,11 @@ final class Pipeline {
         settings.put("KW_KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrap());
         JobConfig config = JobConfig.load(null, settings);
         KafkaSource<Reading> source = readings(stack, from);
-        StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment(LoadCurveJob.baseConfiguration());
+        StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
         flink.setParallelism(2);
-        LoadCurveJob job = new LoadCurveJob(source, LoadCurveJob.emptyRegistry(), LoadCurveJob.influxSink(config), new DiscardingSink<>(),
-                config.params());
-        LoadCurveJob.Curves curves = job.build(flink);
+        LoadCurveJob job = new LoadCurveJob(source, Connectors.emptyRegistry(), EventTime.from(config),
+                new LoadCurveStage(LoadCurveStage.Params.from(config), Connectors.influx(config), new DiscardingSink<>()));
+        LoadCurveStage.Curves curves = job.build(flink);
         List<LateReading> late = new ArrayList<>();
         try (CloseableIterator<LateReading> it = curves.late().collectAsync()) {
             flink.execute("e2e load curves");

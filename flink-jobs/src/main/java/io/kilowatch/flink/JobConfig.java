@@ -150,7 +150,11 @@ public record JobConfig(
                 s.get("alerts.group-id"),
                 alertRules(s),
                 s.getBoolean("alerts.with-load-curves"));
-        config.params(); // checks the time rules against each other now, not when the job starts
+        if (config.allowedLateness1m().compareTo(config.allowedLateness15m()) > 0) {
+            // checked now, not when the job starts: the 15-minute interval holds the dedup memory of its minutes
+            throw new IllegalArgumentException("time.allowed-lateness.1m (" + config.allowedLateness1m()
+                    + ") must not exceed time.allowed-lateness.15m (" + config.allowedLateness15m() + ")");
+        }
         return config;
     }
 
@@ -212,10 +216,5 @@ public record JobConfig(
 
     public boolean isBackfill() {
         return backfill != null;
-    }
-
-    /** The part of the configuration the pipeline's operators need (serializable, no endpoints). */
-    public LoadCurveJob.Params params() {
-        return new LoadCurveJob.Params(outOfOrderness, idleness, allowedLateness1m, allowedLateness15m, rules);
     }
 }

@@ -3,6 +3,7 @@ package io.kilowatch.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.kilowatch.flink.wiring.FlinkSetup;
 import io.kilowatch.model.Alert;
 import io.kilowatch.model.AlertCodec;
 import io.kilowatch.model.Reading;
@@ -34,9 +35,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The alert job with its production wiring on the real Kafka and InfluxDB: kw.readings (sent twice,
@@ -150,7 +151,7 @@ class AlertJobIT {
                 Map.entry("KW_JOB_BOUNDED", "true"),
                 Map.entry("KW_INFLUX_URL", STACK.influxUrl()),
                 Map.entry("KW_INFLUX_DATABASE", db)));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LoadCurveJob.baseConfiguration());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
         // One subtask: a meter that went dark is declared offline once other meters' readings
         // show the time has passed, which needs them on the same subtask in a three-meter test.
         env.setParallelism(1);

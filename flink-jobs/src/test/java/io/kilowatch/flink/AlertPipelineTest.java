@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.kilowatch.flink.alerts.AlertRules;
+import io.kilowatch.flink.alerts.AlertStage;
 import io.kilowatch.flink.records.RegistryUpdate;
+import io.kilowatch.flink.wiring.EventTime;
+import io.kilowatch.flink.wiring.FlinkSetup;
 import io.kilowatch.model.Alert;
 import io.kilowatch.model.Reading;
 import io.kilowatch.model.RegistryEntry;
@@ -99,7 +102,7 @@ class AlertPipelineTest {
     }
 
     private static List<Alert> run(List<Reading> readings, String stateBackend) throws Exception {
-        Configuration conf = LoadCurveJob.baseConfiguration();
+        Configuration conf = FlinkSetup.baseConfiguration();
         conf.set(StateBackendOptions.STATE_BACKEND, stateBackend);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
@@ -108,8 +111,8 @@ class AlertPipelineTest {
         AlertJob job = new AlertJob(
                 new DataGeneratorSource<>(i -> data.get(i.intValue()), data.size(), TypeInformation.of(Reading.class)),
                 new DataGeneratorSource<>(i -> registry.get(i.intValue()), registry.size(), TypeInformation.of(RegistryUpdate.class)),
-                new DiscardingSink<>(), new DiscardingSink<>(),
-                new AlertJob.Params(Duration.ofMinutes(2), Duration.ofSeconds(10), AlertRules.defaults()));
+                new EventTime(Duration.ofMinutes(2), Duration.ofSeconds(10)),
+                new AlertStage(new AlertStage.Params(AlertRules.defaults()), new DiscardingSink<>(), new DiscardingSink<>()));
         List<Alert> out = new ArrayList<>();
         try (CloseableIterator<Alert> it = job.build(env).collectAsync()) {
             env.execute("alert pipeline test");

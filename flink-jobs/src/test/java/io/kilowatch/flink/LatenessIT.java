@@ -5,6 +5,7 @@ import static io.kilowatch.model.testing.InfluxQuery.asLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kilowatch.flink.io.LateReadingSerializationSchema;
+import io.kilowatch.flink.wiring.FlinkSetup;
 import io.kilowatch.model.Reading;
 import io.kilowatch.model.ReadingCodec;
 import io.kilowatch.model.testing.InfluxQuery;
@@ -67,7 +68,7 @@ class LatenessIT {
                 "KW_KAFKA_START_FROM", "earliest",
                 "KW_INFLUX_URL", STACK.influxUrl(),
                 "KW_INFLUX_DATABASE", STACK.influxDb()));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LoadCurveJob.baseConfiguration());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
         env.setParallelism(1);
         env.enableCheckpointing(2_000);
         LoadCurveJob.fromConfig(config).build(env);

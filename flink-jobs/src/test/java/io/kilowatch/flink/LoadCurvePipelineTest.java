@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.kilowatch.flink.curves.CurveRules;
+import io.kilowatch.flink.curves.LoadCurveStage;
 import io.kilowatch.flink.records.DailyKpi;
 import io.kilowatch.flink.records.LateReading;
 import io.kilowatch.flink.records.LoadDelta;
 import io.kilowatch.flink.records.LoadPoint;
 import io.kilowatch.flink.records.RegistryUpdate;
+import io.kilowatch.flink.wiring.Connectors;
+import io.kilowatch.flink.wiring.EventTime;
+import io.kilowatch.flink.wiring.FlinkSetup;
 import io.kilowatch.model.Reading;
 import io.kilowatch.model.RegistryEntry;
 import java.time.Duration;
@@ -177,7 +181,7 @@ class LoadCurvePipelineTest {
     private record Run(List<LoadPoint> points, List<DailyKpi> kpis) {}
 
     private static Run run(List<Reading> readings, String stateBackend, List<RegistryEntry> entries) throws Exception {
-        org.apache.flink.configuration.Configuration conf = LoadCurveJob.baseConfiguration();
+        org.apache.flink.configuration.Configuration conf = FlinkSetup.baseConfiguration();
         conf.set(org.apache.flink.configuration.StateBackendOptions.STATE_BACKEND, stateBackend);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
@@ -185,12 +189,12 @@ class LoadCurvePipelineTest {
         DataGeneratorSource<Reading> source = new DataGeneratorSource<>(i -> data.get(i.intValue()), data.size(),
                 TypeInformation.of(Reading.class));
         ArrayList<RegistryUpdate> registry = new ArrayList<>(entries.stream().map(e -> new RegistryUpdate(e.meterId(), e)).toList());
-        var registrySource = registry.isEmpty() ? LoadCurveJob.emptyRegistry() : new DataGeneratorSource<>(i -> registry.get(i.intValue()),
+        var registrySource = registry.isEmpty() ? Connectors.emptyRegistry() : new DataGeneratorSource<>(i -> registry.get(i.intValue()),
                 registry.size(), TypeInformation.of(RegistryUpdate.class));
-        LoadCurveJob job = new LoadCurveJob(source, registrySource, new DiscardingSink<>(), new DiscardingSink<LateReading>(),
-                new LoadCurveJob.Params(Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ZERO, Duration.ofHours(2),
-                        CurveRules.defaults()));
-        LoadCurveJob.Curves curves = job.build(env);
+        LoadCurveJob job = new LoadCurveJob(source, registrySource, new EventTime(Duration.ofMinutes(2), Duration.ofSeconds(10)),
+                new LoadCurveStage(new LoadCurveStage.Params(Duration.ZERO, Duration.ofHours(2), CurveRules.defaults()),
+                        new DiscardingSink<>(), new DiscardingSink<LateReading>()));
+        LoadCurveStage.Curves curves = job.build(env);
         List<LoadPoint> points = new ArrayList<>();
         List<DailyKpi> kpis = new ArrayList<>();
         try (CloseableIterator<LoadPoint> p = curves.points().collectAsync(); CloseableIterator<DailyKpi> k = curves.kpis().collectAsync()) {

@@ -2,6 +2,7 @@ package io.kilowatch.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kilowatch.flink.wiring.FlinkSetup;
 import io.kilowatch.model.Reading;
 import io.kilowatch.model.ReadingCodec;
 import io.kilowatch.model.testing.InfluxQuery;
@@ -112,7 +113,7 @@ class RecoveryAndBackfillIT {
     }
 
     private static void run(JobConfig config, SlowDown afterSource) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LoadCurveJob.baseConfiguration());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
         env.setParallelism(2);
         env.enableCheckpointing(200);
         LoadCurveJob.fromConfig(config).withAfterSource(s -> s.map(afterSource).name("slow down / fail once")).execute(env);

@@ -3,6 +3,7 @@ package io.kilowatch.flink;
 import static io.kilowatch.model.testing.InfluxQuery.asLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kilowatch.flink.wiring.FlinkSetup;
 import io.kilowatch.model.Reading;
 import io.kilowatch.model.ReadingCodec;
 import io.kilowatch.model.RegistryCodec;
@@ -65,7 +66,7 @@ class RegistryChangeIT {
                 "KW_TIME_IDLENESS", "2s", // three meters may all hash to one of the two partitions
                 "KW_INFLUX_URL", STACK.influxUrl(),
                 "KW_INFLUX_DATABASE", db));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LoadCurveJob.baseConfiguration());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
         env.setParallelism(2);
         env.enableCheckpointing(2_000);
         LoadCurveJob.fromConfig(config).build(env);

@@ -2,6 +2,7 @@ package io.kilowatch.flink.bench;
 
 import io.kilowatch.flink.JobConfig;
 import io.kilowatch.flink.LoadCurveJob;
+import io.kilowatch.flink.wiring.FlinkSetup;
 import io.kilowatch.model.Reading;
 import io.kilowatch.model.ReadingCodec;
 import io.kilowatch.model.RegistryCodec;
@@ -180,7 +181,7 @@ public final class LoadCurveBenchmark {
     }
 
     private static void fullJob(JobConfig c, int parallelism, Path checkpoints) throws Exception {
-        Configuration conf = LoadCurveJob.stateConfiguration(c);
+        Configuration conf = FlinkSetup.stateConfiguration(c);
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);

@@ -1,7 +1,8 @@
 package io.kilowatch.flink.bench;
 
 import io.kilowatch.flink.JobConfig;
-import io.kilowatch.flink.LoadCurveJob;
+import io.kilowatch.flink.wiring.Connectors;
+import io.kilowatch.flink.wiring.FlinkSetup;
 import io.kilowatch.flink.records.MeterSample;
 import java.util.HashMap;
 import java.util.Locale;
@@ -37,9 +38,9 @@ public final class PassThrough {
 
     /** Runs the pass-through to the end of the topic; returns the readings it decoded. */
     static long run(JobConfig c, int parallelism) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LoadCurveJob.baseConfiguration());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
         env.setParallelism(parallelism);
-        env.fromSource(LoadCurveJob.kafkaSource(c), WatermarkStrategy.noWatermarks(), "readings")
+        env.fromSource(Connectors.readings(c), WatermarkStrategy.noWatermarks(), "readings")
                 .map(new CountingSlim()).name("to samples")
                 .sinkTo(new DiscardingSink<>());
         JobExecutionResult result = env.execute("pass-through");

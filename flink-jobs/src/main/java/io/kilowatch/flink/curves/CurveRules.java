@@ -6,7 +6,7 @@ import java.time.ZoneId;
 import java.util.Set;
 
 /**
- * What the load curves do with what they are given, besides time (see LoadCurveJob.Params):
+ * What the load curves do with what they are given, besides time (see LoadCurveStage.Params):
  * gap filling, register handling, the local day and tariff calendar of the KPIs, and which
  * meters get per-meter 1-minute curves in InfluxDB (DESIGN.md's cardinality rule: every meter
  * at 15 minutes, only configured ones at 1 minute; every meter still counts in the 1-minute

@@ -1,13 +1,12 @@
 package io.kilowatch.flink.influx;
 
+import static io.kilowatch.model.testing.InfluxQuery.asDouble;
+import static io.kilowatch.model.testing.InfluxQuery.asLong;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kilowatch.flink.LoadCurveJob;
 import io.kilowatch.flink.records.LoadPoint;
-import static io.kilowatch.model.testing.InfluxQuery.asDouble;
-import static io.kilowatch.model.testing.InfluxQuery.asLong;
-
+import io.kilowatch.flink.wiring.FlinkSetup;
 import io.kilowatch.model.testing.InfluxQuery;
 import io.kilowatch.model.testing.TestStack;
 import java.util.ArrayList;
@@ -75,7 +74,7 @@ class InfluxSinkIT {
     }
 
     private static void write(List<LoadPoint> points, InfluxConfig config) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LoadCurveJob.baseConfiguration());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
         env.setParallelism(2);
         env.fromData(points, TypeInformation.of(LoadPoint.class))
                 .sinkTo(new InfluxSink<LoadPoint>((p, ctx) -> LineProtocol.load(p), config));

@@ -1,0 +1,60 @@
+package io.kilowatch.flink.alerts;
+
+import io.kilowatch.flink.JobConfig;
+import io.kilowatch.flink.influx.LineProtocol;
+import io.kilowatch.flink.wiring.StageInputs;
+import io.kilowatch.model.Alert;
+import java.io.Serializable;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * Anomaly alerts: readings → per meter (keyed, the registry as broadcast state), in event-time
+ * order: over capacity, voltage sag/swell, low power factor, spikes, tamper, suspected theft,
+ * offline, and transformer overload from each transformer's area meter → per transformer area:
+ * excess line loss → OPEN/RESOLVED transitions to the alert sink (kw.alerts: the ingest relays
+ * customers' own to them over MQTT) and to InfluxDB's {@code alerts}. docs/alerts.md has the rules.
+ */
+public final class AlertStage {
+
+    public record Params(AlertRules rules) implements Serializable {
+        public static Params from(JobConfig c) {
+            return new Params(c.alertRules());
+        }
+    }
+
+    private final Params params;
+    private final Sink<String> influx;
+    private final Sink<Alert> alertSink;
+
+    /**
+     * @param influx receives line protocol: {@code alerts} points
+     * @param alertSink receives every transition (kw.alerts in production)
+     */
+    public AlertStage(Params params, Sink<String> influx, Sink<Alert> alertSink) {
+        this.params = params;
+        this.influx = influx;
+        this.alertSink = alertSink;
+    }
+
+    /** Adds the rules and sinks; returns the alert transitions (tests collect them). */
+    public DataStream<Alert> build(StageInputs in) {
+        SingleOutputStreamOperator<Alert> meters = in.readings()
+                .map(AlertSample::of).name("to alert samples").uid("to-alert-samples")
+                .keyBy(AlertSample::meterId)
+                .connect(in.registry())
+                .process(new MeterAlerts(params.rules()))
+                .name("meter alert rules")
+                .uid("meter-alerts");
+        DataStream<Alert> areas = meters.getSideOutput(MeterAlerts.AREA_ENERGY)
+                .keyBy(AreaEnergy::transformerId)
+                .process(new AreaBalance(params.rules()))
+                .name("transformer area balance")
+                .uid("area-balance");
+        DataStream<Alert> alerts = meters.union(areas);
+        alerts.sinkTo(alertSink).name("kw.alerts").uid("alerts-kafka-sink");
+        alerts.map(LineProtocol::alert).name("alerts lines").sinkTo(influx).name("influxdb alerts").uid("alerts-influx-sink");
+        return alerts;
+    }
+}

@@ -1,0 +1,131 @@
+package io.kilowatch.flink.curves;
+
+import io.kilowatch.flink.JobConfig;
+import io.kilowatch.flink.functions.KeepEventTimeRange;
+import io.kilowatch.flink.functions.KeepWholeDays;
+import io.kilowatch.flink.influx.LineProtocol;
+import io.kilowatch.flink.records.DailyKpi;
+import io.kilowatch.flink.records.EventTimeRange;
+import io.kilowatch.flink.records.LateReading;
+import io.kilowatch.flink.records.LoadDelta;
+import io.kilowatch.flink.records.LoadPoint;
+import io.kilowatch.flink.records.MeterSample;
+import io.kilowatch.flink.wiring.StageInputs;
+import io.kilowatch.model.Reading;
+import java.io.Serializable;
+import java.time.Duration;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * Load curves: readings → per meter (keyed, with the registry as broadcast state): dedup by
+ * (meterId, ts), 15-minute intervals, register energy, gap filling, daily KPIs, and each counted
+ * reading to its transformer × class cell, which builds the 1-minute intervals → roll-ups to
+ * transformer, feeder, region and customer class → {@code load}, {@code daily_kpi} and
+ * {@code pipeline} points. Readings too late for their interval go to the late sink.
+ */
+public final class LoadCurveStage {
+
+    /**
+     * A late reading within its interval's allowed lateness updates the closed interval (the
+     * point is written again and overwritten in InfluxDB); later than that goes to kw.late.
+     * Duplicates are recognised for as long as their interval is kept, which is that long too.
+     */
+    public record Params(Duration allowedLateness1m, Duration allowedLateness15m, CurveRules rules) implements Serializable {
+        public Params {
+            if (allowedLateness1m.compareTo(allowedLateness15m) > 0) {
+                throw new IllegalArgumentException("time.allowed-lateness.1m (" + allowedLateness1m
+                        + ") must not exceed time.allowed-lateness.15m (" + allowedLateness15m
+                        + "): the 15-minute interval holds the dedup memory of the minutes inside it");
+            }
+        }
+
+        public static Params from(JobConfig c) {
+            return new Params(c.allowedLateness1m(), c.allowedLateness15m(), c.rules());
+        }
+
+        /** Without lateness: a reading later than the watermark goes to kw.late (tests of on-time behaviour). */
+        public static Params onTimeOnly() {
+            return new Params(Duration.ZERO, Duration.ZERO, CurveRules.defaults());
+        }
+
+        public Params withRules(CurveRules r) {
+            return new Params(allowedLateness1m, allowedLateness15m, r);
+        }
+    }
+
+    /** What the stage computes, before the sinks: tests and later stages read these. */
+    public record Curves(DataStream<LoadPoint> points, DataStream<DailyKpi> kpis, DataStream<LateReading> late,
+                         SingleOutputStreamOperator<LoadPoint> meters) {}
+
+    private final Params params;
+    private final Sink<String> influx;
+    private final Sink<LateReading> lateSink;
+    private final EventTimeRange range;
+
+    /**
+     * @param influx receives line protocol: {@code load}, {@code daily_kpi} and {@code pipeline} points
+     * @param lateSink readings too late for their interval (kw.late in production)
+     */
+    public LoadCurveStage(Params params, Sink<String> influx, Sink<LateReading> lateSink) {
+        this(params, influx, lateSink, null);
+    }
+
+    private LoadCurveStage(Params params, Sink<String> influx, Sink<LateReading> lateSink, EventTimeRange range) {
+        this.params = params;
+        this.influx = influx;
+        this.lateSink = lateSink;
+        this.range = range;
+    }
+
+    /** The same stage counting only readings in {@code r}: a backfill. */
+    public LoadCurveStage restrictedTo(EventTimeRange r) {
+        return new LoadCurveStage(params, influx, lateSink, r);
+    }
+
+    public EventTimeRange range() {
+        return range;
+    }
+
+    public Curves build(StageInputs in) {
+        DataStream<Reading> readings = in.readings();
+        if (range != null) {
+            readings = readings.filter(new KeepEventTimeRange(range)).name("keep " + range.from() + " .. " + range.to());
+        }
+        DataStream<MeterSample> samples = readings.map(MeterSample::of).name("to samples").uid("to-samples");
+
+        SingleOutputStreamOperator<LoadPoint> meters = samples
+                .keyBy(MeterSample::meterId)
+                .connect(in.registry())
+                .process(new MeterIntervals(params.allowedLateness1m(), params.allowedLateness15m(), params.rules()))
+                .name("meter intervals")
+                .uid("meter-intervals");
+        SingleOutputStreamOperator<LoadDelta> cells = meters.getSideOutput(MeterIntervals.DELTAS)
+                .keyBy(LoadDelta::key)
+                .process(new CellRollUp(params.allowedLateness1m()))
+                .name("transformer × class cells")
+                .uid("cell-roll-up");
+        SingleOutputStreamOperator<LoadPoint> aggregates = cells
+                .keyBy(LoadDelta::key)
+                .process(new LevelRollUp(params.allowedLateness1m(), params.allowedLateness15m(), params.rules()))
+                .name("roll-ups")
+                .uid("level-roll-up");
+
+        DataStream<LoadPoint> points = meters.union(cells.getSideOutput(CellRollUp.METER_POINTS), aggregates);
+        DataStream<DailyKpi> kpis = meters.getSideOutput(MeterIntervals.KPIS).union(aggregates.getSideOutput(LevelRollUp.KPIS));
+        if (range != null) {
+            // A backfill sees only part of the days at its edges; their KPIs would be partial.
+            kpis = kpis.filter(new KeepWholeDays(range)).name("whole days only");
+        }
+        DataStream<LateReading> late = meters.getSideOutput(MeterIntervals.LATE);
+
+        DataStream<String> lines = points.map(LineProtocol::load).name("load lines")
+                .union(kpis.map(LineProtocol::dailyKpi).name("daily_kpi lines"))
+                .union(late.keyBy(LateReading::interval).process(new CountLate()).name("count late").uid("count-late")
+                        .map(LineProtocol::pipeline).name("pipeline lines"));
+        lines.sinkTo(influx).name("influxdb").uid("influx-sink");
+        late.sinkTo(lateSink).name("late readings").uid("late-sink");
+        return new Curves(points, kpis, late, meters);
+    }
+}
