@@ -27,18 +27,28 @@ public final class Projection {
      *     month's length the usage is returned as the whole month
      */
     public static MonthUsage toMonthEnd(TariffPlan plan, MonthUsage mtd, BigDecimal coveredDays) {
+        return toMonthEnd(plan, mtd, BigDecimal.ZERO, coveredDays);
+    }
+
+    /**
+     * A month whose usage starts {@code startDays} after its start (a customer or meter that came
+     * in mid-month): the rate is measured over the days the usage spans, and only the days after
+     * it are projected (the days before it are not guessed).
+     */
+    public static MonthUsage toMonthEnd(TariffPlan plan, MonthUsage mtd, BigDecimal startDays, BigDecimal coveredDays) {
         BigDecimal days = BigDecimal.valueOf(mtd.daysInMonth());
         if (coveredDays.compareTo(days) >= 0) {
             return new MonthUsage(mtd.month(), mtd.slices(), mtd.maxDemandKw(), mtd.maxDemandAt(), mtd.ytdKwhBefore(), null);
         }
-        if (coveredDays.signum() <= 0) {
-            throw new IllegalArgumentException("a projection needs some covered time, got " + coveredDays + " days");
+        BigDecimal span = coveredDays.subtract(startDays);
+        if (span.signum() <= 0) {
+            throw new IllegalArgumentException("a projection needs some covered time, got " + span + " days");
         }
         Map<String, BigDecimal> perDay = new HashMap<>();
         for (Slice s : mtd.slices()) {
             PlanCalendar cal = plan.versions().get(s.version()).calendar();
             for (int p = 0; p < s.kwhByPeriod().size(); p++) {
-                perDay.merge(cal.periodName(p), s.kwhByPeriod().get(p).divide(coveredDays, MC), BigDecimal::add);
+                perDay.merge(cal.periodName(p), s.kwhByPeriod().get(p).divide(span, MC), BigDecimal::add);
             }
         }
         BigDecimal kwh = mtd.kwh();

@@ -49,4 +49,17 @@ class ProjectionTest {
         assertThat(month.slices().get(1).kwh()).isEqualByComparingTo("100");
         assertThat(BillEngine.price(p, Bills.customer("residential", "lv", 8), month).total()).isEqualByComparingTo("100.00");
     }
+
+    @Test
+    void usageThatStartsMidMonthIsProjectedFromTheDaysItSpansOnly() {
+        TariffPlan p = Bills.plan("zj-res-tier");
+        // A household that came in on 11 June: 10 kWh a day on 11–20 June (100 kWh over 10 days).
+        UsageBuilder u = new UsageBuilder(p, YearMonth.of(2026, 6));
+        for (int d = 11; d <= 20; d++) {
+            u.add(java.time.LocalDateTime.of(2026, 6, d, 12, 0).atZone(p.zone()).toInstant(), BigDecimal.TEN, null);
+        }
+        MonthUsage month = Projection.toMonthEnd(p, u.build(BigDecimal.ZERO, null), BigDecimal.TEN, new BigDecimal(20));
+        // 10 kWh a day for the 10 days still to come: 200 kWh, not 100 × 30/20 = 150 (the 1st–10th are not zeros)
+        assertThat(month.kwh()).isEqualByComparingTo("200");
+    }
 }

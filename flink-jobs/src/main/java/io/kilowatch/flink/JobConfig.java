@@ -2,12 +2,15 @@ package io.kilowatch.flink;
 
 import io.kilowatch.flink.alerts.AlertRules;
 import io.kilowatch.flink.curves.CurveRules;
-import io.kilowatch.flink.curves.TouCalendar;
+import io.kilowatch.flink.curves.KpiCalendar;
 import io.kilowatch.flink.influx.InfluxConfig;
+import io.kilowatch.billing.advice.Advisor;
 import io.kilowatch.flink.records.EventTimeRange;
+import io.kilowatch.flink.tariffs.TariffRules;
 import io.kilowatch.model.Settings;
 import io.kilowatch.model.Topics;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -49,7 +52,11 @@ public record JobConfig(
         String alertsTopic,
         String alertsGroupId,
         AlertRules alertRules,
-        boolean alertsWithLoadCurves) {
+        boolean alertsWithLoadCurves,
+        String tariffsTopic,
+        String hintsTopic,
+        boolean tariffsEnabled,
+        TariffRules tariffRules) {
 
     static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("kafka.bootstrap-servers", "127.0.0.1:9092"),
@@ -77,7 +84,8 @@ public record JobConfig(
             Map.entry("register.rollover-kwh", "1000000"),
             Map.entry("register.reset-below-kwh", "10"),
             Map.entry("kpi.zone", "Asia/Shanghai"),
-            Map.entry("kpi.tou-calendar", TouCalendar.DEFAULT),
+            Map.entry("kpi.tou-plan", "hb-ic-10kv-tou"),
+            Map.entry("tariffs.catalogue", ""),
             Map.entry("curves.meter-1m.classes", "industrial,transformer"),
             Map.entry("curves.meter-1m.ids", ""),
             Map.entry("checkpoint.interval", "30s"),
@@ -106,7 +114,22 @@ public record JobConfig(
             Map.entry("alerts.theft.ratio", "0.5"),
             Map.entry("alerts.theft.window-hours", "3"),
             Map.entry("alerts.theft.min-kwh", "1"),
-            Map.entry("alerts.line-loss.ratio", "0.10"));
+            Map.entry("alerts.line-loss.ratio", "0.10"),
+            Map.entry("kafka.topic.tariffs", Topics.TARIFFS),
+            Map.entry("kafka.topic.hints", Topics.HINTS),
+            Map.entry("tariffs.enabled", "true"),
+            Map.entry("tariffs.update-every", "5s"),
+            Map.entry("tariffs.hints.min-share", "0.02"),
+            Map.entry("tariffs.hints.min-amount", "5"),
+            Map.entry("tariffs.hints.resend-change", "0.2"),
+            Map.entry("tariffs.hints.peak-share-factor", "1.4"),
+            Map.entry("tariffs.hints.target-power-factor", "0.95"),
+            Map.entry("tariffs.hints.demand.min-amount", "10"),
+            Map.entry("tariffs.hints.demand.min-minutes", "5"),
+            Map.entry("tariffs.flexible-share.residential", "0.10"),
+            Map.entry("tariffs.flexible-share.prosumer", "0.10"),
+            Map.entry("tariffs.flexible-share.commercial", "0.10"),
+            Map.entry("tariffs.flexible-share.industrial", "0.15"));
 
     public static JobConfig load(Path file, Map<String, String> env) throws IOException {
         return from(Settings.load(DEFAULTS, file, env));
@@ -138,7 +161,8 @@ public record JobConfig(
                 s.getDuration("time.allowed-lateness.1m"),
                 s.getDuration("time.allowed-lateness.15m"),
                 new CurveRules(s.getInt("gaps.max-intervals"), s.getDouble("register.rollover-kwh"),
-                        s.getDouble("register.reset-below-kwh"), zone(s.get("kpi.zone")), s.get("kpi.tou-calendar"),
+                        s.getDouble("register.reset-below-kwh"), zone(s.get("kpi.zone")),
+                        KpiCalendar.of(catalogue(s.getOrNull("tariffs.catalogue")), s.get("kpi.tou-plan")),
                         list(s.getOrNull("curves.meter-1m.classes")), list(s.getOrNull("curves.meter-1m.ids"))),
                 s.getDuration("checkpoint.interval"),
                 stateBackend(s.get("state.backend")),
@@ -149,7 +173,11 @@ public record JobConfig(
                 s.get("kafka.topic.alerts"),
                 s.get("alerts.group-id"),
                 alertRules(s),
-                s.getBoolean("alerts.with-load-curves"));
+                s.getBoolean("alerts.with-load-curves"),
+                s.get("kafka.topic.tariffs"),
+                s.get("kafka.topic.hints"),
+                s.getBoolean("tariffs.enabled"),
+                tariffRules(s));
         if (config.allowedLateness1m().compareTo(config.allowedLateness15m()) > 0) {
             // checked now, not when the job starts: the 15-minute interval holds the dedup memory of its minutes
             throw new IllegalArgumentException("time.allowed-lateness.1m (" + config.allowedLateness1m()
@@ -166,6 +194,46 @@ public record JobConfig(
                 s.getDuration("alerts.spike.baseline"), s.getDuration("alerts.spike.max"), s.getDuration("alerts.offline-after"),
                 s.getDouble("alerts.theft.ratio"), s.getInt("alerts.theft.window-hours"), s.getDouble("alerts.theft.min-kwh"),
                 s.getDouble("alerts.line-loss.ratio"));
+    }
+
+    /**
+     * The tariff catalogue file the KPI calendar is read from at start-up (the sample when not
+     * set): the same file {@code scripts/tariffs.sh load} puts into kw.tariffs for the bills.
+     */
+    private static io.kilowatch.model.tariff.TariffCatalogue catalogue(String file) {
+        if (file == null) {
+            return io.kilowatch.model.tariff.TariffCatalogue.sample();
+        }
+        try {
+            return io.kilowatch.model.tariff.TariffCatalogue.load(Path.of(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("tariffs.catalogue " + file + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static TariffRules tariffRules(Settings s) {
+        Map<String, BigDecimal> shares = new java.util.HashMap<>();
+        for (String c : new String[] {"residential", "prosumer", "commercial", "industrial"}) {
+            BigDecimal share = decimal(s, "tariffs.flexible-share." + c);
+            if (share.signum() < 0 || share.compareTo(BigDecimal.ONE) > 0) {
+                throw new IllegalArgumentException("tariffs.flexible-share." + c + " must be a share between 0 and 1; got " + share);
+            }
+            shares.put(c, share);
+        }
+        return new TariffRules(s.getDuration("tariffs.update-every"),
+                new Advisor.Thresholds(decimal(s, "tariffs.hints.min-share"), decimal(s, "tariffs.hints.min-amount"),
+                        decimal(s, "tariffs.hints.peak-share-factor"), decimal(s, "tariffs.hints.target-power-factor"),
+                        decimal(s, "tariffs.hints.demand.min-amount")),
+                shares, decimal(s, "tariffs.hints.resend-change"), s.getDouble("tariffs.hints.demand.min-minutes"));
+    }
+
+    /** Money and shares as exact decimals. */
+    private static BigDecimal decimal(Settings s, String key) {
+        try {
+            return new BigDecimal(s.get(key).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a decimal number; got '" + s.get(key) + "'");
+        }
     }
 
     private static ZoneId zone(String id) {

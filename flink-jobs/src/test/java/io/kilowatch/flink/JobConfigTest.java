@@ -47,8 +47,10 @@ class JobConfigTest {
     void badCurveRulesFailAtConfigurationTime() {
         assertThatThrownBy(() -> JobConfig.load(null, Map.of("KW_KPI_ZONE", "Mars/Olympus")))
                 .hasMessageContaining("kpi.zone");
-        assertThatThrownBy(() -> JobConfig.load(null, Map.of("KW_KPI_TOU_CALENDAR", "peak=08:00-20:00")))
-                .hasMessageContaining("in no period");
+        assertThatThrownBy(() -> JobConfig.load(null, Map.of("KW_KPI_TOU_PLAN", "no-such-plan")))
+                .hasMessageContaining("kpi.tou-plan names plan 'no-such-plan'");
+        assertThatThrownBy(() -> JobConfig.load(null, Map.of("KW_TARIFFS_CATALOGUE", "/no/such/catalogue.yaml")))
+                .hasMessageContaining("tariffs.catalogue /no/such/catalogue.yaml cannot be read");
         assertThatThrownBy(() -> JobConfig.load(null, Map.of("KW_STATE_BACKEND", "memory")))
                 .hasMessageContaining("rocksdb");
     }

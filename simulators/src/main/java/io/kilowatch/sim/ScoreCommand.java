@@ -1,10 +1,12 @@
 package io.kilowatch.sim;
 
 import io.kilowatch.model.Alert;
+import io.kilowatch.model.Hint;
 import io.kilowatch.model.RegistryCsv;
 import io.kilowatch.model.RegistryEntry;
 import io.kilowatch.sim.score.AlertLog;
 import io.kilowatch.sim.score.GroundTruth;
+import io.kilowatch.sim.score.HintScorer;
 import io.kilowatch.sim.score.Scorer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "score", mixinStandardHelpOptions = true,
         description = {"Compares the alerts of a run (kw.alerts, or a JSON-lines file) with the ground truth a fleet run wrote",
-                "(--ground-truth of `fleet`) and reports, per alert type, precision, recall and detection delay.",
+                "(--ground-truth of `fleet`) and reports, per alert type, precision, recall and detection delay;",
+                "and the tariff hints (kw.hints) against the injected peak_heavy customers.",
                 "Prints a Markdown table; with --out also writes score.md and score.csv there."})
 public final class ScoreCommand implements Callable<Integer> {
 
@@ -38,6 +41,16 @@ public final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--alerts-topic", defaultValue = "${env:KW_KAFKA_TOPIC_ALERTS:-kw.alerts}", description = "Alerts topic (default: ${DEFAULT-VALUE}).")
     String topic;
 
+    @Option(names = "--hints-file", description = "Read hints from this JSON-lines file instead of Kafka.")
+    Path hintsFile;
+
+    @Option(names = "--hints-topic", defaultValue = "${env:KW_KAFKA_TOPIC_HINTS:-kw.hints}", description = "Hints topic (default: ${DEFAULT-VALUE}).")
+    String hintsTopic;
+
+    @Option(names = "--hint-grace", defaultValue = "P1D", converter = FleetCommand.DurationConverter.class,
+            description = "How long after a peak_heavy anomaly ends a shift hint still counts for it (default: ${DEFAULT-VALUE}).")
+    Duration hintGrace;
+
     @Option(names = "--grace", defaultValue = "PT15M", converter = FleetCommand.DurationConverter.class,
             description = "How long after an anomaly ends an alert still counts for it (default: ${DEFAULT-VALUE}).")
     Duration grace;
@@ -49,17 +62,23 @@ public final class ScoreCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<GroundTruth> truth = GroundTruth.load(groundTruth);
         Map<String, String> transformerOf = new HashMap<>();
+        Map<String, String> customerOf = new HashMap<>();
         if (registry != null) {
             for (RegistryEntry e : RegistryCsv.parse(Files.readAllLines(registry, StandardCharsets.UTF_8))) {
                 if (e.transformerId() != null) {
                     transformerOf.put(e.meterId(), e.transformerId());
                 }
+                customerOf.put(e.meterId(), e.customerId());
             }
         }
-        List<Alert> alerts = alertsFile != null ? AlertLog.fromFile(alertsFile) : AlertLog.fromKafka(kafka, topic);
+        List<Alert> alerts = alertsFile != null ? AlertLog.ALERTS.fromFile(alertsFile) : AlertLog.ALERTS.fromKafka(kafka, topic);
         Scorer.Result result = new Scorer(grace, transformerOf).score(truth, alerts);
+        List<Hint> hints = hintsFile != null ? AlertLog.HINTS.fromFile(hintsFile) : AlertLog.HINTS.fromKafka(kafka, hintsTopic);
+        HintScorer.Result hinted = new HintScorer(hintGrace, customerOf).score(truth, hints);
         String md = "# Alert score\n\n" + truth.size() + " injected anomalies (" + groundTruth + "), " + alerts.size()
-                + " alert events (" + (alertsFile != null ? alertsFile : kafka + " " + topic) + ").\n\n" + Scorer.markdown(result, grace);
+                + " alert events (" + (alertsFile != null ? alertsFile : kafka + " " + topic) + ").\n\n" + Scorer.markdown(result, grace)
+                + "\n# Hint score\n\n" + hints.size() + " hints (" + (hintsFile != null ? hintsFile : kafka + " " + hintsTopic) + ").\n\n"
+                + HintScorer.markdown(hinted);
         System.out.print(md);
         if (out != null) {
             Files.createDirectories(out);

@@ -115,7 +115,7 @@ public final class Advisor {
             return Optional.empty();
         }
         LocalDate day = last.from();
-        boolean[] expensive = expensivePeriods(v, cal.scheduleOf(day));
+        boolean[] expensive = v.pricedAboveAverage(day);
         int cheapest = cheapest(v);
         BigDecimal expensiveKwh = BigDecimal.ZERO;
         BigDecimal expensiveQuarters = BigDecimal.ZERO;
@@ -188,20 +188,6 @@ public final class Advisor {
                         timeShare.multiply(HUNDRED).setScale(0, RoundingMode.HALF_UP).toPlainString(),
                         grouped(move.setScale(0, RoundingMode.HALF_UP)), flexibleShare.multiply(HUNDRED).stripTrailingZeros().toPlainString(),
                         to, hours(cal.scheduleOf(day), cheapest), money(saving))));
-    }
-
-    /** Periods priced above the time-weighted average price of {@code day}. */
-    static boolean[] expensivePeriods(PlanVersion v, byte[] day) {
-        BigDecimal sum = BigDecimal.ZERO;
-        for (byte p : day) {
-            sum = sum.add(v.energy().priceOf(p));
-        }
-        BigDecimal avg = sum.divide(BigDecimal.valueOf(day.length), MC);
-        boolean[] out = new boolean[v.calendar().periods().size()];
-        for (int p = 0; p < out.length; p++) {
-            out[p] = v.energy().priceOf(p).compareTo(avg) > 0;
-        }
-        return out;
     }
 
     static int cheapest(PlanVersion v) {

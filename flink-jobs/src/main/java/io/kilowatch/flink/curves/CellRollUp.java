@@ -171,7 +171,7 @@ public class CellRollUp extends KeyedProcessFunction<String, LoadDelta, LoadDelt
         if (cell.curve[i]) {
             double avg = cell.avg(i);
             ctx.output(METER_POINTS, new LoadPoint(LoadPoint.LEVEL_METER, cell.meters[i], M.tag(), start, avg, cell.max[i], cell.min[i],
-                    avg * M.hours(), cell.count[i], 1, 0, "power", null));
+                    avg * M.hours(), Double.NaN, cell.count[i], 1, 0, "power", null));
         }
     }
 

@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * What the load curves do with what they are given, besides time (see LoadCurveStage.Params):
- * gap filling, register handling, the local day and tariff calendar of the KPIs, and which
+ * gap filling, register handling, the local day and time-of-use calendar of the KPIs, and which
  * meters get per-meter 1-minute curves in InfluxDB (DESIGN.md's cardinality rule: every meter
  * at 15 minutes, only configured ones at 1 minute; every meter still counts in the 1-minute
  * aggregates). The class {@code unregistered} names meters the registry does not know.
@@ -21,7 +21,7 @@ public record CurveRules(
         double registerRolloverKwh,
         double registerResetBelowKwh,
         ZoneId zone,
-        String touCalendar,
+        KpiCalendar kpiCalendar,
         Set<String> meterMinuteClasses,
         Set<String> meterMinuteIds) implements Serializable {
 
@@ -32,25 +32,25 @@ public record CurveRules(
         if (!(registerRolloverKwh > 0) || !(registerResetBelowKwh >= 0) || registerResetBelowKwh >= registerRolloverKwh / 10) {
             throw new IllegalArgumentException("register.rollover-kwh must be > 0 and register.reset-below-kwh in [0, rollover/10)");
         }
-        TouCalendar.parse(touCalendar); // fail at configuration time, not in the job
         meterMinuteClasses = Set.copyOf(meterMinuteClasses);
         meterMinuteIds = Set.copyOf(meterMinuteIds);
     }
 
     public static CurveRules defaults() {
-        return new CurveRules(4, 1_000_000, 10, ZoneId.of("Asia/Shanghai"), TouCalendar.DEFAULT, Set.of("industrial", "transformer"), Set.of());
+        return new CurveRules(4, 1_000_000, 10, ZoneId.of("Asia/Shanghai"), KpiCalendar.sampleDefault(), Set.of("industrial", "transformer"),
+                Set.of());
     }
 
     public CurveRules withZone(ZoneId z) {
-        return new CurveRules(maxGapIntervals, registerRolloverKwh, registerResetBelowKwh, z, touCalendar, meterMinuteClasses, meterMinuteIds);
+        return new CurveRules(maxGapIntervals, registerRolloverKwh, registerResetBelowKwh, z, kpiCalendar, meterMinuteClasses, meterMinuteIds);
     }
 
     public CurveRules withMaxGap(int intervals) {
-        return new CurveRules(intervals, registerRolloverKwh, registerResetBelowKwh, zone, touCalendar, meterMinuteClasses, meterMinuteIds);
+        return new CurveRules(intervals, registerRolloverKwh, registerResetBelowKwh, zone, kpiCalendar, meterMinuteClasses, meterMinuteIds);
     }
 
     public CurveRules withMeterMinutes(Set<String> classes, Set<String> ids) {
-        return new CurveRules(maxGapIntervals, registerRolloverKwh, registerResetBelowKwh, zone, touCalendar, classes, ids);
+        return new CurveRules(maxGapIntervals, registerRolloverKwh, registerResetBelowKwh, zone, kpiCalendar, classes, ids);
     }
 
     public boolean meterMinuteCurve(String meterId, RegistryEntry entry) {

@@ -26,13 +26,13 @@ public class DayAcc {
 
     public DayAcc() {}
 
-    /** The empty day (in {@code zone}) that holds the instant {@code ts}. */
-    static DayAcc holding(long ts, ZoneId zone, int periods) {
+    /** The empty day (in {@code zone}) that holds the instant {@code ts}, with the periods of its date's calendar. */
+    static DayAcc holding(long ts, ZoneId zone, KpiCalendar calendar) {
         LocalDate date = Instant.ofEpochMilli(ts).atZone(zone).toLocalDate();
         DayAcc d = new DayAcc();
         d.dayStart = date.atStartOfDay(zone).toInstant().toEpochMilli();
         d.dayEnd = date.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
-        d.kwhByPeriod = new double[periods];
+        d.kwhByPeriod = new double[calendar.on(date).periods().size()];
         return d;
     }
 
@@ -41,7 +41,7 @@ public class DayAcc {
     }
 
     /** Adds a final 15-minute point that starts at {@code start}. */
-    void fold(long start, double kwAvg, double intervalKwh, boolean wasEstimated, ZoneId zone, TouCalendar tou) {
+    void fold(long start, double kwAvg, double intervalKwh, boolean wasEstimated, ZoneId zone, KpiCalendar calendar) {
         if (kwAvg > peakKw) {
             peakKw = kwAvg;
             peakTs = start;
@@ -57,14 +57,15 @@ public class DayAcc {
             estimated++;
         }
         ZonedDateTime local = Instant.ofEpochMilli(start).atZone(zone);
-        kwhByPeriod[tou.periodAt(local.toLocalTime())] += intervalKwh;
+        kwhByPeriod[calendar.on(local.toLocalDate()).periodAt(local.toLocalDate(), local.toLocalTime())] += intervalKwh;
     }
 
-    DailyKpi kpi(String level, String id, TouCalendar tou) {
+    DailyKpi kpi(String level, String id, ZoneId zone, KpiCalendar calendar) {
         double avg = sumKw / intervals;
         double loadFactor = peakKw > 0 ? avg / peakKw : 0;
         double peakValley = peakKw > 0 ? (peakKw - valleyKw) / peakKw : 0;
         return new DailyKpi(level, id, dayStart, dayEnd, peakKw, peakTs, valleyKw, valleyTs, avg, loadFactor, peakValley,
-                kwh, intervals, estimated, tou.names(), kwhByPeriod.clone());
+                kwh, intervals, estimated, calendar.on(Instant.ofEpochMilli(dayStart).atZone(zone).toLocalDate()).periods()
+                        .toArray(String[]::new), kwhByPeriod.clone());
     }
 }

@@ -21,6 +21,9 @@ public class IntervalAcc {
     public double sumKw;
     public double maxKw = Double.NEGATIVE_INFINITY;
     public double minKw = Double.POSITIVE_INFINITY;
+    /** Readings that carried reactive power, and the sum of its magnitude (kvar): kvarh for the bills' power factor. */
+    public long kvarCount;
+    public double sumAbsKvar;
     /** Millisecond offsets into the interval of the readings counted, sorted: four bytes a reading. */
     public int[] seen = NONE;
     public long regFirstTs = Long.MAX_VALUE;
@@ -94,6 +97,18 @@ public class IntervalAcc {
         sumKw += kw;
         maxKw = Math.max(maxKw, kw);
         minKw = Math.min(minKw, kw);
+    }
+
+    void addKvar(double kvar) {
+        if (!Double.isNaN(kvar)) {
+            kvarCount++;
+            sumAbsKvar += Math.abs(kvar);
+        }
+    }
+
+    /** Reactive energy of the interval from its readings' mean |kvar|; NaN when none carried it. */
+    double kvarh(double hours) {
+        return kvarCount == 0 ? Double.NaN : sumAbsKvar / kvarCount * hours;
     }
 
     /** Adds a register sample; says whether it became the first (1), the last (2) or both (3) of the interval. */

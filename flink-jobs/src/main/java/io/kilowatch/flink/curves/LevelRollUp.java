@@ -31,7 +31,6 @@ public class LevelRollUp extends KeyedProcessFunction<String, LoadDelta, LoadPoi
 
     private transient MapState<Long, LoadSum> sums;
     private transient ValueState<DayAcc> day;
-    private transient TouCalendar tou;
 
     public LevelRollUp(Duration allowedLateness1m, Duration allowedLateness15m, CurveRules rules) {
         latenessMs[Interval.ONE_MINUTE.ordinal()] = allowedLateness1m.toMillis();
@@ -43,7 +42,6 @@ public class LevelRollUp extends KeyedProcessFunction<String, LoadDelta, LoadPoi
     public void open(OpenContext ctx) {
         sums = getRuntimeContext().getMapState(new MapStateDescriptor<>("sums", Types.LONG, TypeInformation.of(LoadSum.class)));
         day = getRuntimeContext().getState(new ValueStateDescriptor<>("day", TypeInformation.of(DayAcc.class)));
-        tou = TouCalendar.parse(rules.touCalendar());
     }
 
     @Override
@@ -92,7 +90,7 @@ public class LevelRollUp extends KeyedProcessFunction<String, LoadDelta, LoadPoi
         }
         DayAcc d = day.value();
         if (d != null && t >= d.dayEnd - 1 + latenessMs[Interval.FIFTEEN_MINUTES.ordinal()]) {
-            ctx.output(KPIS, d.kpi(level, id, tou));
+            ctx.output(KPIS, d.kpi(level, id, rules.zone(), rules.kpiCalendar()));
             day.clear();
         }
         if (sums.isEmpty()) {
@@ -103,14 +101,14 @@ public class LevelRollUp extends KeyedProcessFunction<String, LoadDelta, LoadPoi
     private void foldIntoDay(OnTimerContext ctx, String level, String id, long start, LoadSum s) throws Exception {
         DayAcc d = day.value();
         if (d != null && !d.holds(start)) {
-            ctx.output(KPIS, d.kpi(level, id, tou));
+            ctx.output(KPIS, d.kpi(level, id, rules.zone(), rules.kpiCalendar()));
             d = null;
         }
         if (d == null) {
-            d = DayAcc.holding(start, rules.zone(), tou.periods());
+            d = DayAcc.holding(start, rules.zone(), rules.kpiCalendar());
             ctx.timerService().registerEventTimeTimer(d.dayEnd - 1 + latenessMs[Interval.FIFTEEN_MINUTES.ordinal()]);
         }
-        d.fold(start, LoadDelta.fromMicro(s.kwAvg), LoadDelta.fromMicro(s.kwh), s.estimated > 0, rules.zone(), tou);
+        d.fold(start, LoadDelta.fromMicro(s.kwAvg), LoadDelta.fromMicro(s.kwh), s.estimated > 0, rules.zone(), rules.kpiCalendar());
         day.update(d);
     }
 

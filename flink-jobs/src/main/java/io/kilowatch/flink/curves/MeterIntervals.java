@@ -2,6 +2,7 @@ package io.kilowatch.flink.curves;
 
 import static io.kilowatch.flink.records.LoadDelta.micro;
 
+import io.kilowatch.flink.records.BillingEvent;
 import io.kilowatch.flink.records.DailyKpi;
 import io.kilowatch.flink.records.Interval;
 import io.kilowatch.flink.records.LateReading;
@@ -33,7 +34,8 @@ import org.apache.flink.util.OutputTag;
  * dedup memory, kept exactly as long as a reading could still change the interval.
  *
  * <p>Outputs: the meter's {@link LoadPoint}s (main; 15-minute always, 1-minute for meters the
- * rules name), {@link #DELTAS} for the roll-ups, {@link #LATE} for kw.late, {@link #KPIS}.
+ * rules name), {@link #DELTAS} for the roll-ups, {@link #LATE} for kw.late, {@link #KPIS}, and
+ * {@link #BILLING} for the tariff stage (the registry entry, which names the customer, is here).
  *
  * <p>Timers: an interval is emitted at its end (watermark ≥ end − 1) and forgotten at end − 1 +
  * allowed lateness; a reading for it in between re-emits it at once. A reading for an
@@ -46,6 +48,8 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
     public static final OutputTag<LoadDelta> DELTAS = new OutputTag<>("load-deltas", TypeInformation.of(LoadDelta.class));
     public static final OutputTag<LateReading> LATE = new OutputTag<>("late-readings", TypeInformation.of(LateReading.class));
     public static final OutputTag<DailyKpi> KPIS = new OutputTag<>("meter-kpis", TypeInformation.of(DailyKpi.class));
+    /** For the tariff stage: billed meters' 15-minute energies, and demand-billed meters' counted readings. */
+    public static final OutputTag<BillingEvent> BILLING = new OutputTag<>("billing", TypeInformation.of(BillingEvent.class));
     public static final String UNREGISTERED = "unregistered";
     static final String UNREGISTERED_CELL = "-|" + UNREGISTERED;
 
@@ -61,7 +65,6 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
     private transient ValueState<MeterState> state;
     /** Counts registry changes seen by this instance, so a meter's entry is looked up again only after one. */
     private transient long registryVersion;
-    private transient TouCalendar tou;
     private transient Counter duplicates;
     private transient Counter[] late;
     private transient Counter unregisteredPoints;
@@ -81,7 +84,6 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
     @Override
     public void open(OpenContext ctx) {
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("meter", new MeterStateSerializer()));
-        tou = TouCalendar.parse(rules.touCalendar());
         var metrics = getRuntimeContext().getMetricGroup();
         duplicates = metrics.counter("duplicatesDropped");
         late = new Counter[] {metrics.counter("lateReadings_1m"), metrics.counter("lateReadings_15m")};
@@ -122,6 +124,7 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
             return;
         }
         q.addKw(s.kw());
+        q.addKvar(s.kvar());
         int registerChange = s.hasRegister() ? q.addRegister(s.ts(), unwrapRegister(s, meta, q)) : 0;
         if (closed(Q, qStart, wm)) {
             emit(ctx, out, meta, Q, qStart, q, wm);
@@ -134,13 +137,17 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
             reemit(ctx, out, meta, qStart + Q.millis(), wm);
         }
 
+        RegistryEntry entry = registryEntry(ctx, meta, s.meterId());
+        MeterState.Membership m = meta.membership(entry, s.meterId(), rules);
+        if (m.billing() != null && m.billing().demandBilled()) {
+            // Within seconds of the reading: the tariff stage warns of a new monthly maximum before the quarter ends.
+            ctx.output(BILLING, BillingEvent.reading(entry.customerId(), s.meterId(), s.ts(), s.kw(), m.billing()));
+        }
         // The 1-minute interval is built by the meter's cell: it gets the deduplicated reading.
         long mStart = M.startOf(s.ts());
         if (forgotten(M, mStart, wm)) {
             late(ctx, s, M);
         } else {
-            RegistryEntry entry = registryEntry(ctx, meta, s.meterId());
-            MeterState.Membership m = meta.membership(entry, s.meterId(), rules);
             ctx.output(DELTAS, LoadDelta.sample(m.cell(), mStart, m.transformerId(), m.customerClass(),
                     m.feederId(), m.region(), s.meterId(), s.kw(), m.meterCurve()));
         }
@@ -170,7 +177,7 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
             }
         }
         if (meta.day != null && t >= dayCloseTime(meta.day)) {
-            ctx.output(KPIS, meta.day.kpi(LoadPoint.LEVEL_METER, ctx.getCurrentKey(), tou));
+            ctx.output(KPIS, meta.day.kpi(LoadPoint.LEVEL_METER, ctx.getCurrentKey(), rules.zone(), rules.kpiCalendar()));
             meta.day = null;
         }
         if (meta.day == null && !meta.hasIntervals()) {
@@ -196,6 +203,9 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
             if (entry == null && iv == Q) {
                 unregisteredPoints.inc();
             }
+        }
+        if (iv == Q && m.billing() != null) {
+            ctx.output(BILLING, BillingEvent.interval(entry.customerId(), meterId, start, p.kwh(), p.kvarh(), m.billing()));
         }
         String transformer = transformerOf(acc.cell);
         String customerClass = classOf(acc.cell);
@@ -227,7 +237,8 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
     private LoadPoint point(String meterId, MeterState meta, Interval iv, long start, IntervalAcc acc) throws Exception {
         if (acc.isEstimated()) {
             double kw = acc.estimatedKw;
-            return new LoadPoint(LoadPoint.LEVEL_METER, meterId, iv.tag(), start, kw, kw, kw, kw * iv.hours(), 0, 0, 1, "estimated", null);
+            return new LoadPoint(LoadPoint.LEVEL_METER, meterId, iv.tag(), start, kw, kw, kw, kw * iv.hours(), Double.NaN, 0, 0, 1, "estimated",
+                    null);
         }
         double avg = acc.sumKw / acc.count;
         double kwh = avg * iv.hours();
@@ -240,7 +251,8 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
                 source = "register";
             }
         }
-        return new LoadPoint(LoadPoint.LEVEL_METER, meterId, iv.tag(), start, avg, acc.maxKw, acc.minKw, kwh, acc.count, 1, 0, source, event);
+        return new LoadPoint(LoadPoint.LEVEL_METER, meterId, iv.tag(), start, avg, acc.maxKw, acc.minKw, kwh, acc.kvarh(iv.hours()), acc.count,
+                1, 0, source, event);
     }
 
     /**
@@ -349,14 +361,14 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
             return;
         }
         if (meta.day != null && !meta.day.holds(start)) {
-            ctx.output(KPIS, meta.day.kpi(LoadPoint.LEVEL_METER, ctx.getCurrentKey(), tou));
+            ctx.output(KPIS, meta.day.kpi(LoadPoint.LEVEL_METER, ctx.getCurrentKey(), rules.zone(), rules.kpiCalendar()));
             meta.day = null;
         }
         if (meta.day == null) {
-            meta.day = DayAcc.holding(start, rules.zone(), tou.periods());
+            meta.day = DayAcc.holding(start, rules.zone(), rules.kpiCalendar());
             ctx.timerService().registerEventTimeTimer(dayCloseTime(meta.day));
         }
-        meta.day.fold(start, acc.emKwAvg, acc.emKwh, acc.isEstimated(), rules.zone(), tou);
+        meta.day.fold(start, acc.emKwAvg, acc.emKwh, acc.isEstimated(), rules.zone(), rules.kpiCalendar());
     }
 
     /** When the day's last 15-minute interval becomes final. */

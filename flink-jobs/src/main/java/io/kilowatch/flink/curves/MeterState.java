@@ -28,7 +28,8 @@ public final class MeterState {
     long entryVersion;
     boolean entryLooked;
     /** Where a meter's data goes, as its registry entry says: worked out once per entry, not per reading. */
-    record Membership(String cell, String transformerId, String customerClass, String feederId, String region, boolean meterCurve) {}
+    record Membership(String cell, String transformerId, String customerClass, String feederId, String region, boolean meterCurve,
+                      io.kilowatch.flink.records.BillingTerms billing) {}
 
     /** Not checkpointed: rebuilt on first use after a restore or a copy. */
     private RegistryEntry membershipOf;
@@ -40,7 +41,8 @@ public final class MeterState {
             membershipOf = entry;
             boolean rollsUp = entry != null && !RegistryEntry.isTransformerMeter(entry);
             membership = new Membership(cell, MeterIntervals.transformerOf(cell), MeterIntervals.classOf(cell),
-                    rollsUp ? entry.feederId() : null, rollsUp ? entry.region() : null, rules.meterMinuteCurve(meterId, entry));
+                    rollsUp ? entry.feederId() : null, rollsUp ? entry.region() : null, rules.meterMinuteCurve(meterId, entry),
+                    io.kilowatch.flink.records.BillingTerms.of(entry));
         }
         return membership;
     }

@@ -21,6 +21,8 @@ public final class MeterStateSerializer extends TypeSerializer<MeterState> {
     private static final int ESTIMATED = 4;
     /** Every counted timestamp is on a whole second (meters' usual case): offsets in seconds, a byte each. */
     private static final int WHOLE_SECONDS = 8;
+    /** Some readings carried reactive power; state written before kvar was kept has no such flag and reads as none. */
+    private static final int KVAR = 16;
 
     @Override
     public boolean isImmutableType() {
@@ -63,6 +65,8 @@ public final class MeterStateSerializer extends TypeSerializer<MeterState> {
         b.sumKw = a.sumKw;
         b.maxKw = a.maxKw;
         b.minKw = a.minKw;
+        b.kvarCount = a.kvarCount;
+        b.sumAbsKvar = a.sumAbsKvar;
         b.seen = a.seen; // never changed in place: markSeen replaces the array
         b.regFirstTs = a.regFirstTs;
         b.regFirst = a.regFirst;
@@ -151,7 +155,7 @@ public final class MeterStateSerializer extends TypeSerializer<MeterState> {
             seconds &= offset % 1000 == 0;
         }
         int flags = (a.emitted ? EMITTED : 0) | (a.hasRegister() ? REGISTER : 0) | (a.isEstimated() ? ESTIMATED : 0)
-                | (seconds ? WHOLE_SECONDS : 0);
+                | (seconds ? WHOLE_SECONDS : 0) | (a.kvarCount > 0 ? KVAR : 0);
         int unit = seconds ? 1000 : 1;
         out.writeByte(flags);
         out.writeByte(a.registerEvent);
@@ -175,6 +179,10 @@ public final class MeterStateSerializer extends TypeSerializer<MeterState> {
         }
         if ((flags & ESTIMATED) != 0) {
             out.writeDouble(a.estimatedKw);
+        }
+        if ((flags & KVAR) != 0) {
+            writeVarLong(out, a.kvarCount);
+            out.writeDouble(a.sumAbsKvar);
         }
         if ((flags & EMITTED) != 0) {
             out.writeUTF(a.cell);
@@ -250,6 +258,10 @@ public final class MeterStateSerializer extends TypeSerializer<MeterState> {
         }
         if ((flags & ESTIMATED) != 0) {
             a.estimatedKw = in.readDouble();
+        }
+        if ((flags & KVAR) != 0) {
+            a.kvarCount = readVarLong(in);
+            a.sumAbsKvar = in.readDouble();
         }
         if ((flags & EMITTED) != 0) {
             a.emitted = true;

@@ -1,6 +1,10 @@
 package io.kilowatch.flink.influx;
 
+import io.kilowatch.flink.records.BillPoint;
 import io.kilowatch.flink.records.DailyKpi;
+import io.kilowatch.flink.records.RevenuePoint;
+import io.kilowatch.model.Hint;
+import java.math.BigDecimal;
 import io.kilowatch.model.Alert;
 import io.kilowatch.flink.records.LoadPoint;
 import io.kilowatch.flink.records.PipelineCount;
@@ -24,8 +28,11 @@ public final class LineProtocol {
         b.append(" kw_avg=").append(p.kwAvg())
                 .append(",kw_max=").append(p.kwMax())
                 .append(",kw_min=").append(p.kwMin())
-                .append(",kwh=").append(p.kwh())
-                .append(",meters=").append(p.meters()).append('i')
+                .append(",kwh=").append(p.kwh());
+        if (!Double.isNaN(p.kvarh())) {
+            b.append(",kvarh=").append(p.kvarh());
+        }
+        b.append(",meters=").append(p.meters()).append('i')
                 .append(",readings=").append(p.readings()).append('i')
                 .append(",estimated=").append(p.estimated()).append('i');
         if (p.energySource() != null) {
@@ -97,6 +104,111 @@ public final class LineProtocol {
         stringField(b, a.alertId());
         b.append(' ').append(a.ts());
         return b.toString();
+    }
+
+    /**
+     * {@code bills}: one point per (customer, plan, month) at the month's start, overwritten as the
+     * month goes on. Amounts as floats for the dashboards and as integer fen ({@code *_fen}) for
+     * exact sums.
+     */
+    public static String bill(BillPoint p) {
+        StringBuilder b = new StringBuilder(320);
+        b.append("bills,customer=");
+        tag(b, p.customerId());
+        b.append(",month=");
+        tag(b, p.month());
+        b.append(",plan=");
+        tag(b, p.planId());
+        b.append(' ');
+        money(b, "total", p.total());
+        b.append(',');
+        money(b, "projected", p.projected());
+        b.append(',');
+        money(b, "energy", p.energy());
+        b.append(',');
+        money(b, "basic", p.basic());
+        b.append(',');
+        money(b, "pf_adjustment", p.powerFactorAdjustment());
+        b.append(",kwh=").append(p.kwh());
+        if (!Double.isNaN(p.maxDemandKw())) {
+            b.append(",max_demand_kw=").append(p.maxDemandKw());
+        }
+        if (!Double.isNaN(p.powerFactor())) {
+            b.append(",power_factor=").append(p.powerFactor());
+        }
+        b.append(",current=").append(p.current())
+                .append(",final=").append(p.fin())
+                .append(",partial=").append(p.partial())
+                .append(",illustrative=").append(p.illustrative())
+                .append(",as_of=").append(p.asOf()).append('i');
+        if (p.basis() != null) {
+            b.append(",basis=");
+            stringField(b, p.basis());
+        }
+        b.append(' ').append(p.monthStart());
+        return b.toString();
+    }
+
+    /** {@code tariff_hints}: one point per hint at its event time. */
+    public static String hint(Hint h) {
+        StringBuilder b = new StringBuilder(512);
+        b.append("tariff_hints,customer=");
+        tag(b, h.customerId());
+        b.append(",kind=");
+        tag(b, h.kind());
+        b.append(' ');
+        money(b, "saving", h.saving().toPlainString());
+        if (h.currentCost() != null) {
+            b.append(",current_cost=").append(h.currentCost().toPlainString());
+        }
+        if (h.alternativeCost() != null) {
+            b.append(",alternative_cost=").append(h.alternativeCost().toPlainString());
+        }
+        b.append(",plan=");
+        stringField(b, h.plan());
+        b.append(",target=");
+        stringField(b, h.target() == null ? "" : h.target());
+        b.append(",month=");
+        stringField(b, h.month());
+        b.append(",illustrative=").append(h.illustrative());
+        for (java.util.Map.Entry<String, BigDecimal> f : new java.util.TreeMap<>(h.figures()).entrySet()) {
+            b.append(',');
+            tag(b, f.getKey());
+            b.append('=').append(f.getValue().toPlainString());
+        }
+        b.append(",message=");
+        stringField(b, h.message());
+        b.append(",hint_id=");
+        stringField(b, h.hintId());
+        b.append(' ').append(h.ts());
+        return b.toString();
+    }
+
+    /** {@code revenue}: an aggregate's month under its customers' current plans, and the saving their hints offer. */
+    public static String revenue(RevenuePoint r) {
+        StringBuilder b = new StringBuilder(200);
+        b.append("revenue,id=");
+        tag(b, r.id());
+        b.append(",level=");
+        tag(b, r.level());
+        b.append(",month=");
+        tag(b, r.month());
+        b.append(' ');
+        money(b, "billed", BigDecimal.valueOf(r.billedFen(), 2).toPlainString());
+        b.append(',');
+        money(b, "projected", BigDecimal.valueOf(r.projectedFen(), 2).toPlainString());
+        b.append(',');
+        money(b, "hint_saving", BigDecimal.valueOf(r.savingFen(), 2).toPlainString());
+        b.append(",customers=").append(r.customers()).append('i');
+        b.append(' ').append(r.monthStart());
+        return b.toString();
+    }
+
+    /** A money field twice: as a float {@code name} and as integer fen {@code name_fen}. */
+    private static void money(StringBuilder b, String name, String amount) {
+        BigDecimal a = new BigDecimal(amount);
+        b.append(name).append('=').append(a.toPlainString()).append(',').append(name).append("_fen=")
+                .append(a.setScale(2, java.math.RoundingMode.HALF_UP).movePointRight(2).longValueExact()).append('i');
     }
 
     /** {@code pipeline}: one running total as an integer field named after the counter. */

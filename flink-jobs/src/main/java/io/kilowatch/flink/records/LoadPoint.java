@@ -13,6 +13,8 @@ package io.kilowatch.flink.records;
  * @param readings readings that went into the point (after dedup), for reconciliation
  * @param meters members that reported at least one reading in the interval
  * @param estimated members whose value for the interval was filled by interpolation (VEE-lite)
+ * @param kvarh meter level, 15 minutes only: reactive energy from the readings' mean |kvar| (for the bills'
+ *     power factor); NaN when the readings carried none, and for aggregates and 1-minute points
  * @param energySource meter level only: register, power or estimated (how kwh was obtained); null for aggregates
  * @param registerEvent meter level only: rollover, reset or backwards when the import register did so; else null
  */
@@ -25,6 +27,7 @@ public record LoadPoint(
         double kwMax,
         double kwMin,
         double kwh,
+        double kvarh,
         long readings,
         long meters,
         long estimated,
@@ -35,6 +38,6 @@ public record LoadPoint(
     /** An aggregate's point, which has no energy source or register event of its own. */
     public static LoadPoint aggregate(String level, String id, String interval, long windowStart, double kwAvg, double kwMax,
                                       double kwMin, double kwh, long readings, long meters, long estimated) {
-        return new LoadPoint(level, id, interval, windowStart, kwAvg, kwMax, kwMin, kwh, readings, meters, estimated, null, null);
+        return new LoadPoint(level, id, interval, windowStart, kwAvg, kwMax, kwMin, kwh, Double.NaN, readings, meters, estimated, null, null);
     }
 }

@@ -3,11 +3,15 @@ package io.kilowatch.flink.wiring;
 import io.kilowatch.flink.JobConfig;
 import io.kilowatch.flink.influx.InfluxSink;
 import io.kilowatch.flink.io.AlertSerializationSchema;
+import io.kilowatch.flink.io.HintSerializationSchema;
+import io.kilowatch.flink.io.TariffDeserializationSchema;
 import io.kilowatch.flink.io.LateReadingSerializationSchema;
 import io.kilowatch.flink.io.ReadingDeserializationSchema;
 import io.kilowatch.flink.io.RegistryDeserializationSchema;
 import io.kilowatch.flink.records.LateReading;
 import io.kilowatch.flink.records.RegistryUpdate;
+import io.kilowatch.flink.records.TariffUpdate;
+import io.kilowatch.model.Hint;
 import io.kilowatch.model.Alert;
 import io.kilowatch.model.Reading;
 import java.util.Properties;
@@ -74,6 +78,11 @@ public final class Connectors {
         return reference(c, c.registryTopic(), group + "-registry", new RegistryDeserializationSchema());
     }
 
+    /** kw.tariffs from its beginning (compacted: the current catalogue), like the registry. */
+    public static KafkaSource<TariffUpdate> tariffs(JobConfig c) {
+        return reference(c, c.tariffsTopic(), c.consumerGroup() + "-tariffs", new TariffDeserializationSchema());
+    }
+
     /** A compacted reference-data topic from its beginning; bounded when the job is. */
     static <T> KafkaSource<T> reference(JobConfig c, String topic, String group,
                                         org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema<T> records) {
@@ -108,6 +117,10 @@ public final class Connectors {
 
     public static Sink<Alert> alerts(JobConfig c) {
         return kafkaSink(c, new AlertSerializationSchema(c.alertsTopic()));
+    }
+
+    public static Sink<Hint> hints(JobConfig c) {
+        return kafkaSink(c, new HintSerializationSchema(c.hintsTopic()));
     }
 
     /** An at-least-once Kafka sink with the configured client settings; every job's Kafka output. */

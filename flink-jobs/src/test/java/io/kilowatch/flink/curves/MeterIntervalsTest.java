@@ -272,7 +272,19 @@ class MeterIntervalsTest {
         ZoneId london = ZoneId.of("Europe/London");
         long dayStart = Instant.parse("2026-03-29T00:00:00Z").toEpochMilli(); // midnight GMT; clocks go forward at 01:00
         long dayEnd = Instant.parse("2026-03-29T23:00:00Z").toEpochMilli();   // midnight BST: a 23-hour day
-        CurveRules rules = new CurveRules(4, 1_000_000, 10, london, "day=07:00-19:00;night=19:00-07:00", Set.of(), Set.of());
+        CurveRules rules = new CurveRules(4, 1_000_000, 10, london, new KpiCalendar(io.kilowatch.model.tariff.TariffCatalogue.parseYaml("""
+                catalogue: test
+                plans:
+                  - id: day-night
+                    zone: Europe/London
+                    versions:
+                      - effectiveFrom: 2026-01-01
+                        periods: [day, night]
+                        calendar:
+                          days: {d: {day: "07:00-19:00", night: "19:00-07:00"}}
+                          seasons: [{months: [1-12], weekday: d}]
+                        energy: {prices: {day: 0.3, night: 0.1}}
+                """.getBytes(java.nio.charset.StandardCharsets.UTF_8)).plan("day-night")), Set.of(), Set.of());
         try (MeterHarness h = harness(rules)) {
             int n = (int) ((dayEnd - dayStart) / Q);
             for (int i = 0; i <= n; i++) {

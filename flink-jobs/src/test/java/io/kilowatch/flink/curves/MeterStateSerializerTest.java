@@ -18,6 +18,7 @@ class MeterStateSerializerTest {
         for (int k = 0; k < 15; k++) {
             real.markSeen(k * 60_000);
             real.addKw(1.5 + k);
+            real.addKvar(k % 2 == 0 ? 0.5 * k : -0.25 * k); // leading or lagging: the magnitude counts
             real.addRegister(real.start + k * 60_000L, 1000 + k * 0.1);
         }
         real.registerEvent = IntervalAcc.ROLLOVER;
@@ -42,9 +43,9 @@ class MeterStateSerializerTest {
         s.lastRegTs = 123;
         s.lastRegRaw = 999_999.5;
         s.registerOffset = 1_000_000;
-        TouCalendar tou = TouCalendar.parse(TouCalendar.DEFAULT);
-        s.day = DayAcc.holding(real.start, ZoneId.of("Asia/Shanghai"), tou.periods());
-        s.day.fold(real.start, 8.5, 2.125, false, ZoneId.of("Asia/Shanghai"), tou);
+        KpiCalendar kpi = KpiCalendar.sampleDefault();
+        s.day = DayAcc.holding(real.start, ZoneId.of("Asia/Shanghai"), kpi);
+        s.day.fold(real.start, 8.5, 2.125, false, ZoneId.of("Asia/Shanghai"), kpi);
 
         byte[] bytes = write(s);
         MeterState back = serializer.deserialize(new DataInputDeserializer(bytes));
@@ -59,10 +60,16 @@ class MeterStateSerializerTest {
         assertThat(back.get(Interval.FIFTEEN_MINUTES, open.start)).usingRecursiveComparison().withComparatorForType(Double::compare, Double.class).isEqualTo(open);
         assertThat(back.day).usingRecursiveComparison().withComparatorForType(Double::compare, Double.class).isEqualTo(s.day);
         assertThat(back.registerOffset).isEqualTo(1_000_000);
-        // An interval of fifteen readings a minute apart, with registers, emitted: compact.
+        // An interval of fifteen readings a minute apart, with registers, emitted: compact; reactive
+        // power costs a count and a sum more.
         MeterState single = new MeterState();
         single.put(Interval.FIFTEEN_MINUTES, real);
-        assertThat(write(single).length - write(new MeterState()).length).isLessThanOrEqualTo(100);
+        int withKvar = write(single).length - write(new MeterState()).length;
+        real.kvarCount = 0;
+        real.sumAbsKvar = 0;
+        int withoutKvar = write(single).length - write(new MeterState()).length;
+        assertThat(withoutKvar).isLessThanOrEqualTo(100);
+        assertThat(withKvar - withoutKvar).isEqualTo(9);
     }
 
     private byte[] write(MeterState s) throws Exception {

@@ -33,12 +33,12 @@ class InfluxSinkIT {
         List<LoadPoint> points = new ArrayList<>();
         for (int i = 0; i < 12_000; i++) { // more than two batches
             points.add(new LoadPoint("meter", id + "-" + (i % 100), "15m", 1_600_000_000_000L + (i / 100) * 900_000L,
-                    i * 0.001, i * 0.002, 0.0, i * 0.00025, 15, 1, 0, "power", null));
+                    i * 0.001, i * 0.002, 0.0, i * 0.00025, Double.NaN, 15, 1, 0, "power", null));
         }
         write(points, STACK.influxDb());
         // A replay writes the same points again, some with corrected values: same key, so overwritten.
         List<LoadPoint> replay = points.subList(0, 100).stream()
-                .map(p -> new LoadPoint(p.level(), p.id(), p.interval(), p.windowStart(), 42.0, 42.0, 42.0, 10.5, 16, 1, 0, "power", null)).toList();
+                .map(p -> new LoadPoint(p.level(), p.id(), p.interval(), p.windowStart(), 42.0, 42.0, 42.0, 10.5, Double.NaN, 16, 1, 0, "power", null)).toList();
         write(replay, STACK.influxDb());
 
         InfluxQuery influx = new InfluxQuery(STACK.influxUrl(), STACK.influxDb());
@@ -56,14 +56,14 @@ class InfluxSinkIT {
 
     @Test
     void aMissingDatabaseFailsTheJobWithTheReason() {
-        List<LoadPoint> one = List.of(new LoadPoint("meter", "x", "1m", 0, 1, 1, 1, 1, 1, 1, 0, null, null));
+        List<LoadPoint> one = List.of(new LoadPoint("meter", "x", "1m", 0, 1, 1, 1, 1, Double.NaN, 1, 1, 0, null, null));
         assertThatThrownBy(() -> write(one, "no_such_db_" + System.nanoTime()))
                 .rootCause().hasMessageContaining("HTTP 404").hasMessageContaining("database");
     }
 
     @Test
     void theV2TransportAgainstInfluxDb1FailsTheJobSayingToUseV1() {
-        List<LoadPoint> one = List.of(new LoadPoint("meter", "x", "1m", 0, 1, 1, 1, 1, 1, 1, 0, null, null));
+        List<LoadPoint> one = List.of(new LoadPoint("meter", "x", "1m", 0, 1, 1, 1, 1, Double.NaN, 1, 1, 0, null, null));
         InfluxConfig v2 = InfluxConfig.local(STACK.influxUrl(), STACK.influxDb()).v2("token", "org", "bucket");
         assertThatThrownBy(() -> write(one, v2))
                 .rootCause().hasMessageContaining("HTTP 404").hasMessageContaining("influx.transport=v1");

@@ -11,16 +11,19 @@ import org.junit.jupiter.api.Test;
 class LineProtocolTest {
     @Test
     void loadPointIsOneLineWithIntegerCountsAndMillisecondTimestamp() {
-        LoadPoint p = new LoadPoint("meter", "MAC000002", "15m", 1_700_000_100_000L, 1.5, 2.25, 0.5, 0.375, 15, 1, 0, "register", null);
+        LoadPoint p = new LoadPoint("meter", "MAC000002", "15m", 1_700_000_100_000L, 1.5, 2.25, 0.5, 0.375, Double.NaN, 15, 1, 0, "register",
+                null);
         assertThat(LineProtocol.load(p)).isEqualTo("load,id=MAC000002,interval=15m,level=meter kw_avg=1.5,kw_max=2.25,kw_min=0.5,"
                 + "kwh=0.375,meters=1i,readings=15i,estimated=0i,energy_source=\"register\" 1700000100000");
+        LoadPoint withKvarh = new LoadPoint("meter", "M", "15m", 0, 4, 4, 4, 1, 0.75, 15, 1, 0, "power", null);
+        assertThat(LineProtocol.load(withKvarh)).contains(",kwh=1.0,kvarh=0.75,meters=1i,");
     }
 
     @Test
     void aggregatesHaveNoEnergySourceAndRegisterEventsAreStrings() {
         assertThat(LineProtocol.load(LoadPoint.aggregate("feeder", "F 1", "1m", 60_000, 3, 4, 2, 0.05, 10, 5, 1)))
                 .isEqualTo("load,id=F\\ 1,interval=1m,level=feeder kw_avg=3.0,kw_max=4.0,kw_min=2.0,kwh=0.05,meters=5i,readings=10i,estimated=1i 60000");
-        assertThat(LineProtocol.load(new LoadPoint("meter", "m", "15m", 0, 1, 1, 1, 0.25, 1, 1, 0, "power", "backwards")))
+        assertThat(LineProtocol.load(new LoadPoint("meter", "m", "15m", 0, 1, 1, 1, 0.25, Double.NaN, 1, 1, 0, "power", "backwards")))
                 .endsWith(",energy_source=\"power\",register_event=\"backwards\" 0");
     }
 
@@ -53,7 +56,8 @@ class LineProtocolTest {
 
     @Test
     void doublesKeepEveryDigit() {
-        LoadPoint p = new LoadPoint("meter", "m", "1m", 0, 0.1 + 0.2, 1e-300, -1.7976931348623157E308, 1.0 / 3, 1, 1, 0, null, null);
+        LoadPoint p = new LoadPoint("meter", "m", "1m", 0, 0.1 + 0.2, 1e-300, -1.7976931348623157E308, 1.0 / 3, Double.NaN, 1, 1, 0, null,
+                null);
         assertThat(LineProtocol.load(p)).contains("kw_avg=0.30000000000000004,kw_max=1.0E-300,kw_min=-1.7976931348623157E308,kwh=0.3333333333333333,");
     }
 

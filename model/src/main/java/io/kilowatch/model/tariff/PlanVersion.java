@@ -48,4 +48,23 @@ public record PlanVersion(
     public boolean twoPart() {
         return basic != null;
     }
+
+    /**
+     * The expensive periods of local date {@code day}: those priced above the day's time-weighted
+     * average price (critical and peak in a four-period plan; peak in a two-period one; none
+     * when the day has one price). What "peak-heavy" and "shift load" mean.
+     */
+    public boolean[] pricedAboveAverage(java.time.LocalDate day) {
+        byte[] schedule = calendar.scheduleOf(day);
+        BigDecimal sum = BigDecimal.ZERO;
+        for (byte p : schedule) {
+            sum = sum.add(energy.priceOf(p));
+        }
+        BigDecimal avg = sum.divide(BigDecimal.valueOf(schedule.length), java.math.MathContext.DECIMAL128);
+        boolean[] out = new boolean[calendar.periods().size()];
+        for (int p = 0; p < out.length; p++) {
+            out[p] = energy.priceOf(p).compareTo(avg) > 0;
+        }
+        return out;
+    }
 }

@@ -33,9 +33,11 @@ import java.util.Map;
  *       counts on from there;</li>
  *   <li>{@code export_non_prosumer} (tamper): negative power on a meter without generation;</li>
  *   <li>{@code current_no_energy} (tamper, bypass): current flows while power reads zero;</li>
- *   <li>{@code peak_heavy}: load moved into the tariff's peak hours (10–15 and 18–21 local):
- *       × {@code factor} (default 2) there, ÷ factor elsewhere (a customer who would save by
- *       shifting);</li>
+ *   <li>{@code peak_heavy}: load moved into the expensive hours of the customer's own plan (the
+ *       periods priced above the day's average, from the tariff catalogue: critical and peak for
+ *       Hubei's plans, 08–22 for Zhejiang's time of use): × {@code factor} (default 2) there,
+ *       ÷ factor elsewhere (a customer who would save by shifting); a plan with one price all
+ *       day has no expensive hours, so the customer is told nothing to shift;</li>
  *   <li>{@code excess_line_loss} (subject: a transformer): energy leaves the area's lines before
  *       any customer meter (an illegal tap): the area meter reads {@code factor} (default 0.15)
  *       of its load more, its register advancing by it.</li>
@@ -61,12 +63,20 @@ public final class Scenario {
     }
 
     private final List<Anomaly> anomalies;
+    /** The catalogue whose plans say which hours are expensive (peak_heavy); the sample unless set. */
+    private io.kilowatch.model.tariff.TariffCatalogue tariffs;
     private final Map<String, Double> hiddenKwh = new HashMap<>();
     private final Map<String, Double> registerDrop = new HashMap<>();
     private final Map<String, Double> tappedKwh = new HashMap<>();
 
     public Scenario(List<Anomaly> anomalies) {
         this.anomalies = List.copyOf(anomalies);
+    }
+
+    /** The plans the fleet's customers are on: where {@code peak_heavy} puts their load. */
+    public Scenario withTariffs(io.kilowatch.model.tariff.TariffCatalogue catalogue) {
+        this.tariffs = catalogue;
+        return this;
     }
 
     public static Scenario none() {
@@ -134,18 +144,31 @@ public final class Scenario {
         return a.subject().equals(spec.meterId()) || (AREA_TYPES.contains(a.type()) && a.subject().equals(spec.entry().transformerId()));
     }
 
-    private static double drawn(Anomaly a, Topology.MeterSpec spec, double kw, long ts, java.time.ZoneOffset zone) {
+    private double drawn(Anomaly a, Topology.MeterSpec spec, double kw, long ts, java.time.ZoneOffset zone) {
         return switch (a.type()) {
             case "over_capacity" -> Math.max(kw, or(a.factor(), 1.3) * spec.entry().contractedKva());
             case "transformer_overload" -> kw * or(a.factor(), 3);
             case "spike" -> kw * or(a.factor(), 5);
-            case "peak_heavy" -> {
-                int hour = Instant.ofEpochMilli(ts).atOffset(zone).getHour();
-                boolean peak = (hour >= 10 && hour < 15) || (hour >= 18 && hour < 21);
-                yield peak ? kw * or(a.factor(), 2) : kw / or(a.factor(), 2);
-            }
+            case "peak_heavy" -> expensive(spec.entry().tariffPlanId(), ts) ? kw * or(a.factor(), 2) : kw / or(a.factor(), 2);
             default -> kw;
         };
+    }
+
+    /** Whether {@code ts} is in an expensive period of plan {@code planId} (false for a plan the catalogue lacks). */
+    private boolean expensive(String planId, long ts) {
+        if (tariffs == null) {
+            tariffs = io.kilowatch.model.tariff.TariffCatalogue.sample();
+        }
+        io.kilowatch.model.tariff.TariffPlan plan = planId == null ? null : tariffs.plan(planId);
+        if (plan == null) {
+            return false;
+        }
+        java.time.ZonedDateTime local = Instant.ofEpochMilli(ts).atZone(plan.zone());
+        java.time.LocalDate date = local.toLocalDate();
+        io.kilowatch.model.tariff.PlanVersion v = plan.versionOn(date);
+        v = v == null ? plan.versions().get(0) : v;
+        int period = v.calendar().scheduleOf(date)[io.kilowatch.model.tariff.PlanCalendar.quarterOf(local.toLocalTime())];
+        return v.pricedAboveAverage(date)[period];
     }
 
     /**

@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
 
 /**
  * A fleet's grid and customers: regions → feeders → transformers → meters, each meter with a
- * customer, a class and a consumption profile, a contracted capacity and a tariff plan.
+ * customer, a class and a consumption profile, a contracted capacity and a tariff plan of the
+ * sample catalogue ({@link Profile#billing}).
  * Deterministic for a seed; {@link #writeRegistry} writes it in the registry CSV layout that
  * {@code scripts/registry.sh load} sends to kw.registry.
  *
@@ -24,28 +25,47 @@ import java.util.SplittableRandom;
  */
 public final class Topology {
     public enum Profile {
-        RESIDENTIAL("residential", 8, "res-tou"),
-        RESIDENTIAL_EV("residential", 12, "res-tou"),
-        COMMERCIAL("commercial", 50, "com-tou"),
-        INDUSTRIAL_1_SHIFT("industrial", 250, "ind-tou-demand"),
-        INDUSTRIAL_2_SHIFT("industrial", 400, "ind-tou-demand"),
-        INDUSTRIAL_3_SHIFT("industrial", 630, "ind-tou-demand"),
-        PROSUMER_PV("prosumer", 10, "res-net"),
+        RESIDENTIAL("residential", 8),
+        RESIDENTIAL_EV("residential", 12),
+        COMMERCIAL("commercial", 50),
+        INDUSTRIAL_1_SHIFT("industrial", 250),
+        INDUSTRIAL_2_SHIFT("industrial", 400),
+        INDUSTRIAL_3_SHIFT("industrial", 630),
+        PROSUMER_PV("prosumer", 10),
         /** The meter on a transformer's low-voltage side: its customers' load plus the line losses. */
-        TRANSFORMER_AREA(RegistryEntry.TRANSFORMER_METER, 0, "grid");
+        TRANSFORMER_AREA(RegistryEntry.TRANSFORMER_METER, 0);
 
         public final String customerClass;
         public final double contractedKva;
-        public final String tariffPlan;
 
-        Profile(String customerClass, double contractedKva, String tariffPlan) {
+        Profile(String customerClass, double contractedKva) {
             this.customerClass = customerClass;
             this.contractedKva = contractedKva;
-            this.tariffPlan = tariffPlan;
         }
 
         public boolean threePhase() {
             return customerClass.equals("industrial") || customerClass.equals("commercial");
+        }
+
+        /**
+         * The customer's plan and terms, from the sample tariff catalogue's plans (docs/tariffs.md):
+         * households on annual tiers, four in ten of them with time of use; shops below 1 kV on
+         * Hubei's low-voltage plan; factories at 10 kV: the small ones single- or two-part, the
+         * larger two-part on capacity or on maximum demand. Chosen by the meter id, not by the
+         * fleet's random draws, so every other property of a seeded fleet stays as it was.
+         */
+        public RegistryEntry billing(RegistryEntry e) {
+            int h = Math.floorMod(e.meterId().hashCode() * 31 + 7, 10);
+            return switch (this) {
+                case RESIDENTIAL, RESIDENTIAL_EV, PROSUMER_PV -> e.withTariffPlan(h < 6 ? "zj-res-tier" : "zj-res-tier-tou")
+                        .withBilling("lv", null, null);
+                case COMMERCIAL -> e.withTariffPlan("hb-ic-lv-tou").withBilling("lv", null, null);
+                case INDUSTRIAL_1_SHIFT -> h < 5 ? e.withTariffPlan("hb-ic-10kv-tou").withBilling("1-10kV", null, null)
+                        : e.withTariffPlan("hb-ic-10kv-2part").withBilling("1-10kV", "capacity", null);
+                case INDUSTRIAL_2_SHIFT, INDUSTRIAL_3_SHIFT -> e.withTariffPlan("hb-ic-10kv-2part")
+                        .withBilling("1-10kV", h < 5 ? "capacity" : "demand", null);
+                case TRANSFORMER_AREA -> e.withTariffPlan("grid");
+            };
         }
     }
 
@@ -91,12 +111,12 @@ public final class Topology {
             for (int m = first; m < last; m++) {
                 Profile p = profiles.get(m - first);
                 String meterId = String.format("%s%05d", prefix, m);
-                out.add(new MeterSpec(new RegistryEntry(meterId, "C" + meterId, p.customerClass, transformerId, feederId, regionId,
-                        p.tariffPlan, p.contractedKva, transformerKva, 230, p.threePhase() ? 3 : 1), p));
+                out.add(new MeterSpec(p.billing(new RegistryEntry(meterId, "C" + meterId, p.customerClass, transformerId, feederId, regionId,
+                        null, p.contractedKva, transformerKva, 230, p.threePhase() ? 3 : 1)), p));
             }
             String areaId = prefix + "-" + transformerId + "-TM";
-            out.add(new MeterSpec(new RegistryEntry(areaId, "GRID", RegistryEntry.TRANSFORMER_METER, transformerId, feederId, regionId,
-                    Profile.TRANSFORMER_AREA.tariffPlan, transformerKva, transformerKva, 230, 3), Profile.TRANSFORMER_AREA));
+            out.add(new MeterSpec(Profile.TRANSFORMER_AREA.billing(new RegistryEntry(areaId, "GRID", RegistryEntry.TRANSFORMER_METER,
+                    transformerId, feederId, regionId, null, transformerKva, transformerKva, 230, 3)), Profile.TRANSFORMER_AREA));
         }
         return new Topology(out);
     }
@@ -124,8 +144,8 @@ public final class Topology {
         for (int m = 0; m < count; m++) {
             int transformer = m / 50;
             String meterId = String.format("%s%05d", prefix, m);
-            RegistryEntry e = new RegistryEntry(meterId, "C" + meterId, "residential", String.format("T%03d", transformer + 1),
-                    "F01", "R01", "res-tou", 8, 630, 230, 1);
+            RegistryEntry e = Profile.RESIDENTIAL.billing(new RegistryEntry(meterId, "C" + meterId, "residential",
+                    String.format("T%03d", transformer + 1), "F01", "R01", null, 8, 630, 230, 1));
             out.add(new MeterSpec(e, Profile.RESIDENTIAL));
         }
         return new Topology(out);

@@ -257,7 +257,7 @@ public final class LoadtestRun {
     private String alertLine(long start) {
         Histogram h = new Histogram(3_600_000L, 3);
         java.util.Set<String> seen = new java.util.HashSet<>();
-        io.kilowatch.sim.score.AlertLog.read(s.kafka(), "kw.alerts", (alert, record) -> {
+        io.kilowatch.sim.score.AlertLog.ALERTS.read(s.kafka(), "kw.alerts", (alert, record) -> {
             if (alert.isOpen() && alert.ts() >= start && seen.add(alert.alertId())) {
                 h.recordValue(Math.max(0, Math.min(3_600_000L, record.timestamp() - alert.ts())));
             }

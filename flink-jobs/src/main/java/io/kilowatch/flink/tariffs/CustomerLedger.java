@@ -1,0 +1,319 @@
+package io.kilowatch.flink.tariffs;
+
+import io.kilowatch.billing.Bill;
+import io.kilowatch.billing.BillEngine;
+import io.kilowatch.billing.MonthUsage;
+import io.kilowatch.billing.Projection;
+import io.kilowatch.flink.records.BillingEvent;
+import io.kilowatch.flink.records.BillingTerms;
+import io.kilowatch.model.tariff.CustomerTerms;
+import io.kilowatch.model.tariff.TariffPlan;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the tariff stage keeps for one customer, and the arithmetic on it: the intervals
+ * that may still change (within the allowed lateness; a correction replaces its earlier value),
+ * a month per plan the customer is on or may choose, the hints already sent, its contribution to
+ * the revenue roll-ups, and the current quarter's readings for the demand warning. No Flink here:
+ * {@link ShadowBills} calls it, {@link CustomerLedgerSerializer} writes it.
+ */
+final class CustomerLedger {
+    static final long Q = 900_000;
+    static final long MICRO = 1_000_000;
+
+    BillingTerms terms;
+    /** Intervals not final yet, by start: each meter's energy (µkWh) and reactive energy (µkvarh, −1 when not measured). */
+    List<OpenWindow> open = new ArrayList<>();
+    List<PlanMonth> months = new ArrayList<>();
+    /** Hints sent this month: kind/target → saving (fen), so a hint is repeated only when its saving changes materially. */
+    Map<String, Long> sentFen = new HashMap<>();
+    String sentMonth;
+    /** What was last given to the revenue roll-ups, for the current plan's month. */
+    String revenueMonth;
+    long billedFen;
+    long projectedFen;
+    long offeredFen;
+    /** The current quarter's readings of each demand-billed meter. */
+    List<MeterWatch> watches = new ArrayList<>();
+    long warnedWindow = Long.MIN_VALUE;
+    long warnedFen;
+    /** Processing time of the last quarter update written, for the catch-up throttle. */
+    long lastUpdateMs = Long.MIN_VALUE;
+
+    static final class OpenWindow {
+        long start;
+        String[] meters = new String[0];
+        long[] kwh = new long[0];
+        long[] kvarh = new long[0];
+
+        long sumKwh() {
+            long s = 0;
+            for (long x : kwh) {
+                s += x;
+            }
+            return s;
+        }
+    }
+
+    static final class MeterWatch {
+        String meterId;
+        long window;
+        double sumKw;
+        int count;
+        long firstTs;
+        long lastTs;
+    }
+
+    boolean isEmpty() {
+        return open.isEmpty() && months.isEmpty() && watches.isEmpty();
+    }
+
+    // ------------------------------------------------------------------ intervals
+
+    /**
+     * A meter's interval energy (its first value, or a correction): the change goes to the month
+     * of every plan tracked for the customer. A plan tracked from later than the interval did
+     * not count it before and does not count its correction (its month is partial).
+     */
+    void interval(BillingEvent e, Collection<TariffPlan> tracked) {
+        terms = e.terms();
+        long kwh = Math.round(e.kwh() * MICRO);
+        long kvarh = Double.isNaN(e.kvarh()) ? -1 : Math.round(e.kvarh() * MICRO);
+        OpenWindow w = window(e.time());
+        int i = indexOf(w.meters, e.meterId());
+        long oldKwh = 0;
+        long oldKvarh = 0;
+        boolean fresh = i < 0;
+        if (fresh) {
+            w.meters = append(w.meters, e.meterId());
+            w.kwh = Arrays.copyOf(w.kwh, w.kwh.length + 1);
+            w.kvarh = Arrays.copyOf(w.kvarh, w.kvarh.length + 1);
+            i = w.meters.length - 1;
+        } else {
+            oldKwh = w.kwh[i];
+            oldKvarh = Math.max(0, w.kvarh[i]);
+        }
+        w.kwh[i] = kwh;
+        w.kvarh[i] = kvarh;
+        for (TariffPlan plan : tracked) {
+            PlanMonth pm = monthOf(plan, e.time());
+            if (fresh || e.time() >= pm.trackedFrom) {
+                pm.add(plan, e.time(), kwh - oldKwh, Math.max(0, kvarh) - oldKvarh, kvarh < 0);
+            }
+        }
+    }
+
+    private OpenWindow window(long start) {
+        int at = 0;
+        while (at < open.size() && open.get(at).start < start) {
+            at++;
+        }
+        if (at < open.size() && open.get(at).start == start) {
+            return open.get(at);
+        }
+        OpenWindow w = new OpenWindow();
+        w.start = start;
+        open.add(at, w);
+        return w;
+    }
+
+    /** The month of {@code plan} that holds {@code t}, made when first needed (the year to date carried from the month before). */
+    PlanMonth monthOf(TariffPlan plan, long t) {
+        for (PlanMonth pm : months) {
+            if (pm.planId.equals(plan.id()) && pm.holds(t)) {
+                return pm;
+            }
+        }
+        PlanMonth pm = PlanMonth.of(plan, YearMonth.from(Instant.ofEpochMilli(t).atZone(plan.zone())));
+        PlanMonth before = previous(pm);
+        if (before != null && before.year == pm.year) {
+            pm.ytdFromPrevious = true;
+        }
+        months.add(pm);
+        return pm;
+    }
+
+    private PlanMonth previous(PlanMonth pm) {
+        YearMonth prev = pm.yearMonth().minusMonths(1);
+        for (PlanMonth x : months) {
+            if (x.planId.equals(pm.planId) && x.yearMonth().equals(prev)) {
+                return x;
+            }
+        }
+        return null;
+    }
+
+    /** The year's energy before {@code pm}'s month: carried at the previous month's close, or still counted from it. */
+    long ytdBefore(PlanMonth pm) {
+        if (pm.ytdFromPrevious) {
+            PlanMonth before = previous(pm);
+            return before == null ? pm.ytdBefore : ytdBefore(before) + before.totalKwh();
+        }
+        return pm.ytdBefore;
+    }
+
+    /** Intervals whose lateness has passed by {@code t} become final: their demand counts in their months' maximum. */
+    void finalizeUpTo(long t, long latenessMs) {
+        for (Iterator<OpenWindow> it = open.iterator(); it.hasNext(); ) {
+            OpenWindow w = it.next();
+            if (w.start + Q - 1 + latenessMs > t) {
+                break;
+            }
+            long demand = w.sumKwh() * 4;
+            for (PlanMonth pm : months) {
+                if (pm.holds(w.start) && demand > pm.finalMaxDemand) {
+                    pm.finalMaxDemand = demand;
+                    pm.finalMaxDemandAt = w.start;
+                }
+            }
+            it.remove();
+        }
+    }
+
+    /** The month's maximum 15-minute demand so far (µkW) and when: final intervals and those still open. */
+    long[] maxDemand(PlanMonth pm) {
+        long max = pm.coveredUntil == Long.MIN_VALUE ? -1 : pm.finalMaxDemand;
+        long at = pm.finalMaxDemandAt == 0 && max <= 0 ? Long.MIN_VALUE : pm.finalMaxDemandAt;
+        for (OpenWindow w : open) {
+            long d = w.sumKwh() * 4;
+            if (pm.holds(w.start) && d > max) {
+                max = d;
+                at = w.start;
+            }
+        }
+        return new long[] {max, at};
+    }
+
+    /** Months whose close (end + lateness) has passed by {@code t}, oldest first. */
+    List<PlanMonth> closedBy(long t, long latenessMs) {
+        List<PlanMonth> out = new ArrayList<>();
+        for (PlanMonth pm : months) {
+            if (pm.monthEnd - 1 + latenessMs <= t) {
+                out.add(pm);
+            }
+        }
+        return out;
+    }
+
+    /** Forgets a closed month; the next month of its plan takes its year to date (same year). */
+    void drop(PlanMonth closed) {
+        long ytd = ytdBefore(closed) + closed.totalKwh();
+        months.remove(closed);
+        for (PlanMonth pm : months) {
+            if (pm.planId.equals(closed.planId) && pm.yearMonth().equals(closed.yearMonth().plusMonths(1))) {
+                pm.ytdBefore = pm.year == closed.year ? ytd : 0;
+                pm.ytdFromPrevious = false;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ bills
+
+    /** A month priced under its plan: to date, and projected to the month's end. */
+    record Priced(PlanMonth month, TariffPlan plan, CustomerTerms terms, Bill toDate, Bill projected) {}
+
+    Priced price(PlanMonth pm, TariffPlan plan, CustomerTerms t) {
+        MonthUsage u = usage(pm, plan);
+        MonthUsage p = projected(pm, plan, u);
+        Bill toDate = BillEngine.price(plan, t, u);
+        return new Priced(pm, plan, t, toDate, p == u ? toDate : BillEngine.price(plan, t, p));
+    }
+
+    /** The month to date under {@code plan}. */
+    MonthUsage usage(PlanMonth pm, TariffPlan plan) {
+        long[] md = maxDemand(pm);
+        return pm.usage(plan, md[0], md[1], ytdBefore(pm));
+    }
+
+    /** The month to date carried to its end ({@link Projection}), from the days its usage spans. */
+    MonthUsage projected(PlanMonth pm, TariffPlan plan, MonthUsage toDate) {
+        if (toDate.coveredDays() == null || toDate.coveredDays().compareTo(pm.startDays()) <= 0) {
+            return toDate;
+        }
+        return Projection.toMonthEnd(plan, toDate, pm.startDays(), toDate.coveredDays());
+    }
+
+    /** The latest month of {@code planId} that has usage. */
+    PlanMonth latestMonth(String planId) {
+        PlanMonth latest = null;
+        for (PlanMonth pm : months) {
+            if (pm.planId.equals(planId) && pm.coveredUntil != Long.MIN_VALUE && (latest == null || pm.monthStart > latest.monthStart)) {
+                latest = pm;
+            }
+        }
+        return latest;
+    }
+
+    // ------------------------------------------------------------------ demand warning
+
+    /**
+     * A counted reading of a demand-billed meter: the customer's current quarter heads for the sum
+     * of its meters' mean kW so far. Returns {window start, projected kW, minutes covered}, or
+     * null when the reading is not of the newest quarter.
+     */
+    double[] watch(BillingEvent e) {
+        terms = e.terms();
+        long window = e.time() - Math.floorMod(e.time(), Q);
+        MeterWatch mine = null;
+        for (MeterWatch w : watches) {
+            if (w.meterId.equals(e.meterId())) {
+                mine = w;
+            }
+        }
+        if (mine == null) {
+            mine = new MeterWatch();
+            mine.meterId = e.meterId();
+            mine.window = Long.MIN_VALUE;
+            watches.add(mine);
+        }
+        if (window < mine.window) {
+            return null; // a late reading of an earlier quarter: the intervals count it
+        }
+        if (window > mine.window) {
+            mine.window = window;
+            mine.sumKw = 0;
+            mine.count = 0;
+            mine.firstTs = e.time();
+        }
+        mine.sumKw += e.kw();
+        mine.count++;
+        mine.lastTs = Math.max(mine.lastTs, e.time());
+        double projected = 0;
+        long covered = 0;
+        for (MeterWatch w : watches) {
+            if (w.window == window && w.count > 0) {
+                projected += w.sumKw / w.count;
+                covered = Math.max(covered, w.lastTs - window);
+            }
+        }
+        return new double[] {window, projected, covered / 60_000.0};
+    }
+
+    /** Forgets watches of quarters that are over by {@code t}. */
+    void expireWatches(long t) {
+        watches.removeIf(w -> w.window + Q - 1 <= t);
+    }
+
+    private static int indexOf(String[] xs, String x) {
+        for (int i = 0; i < xs.length; i++) {
+            if (xs[i].equals(x)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String[] append(String[] xs, String x) {
+        String[] out = Arrays.copyOf(xs, xs.length + 1);
+        out[xs.length] = x;
+        return out;
+    }
+}

@@ -1,0 +1,250 @@
+package io.kilowatch.flink.tariffs;
+
+import io.kilowatch.flink.records.BillingTerms;
+import java.io.IOException;
+import java.util.Map;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.core.memory.DataOutputView;
+
+/** Writes a {@link CustomerLedger} field by field: no reflection, no Kryo, a version byte for the future. */
+public final class CustomerLedgerSerializer extends TypeSerializer<CustomerLedger> {
+    private static final int VERSION = 1;
+    static final CustomerLedgerSerializer INSTANCE = new CustomerLedgerSerializer();
+
+    @Override
+    public boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public TypeSerializer<CustomerLedger> duplicate() {
+        return this;
+    }
+
+    @Override
+    public CustomerLedger createInstance() {
+        return new CustomerLedger();
+    }
+
+    @Override
+    public CustomerLedger copy(CustomerLedger from) {
+        try {
+            DataOutputSerializer out = new DataOutputSerializer(256);
+            serialize(from, out);
+            return deserialize(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public CustomerLedger copy(CustomerLedger from, CustomerLedger reuse) {
+        return copy(from);
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
+    public void serialize(CustomerLedger l, DataOutputView out) throws IOException {
+        out.writeByte(VERSION);
+        out.writeBoolean(l.terms != null);
+        if (l.terms != null) {
+            BillingTerms t = l.terms;
+            out.writeUTF(t.planId());
+            out.writeUTF(t.customerClass());
+            out.writeUTF(t.voltageLevel());
+            nullable(out, t.region());
+            nullable(out, t.feederId());
+            out.writeDouble(t.capacityKva());
+            nullable(out, t.basis());
+            out.writeDouble(t.contractKw());
+        }
+        out.writeInt(l.open.size());
+        for (CustomerLedger.OpenWindow w : l.open) {
+            out.writeLong(w.start);
+            out.writeInt(w.meters.length);
+            for (int i = 0; i < w.meters.length; i++) {
+                out.writeUTF(w.meters[i]);
+                out.writeLong(w.kwh[i]);
+                out.writeLong(w.kvarh[i]);
+            }
+        }
+        out.writeInt(l.months.size());
+        for (PlanMonth m : l.months) {
+            out.writeUTF(m.planId);
+            out.writeShort(m.year);
+            out.writeByte(m.month);
+            out.writeLong(m.monthStart);
+            out.writeLong(m.monthEnd);
+            out.writeByte(m.versions.length);
+            for (int i = 0; i < m.versions.length; i++) {
+                out.writeLong(m.versions[i]);
+                out.writeByte(m.kwh[i].length);
+                for (long x : m.kwh[i]) {
+                    out.writeLong(x);
+                }
+                out.writeLong(m.kvarh[i]);
+            }
+            out.writeBoolean(m.kvarhMissing);
+            out.writeLong(m.finalMaxDemand);
+            out.writeLong(m.finalMaxDemandAt);
+            out.writeLong(m.ytdBefore);
+            out.writeBoolean(m.ytdFromPrevious);
+            out.writeLong(m.trackedFrom);
+            out.writeLong(m.coveredUntil);
+        }
+        out.writeInt(l.sentFen.size());
+        for (Map.Entry<String, Long> e : l.sentFen.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeLong(e.getValue());
+        }
+        nullable(out, l.sentMonth);
+        nullable(out, l.revenueMonth);
+        out.writeLong(l.billedFen);
+        out.writeLong(l.projectedFen);
+        out.writeLong(l.offeredFen);
+        out.writeInt(l.watches.size());
+        for (CustomerLedger.MeterWatch w : l.watches) {
+            out.writeUTF(w.meterId);
+            out.writeLong(w.window);
+            out.writeDouble(w.sumKw);
+            out.writeInt(w.count);
+            out.writeLong(w.firstTs);
+            out.writeLong(w.lastTs);
+        }
+        out.writeLong(l.warnedWindow);
+        out.writeLong(l.warnedFen);
+        out.writeLong(l.lastUpdateMs);
+    }
+
+    @Override
+    public CustomerLedger deserialize(DataInputView in) throws IOException {
+        int version = in.readUnsignedByte();
+        if (version != VERSION) {
+            throw new IOException("unknown customer ledger version " + version);
+        }
+        CustomerLedger l = new CustomerLedger();
+        if (in.readBoolean()) {
+            l.terms = new BillingTerms(in.readUTF(), in.readUTF(), in.readUTF(), nullable(in), nullable(in), in.readDouble(), nullable(in),
+                    in.readDouble());
+        }
+        int windows = in.readInt();
+        for (int k = 0; k < windows; k++) {
+            CustomerLedger.OpenWindow w = new CustomerLedger.OpenWindow();
+            w.start = in.readLong();
+            int n = in.readInt();
+            w.meters = new String[n];
+            w.kwh = new long[n];
+            w.kvarh = new long[n];
+            for (int i = 0; i < n; i++) {
+                w.meters[i] = in.readUTF();
+                w.kwh[i] = in.readLong();
+                w.kvarh[i] = in.readLong();
+            }
+            l.open.add(w);
+        }
+        int months = in.readInt();
+        for (int k = 0; k < months; k++) {
+            PlanMonth m = new PlanMonth();
+            m.planId = in.readUTF();
+            m.year = in.readShort();
+            m.month = in.readByte();
+            m.monthStart = in.readLong();
+            m.monthEnd = in.readLong();
+            int v = in.readUnsignedByte();
+            m.versions = new long[v];
+            m.kwh = new long[v][];
+            m.kvarh = new long[v];
+            for (int i = 0; i < v; i++) {
+                m.versions[i] = in.readLong();
+                m.kwh[i] = new long[in.readUnsignedByte()];
+                for (int p = 0; p < m.kwh[i].length; p++) {
+                    m.kwh[i][p] = in.readLong();
+                }
+                m.kvarh[i] = in.readLong();
+            }
+            m.kvarhMissing = in.readBoolean();
+            m.finalMaxDemand = in.readLong();
+            m.finalMaxDemandAt = in.readLong();
+            m.ytdBefore = in.readLong();
+            m.ytdFromPrevious = in.readBoolean();
+            m.trackedFrom = in.readLong();
+            m.coveredUntil = in.readLong();
+            l.months.add(m);
+        }
+        int sent = in.readInt();
+        for (int k = 0; k < sent; k++) {
+            l.sentFen.put(in.readUTF(), in.readLong());
+        }
+        l.sentMonth = nullable(in);
+        l.revenueMonth = nullable(in);
+        l.billedFen = in.readLong();
+        l.projectedFen = in.readLong();
+        l.offeredFen = in.readLong();
+        int watches = in.readInt();
+        for (int k = 0; k < watches; k++) {
+            CustomerLedger.MeterWatch w = new CustomerLedger.MeterWatch();
+            w.meterId = in.readUTF();
+            w.window = in.readLong();
+            w.sumKw = in.readDouble();
+            w.count = in.readInt();
+            w.firstTs = in.readLong();
+            w.lastTs = in.readLong();
+            l.watches.add(w);
+        }
+        l.warnedWindow = in.readLong();
+        l.warnedFen = in.readLong();
+        l.lastUpdateMs = in.readLong();
+        return l;
+    }
+
+    @Override
+    public CustomerLedger deserialize(CustomerLedger reuse, DataInputView in) throws IOException {
+        return deserialize(in);
+    }
+
+    @Override
+    public void copy(DataInputView in, DataOutputView out) throws IOException {
+        serialize(deserialize(in), out);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CustomerLedgerSerializer;
+    }
+
+    @Override
+    public int hashCode() {
+        return CustomerLedgerSerializer.class.hashCode();
+    }
+
+    @Override
+    public TypeSerializerSnapshot<CustomerLedger> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<CustomerLedger> {
+        public Snapshot() {
+            super(() -> INSTANCE);
+        }
+    }
+
+    private static void nullable(DataOutputView out, String s) throws IOException {
+        out.writeBoolean(s != null);
+        if (s != null) {
+            out.writeUTF(s);
+        }
+    }
+
+    private static String nullable(DataInputView in) throws IOException {
+        return in.readBoolean() ? in.readUTF() : null;
+    }
+}

@@ -1,0 +1,55 @@
+package io.kilowatch.flink.tariffs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kilowatch.flink.records.BillingEvent;
+import io.kilowatch.flink.records.BillingTerms;
+import io.kilowatch.model.tariff.TariffCatalogue;
+import io.kilowatch.model.tariff.TariffPlan;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+class CustomerLedgerSerializerTest {
+    private final CustomerLedgerSerializer serializer = CustomerLedgerSerializer.INSTANCE;
+
+    @Test
+    void aLedgerWithOpenIntervalsMonthsHintsAndWatchesSurvivesARoundTripAndACopy() throws Exception {
+        TariffCatalogue sample = TariffCatalogue.sample();
+        TariffPlan two = sample.plan("hb-ic-10kv-2part");
+        TariffPlan one = sample.plan("hb-ic-10kv-tou");
+        BillingTerms t = new BillingTerms("hb-ic-10kv-2part", "industrial", "1-10kV", "R01", null, 250, "contract", 100);
+        CustomerLedger l = new CustomerLedger();
+        long t0 = Instant.parse("2026-03-31T15:00:00Z").toEpochMilli();
+        for (int q = 0; q < 8; q++) {
+            l.interval(BillingEvent.interval("C", "M" + q % 2, t0 + q * CustomerLedger.Q, 10 + q, q % 3 == 0 ? Double.NaN : 2.5, t),
+                    List.of(two, one));
+        }
+        l.finalizeUpTo(t0 + 2 * CustomerLedger.Q, 0);
+        l.watch(BillingEvent.reading("C", "M0", t0 + 9 * CustomerLedger.Q, 42, t));
+        l.sentFen.put("shift_load/valley", 43465L);
+        l.sentMonth = "2026-03";
+        l.revenueMonth = "2026-03";
+        l.billedFen = 12345;
+        l.lastUpdateMs = 99;
+
+        byte[] bytes = write(l);
+        CustomerLedger back = serializer.deserialize(new DataInputDeserializer(bytes));
+        assertThat(write(back)).isEqualTo(bytes);
+        assertThat(write(serializer.copy(l))).isEqualTo(bytes);
+        assertThat(back.months).hasSize(4); // two plans × March and April (Shanghai time: 23:00 + 8 quarters crosses midnight)
+        assertThat(back.open).hasSize(l.open.size());
+        assertThat(back.terms).isEqualTo(t);
+        assertThat(back.sentFen).containsEntry("shift_load/valley", 43465L);
+        assertThat(back.watches.get(0).sumKw).isEqualTo(42);
+        assertThat(bytes.length).as("a customer with two meters and two plans").isLessThan(1200);
+    }
+
+    private byte[] write(CustomerLedger l) throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(512);
+        serializer.serialize(l, out);
+        return out.getCopyOfBuffer();
+    }
+}

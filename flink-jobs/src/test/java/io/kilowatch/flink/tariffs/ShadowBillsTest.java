@@ -1,0 +1,177 @@
+package io.kilowatch.flink.tariffs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kilowatch.billing.Bill;
+import io.kilowatch.billing.BillEngine;
+import io.kilowatch.billing.UsageBuilder;
+import io.kilowatch.billing.advice.Advisor;
+import io.kilowatch.flink.records.BillPoint;
+import io.kilowatch.flink.records.BillingEvent;
+import io.kilowatch.flink.records.BillingTerms;
+import io.kilowatch.flink.records.RevenueDelta;
+import io.kilowatch.flink.records.TariffUpdate;
+import io.kilowatch.model.Hint;
+import io.kilowatch.model.tariff.TariffCatalogue;
+import io.kilowatch.model.tariff.TariffPlan;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+class ShadowBillsTest {
+    private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
+    private static final long Q = 900_000;
+    private static final Duration LATENESS = Duration.ofHours(2);
+    private static final TariffCatalogue SAMPLE = TariffCatalogue.sample();
+    private static final BillingTerms FACTORY = new BillingTerms("hb-ic-10kv-2part", "industrial", "1-10kV", "R01", "F01", 630, "demand",
+            Double.NaN);
+    private static final BillingTerms SHOP = new BillingTerms("hb-ic-lv-tou", "commercial", "lv", "R01", "F02", 50, null, Double.NaN);
+
+    private static TariffParams params() {
+        return new TariffParams(LATENESS, new TariffRules(Duration.ZERO, Advisor.Thresholds.defaults(),
+                Map.of("commercial", new BigDecimal("0.10"), "industrial", new BigDecimal("0.15")), new BigDecimal("0.2"), 5));
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<String, BillingEvent, TariffUpdate, BillPoint> harness() throws Exception {
+        var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new ShadowBills(params()), BillingEvent::customerId,
+                Types.STRING, ShadowBills.TARIFFS);
+        for (Map.Entry<String, byte[]> e : SAMPLE.wireValues().entrySet()) {
+            h.processBroadcastElement(new TariffUpdate(e.getKey(), new String(e.getValue(), StandardCharsets.UTF_8)), 0);
+        }
+        h.processBroadcastWatermark(Long.MAX_VALUE);
+        return h;
+    }
+
+    private static long at(String local) {
+        return LocalDateTime.parse(local).atZone(SHANGHAI).toInstant().toEpochMilli();
+    }
+
+    private static void interval(KeyedBroadcastOperatorTestHarness<String, BillingEvent, TariffUpdate, BillPoint> h, String customer,
+                                 String meter, long start, double kwh, double kvarh, BillingTerms t) throws Exception {
+        h.processElement(new StreamRecord<>(BillingEvent.interval(customer, meter, start, kwh, kvarh, t), start));
+    }
+
+    private static BillPoint last(List<BillPoint> bills, String plan) {
+        BillPoint found = null;
+        for (BillPoint b : bills) {
+            if (b.planId().equals(plan)) {
+                found = b;
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void theBillOfTwoMetersIsTheEnginesBillOfTheirSumAndACorrectionReplacesItsInterval() throws Exception {
+        try (var h = harness()) {
+            TariffPlan plan = SAMPLE.plan("hb-ic-10kv-2part");
+            UsageBuilder expected = new UsageBuilder(plan, YearMonth.of(2026, 3));
+            long t0 = at("2026-03-01T00:00");
+            for (int q = 0; q < 2 * 96; q++) {
+                long start = t0 + q * Q;
+                double a = 20 + (q % 96) * 0.5;  // meter A ramps through each day
+                double b = q % 96 == 40 ? 60 : 10; // meter B has one big quarter a day (10:00)
+                interval(h, "C1", "A", start, a, a * 0.5, FACTORY);
+                interval(h, "C1", "B", start, b, b * 0.5, FACTORY);
+                expected.add(java.time.Instant.ofEpochMilli(start), BigDecimal.valueOf(a + b), BigDecimal.valueOf((a + b) * 0.5));
+            }
+            // a correction of one interval of meter A within the lateness: 1 kWh more
+            long corrected = t0 + 100 * Q;
+            interval(h, "C1", "A", corrected, 20 + 4 * 0.5 + 1, (20 + 4 * 0.5) * 0.5, FACTORY);
+            expected.add(java.time.Instant.ofEpochMilli(corrected), BigDecimal.ONE, BigDecimal.ZERO);
+            h.processWatermark(at("2026-03-03T00:00") - 1);
+
+            Bill bill = BillEngine.price(plan, FACTORY.customerTerms(), expected.build(BigDecimal.ZERO, BigDecimal.valueOf(2)));
+            BillPoint p = last(h.extractOutputValues(), "hb-ic-10kv-2part");
+            assertThat(p.current()).isTrue();
+            assertThat(p.month()).isEqualTo("2026-03");
+            assertThat(p.total()).isEqualTo(bill.total().toPlainString());
+            assertThat(p.kwh()).isEqualTo(bill.kwh().doubleValue());
+            // demand: the day's 10:00 quarter of the first day, 42 + 60 = 102 kWh → 408 kW
+            assertThat(p.maxDemandKw()).isEqualTo(4 * (20 + 40 * 0.5 + 60));
+            assertThat(p.fin()).isFalse();
+            assertThat(h.extractOutputValues()).extracting(BillPoint::planId).as("630 kVA at 10 kV: only the two-part plan is open to it")
+                    .containsOnly("hb-ic-10kv-2part");
+        }
+    }
+
+    @Test
+    void theMonthsCloseWritesFinalBillsAndEveryStateAndTimerGoesBackToZero() throws Exception {
+        try (var h = harness()) {
+            long start = at("2026-03-31T23:00");
+            for (int q = 0; q < 4; q++) {
+                interval(h, "C1", "A", start + q * Q, 10, 5, FACTORY);
+            }
+            h.processWatermark(at("2026-04-01T00:00") + LATENESS.toMillis());
+            BillPoint fin = last(h.extractOutputValues(), "hb-ic-10kv-2part");
+            assertThat(fin.fin()).isTrue();
+            assertThat(fin.month()).isEqualTo("2026-03");
+            assertThat(fin.partial()).as("tracked from the 31st 23:00, after the month's start").isTrue();
+            assertThat(((HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend()).numKeyValueStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void aPeakHeavyShopGetsAShiftHintAtItsDayCloseOnceAndTheRevenueRollsUp() throws Exception {
+        try (var h = harness()) {
+            long t0 = at("2026-03-02T00:00");
+            for (int d = 0; d < 2; d++) {
+                for (int q = 0; q < 96; q++) {
+                    int hour = q / 4;
+                    boolean expensive = (hour >= 16 && hour < 24); // Hubei: peak 16–18, 20–24, critical 18–20
+                    interval(h, "S1", "M1", t0 + (d * 96L + q) * Q, expensive ? 8 : 1, Double.NaN, SHOP);
+                }
+                h.processWatermark(t0 + (d + 1) * 86_400_000L - 1);
+            }
+            List<Hint> hints = h.getSideOutput(ShadowBills.HINTS).stream().map(StreamRecord::getValue).toList();
+            assertThat(hints).extracting(Hint::kind).containsExactly("shift_load");
+            Hint shift = hints.get(0);
+            assertThat(shift.hintId()).isEqualTo("S1/shift_load/valley/2026-03-02");
+            assertThat(shift.target()).isEqualTo("valley");
+            assertThat(shift.saving()).isPositive();
+            assertThat(shift.message()).contains("critical and peak hours").contains("valley hours (00:00–06:00, 12:00–14:00)");
+            List<RevenueDelta> revenue = h.getSideOutput(ShadowBills.REVENUE).stream().map(StreamRecord::getValue).toList();
+            long billed = revenue.stream().filter(r -> r.level().equals("class")).mapToLong(RevenueDelta::billedFen).sum();
+            BillPoint bill = last(h.extractOutputValues(), "hb-ic-lv-tou");
+            assertThat(billed).isEqualTo(new BigDecimal(bill.total()).movePointRight(2).longValueExact());
+            assertThat(revenue.stream().filter(r -> r.level().equals("feeder")).mapToLong(RevenueDelta::customers).sum()).isEqualTo(1);
+            assertThat(revenue.stream().filter(r -> r.level().equals("class")).mapToLong(RevenueDelta::savingFen).sum())
+                    .isEqualTo(shift.saving().movePointRight(2).longValueExact());
+        }
+    }
+
+    @Test
+    void aQuarterOnCourseForANewMonthlyMaximumIsWarnedAboutBeforeItEnds() throws Exception {
+        try (var h = harness()) {
+            long t0 = at("2026-03-01T00:00");
+            for (int q = 0; q < 2 * 96; q++) {
+                interval(h, "C1", "A", t0 + q * Q, 25, 0, FACTORY); // 100 kW all along: the month's maximum
+            }
+            h.processWatermark(t0 + 2 * 86_400_000L - 1);
+            long window = at("2026-03-03T10:00");
+            for (int m = 0; m <= 6; m++) {
+                long ts = window + m * 60_000L;
+                h.processElement(new StreamRecord<>(BillingEvent.reading("C1", "A", ts, 130, FACTORY), ts));
+            }
+            List<Hint> warnings = h.getSideOutput(ShadowBills.HINTS).stream().map(StreamRecord::getValue)
+                    .filter(x -> x.kind().equals("demand_warning")).toList();
+            // at 10:05 (5 minutes of readings) the quarter heads for 130 kW: (130 − 100) × 42 = 1,260.00 more this month; said once
+            assertThat(warnings).hasSize(1);
+            assertThat(warnings.get(0).saving()).isEqualByComparingTo("1260.00");
+            assertThat(warnings.get(0).hintId()).isEqualTo("C1/demand_warning/demand/" + window);
+            assertThat(warnings.get(0).ts()).isEqualTo(window);
+        }
+    }
+}
