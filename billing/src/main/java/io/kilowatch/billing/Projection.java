@@ -11,11 +11,13 @@ import java.util.Map;
 
 /**
  * The month to date carried to the month's end (docs/tariffs.md, "Projection"): each period's
- * average energy per day over the days covered so far is added for every day still to come, in
- * the version slice that day belongs to; reactive energy grows with energy; the maximum demand
- * is the highest so far (a projection does not guess a new peak); fixed and basic charges are
- * the month's in both. Priced by the same engine, so a projection and a bill never disagree on
- * a rule.
+ * average power over the quarter-hours of it that the usage covers is carried over the
+ * quarter-hours of it still to come, in the version slice they belong to (by period name; a
+ * period never covered yet takes the month's average power so far); reactive energy grows with
+ * energy; the maximum demand is the highest so far (a projection does not guess a new peak);
+ * fixed and basic charges are the month's in both. Priced by the same engine, so a projection and
+ * a bill never disagree on a rule. Per period rather than per day, so a first day seen from
+ * 08:00 does not make the night look empty.
  */
 public final class Projection {
     private static final MathContext MC = MathContext.DECIMAL128;
@@ -32,75 +34,106 @@ public final class Projection {
 
     /**
      * A month whose usage starts {@code startDays} after its start (a customer or meter that came
-     * in mid-month): the rate is measured over the days the usage spans, and only the days after
-     * it are projected (the days before it are not guessed).
+     * in mid-month): averages are over the time the usage spans, and only the time after it is
+     * projected (the days before it are not guessed).
      */
     public static MonthUsage toMonthEnd(TariffPlan plan, MonthUsage mtd, BigDecimal startDays, BigDecimal coveredDays) {
-        BigDecimal days = BigDecimal.valueOf(mtd.daysInMonth());
-        if (coveredDays.compareTo(days) >= 0) {
+        return toMonthEnd(plan, mtd, startDays, coveredDays, null);
+    }
+
+    /**
+     * The same, carrying forward the customer's own day profile instead of each period's average:
+     * {@code kwhPerQuarterByHour[h]} is its average energy per quarter-hour in local hour {@code h}
+     * (NaN for an hour not seen yet: the average of the hours seen). Every plan priced with the
+     * same profile projects the same energy, so plans compare on the same month; a plan's own
+     * periods would each average over different hours.
+     */
+    public static MonthUsage toMonthEnd(TariffPlan plan, MonthUsage mtd, BigDecimal startDays, BigDecimal coveredDays,
+                                        double[] kwhPerQuarterByHour) {
+        if (coveredDays.compareTo(BigDecimal.valueOf(mtd.daysInMonth())) >= 0) {
             return new MonthUsage(mtd.month(), mtd.slices(), mtd.maxDemandKw(), mtd.maxDemandAt(), mtd.ytdKwhBefore(), null);
         }
-        BigDecimal span = coveredDays.subtract(startDays);
-        if (span.signum() <= 0) {
-            throw new IllegalArgumentException("a projection needs some covered time, got " + span + " days");
+        Coverage c = Coverage.of(plan, mtd, startDays, coveredDays);
+        if (c.coveredTotal() == 0) {
+            throw new IllegalArgumentException("a projection needs some covered time, got " + coveredDays.subtract(startDays) + " days");
         }
-        Map<String, BigDecimal> perDay = new HashMap<>();
-        for (Slice s : mtd.slices()) {
-            PlanCalendar cal = plan.versions().get(s.version()).calendar();
-            for (int p = 0; p < s.kwhByPeriod().size(); p++) {
-                perDay.merge(cal.periodName(p), s.kwhByPeriod().get(p).divide(span, MC), BigDecimal::add);
+        Map<String, BigDecimal> kwhOf = new HashMap<>();
+        Map<String, Integer> quartersOf = new HashMap<>();
+        BigDecimal all = BigDecimal.ZERO;
+        for (int s = 0; s < mtd.slices().size(); s++) {
+            Slice slice = mtd.slices().get(s);
+            PlanCalendar cal = plan.versions().get(slice.version()).calendar();
+            for (int p = 0; p < slice.kwhByPeriod().size(); p++) {
+                kwhOf.merge(cal.periodName(p), slice.kwhByPeriod().get(p), BigDecimal::add);
+                quartersOf.merge(cal.periodName(p), c.covered()[s][p], Integer::sum);
+                all = all.add(slice.kwhByPeriod().get(p));
             }
         }
-        BigDecimal kwh = mtd.kwh();
-        BigDecimal kvarh = mtd.kvarh();
+        BigDecimal average = all.divide(BigDecimal.valueOf(c.coveredTotal()), MC);
+        BigDecimal[][] toCome = kwhPerQuarterByHour == null ? null : byProfile(plan, mtd, coveredDays, kwhPerQuarterByHour);
         List<Slice> out = new ArrayList<>();
-        BigDecimal projectedKwh = BigDecimal.ZERO;
-        for (Slice s : mtd.slices()) {
-            BigDecimal start = BigDecimal.valueOf(s.from().getDayOfMonth() - 1L);
-            BigDecimal covered = coveredDays.subtract(start).max(BigDecimal.ZERO).min(BigDecimal.valueOf(s.days()));
-            BigDecimal remaining = BigDecimal.valueOf(s.days()).subtract(covered);
-            PlanCalendar cal = plan.versions().get(s.version()).calendar();
-            List<BigDecimal> add = dailyOf(cal, perDay, s);
+        for (int s = 0; s < mtd.slices().size(); s++) {
+            Slice slice = mtd.slices().get(s);
+            PlanCalendar cal = plan.versions().get(slice.version()).calendar();
             List<BigDecimal> projected = new ArrayList<>();
-            for (int p = 0; p < s.kwhByPeriod().size(); p++) {
-                projected.add(s.kwhByPeriod().get(p).add(add.get(p).multiply(remaining)));
+            for (int p = 0; p < slice.kwhByPeriod().size(); p++) {
+                BigDecimal more;
+                if (toCome != null) {
+                    more = toCome[s][p];
+                } else {
+                    String name = cal.periodName(p);
+                    int seen = quartersOf.getOrDefault(name, 0);
+                    BigDecimal perQuarter = seen > 0 ? kwhOf.get(name).divide(BigDecimal.valueOf(seen), MC) : average;
+                    more = perQuarter.multiply(BigDecimal.valueOf(c.remaining()[s][p]));
+                }
+                // an estimate, kept to the micro-kWh like every quantity of the stage
+                projected.add(slice.kwhByPeriod().get(p).add(more).setScale(6, java.math.RoundingMode.HALF_UP));
             }
-            Slice next = new Slice(s.version(), s.from(), s.until(), projected, null);
-            projectedKwh = projectedKwh.add(next.kwh());
-            out.add(next);
+            out.add(new Slice(slice.version(), slice.from(), slice.until(), projected, null));
         }
+        BigDecimal kvarh = mtd.kvarh();
         if (kvarh != null) {
-            BigDecimal ratio = kwh.signum() > 0 ? kvarh.divide(kwh, MC) : BigDecimal.ZERO;
+            BigDecimal ratio = all.signum() > 0 ? kvarh.divide(all, MC) : BigDecimal.ZERO;
             List<Slice> withKvarh = new ArrayList<>();
             for (Slice s : out) {
-                withKvarh.add(new Slice(s.version(), s.from(), s.until(), s.kwhByPeriod(), s.kwh().multiply(ratio)));
+                withKvarh.add(new Slice(s.version(), s.from(), s.until(), s.kwhByPeriod(),
+                        s.kwh().multiply(ratio).setScale(6, java.math.RoundingMode.HALF_UP)));
             }
             out = withKvarh;
         }
         return new MonthUsage(mtd.month(), out, mtd.maxDemandKw(), mtd.maxDemandAt(), mtd.ytdKwhBefore(), null);
     }
 
-    /**
-     * The energy per day the slice's periods get: by period name; a version whose periods have
-     * other names gets the day's total spread by how many quarter-hours each period has in a day.
-     */
-    private static List<BigDecimal> dailyOf(PlanCalendar cal, Map<String, BigDecimal> perDay, Slice s) {
-        List<BigDecimal> out = new ArrayList<>();
-        boolean named = cal.periods().stream().allMatch(perDay::containsKey) && cal.periods().size() == perDay.size();
-        if (named) {
-            for (String p : cal.periods()) {
-                out.add(perDay.get(p));
+    /** The energy still to come in each (slice, period): each remaining quarter-hour at its hour's profile. */
+    private static BigDecimal[][] byProfile(TariffPlan plan, MonthUsage mtd, BigDecimal coveredDays, double[] perHour) {
+        double sum = 0;
+        int known = 0;
+        for (double v : perHour) {
+            if (!Double.isNaN(v)) {
+                sum += v;
+                known++;
             }
-            return out;
         }
-        BigDecimal total = perDay.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
-        byte[] day = cal.scheduleOf(s.from());
-        for (int p = 0; p < cal.periods().size(); p++) {
-            int quarters = 0;
-            for (byte q : day) {
-                quarters += q == p ? 1 : 0;
+        double fallback = known == 0 ? 0 : sum / known;
+        int from = coveredDays.multiply(BigDecimal.valueOf(PlanCalendar.QUARTERS)).setScale(0, java.math.RoundingMode.HALF_UP)
+                .intValueExact();
+        BigDecimal[][] out = new BigDecimal[mtd.slices().size()][];
+        for (int s = 0; s < mtd.slices().size(); s++) {
+            Slice slice = mtd.slices().get(s);
+            PlanCalendar cal = plan.versions().get(slice.version()).calendar();
+            double[] more = new double[cal.periods().size()];
+            for (java.time.LocalDate d = slice.from(); d.isBefore(slice.until()); d = d.plusDays(1)) {
+                byte[] day = cal.scheduleOf(d);
+                int base = (d.getDayOfMonth() - 1) * PlanCalendar.QUARTERS;
+                for (int q = Math.max(0, from - base); q < day.length; q++) {
+                    double v = perHour[q / 4];
+                    more[day[q]] += Double.isNaN(v) ? fallback : v;
+                }
             }
-            out.add(total.multiply(BigDecimal.valueOf(quarters)).divide(BigDecimal.valueOf(PlanCalendar.QUARTERS), MC));
+            out[s] = new BigDecimal[more.length];
+            for (int p = 0; p < more.length; p++) {
+                out[s][p] = BigDecimal.valueOf(more[p]);
+            }
         }
         return out;
     }

@@ -62,4 +62,20 @@ class ProjectionTest {
         // 10 kWh a day for the 10 days still to come: 200 kWh, not 100 × 30/20 = 150 (the 1st–10th are not zeros)
         assertThat(month.kwh()).isEqualByComparingTo("200");
     }
+
+    @Test
+    void aFirstDaySeenFrom0800DoesNotMakeTheNightLookEmpty() {
+        TariffPlan p = Bills.plan("zj-res-tier-tou"); // peak 08–22, valley 22–08
+        // A flat 4 kW (1 kWh a quarter) seen from 1 June 08:00 to midnight: 56 peak and 8 valley quarters.
+        UsageBuilder u = new UsageBuilder(p, YearMonth.of(2026, 6));
+        java.time.LocalDateTime t = java.time.LocalDateTime.of(2026, 6, 1, 8, 0);
+        for (int q = 0; q < 64; q++) {
+            u.add(t.plusMinutes(15L * q).atZone(p.zone()).toInstant(), BigDecimal.ONE, null);
+        }
+        MonthUsage month = Projection.toMonthEnd(p, u.build(BigDecimal.ZERO, null), new BigDecimal("0.3333333333"), BigDecimal.ONE);
+        // Per period: 1 kWh a quarter in both, carried over the 29 days to come: 56 + 29 × 56 = 1,680 peak; 8 + 29 × 40 = 1,168 valley.
+        // (Per day, 64 kWh a day × 29 more days would have split them 56:8 every day: 1,680 : 240.)
+        assertThat(month.slices().get(0).kwhByPeriod().get(0)).isEqualByComparingTo("1680");
+        assertThat(month.slices().get(0).kwhByPeriod().get(1)).isEqualByComparingTo("1168");
+    }
 }

@@ -38,12 +38,14 @@ public final class Advisor {
      *     is at least this many times their share of the month's time (a flat load's share)
      * @param targetPowerFactor what the power-factor hint proposes (0.95: the best discount band)
      * @param warningMinAmount a demand warning is sent when the new maximum would add at least this
+     * @param warningMinRise and rise above the month's maximum by at least this share of it (a
+     *     fraction of a kW above it is not news)
      */
     public record Thresholds(BigDecimal minShare, BigDecimal minAmount, BigDecimal peakShareFactor, BigDecimal targetPowerFactor,
-                             BigDecimal warningMinAmount) implements java.io.Serializable {
+                             BigDecimal warningMinAmount, BigDecimal warningMinRise) implements java.io.Serializable {
         public static Thresholds defaults() {
             return new Thresholds(new BigDecimal("0.02"), new BigDecimal("5"), new BigDecimal("1.4"), new BigDecimal("0.95"),
-                    new BigDecimal("10"));
+                    new BigDecimal("10"), new BigDecimal("0.05"));
         }
     }
 
@@ -105,49 +107,47 @@ public final class Advisor {
 
     /**
      * For a peak-heavy load: move {@code flexibleShare} of the energy in the expensive periods
-     * (priced above the day's time-weighted average) to the cheapest period, and price it.
+     * (priced above the day's time-weighted average) to the cheapest period, and price it. A load
+     * is peak-heavy when its share of energy in those periods, over the time the month to date
+     * covers, is at least {@code peakShareFactor} times their share of that time.
+     *
+     * @param mtd the month to date; {@code coverage} the quarter-hours it covers
+     * @param projected the month carried to its end: what the saving is priced on
      */
-    public Optional<Advice> shiftLoad(TariffPlan plan, CustomerTerms terms, MonthUsage projected, BigDecimal flexibleShare) {
+    public Optional<Advice> shiftLoad(TariffPlan plan, CustomerTerms terms, MonthUsage mtd, io.kilowatch.billing.Coverage coverage,
+                                      MonthUsage projected, BigDecimal flexibleShare) {
         Slice last = projected.slices().get(projected.slices().size() - 1);
         PlanVersion v = plan.versions().get(last.version());
         PlanCalendar cal = v.calendar();
-        if (cal.periods().size() < 2 || projected.kwh().signum() <= 0) {
+        if (cal.periods().size() < 2 || mtd.kwh().signum() <= 0) {
             return Optional.empty();
         }
         LocalDate day = last.from();
         boolean[] expensive = v.pricedAboveAverage(day);
         int cheapest = cheapest(v);
         BigDecimal expensiveKwh = BigDecimal.ZERO;
-        BigDecimal expensiveQuarters = BigDecimal.ZERO;
-        BigDecimal allQuarters = BigDecimal.ZERO;
-        for (Slice s : projected.slices()) {
-            PlanCalendar c = plan.versions().get(s.version()).calendar();
-            for (LocalDate d = s.from(); d.isBefore(s.until()); d = d.plusDays(1)) {
-                for (byte p : c.scheduleOf(d)) {
-                    allQuarters = allQuarters.add(BigDecimal.ONE);
-                    if (p < expensive.length && expensive[p] && c.periods().equals(cal.periods())) {
-                        expensiveQuarters = expensiveQuarters.add(BigDecimal.ONE);
-                    }
-                }
-            }
-            if (c.periods().equals(cal.periods())) {
-                for (int p = 0; p < expensive.length; p++) {
-                    if (expensive[p]) {
-                        expensiveKwh = expensiveKwh.add(s.kwhByPeriod().get(p));
-                    }
+        long expensiveQuarters = 0;
+        long allQuarters = 0;
+        for (int s = 0; s < mtd.slices().size(); s++) {
+            Slice slice = mtd.slices().get(s);
+            boolean same = plan.versions().get(slice.version()).calendar().periods().equals(cal.periods());
+            for (int p = 0; p < slice.kwhByPeriod().size(); p++) {
+                allQuarters += coverage.covered()[s][p];
+                if (same && expensive[p]) {
+                    expensiveKwh = expensiveKwh.add(slice.kwhByPeriod().get(p));
+                    expensiveQuarters += coverage.covered()[s][p];
                 }
             }
         }
-        if (expensiveQuarters.signum() == 0 || expensiveKwh.signum() == 0) {
+        if (expensiveQuarters == 0 || expensiveKwh.signum() == 0) {
             return Optional.empty();
         }
-        BigDecimal energyShare = expensiveKwh.divide(projected.kwh(), MC);
-        BigDecimal timeShare = expensiveQuarters.divide(allQuarters, MC);
-        BigDecimal ratio = energyShare.divide(timeShare, MC);
-        if (ratio.compareTo(t.peakShareFactor()) < 0) {
+        BigDecimal energyShare = expensiveKwh.divide(mtd.kwh(), MC);
+        BigDecimal timeShare = BigDecimal.valueOf(expensiveQuarters).divide(BigDecimal.valueOf(allQuarters), MC);
+        if (energyShare.divide(timeShare, MC).compareTo(t.peakShareFactor()) < 0) {
             return Optional.empty();
         }
-        BigDecimal move = expensiveKwh.multiply(flexibleShare);
+        BigDecimal move = BigDecimal.ZERO;
         List<Slice> shifted = new ArrayList<>();
         for (Slice s : projected.slices()) {
             if (!plan.versions().get(s.version()).calendar().periods().equals(cal.periods())) {
@@ -164,6 +164,7 @@ public final class Advisor {
                 }
             }
             kwh.set(cheapest, kwh.get(cheapest).add(moved));
+            move = move.add(moved);
             shifted.add(new Slice(s.version(), s.from(), s.until(), kwh, s.kvarh()));
         }
         MonthUsage after = new MonthUsage(projected.month(), shifted, projected.maxDemandKw(), projected.maxDemandAt(),
@@ -324,7 +325,7 @@ public final class Advisor {
             kwAdded = projectedKw.subtract(band.max(monthMaxKw));
             unitPrice = price.multiply(v.basic().excessFactor());
         }
-        if (kwAdded.signum() <= 0) {
+        if (kwAdded.signum() <= 0 || projectedKw.compareTo(monthMaxKw.multiply(BigDecimal.ONE.add(t.warningMinRise()))) < 0) {
             return Optional.empty();
         }
         BigDecimal added = BillEngine.fen(kwAdded.multiply(unitPrice));
@@ -391,9 +392,9 @@ public final class Advisor {
         return out;
     }
 
-    /** The hours of {@code period} in a day schedule, as "00:00–06:00, 12:00–14:00". */
+    /** The hours of {@code period} in a day schedule, as "00:00–06:00, 12:00–14:00"; a range across midnight as "22:00–08:00". */
     static String hours(byte[] day, int period) {
-        List<String> ranges = new ArrayList<>();
+        List<int[]> ranges = new ArrayList<>();
         int q = 0;
         while (q < day.length) {
             if (day[q] == period) {
@@ -401,12 +402,21 @@ public final class Advisor {
                 while (q < day.length && day[q] == period) {
                     q++;
                 }
-                ranges.add(hhmm(start) + "–" + hhmm(q));
+                ranges.add(new int[] {start, q});
             } else {
                 q++;
             }
         }
-        return String.join(", ", ranges);
+        if (ranges.size() > 1 && ranges.get(0)[0] == 0 && ranges.get(ranges.size() - 1)[1] == day.length) {
+            int[] last = ranges.remove(ranges.size() - 1);
+            ranges.set(0, new int[] {last[0], ranges.get(0)[1]});
+            ranges.add(ranges.remove(0)); // the evening range comes last, as a day reads
+        }
+        List<String> out = new ArrayList<>();
+        for (int[] r : ranges) {
+            out.add(hhmm(r[0]) + "–" + hhmm(r[1] % day.length));
+        }
+        return String.join(", ", out);
     }
 
     private static String hhmm(int quarter) {

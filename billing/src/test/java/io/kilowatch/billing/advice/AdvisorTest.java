@@ -40,7 +40,7 @@ class AdvisorTest {
         TariffPlan p = SAMPLE.plan("hb-ic-10kv-tou");
         // critical + peak are 8 of 24 hours (1/3 of the time) but 10,000 of 20,000 kWh: 1.5 × a flat load's share ≥ 1.4.
         MonthUsage u = month(p, null, null, "critical=2000", "peak=8000", "flat=5000", "valley=5000");
-        Advice a = ADVISOR.shiftLoad(p, SHOP, u, new BigDecimal("0.10")).orElseThrow();
+        Advice a = ADVISOR.shiftLoad(p, SHOP, u, whole(p, u), u, new BigDecimal("0.10")).orElseThrow();
         // move 10 %: 200 critical + 800 peak kWh to the valley.
         // before: 2,228.00 + 7,287.69 + 3,578.43 + 2,584.62 = 15,678.74
         // after: 1,800 × 1.113999 = 2,005.20; 7,200 × 0.910961 = 6,558.92; 3,578.43; 6,000 × 0.516924 = 3,101.54 → 15,244.09
@@ -54,11 +54,26 @@ class AdvisorTest {
                 .contains("Moving 1,000 kWh (10 % of it) to the valley hours (00:00–06:00, 12:00–14:00)").contains("434.65 元");
         // A load spread like the clock (energy share = time share) is not told to move.
         MonthUsage flat = month(p, null, null, "critical=1000", "peak=3000", "flat=4000", "valley=4000");
-        assertThat(ADVISOR.shiftLoad(p, SHOP, flat, new BigDecimal("0.10"))).isEmpty();
+        assertThat(ADVISOR.shiftLoad(p, SHOP, flat, whole(p, flat), flat, new BigDecimal("0.10"))).isEmpty();
         // Nor is anyone on a plan with one price all day.
         TariffPlan tiers = SAMPLE.plan("zj-res-tier");
-        assertThat(ADVISOR.shiftLoad(tiers, new CustomerTerms("residential", "lv", "R01", BigDecimal.TEN, null, null),
-                month(tiers, null, null, "standard=300"), new BigDecimal("0.1"))).isEmpty();
+        MonthUsage home = month(tiers, null, null, "standard=300");
+        assertThat(ADVISOR.shiftLoad(tiers, new CustomerTerms("residential", "lv", "R01", BigDecimal.TEN, null, null), home,
+                whole(tiers, home), home, new BigDecimal("0.1"))).isEmpty();
+    }
+
+    @Test
+    void hoursAcrossMidnightReadAsOneRange() {
+        byte[] day = SAMPLE.plan("zj-res-tier-tou").versions().get(0).calendar().scheduleOf(LocalDate.of(2026, 3, 3));
+        assertThat(Advisor.hours(day, 1)).isEqualTo("22:00–08:00");
+        assertThat(Advisor.hours(day, 0)).isEqualTo("08:00–22:00");
+        byte[] hubei = SAMPLE.plan("hb-ic-10kv-tou").versions().get(0).calendar().scheduleOf(LocalDate.of(2026, 3, 3));
+        assertThat(Advisor.hours(hubei, 3)).isEqualTo("00:00–06:00, 12:00–14:00");
+    }
+
+    /** Month totals cover the whole month. */
+    private static io.kilowatch.billing.Coverage whole(TariffPlan p, MonthUsage u) {
+        return io.kilowatch.billing.Coverage.of(p, u, BigDecimal.ZERO, BigDecimal.valueOf(u.daysInMonth()));
     }
 
     @Test
@@ -114,6 +129,8 @@ class AdvisorTest {
         assertThat(ADVISOR.demandWarning(p, contract, day, new BigDecimal("300"), new BigDecimal("330"), "10:00").orElseThrow().saving())
                 .isEqualByComparingTo("1260.00");
         assertThat(ADVISOR.demandWarning(p, contract, day, new BigDecimal("300"), new BigDecimal("314"), "10:00")).as("within the band").isEmpty();
+        assertThat(ADVISOR.demandWarning(p, demand, day, new BigDecimal("380"), new BigDecimal("395"), "10:00"))
+                .as("3.9 %% above the month's maximum: not news").isEmpty();
         assertThat(ADVISOR.demandWarning(p, demand.withBasis(BasicCharge.Basis.CAPACITY, null), day, new BigDecimal("380"),
                 new BigDecimal("500"), "10:00")).as("capacity basis: a new maximum costs nothing").isEmpty();
     }

@@ -47,6 +47,35 @@ final class CustomerLedger {
     long warnedFen;
     /** Processing time of the last quarter update written, for the catch-up throttle. */
     long lastUpdateMs = Long.MIN_VALUE;
+    /** The customer's day profile per month, for the projection every plan shares. */
+    List<DayProfile> profiles = new ArrayList<>();
+    /**
+     * Readings of demand-billed meters that ran ahead of the intervals (a catch-up): judged, in
+     * order, once the intervals before their quarter are in, so a warning compares with the
+     * month's maximum as it was.
+     */
+    List<BillingEvent> heldReadings = new ArrayList<>();
+
+    /**
+     * A month's energy (µkWh) and quarter-hours seen by local hour of the day, in the current
+     * plan's zone: the customer's own profile, which every plan's projection carries forward, so
+     * plans compare on the same projected energy.
+     */
+    static final class DayProfile {
+        int year;
+        int month;
+        long[] kwh = new long[24];
+        int[] quarters = new int[24];
+
+        /** Average kWh per quarter-hour of each hour; NaN for an hour not seen. */
+        double[] perQuarter() {
+            double[] out = new double[24];
+            for (int h = 0; h < 24; h++) {
+                out[h] = quarters[h] == 0 ? Double.NaN : kwh[h] / (double) MICRO / quarters[h];
+            }
+            return out;
+        }
+    }
 
     static final class OpenWindow {
         long start;
@@ -73,7 +102,7 @@ final class CustomerLedger {
     }
 
     boolean isEmpty() {
-        return open.isEmpty() && months.isEmpty() && watches.isEmpty();
+        return open.isEmpty() && months.isEmpty() && watches.isEmpty() && heldReadings.isEmpty();
     }
 
     // ------------------------------------------------------------------ intervals
@@ -88,6 +117,7 @@ final class CustomerLedger {
         long kwh = Math.round(e.kwh() * MICRO);
         long kvarh = Double.isNaN(e.kvarh()) ? -1 : Math.round(e.kvarh() * MICRO);
         OpenWindow w = window(e.time());
+        boolean newQuarter = w.meters.length == 0;
         int i = indexOf(w.meters, e.meterId());
         long oldKwh = 0;
         long oldKvarh = 0;
@@ -103,12 +133,43 @@ final class CustomerLedger {
         }
         w.kwh[i] = kwh;
         w.kvarh[i] = kvarh;
+        if (!tracked.isEmpty()) {
+            java.time.ZonedDateTime local = Instant.ofEpochMilli(e.time()).atZone(tracked.iterator().next().zone());
+            DayProfile profile = profile(YearMonth.from(local));
+            profile.kwh[local.getHour()] += kwh - oldKwh;
+            if (newQuarter) {
+                profile.quarters[local.getHour()]++;
+            }
+        }
         for (TariffPlan plan : tracked) {
             PlanMonth pm = monthOf(plan, e.time());
             if (fresh || e.time() >= pm.trackedFrom) {
                 pm.add(plan, e.time(), kwh - oldKwh, Math.max(0, kvarh) - oldKvarh, kvarh < 0);
             }
         }
+    }
+
+    private DayProfile profile(YearMonth m) {
+        for (DayProfile p : profiles) {
+            if (p.year == m.getYear() && p.month == m.getMonthValue()) {
+                return p;
+            }
+        }
+        DayProfile p = new DayProfile();
+        p.year = m.getYear();
+        p.month = m.getMonthValue();
+        profiles.add(p);
+        return p;
+    }
+
+    /** The profile of {@code m}, or null when none was kept. */
+    DayProfile profileOf(YearMonth m) {
+        for (DayProfile p : profiles) {
+            if (p.year == m.getYear() && p.month == m.getMonthValue()) {
+                return p;
+            }
+        }
+        return null;
     }
 
     private OpenWindow window(long start) {
@@ -180,11 +241,16 @@ final class CustomerLedger {
 
     /** The month's maximum 15-minute demand so far (µkW) and when: final intervals and those still open. */
     long[] maxDemand(PlanMonth pm) {
+        return maxDemand(pm, Long.MAX_VALUE);
+    }
+
+    /** The same over the intervals that start before {@code before} (what a quarter's warning compares with). */
+    long[] maxDemand(PlanMonth pm, long before) {
         long max = pm.coveredUntil == Long.MIN_VALUE ? -1 : pm.finalMaxDemand;
         long at = pm.finalMaxDemandAt == 0 && max <= 0 ? Long.MIN_VALUE : pm.finalMaxDemandAt;
         for (OpenWindow w : open) {
             long d = w.sumKwh() * 4;
-            if (pm.holds(w.start) && d > max) {
+            if (pm.holds(w.start) && w.start < before && d > max) {
                 max = d;
                 at = w.start;
             }
@@ -207,12 +273,54 @@ final class CustomerLedger {
     void drop(PlanMonth closed) {
         long ytd = ytdBefore(closed) + closed.totalKwh();
         months.remove(closed);
+        if (months.stream().noneMatch(pm -> pm.yearMonth().equals(closed.yearMonth()))) {
+            profiles.removeIf(p -> p.year == closed.year && p.month == closed.month);
+        }
         for (PlanMonth pm : months) {
             if (pm.planId.equals(closed.planId) && pm.yearMonth().equals(closed.yearMonth().plusMonths(1))) {
                 pm.ytdBefore = pm.year == closed.year ? ytd : 0;
                 pm.ytdFromPrevious = false;
             }
         }
+    }
+
+    /**
+     * The ledger as it stood at {@code end}: a copy without the intervals that start at or after
+     * it. A day's close is judged on that day's data only, whatever part of the next day has
+     * already arrived (how far the watermark jumped is a matter of timing): the same data gives
+     * the same hints.
+     */
+    CustomerLedger asOf(long end, Map<String, TariffPlan> catalogue) {
+        CustomerLedger v = CustomerLedgerSerializer.INSTANCE.copy(this);
+        for (OpenWindow w : v.open) {
+            if (w.start < end) {
+                continue;
+            }
+            for (PlanMonth pm : v.months) {
+                TariffPlan plan = catalogue.get(pm.planId);
+                if (plan != null && pm.holds(w.start) && w.start >= pm.trackedFrom) {
+                    for (int i = 0; i < w.meters.length; i++) {
+                        pm.add(plan, w.start, -w.kwh[i], -Math.max(0, w.kvarh[i]), false);
+                    }
+                }
+            }
+        }
+        TariffPlan current = terms == null ? null : catalogue.get(terms.planId());
+        for (OpenWindow w : v.open) {
+            if (w.start >= end && current != null) {
+                java.time.ZonedDateTime local = Instant.ofEpochMilli(w.start).atZone(current.zone());
+                DayProfile p = v.profileOf(YearMonth.from(local));
+                if (p != null) {
+                    p.kwh[local.getHour()] -= w.sumKwh();
+                    p.quarters[local.getHour()]--;
+                }
+            }
+        }
+        v.open.removeIf(w -> w.start >= end);
+        for (PlanMonth pm : v.months) {
+            pm.coveredUntil = Math.min(pm.coveredUntil, end);
+        }
+        return v;
     }
 
     // ------------------------------------------------------------------ bills
@@ -238,7 +346,8 @@ final class CustomerLedger {
         if (toDate.coveredDays() == null || toDate.coveredDays().compareTo(pm.startDays()) <= 0) {
             return toDate;
         }
-        return Projection.toMonthEnd(plan, toDate, pm.startDays(), toDate.coveredDays());
+        DayProfile profile = profileOf(pm.yearMonth());
+        return Projection.toMonthEnd(plan, toDate, pm.startDays(), toDate.coveredDays(), profile == null ? null : profile.perQuarter());
     }
 
     /** The latest month of {@code planId} that has usage. */

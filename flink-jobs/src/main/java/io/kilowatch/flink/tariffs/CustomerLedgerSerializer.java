@@ -123,6 +123,22 @@ public final class CustomerLedgerSerializer extends TypeSerializer<CustomerLedge
         out.writeLong(l.warnedWindow);
         out.writeLong(l.warnedFen);
         out.writeLong(l.lastUpdateMs);
+        out.writeInt(l.heldReadings.size());
+        for (io.kilowatch.flink.records.BillingEvent e : l.heldReadings) {
+            out.writeUTF(e.customerId());
+            out.writeUTF(e.meterId());
+            out.writeLong(e.time());
+            out.writeDouble(e.kw());
+        }
+        out.writeByte(l.profiles.size());
+        for (CustomerLedger.DayProfile p : l.profiles) {
+            out.writeShort(p.year);
+            out.writeByte(p.month);
+            for (int h = 0; h < 24; h++) {
+                out.writeLong(p.kwh[h]);
+                out.writeShort(p.quarters[h]);
+            }
+        }
     }
 
     @Override
@@ -203,6 +219,23 @@ public final class CustomerLedgerSerializer extends TypeSerializer<CustomerLedge
         l.warnedWindow = in.readLong();
         l.warnedFen = in.readLong();
         l.lastUpdateMs = in.readLong();
+        int held = in.readInt();
+        for (int k = 0; k < held; k++) {
+            // a held reading's terms are the ledger's (the customer's latest)
+            l.heldReadings.add(io.kilowatch.flink.records.BillingEvent.reading(in.readUTF(), in.readUTF(), in.readLong(), in.readDouble(),
+                    l.terms));
+        }
+        int profiles = in.readUnsignedByte();
+        for (int k = 0; k < profiles; k++) {
+            CustomerLedger.DayProfile p = new CustomerLedger.DayProfile();
+            p.year = in.readShort();
+            p.month = in.readByte();
+            for (int h = 0; h < 24; h++) {
+                p.kwh[h] = in.readLong();
+                p.quarters[h] = in.readUnsignedShort();
+            }
+            l.profiles.add(p);
+        }
         return l;
     }
 

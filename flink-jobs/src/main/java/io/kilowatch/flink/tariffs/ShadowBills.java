@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * processing time per customer, so a replay does not price every quarter of every customer);
  * every plan's bill and the hints at the customer's local day close; final bills at the month's
  * close (its end plus the allowed lateness); a demand warning within the reading that shows it.
- * The end of a bounded input writes bills as they stand (not final) and no day-close hints.
+ * The end of a bounded input writes bills as they stand (final only for a month its data
+ * reached the end of), and a day's hints need its data to have reached the day's end.
  */
 public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEvent, TariffUpdate, BillPoint> {
     private static final Logger LOG = LoggerFactory.getLogger(ShadowBills.class);
@@ -59,8 +60,17 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
     public static final OutputTag<Hint> HINTS = new OutputTag<>("hints", TypeInformation.of(Hint.class));
     public static final OutputTag<RevenueDelta> REVENUE = new OutputTag<>("revenue", TypeInformation.of(RevenueDelta.class));
 
+    /**
+     * What came before any tariff plan did, per customer: at most this many events (ten days of
+     * quarters, or two days of a demand-billed meter's readings a minute); the oldest beyond it
+     * are dropped and counted.
+     */
+    static final int MAX_WAITING = 3_000;
+
     private final TariffParams params;
     private transient ValueState<CustomerLedger> state;
+    private transient org.apache.flink.api.common.state.ListState<BillingEvent> waiting;
+    private transient Counter droppedWaiting;
     private transient Advisor advisor;
     private transient long catalogueVersion;
     private transient long cachedVersion;
@@ -77,6 +87,8 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
     @Override
     public void open(OpenContext ctx) {
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("ledger", CustomerLedgerSerializer.INSTANCE));
+        waiting = getRuntimeContext().getListState(new org.apache.flink.api.common.state.ListStateDescriptor<>("waiting-for-tariffs",
+                TypeInformation.of(BillingEvent.class)));
         advisor = new Advisor(params.thresholds());
         cachedVersion = -1;
         var m = getRuntimeContext().getMetricGroup();
@@ -84,6 +96,7 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         badPlans = m.counter("tariffPlansRejected");
         hintsSent = m.counter("hintsSent");
         warnings = m.counter("demandWarnings");
+        droppedWaiting = m.counter("intervalsDroppedWaitingForTariffs");
     }
 
     @Override
@@ -139,40 +152,150 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
     @Override
     public void processElement(BillingEvent e, ReadOnlyContext ctx, Collector<BillPoint> out) throws Exception {
         Map<String, TariffPlan> catalogue = catalogue(ctx);
-        TariffPlan current = catalogue.get(e.terms().planId());
-        if (current == null) {
-            unknownPlan.inc();
+        if (catalogue.isEmpty()) {
+            // The catalogue has not arrived yet (a job's first moments: the curves can overtake
+            // kw.tariffs). Intervals and readings wait for it, in the order they came, so what
+            // follows is what it would have been had the catalogue been first.
+            wait(e, ctx);
             return;
         }
         CustomerLedger l = ledger();
+        replayWaiting(l, catalogue, ctx.timerService(), ctx);
+        TariffPlan current = catalogue.get(e.terms().planId());
+        if (current == null) {
+            unknownPlan.inc();
+            state.update(l);
+            return;
+        }
         var timers = ctx.timerService();
         if (e.interval()) {
-            l.interval(e, tracked(catalogue, e.terms()));
-            long lateness = params.allowedLateness15m().toMillis();
-            timers.registerEventTimeTimer(e.time() + Q - 1);
-            timers.registerEventTimeTimer(e.time() + Q - 1 + lateness);
-            timers.registerEventTimeTimer(dayEnd(e.time(), current.zone()) - 1);
-            for (PlanMonth pm : l.months) {
-                timers.registerEventTimeTimer(pm.monthEnd - 1 + lateness);
-            }
+            interval(l, e, catalogue, current, timers);
+            releaseHeld(ctx, l, current, timers, false);
         } else {
-            double[] w = l.watch(e);
-            if (w != null) {
-                timers.registerEventTimeTimer((long) w[0] + Q - 1);
-                if (w[2] >= params.warningMinMinutes()) {
-                    warn(ctx, l, current, e.terms(), (long) w[0], w[1]);
-                }
-            }
+            reading(ctx, l, e, current, timers);
         }
         state.update(l);
     }
 
-    private void warn(ReadOnlyContext ctx, CustomerLedger l, TariffPlan plan, BillingTerms t, long window, double projectedKw) {
-        PlanMonth pm = l.monthOf(plan, window);
-        if (pm.coveredUntil == Long.MIN_VALUE || pm.coveredUntil - pm.monthStart < 86_400_000L) {
-            return; // the month's first day sets its baseline: every quarter of it would be "a new maximum"
+    /**
+     * A demand-billed meter's reading: the quarter's course, and a warning if it heads for a new
+     * maximum. Live, the intervals before its quarter are in (they close within the watermark's
+     * bound); in a catch-up the readings run ahead of them and wait until they are.
+     */
+    private void reading(ReadOnlyContext ctx, CustomerLedger l, BillingEvent e, TariffPlan current,
+                         org.apache.flink.streaming.api.TimerService timers) {
+        long window = e.time() - Math.floorMod(e.time(), Q);
+        if (!ready(l, current, window, timers.currentWatermark()) || !l.heldReadings.isEmpty()) {
+            if (l.heldReadings.size() >= MAX_WAITING) {
+                l.heldReadings.remove(0);
+                droppedWaiting.inc();
+            }
+            l.heldReadings.add(e);
+            return;
         }
-        long[] max = l.maxDemand(pm);
+        judge(ctx, l, e, current, timers);
+    }
+
+    /**
+     * A reading of quarter {@code window} can be judged: the intervals before the quarter are in,
+     * or the watermark has passed the quarter's start (none can come any more: the meter was dark).
+     */
+    private static boolean ready(CustomerLedger l, TariffPlan current, long window, long watermark) {
+        if (watermark >= window - 1) {
+            return true;
+        }
+        for (PlanMonth pm : l.months) {
+            if (pm.planId.equals(current.id()) && pm.coveredUntil != Long.MIN_VALUE && pm.coveredUntil >= window - Q) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Held readings whose quarter's previous intervals are now in, in the order they came. */
+    private void releaseHeld(ReadOnlyContext ctx, CustomerLedger l, TariffPlan current, org.apache.flink.streaming.api.TimerService timers,
+                             boolean all) {
+        while (!l.heldReadings.isEmpty()) {
+            BillingEvent e = l.heldReadings.get(0);
+            long window = e.time() - Math.floorMod(e.time(), Q);
+            if (!all && !ready(l, current, window, timers.currentWatermark())) {
+                return;
+            }
+            l.heldReadings.remove(0);
+            judge(ctx, l, e, current, timers);
+        }
+    }
+
+    private void judge(ReadOnlyContext ctx, CustomerLedger l, BillingEvent e, TariffPlan current,
+                       org.apache.flink.streaming.api.TimerService timers) {
+        double[] w = l.watch(e);
+        if (w != null) {
+            timers.registerEventTimeTimer((long) w[0] + Q - 1);
+            if (w[2] >= params.warningMinMinutes()) {
+                warn(ctx, l, current, e.terms(), (long) w[0], w[1], e.time());
+            }
+        }
+    }
+
+    private void interval(CustomerLedger l, BillingEvent e, Map<String, TariffPlan> catalogue, TariffPlan current,
+                          org.apache.flink.streaming.api.TimerService timers) {
+        l.interval(e, tracked(catalogue, e.terms()));
+        if (!l.heldReadings.isEmpty()) {
+            timers.registerEventTimeTimer(e.time() + Q - 1); // held readings are released as the intervals come in
+        }
+        long lateness = params.allowedLateness15m().toMillis();
+        timers.registerEventTimeTimer(e.time() + Q - 1);
+        timers.registerEventTimeTimer(e.time() + Q - 1 + lateness);
+        timers.registerEventTimeTimer(dayEnd(e.time(), current.zone()) - 1 + lateness);
+        for (PlanMonth pm : l.months) {
+            timers.registerEventTimeTimer(pm.monthEnd - 1 + lateness);
+        }
+    }
+
+    private void wait(BillingEvent e, ReadOnlyContext ctx) throws Exception {
+        int n = 0;
+        for (BillingEvent ignored : waiting.get()) {
+            n++;
+        }
+        if (n >= MAX_WAITING) {
+            droppedWaiting.inc();
+            if (droppedWaiting.getCount() == 1) {
+                LOG.warn("no tariff plan in the catalogue topic yet: intervals are waiting for it and the oldest are now being dropped;"
+                        + " load a catalogue (scripts/tariffs.sh load) or set tariffs.enabled=false");
+            }
+            return;
+        }
+        waiting.add(e);
+        ctx.timerService().registerEventTimeTimer(e.time() + Q - 1);
+    }
+
+    /** What waited for the catalogue, now that it is here, in the order it came. */
+    private void replayWaiting(CustomerLedger l, Map<String, TariffPlan> catalogue, org.apache.flink.streaming.api.TimerService timers,
+                               ReadOnlyContext ctx) throws Exception {
+        Iterable<BillingEvent> held = waiting.get();
+        if (held == null || !held.iterator().hasNext()) {
+            return;
+        }
+        waiting.clear();
+        for (BillingEvent w : held) {
+            TariffPlan p = catalogue.get(w.terms().planId());
+            if (p == null) {
+                unknownPlan.inc();
+            } else if (w.interval()) {
+                interval(l, w, catalogue, p, timers);
+            } else {
+                reading(ctx, l, w, p, timers);
+            }
+        }
+    }
+
+    private void warn(ReadOnlyContext ctx, CustomerLedger l, TariffPlan plan, BillingTerms t, long window, double projectedKw,
+                      long readingTs) {
+        PlanMonth pm = l.monthOf(plan, window);
+        if (pm.coveredUntil == Long.MIN_VALUE || pm.coveredUntil - pm.trackedFrom < 86_400_000L) {
+            return; // the first day of data sets the month's baseline: every quarter of it would be "a new maximum"
+        }
+        long[] max = l.maxDemand(pm, window);
         if (max[0] <= 0) {
             return;
         }
@@ -183,49 +306,68 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
             return;
         }
         long fen = fen(a.get().saving());
-        if (window == l.warnedWindow && fen <= l.warnedFen * (1 + params.resendChange().doubleValue())) {
-            return;
+        if (window == l.warnedWindow && fen < 2 * l.warnedFen) {
+            return; // said once per quarter; again only if what it would add has doubled since
         }
         l.warnedWindow = window;
         l.warnedFen = fen;
         warnings.inc();
-        ctx.output(HINTS, hint(ctx.getCurrentKey(), a.get(), plan, pm, window, ctx.getCurrentKey() + "/demand_warning/" + a.get().target()
-                + "/" + window));
+        // made at the reading that showed it, before the quarter ends; named by the quarter
+        ctx.output(HINTS, hint(ctx.getCurrentKey(), a.get(), plan, pm, readingTs, ctx.getCurrentKey() + "/demand_warning/"
+                + a.get().target() + "/" + window));
     }
 
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<BillPoint> out) throws Exception {
+        Map<String, TariffPlan> catalogue = catalogue(ctx);
         CustomerLedger l = state.value();
+        if (!catalogue.isEmpty() && waiting.get().iterator().hasNext()) {
+            l = l == null ? new CustomerLedger() : l;
+            replayWaiting(l, catalogue, ctx.timerService(), ctx);
+        }
         if (l == null) {
             return;
         }
         boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
-        Map<String, TariffPlan> catalogue = catalogue(ctx);
         long lateness = params.allowedLateness15m().toMillis();
+        TariffPlan current = l.terms == null ? null : catalogue.get(l.terms.planId());
+        if (current != null) {
+            releaseHeld(ctx, l, current, ctx.timerService(), endOfInput);
+        }
         l.finalizeUpTo(t, lateness);
         l.expireWatches(t);
-        TariffPlan current = l.terms == null ? null : catalogue.get(l.terms.planId());
         for (PlanMonth closed : l.closedBy(t, lateness)) {
             TariffPlan p = catalogue.get(closed.planId);
             if (p != null) {
-                emitBill(ctx, out, l, closed, p, !endOfInput);
+                emitBill(ctx, out, l, l, closed, p, !endOfInput || closed.coveredUntil >= closed.monthEnd);
             }
             if (!endOfInput) {
                 l.drop(closed);
             }
         }
         ZoneId zone = current == null ? FALLBACK_ZONE : current.zone();
-        boolean dayClose = Instant.ofEpochMilli(t + 1).atZone(zone).toLocalTime().equals(java.time.LocalTime.MIDNIGHT);
+        long dayEnd = t + 1 - lateness;
+        boolean dayClose = Instant.ofEpochMilli(dayEnd).atZone(zone).toLocalTime().equals(java.time.LocalTime.MIDNIGHT);
         if (current != null && dayClose) {
-            // every plan's bill, and the hints, at the customer's local day close
-            for (PlanMonth pm : latestMonths(l)) {
+            // Every plan's bill, and the hints, at the customer's local day close, once the day's
+            // data is final (its end + the allowed lateness) and on that day's data only: the
+            // same data gives the same hints, however its corrections were timed.
+            CustomerLedger day = l.asOf(dayEnd, catalogue);
+            for (PlanMonth pm : latestMonths(day)) {
                 TariffPlan p = catalogue.get(pm.planId);
-                if (p != null && pm.holds(t)) {
-                    emitBill(ctx, out, l, pm, p, false);
+                if (p != null && pm.holds(dayEnd - 1)) {
+                    emitBill(ctx, out, l, day, pm, p, false);
                 }
             }
-            if (!endOfInput) {
-                hints(ctx, l, catalogue, current, t + 1);
+            PlanMonth today = null;
+            for (PlanMonth pm : day.months) {
+                if (pm.planId.equals(current.id()) && pm.holds(dayEnd - 1)) {
+                    today = pm;
+                }
+            }
+            if (today != null && today.coveredUntil >= dayEnd) {
+                // the day's data reached its end (the last, partial day of a bounded input gets no hints)
+                hints(ctx, l, day, catalogue, current, dayEnd);
             }
             l.lastUpdateMs = ctx.timerService().currentProcessingTime();
         } else if (current != null && (t + 1) % Q == 0) {
@@ -233,7 +375,7 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
             if (l.lastUpdateMs == Long.MIN_VALUE || now - l.lastUpdateMs >= params.updateEvery().toMillis() || endOfInput) {
                 PlanMonth pm = l.latestMonth(current.id());
                 if (pm != null) {
-                    emitBill(ctx, out, l, pm, current, false);
+                    emitBill(ctx, out, l, l, pm, current, false);
                 }
                 l.lastUpdateMs = now;
             }
@@ -288,10 +430,12 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         return out;
     }
 
-    private void emitBill(ReadOnlyContext ctx, Collector<BillPoint> out, CustomerLedger l, PlanMonth pm, TariffPlan plan, boolean fin) {
+    /** @param view the ledger the bill is priced on ({@code l}, or {@code l} as of a day's end); {@code l} keeps the books */
+    private void emitBill(ReadOnlyContext ctx, Collector<BillPoint> out, CustomerLedger l, CustomerLedger view, PlanMonth pm, TariffPlan plan,
+                          boolean fin) {
         CustomerLedger.Priced p;
         try {
-            p = priced(l, pm, plan);
+            p = priced(view, pm, plan);
         } catch (IllegalArgumentException e) {
             LOG.warn("customer {}: no bill under {} for {}: {}", ctx.getCurrentKey(), plan.id(), pm.yearMonth(), e.getMessage());
             return;
@@ -343,9 +487,16 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
 
     // ------------------------------------------------------------------ hints at the day close
 
-    private void hints(OnTimerContext ctx, CustomerLedger l, Map<String, TariffPlan> catalogue, TariffPlan current, long at) {
-        PlanMonth pm = l.latestMonth(current.id());
-        if (pm == null || !pm.holds(at - 1)) {
+    /** Hints of the day that closed at {@code at}, priced on {@code day} (the ledger as of then); {@code l} keeps what was sent. */
+    private void hints(OnTimerContext ctx, CustomerLedger l, CustomerLedger day, Map<String, TariffPlan> catalogue, TariffPlan current,
+                       long at) {
+        PlanMonth pm = null;
+        for (PlanMonth x : day.months) {
+            if (x.planId.equals(current.id()) && x.holds(at - 1) && x.coveredUntil != Long.MIN_VALUE) {
+                pm = x; // the month of the day that closed, though the next month's first intervals may be in already
+            }
+        }
+        if (pm == null) {
             return;
         }
         String month = pm.yearMonth().toString();
@@ -354,25 +505,31 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
             l.sentFen.clear();
         }
         CustomerTerms terms = l.terms.customerTerms();
-        LocalDate day = Instant.ofEpochMilli(at - 1).atZone(current.zone()).toLocalDate();
+        LocalDate date = Instant.ofEpochMilli(at - 1).atZone(current.zone()).toLocalDate();
         List<Advice> advice = new ArrayList<>();
         CustomerLedger.Priced now;
         try {
-            now = l.price(pm, current, terms);
-            var projectedUsage = l.projected(pm, current, l.usage(pm, current));
-            advisor.shiftLoad(current, terms, projectedUsage, params.flexibleShareOf(terms.customerClass())).ifPresent(advice::add);
+            now = day.price(pm, current, terms);
+            var toDate = day.usage(pm, current);
+            var projectedUsage = day.projected(pm, current, toDate);
+            var coverage = io.kilowatch.billing.Coverage.of(current, toDate, pm.startDays(), toDate.coveredDays());
+            advisor.shiftLoad(current, terms, toDate, coverage, projectedUsage, params.flexibleShareOf(terms.customerClass()))
+                    .ifPresent(advice::add);
             advisor.basis(current, terms, projectedUsage).ifPresent(advice::add);
             advisor.powerFactor(current, terms, projectedUsage).ifPresent(advice::add);
         } catch (IllegalArgumentException e) {
             LOG.warn("customer {}: no hints for {}: {}", ctx.getCurrentKey(), month, e.getMessage());
             return;
         }
-        if (!pm.partial()) {
+        {
+            // Other plans (another basis of the customer's own plan is the basis hint's), compared only
+            // over the same days: tracked since the current plan was (a plan that appeared in the
+            // catalogue mid-month is compared from the next month on).
             List<Advisor.Option> options = new ArrayList<>();
             Map<Advisor.Option, PlanMonth> monthOf = new LinkedHashMap<>();
-            for (PlanMonth other : l.months) {
+            for (PlanMonth other : day.months) {
                 TariffPlan p = catalogue.get(other.planId);
-                if (p == null || other.partial() || !other.yearMonth().equals(pm.yearMonth())) {
+                if (p == null || p == current || other.trackedFrom > pm.trackedFrom || !other.yearMonth().equals(pm.yearMonth())) {
                     continue;
                 }
                 for (CustomerTerms o : options(p, terms)) {
@@ -382,7 +539,7 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
                 }
             }
             advisor.switchPlan(new Advisor.Option(current, terms), now.toDate(), now.projected(), options, o -> {
-                CustomerLedger.Priced x = l.price(monthOf.get(o), o.plan(), o.terms());
+                CustomerLedger.Priced x = day.price(monthOf.get(o), o.plan(), o.terms());
                 return new Bill[] {x.toDate(), x.projected()};
             }).ifPresent(advice::add);
         }
@@ -398,7 +555,7 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
             l.sentFen.put(key, fen);
             hintsSent.inc();
             ctx.output(HINTS, hint(ctx.getCurrentKey(), a, current, pm, at, ctx.getCurrentKey() + "/" + a.kind().id() + "/" + a.target() + "/"
-                    + day));
+                    + date));
         }
         if (best != l.offeredFen && month.equals(l.revenueMonth)) {
             sendRevenue(ctx, l, pm, 0, 0, best - l.offeredFen, 0);

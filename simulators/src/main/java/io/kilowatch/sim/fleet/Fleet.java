@@ -27,6 +27,8 @@ public final class Fleet {
     private final int[] areaOf;
     private final double[] areaFlowKw;
     private final long[] areaFlowTs;
+    /** Per meter, the kW its last read advanced its register by (so {@link #drew} can correct it). */
+    private final double[] readKw;
 
     public Fleet(Topology topology, long seed, Duration period, java.time.ZoneOffset zone) {
         this.topology = topology;
@@ -41,6 +43,7 @@ public final class Fleet {
         this.areaOf = new int[topology.size()];
         this.areaFlowKw = new double[topology.size()];
         this.areaFlowTs = new long[topology.size()];
+        this.readKw = new double[topology.size()];
         java.util.Arrays.fill(areaOf, -1);
         java.util.Map<String, Integer> areaMeterOf = new java.util.HashMap<>();
         for (int m = 0; m < topology.size(); m++) {
@@ -61,6 +64,13 @@ public final class Fleet {
      * power, or more or less when an anomaly changed the load itself): its area meter sees it.
      */
     public void drew(int m, long ts, double kw) {
+        // The period's energy is what was really drawn: a spike or an overload the scenario
+        // injected moves the register too, so register energy and power agree.
+        if (kw != readKw[m]) {
+            credit(m, readKw[m], -1);
+            credit(m, kw, 1);
+            readKw[m] = kw;
+        }
         int a = areaOf[m]; // −1 for area meters and meters without one
         if (a < 0) {
             return;
@@ -71,6 +81,7 @@ public final class Fleet {
         }
         areaFlowKw[a] += kw;
     }
+
 
     /** Line losses in kW for a flow through a transformer of {@code ratingKva}. */
     static double lineLossKw(double flowKw, double ratingKva) {
@@ -118,11 +129,8 @@ public final class Fleet {
         }
         double importAtTs = round3(importKwh[m]);
         Double exportAtTs = spec.profile() == Topology.Profile.PROSUMER_PV ? round3(exportKwh[m]) : null;
-        if (kw >= 0) {
-            importKwh[m] += kw * periodHours;
-        } else {
-            exportKwh[m] += -kw * periodHours;
-        }
+        credit(m, kw, 1);
+        readKw[m] = kw;
         double pf = shape.pf(m, spec.profile(), ts);
         double kvar = round3(Math.abs(kw) * Math.tan(Math.acos(pf)));
         int phases = spec.entry().phases();
@@ -134,6 +142,15 @@ public final class Fleet {
             amps[p] = round3(Math.abs(kw) * 1000.0 / phases / (volts[p] * pf));
         }
         return new Reading(meterId(m), ts, kw, importAtTs, exportAtTs, kvar, volts, amps, pf);
+    }
+
+    /** Adds ({@code sign} 1) or takes back (−1) a period at {@code kw}: to the import register, or the export one when negative. */
+    private void credit(int m, double kw, int sign) {
+        if (kw >= 0) {
+            importKwh[m] += sign * kw * periodHours;
+        } else {
+            exportKwh[m] += sign * -kw * periodHours;
+        }
     }
 
     private static double round3(double v) {

@@ -227,15 +227,23 @@ public final class Scenario {
         return out;
     }
 
-    /** The same reading with another power; current follows power, except where the anomaly is that it does not. */
+    /**
+     * The same reading with another power; current and reactive power follow it (the power factor
+     * stays), except where the anomaly is that they do not.
+     */
     private static Reading withKw(Reading r, double kw) {
         double[] a = r.currentA() == null ? null : r.currentA().clone();
-        if (a != null && kw != 0 && r.kw() != 0) {
-            for (int i = 0; i < a.length; i++) {
-                a[i] = round3(a[i] * Math.abs(kw / r.kw()));
+        Double kvar = r.kvar();
+        if (kw != 0 && r.kw() != 0) {
+            double f = Math.abs(kw / r.kw());
+            if (a != null) {
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = round3(a[i] * f);
+                }
             }
+            kvar = kvar == null ? null : round3(kvar * f);
         }
-        return new Reading(r.meterId(), r.ts(), round3(kw), r.importKwh(), r.exportKwh(), r.kvar(), r.voltageV(), a, r.pf());
+        return new Reading(r.meterId(), r.ts(), round3(kw), r.importKwh(), r.exportKwh(), kvar, r.voltageV(), a, r.pf());
     }
 
     private static Reading withVolts(Reading r, double factor) {

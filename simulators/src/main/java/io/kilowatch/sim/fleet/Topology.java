@@ -51,11 +51,12 @@ public final class Topology {
          * The customer's plan and terms, from the sample tariff catalogue's plans (docs/tariffs.md):
          * households on annual tiers, four in ten of them with time of use; shops below 1 kV on
          * Hubei's low-voltage plan; factories at 10 kV: the small ones single- or two-part, the
-         * larger two-part on capacity or on maximum demand. Chosen by the meter id, not by the
-         * fleet's random draws, so every other property of a seeded fleet stays as it was.
+         * larger two-part on capacity or on maximum demand. Chosen by the meter's index (not its
+         * id, whose prefix changes between runs, and not the fleet's random draws, so every other
+         * property of a seeded fleet stays as it was).
          */
-        public RegistryEntry billing(RegistryEntry e) {
-            int h = Math.floorMod(e.meterId().hashCode() * 31 + 7, 10);
+        public RegistryEntry billing(RegistryEntry e, int index) {
+            int h = Math.floorMod(Long.hashCode(index * 0x9E3779B97F4A7C15L), 10);
             return switch (this) {
                 case RESIDENTIAL, RESIDENTIAL_EV, PROSUMER_PV -> e.withTariffPlan(h < 6 ? "zj-res-tier" : "zj-res-tier-tou")
                         .withBilling("lv", null, null);
@@ -112,11 +113,11 @@ public final class Topology {
                 Profile p = profiles.get(m - first);
                 String meterId = String.format("%s%05d", prefix, m);
                 out.add(new MeterSpec(p.billing(new RegistryEntry(meterId, "C" + meterId, p.customerClass, transformerId, feederId, regionId,
-                        null, p.contractedKva, transformerKva, 230, p.threePhase() ? 3 : 1)), p));
+                        null, p.contractedKva, transformerKva, 230, p.threePhase() ? 3 : 1), m), p));
             }
             String areaId = prefix + "-" + transformerId + "-TM";
             out.add(new MeterSpec(Profile.TRANSFORMER_AREA.billing(new RegistryEntry(areaId, "GRID", RegistryEntry.TRANSFORMER_METER,
-                    transformerId, feederId, regionId, null, transformerKva, transformerKva, 230, 3)), Profile.TRANSFORMER_AREA));
+                    transformerId, feederId, regionId, null, transformerKva, transformerKva, 230, 3), transformer), Profile.TRANSFORMER_AREA));
         }
         return new Topology(out);
     }
@@ -145,7 +146,7 @@ public final class Topology {
             int transformer = m / 50;
             String meterId = String.format("%s%05d", prefix, m);
             RegistryEntry e = Profile.RESIDENTIAL.billing(new RegistryEntry(meterId, "C" + meterId, "residential",
-                    String.format("T%03d", transformer + 1), "F01", "R01", null, 8, 630, 230, 1));
+                    String.format("T%03d", transformer + 1), "F01", "R01", null, 8, 630, 230, 1), m);
             out.add(new MeterSpec(e, Profile.RESIDENTIAL));
         }
         return new Topology(out);
