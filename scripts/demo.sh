@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on a fresh machine: installs and builds what is missing, starts the stack, the
-# ingest bridge, the load-curve and alert jobs, runs the meter simulator with a scenario of
+# ingest bridge, the load-curve job (with bills and hints) and the alert job, loads the sample
+# tariff catalogue and the fleet's registry, runs the meter simulator with a scenario of
 # anomalies and shows live progress; at the end, how the alerts scored against what was injected.
 # Ctrl-C stops everything it started, the stack included.
 #
@@ -90,6 +91,12 @@ java -Xmx256m -jar "$SIM_JAR" fleet --meters "$METERS" --registry "$RUN/registry
 java -Xmx256m -cp "$INGEST_JAR" io.kilowatch.ingest.RegistryLoader "$RUN/registry.csv" >>"$RUN/registry.log" 2>&1 \
   || { tail -5 "$RUN/registry.log"; exit 1; }
 
+# The tariff catalogue (the sample's, illustrative) into kw.tariffs: the load-curve job prices
+# every customer's curve under its plan and every plan it may choose (docs/tariffs.md).
+say "loading the sample tariff catalogue (illustrative prices) into kw.tariffs"
+java -Xmx256m -cp "$INGEST_JAR" io.kilowatch.ingest.TariffLoader >>"$RUN/registry.log" 2>&1 \
+  || { tail -5 "$RUN/registry.log"; exit 1; }
+
 say "starting ingest (MQTT -> Kafka), log: $RUN/ingest.log"
 java -Xmx512m -jar "$INGEST_JAR" >"$RUN/ingest.log" 2>&1 &
 PIDS+=($!)
@@ -108,7 +115,7 @@ if [ -z "${KW_TIME_OUT_OF_ORDERNESS:-}" ]; then
   KW_TIME_OUT_OF_ORDERNESS=$(awk -v s="$SPEED" 'BEGIN { b = (s <= 0) ? 1800 : int(s); if (b < 120) b = 120; printf "%ds", b }')
   export KW_TIME_OUT_OF_ORDERNESS
 fi
-say "starting the load-curve job (Flink, embedded; watermark bound $KW_TIME_OUT_OF_ORDERNESS), log: $RUN/flink.log"
+say "starting the load-curve job with bills and hints (Flink, embedded; watermark bound $KW_TIME_OUT_OF_ORDERNESS), log: $RUN/flink.log"
 java -Xmx1g -jar "$FLINK_JAR" >"$RUN/flink.log" 2>&1 &
 PIDS+=($!)
 say "starting the alert job (Flink, embedded, its own consumer group), log: $RUN/alerts.log"
@@ -122,13 +129,20 @@ influx_number() {
 }
 influx_points() { influx_number "SELECT sum(readings) FROM load WHERE level='class' AND interval='15m' AND time > now() - 400d"; }
 influx_alerts() { influx_number "SELECT count(alert_id) FROM alerts WHERE state='OPEN' AND time > now() - 400d"; }
+influx_hints() { influx_number "SELECT count(saving_fen) FROM tariff_hints WHERE time > now() - 400d"; }
+# The hints so far, by kind, and the largest savings they offer (one line each).
+hints_summary() { java -Xmx128m -jar "$SIM_JAR" hints --top 5 2>/dev/null | sed 's/^/[demo] /'; }
 ingest_metric() {
   curl -sf "http://127.0.0.1:$INGEST_HTTP_PORT/metrics" | awk -v m="$1" '$1 ~ "^"m {s+=$2} END {printf "%d", s}'
 }
+TICKS=0
 progress() {
-  printf '[demo] in Kafka: %s readings · dead-lettered: %s · counted in InfluxDB 15-min points: %s readings · alerts opened: %s\n' \
+  printf '[demo] in Kafka: %s readings · dead-lettered: %s · counted in InfluxDB 15-min points: %s readings · alerts opened: %s · hints sent: %s\n' \
     "$(ingest_metric kilowatch_ingest_readings_forwarded_total)" "$(ingest_metric kilowatch_ingest_dead_lettered_total)" \
-    "$(influx_points || echo 0)" "$(influx_alerts || echo 0)"
+    "$(influx_points || echo 0)" "$(influx_alerts || echo 0)" "$(influx_hints || echo 0)"
+  TICKS=$((TICKS + 1))
+  # every 30 s, once there are hints: the five largest savings they offer
+  if [ $((TICKS % 6)) = 0 ] && [ "$(influx_hints || echo 0)" != 0 ] && [ -n "$(influx_hints)" ]; then hints_summary; fi
 }
 
 cat <<EOT
@@ -137,6 +151,9 @@ cat <<EOT
     ingest metrics   http://127.0.0.1:$INGEST_HTTP_PORT/metrics
     InfluxDB         curl -G http://127.0.0.1:$INFLUX_PORT/query --data-urlencode db=$INFLUX_DB \\
                        --data-urlencode "q=SELECT * FROM load WHERE interval='15m' ORDER BY time DESC LIMIT 5"
+    bills            curl -G http://127.0.0.1:$INFLUX_PORT/query --data-urlencode db=$INFLUX_DB \
+                       --data-urlencode "q=SELECT last(total), last(projected) FROM bills GROUP BY customer, plan LIMIT 5"
+    hints            java -jar $SIM_JAR hints   (kw.hints; each also on MQTT customers/{id}/hints)
     logs             $RUN/{ingest,flink,simulator}.log
 
 EOT
@@ -146,7 +163,15 @@ if [ "$SCENARIO" != none ]; then
   SCENARIO_ARGS=(--scenario "$SCENARIO" --ground-truth "$RUN/ground-truth.csv")
   say "injecting the anomalies of $SCENARIO (ground truth: $RUN/ground-truth.csv)"
 fi
-java -Xmx512m -jar "$SIM_JAR" fleet --meters "$METERS" --duration "$DURATION" --speed "$SPEED" \
+# The simulated day: the latest working day (Monday to Friday) before today, from midnight UTC
+# (08:00 in the fleet's +08:00), that is neither the first nor the last of its month: factories
+# idle on a weekend, and a month's first or last day leaves its bills and hints one day to go on.
+START_DAY=$(date -u -d yesterday +%F)
+while [ "$(date -u -d "$START_DAY" +%u)" -gt 5 ] || [ "$(date -u -d "$START_DAY" +%d)" = 01 ] \
+      || [ "$(date -u -d "$START_DAY + 1 day" +%d)" = 01 ]; do
+  START_DAY=$(date -u -d "$START_DAY - 1 day" +%F)
+done
+java -Xmx512m -jar "$SIM_JAR" fleet --meters "$METERS" --duration "$DURATION" --speed "$SPEED" --start "${START_DAY}T00:00:00Z" \
   "${SCENARIO_ARGS[@]}" --progress 5s >"$RUN/simulator.log" 2>&1 &
 SIM=$!
 PIDS+=($SIM)
@@ -171,8 +196,10 @@ while true; do
   now=$(influx_points || echo 0)
   if [ "$ONCE" = 1 ] && [ "$now" = "$last" ]; then
     say "done: $PUBLISHED published, $(ingest_metric kilowatch_ingest_readings_forwarded_total) in Kafka, $now in closed 15-min points (the last window stays open: docs/decisions.md)"
+    say "tariff hints (prices of the sample catalogue are illustrative):"
+    hints_summary
     if [ "$SCENARIO" != none ]; then
-      say "alerts against what was injected (simulator score):"
+      say "alerts and hints against what was injected (simulator score):"
       java -Xmx256m -jar "$SIM_JAR" score --kafka "$KW_KAFKA_BOOTSTRAP_SERVERS" --ground-truth "$RUN/ground-truth.csv" \
         --registry "$RUN/registry.csv" --out "$RUN/score" 2>&1 | tee "$RUN/score.log" | sed 's/^/[demo] /'
     fi

@@ -127,6 +127,7 @@ public record JobConfig(
             Map.entry("tariffs.hints.demand.min-amount", "10"),
             Map.entry("tariffs.hints.demand.min-minutes", "5"),
             Map.entry("tariffs.hints.demand.min-rise", "0.05"),
+            Map.entry("tariffs.hints.demand.min-days", "7d"),
             Map.entry("tariffs.flexible-share.residential", "0.10"),
             Map.entry("tariffs.flexible-share.prosumer", "0.10"),
             Map.entry("tariffs.flexible-share.commercial", "0.10"),
@@ -225,7 +226,8 @@ public record JobConfig(
                 new Advisor.Thresholds(decimal(s, "tariffs.hints.min-share"), decimal(s, "tariffs.hints.min-amount"),
                         decimal(s, "tariffs.hints.peak-share-factor"), decimal(s, "tariffs.hints.target-power-factor"),
                         decimal(s, "tariffs.hints.demand.min-amount"), decimal(s, "tariffs.hints.demand.min-rise")),
-                shares, decimal(s, "tariffs.hints.resend-change"), s.getDouble("tariffs.hints.demand.min-minutes"));
+                shares, decimal(s, "tariffs.hints.resend-change"), s.getDouble("tariffs.hints.demand.min-minutes"),
+                s.getDuration("tariffs.hints.demand.min-days"));
     }
 
     /** Money and shares as exact decimals. */

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "kilowatch-simulators", mixinStandardHelpOptions = true, version = "kilowatch-simulators 0.1",
         description = "Drives Kilowatch with simulated or recorded meter data.",
-        subcommands = {FleetCommand.class, ReplayCommand.class, LoadtestCommand.class, ScoreCommand.class, BenchIngestCommand.class})
+        subcommands = {FleetCommand.class, ReplayCommand.class, LoadtestCommand.class, ScoreCommand.class, HintsCommand.class,
+            BenchIngestCommand.class})
 public final class SimulatorMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -47,14 +47,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Issue #4's benchmark: pre-fills a readings topic with simulated readings (and their registry),
- * then, in one run, measures a pass-through job (Kafka → decode → discard) and the full
- * load-curve job (every level, writing to InfluxDB) over the same topic. Reports readings/s of
- * both, their ratio, the keyed state per meter from the largest checkpoint taken during the run, and reconciles
- * the readings counted in InfluxDB with those produced. Not a test: figures go to
+ * Issue #4's benchmark: pre-fills a readings topic with simulated readings (and their registry,
+ * customers on the sample tariff catalogue's plans, and the catalogue), then, in one run,
+ * measures a pass-through job (Kafka → decode → discard) and the full load-curve job (every
+ * level, writing to InfluxDB) over the same topic, without and with its tariff stage (bills and
+ * hints: issue #11's A/B pair, back to back). Reports readings/s of each, their ratios, the
+ * keyed state per meter and per customer from the largest checkpoint taken during the runs, and
+ * reconciles the readings counted in InfluxDB with those produced. Not a test: figures go to
  * docs/benchmarks.md. Run by {@code scripts/bench-load-curves.sh}.
  *
- * <p>Arguments: {@code --meters N --readings-per-meter N --period-seconds S --parallelism P}.
+ * <p>Arguments: {@code --meters N --readings-per-meter N --period-seconds S --parallelism P --tariffs ab|on|off}.
  */
 public final class LoadCurveBenchmark {
     private static final String[] CLASSES = {"residential", "residential", "residential", "residential", "residential",
@@ -65,7 +67,7 @@ public final class LoadCurveBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new HashMap<>(Map.of("--meters", "10000", "--readings-per-meter", "500", "--period-seconds", "60",
-                "--parallelism", "2"));
+                "--parallelism", "2", "--tariffs", "ab"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             a.put(args[i], args[i + 1]);
         }
@@ -78,6 +80,7 @@ public final class LoadCurveBenchmark {
         String run = "bench" + System.currentTimeMillis();
         String readingsTopic = run + ".readings";
         String registryTopic = run + ".registry";
+        String tariffsTopic = run + ".tariffs";
         String db = "bench_" + run.substring(5);
         long total = (long) meters * perMeter;
         // Event time ends a little before now, inside every horizon the pipeline checks.
@@ -91,10 +94,12 @@ public final class LoadCurveBenchmark {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(readingsTopic, parallelism, (short) 1),
                     new NewTopic(registryTopic, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
+                    new NewTopic(tariffsTopic, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
+                    new NewTopic(run + ".hints", 1, (short) 1),
                     new NewTopic(run + ".late", 1, (short) 1))).all().get();
         }
         long prefillStart = System.nanoTime();
-        prefill(bootstrap, readingsTopic, registryTopic, meters, perMeter, periodMs, t0);
+        prefill(bootstrap, readingsTopic, registryTopic, tariffsTopic, meters, perMeter, periodMs, t0);
         say("pre-filled in %.1f s", (System.nanoTime() - prefillStart) / 1e9);
         http(influxUrl + "/query", "q=" + URLEncoder.encode("CREATE DATABASE \"" + db + "\"", StandardCharsets.UTF_8));
 
@@ -103,6 +108,8 @@ public final class LoadCurveBenchmark {
         cfg.put("KW_KAFKA_TOPIC_READINGS", readingsTopic);
         cfg.put("KW_KAFKA_TOPIC_REGISTRY", registryTopic);
         cfg.put("KW_KAFKA_TOPIC_LATE", run + ".late");
+        cfg.put("KW_KAFKA_TOPIC_TARIFFS", tariffsTopic);
+        cfg.put("KW_KAFKA_TOPIC_HINTS", run + ".hints");
         cfg.put("KW_KAFKA_START_FROM", "earliest");
         cfg.put("KW_JOB_BOUNDED", "true");
         cfg.put("KW_INFLUX_URL", influxUrl);
@@ -117,24 +124,43 @@ public final class LoadCurveBenchmark {
         }
         say("pass-through: %,d readings in %.1f s = %,.0f readings/s", total, passSeconds, total / passSeconds);
 
-        cfg.put("KW_KAFKA_GROUP_ID", run + "-full");
-        JobConfig fullConfig = JobConfig.load(null, cfg);
-        Path checkpoints = Files.createTempDirectory("kw-bench-checkpoints");
-        AtomicReference<Map<String, Long>> stateSizes = new AtomicReference<>();
-        Thread watcher = watchCheckpoints(checkpoints, stateSizes);
-        double fullSeconds = timed(() -> fullJob(fullConfig, parallelism, checkpoints));
-        watcher.interrupt();
-        say("load curves (all levels → InfluxDB): %,d readings in %.1f s = %,.0f readings/s", total, fullSeconds, total / fullSeconds);
-        say("ratio full / pass-through: %.0f%%", 100 * passSeconds / fullSeconds);
-
-        Map<String, Long> sizes = stateSizes.get();
-        if (sizes == null) {
-            say("no checkpoint completed during the run: state size not measured (run longer)");
-        } else {
-            sizes.forEach((op, bytes) -> say("  checkpointed state of %-18s %,12d bytes", op, bytes));
-            say("state per meter (meter-intervals keyed state / meters): %.0f bytes", (double) sizes.getOrDefault("meter-intervals", 0L) / meters);
-            say("  with each subtask's copy of the registry (operator state): %.0f bytes",
-                    (double) (sizes.getOrDefault("meter-intervals", 0L) + sizes.getOrDefault("meter-intervals operator state", 0L)) / meters);
+        String mode = a.get("--tariffs");
+        List<Boolean> withTariffs = switch (mode) {
+            case "on" -> List.of(true);
+            case "off" -> List.of(false);
+            default -> List.of(false, true);
+        };
+        Map<Boolean, Double> seconds = new LinkedHashMap<>();
+        for (boolean tariffs : withTariffs) {
+            String label = tariffs ? "load curves + tariffs (bills, hints → InfluxDB, kw.hints)" : "load curves (all levels → InfluxDB)";
+            cfg.put("KW_KAFKA_GROUP_ID", run + (tariffs ? "-tariffs" : "-full"));
+            cfg.put("KW_TARIFFS_ENABLED", Boolean.toString(tariffs));
+            JobConfig fullConfig = JobConfig.load(null, cfg);
+            Path checkpoints = Files.createTempDirectory("kw-bench-checkpoints");
+            AtomicReference<Map<String, Long>> stateSizes = new AtomicReference<>();
+            Thread watcher = watchCheckpoints(checkpoints, stateSizes);
+            double fullSeconds = timed(() -> fullJob(fullConfig, parallelism, checkpoints));
+            watcher.interrupt();
+            seconds.put(tariffs, fullSeconds);
+            say("%s: %,d readings in %.1f s = %,.0f readings/s", label, total, fullSeconds, total / fullSeconds);
+            say("  ratio to pass-through: %.0f%%", 100 * passSeconds / fullSeconds);
+            Map<String, Long> sizes = stateSizes.get();
+            if (sizes == null) {
+                say("  no checkpoint completed during the run: state size not measured (run longer)");
+            } else {
+                sizes.forEach((op, bytes) -> say("  checkpointed state of %-30s %,12d bytes", op, bytes));
+                say("  state per meter (meter-intervals keyed state / meters): %.0f bytes", (double) sizes.getOrDefault("meter-intervals", 0L) / meters);
+                say("    with each subtask's copy of the registry (operator state): %.0f bytes",
+                        (double) (sizes.getOrDefault("meter-intervals", 0L) + sizes.getOrDefault("meter-intervals operator state", 0L)) / meters);
+                if (tariffs) {
+                    say("  tariff state per customer (shadow-bills keyed state / customers): %.0f bytes",
+                            (double) sizes.getOrDefault("shadow-bills", 0L) / meters);
+                }
+            }
+        }
+        if (seconds.size() == 2) {
+            say("tariff stage: %.1f%% of the load-curve job's throughput (%.0f vs %.0f readings/s)",
+                    100 * seconds.get(false) / seconds.get(true), total / seconds.get(true), total / seconds.get(false));
         }
         String sum = http(influxUrl + "/query?db=" + db, "q=" + URLEncoder.encode(
                 "SELECT sum(readings) FROM load WHERE level = 'class' AND interval = '15m'", StandardCharsets.UTF_8));
@@ -142,8 +168,13 @@ public final class LoadCurveBenchmark {
                 sum.replaceAll("(?s).*\"values\":\\[\\[[^,]*,([0-9]+)\\]\\].*", "$1"));
     }
 
-    private static void prefill(String bootstrap, String topic, String registryTopic, int meters, int perMeter, long periodMs, long t0)
-            throws Exception {
+    /**
+     * Customers on the sample catalogue's plans, by class: households on annual tiers (every other
+     * one with time of use), shops on Hubei's low-voltage plan, factories two-part on maximum
+     * demand; readings carry kvar (power factor 0.93), which the power-factor rules need.
+     */
+    private static void prefill(String bootstrap, String topic, String registryTopic, String tariffsTopic, int meters, int perMeter,
+                                long periodMs, long t0) throws Exception {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -161,18 +192,27 @@ public final class LoadCurveBenchmark {
                 keys[m] = id.getBytes(StandardCharsets.UTF_8);
                 String cls = CLASSES[m % CLASSES.length];
                 int transformer = m / 50;
+                String plan = switch (cls) {
+                    case "industrial" -> "hb-ic-10kv-2part";
+                    case "commercial" -> "hb-ic-lv-tou";
+                    default -> m % 2 == 0 ? "zj-res-tier" : "zj-res-tier-tou";
+                };
                 RegistryEntry e = new RegistryEntry(id, "C" + id.substring(1), cls, "T" + transformer, "F" + transformer / 10,
-                        "R" + transformer / 100, cls.equals("industrial") ? "tou-industrial" : "tou-residential",
-                        cls.equals("industrial") ? 315 : 10, 630, 230, cls.equals("industrial") ? 3 : 1);
+                        "R" + transformer / 100, plan, cls.equals("industrial") ? 315 : 10, 630, 230, cls.equals("industrial") ? 3 : 1)
+                        .withBilling(cls.equals("industrial") ? "1-10kV" : "lv", cls.equals("industrial") ? "demand" : null, null);
                 kafka.send(new ProducerRecord<>(registryTopic, keys[m], registry.encode(e)));
                 register[m] = 1000 + m % 5000;
+            }
+            for (Map.Entry<String, byte[]> plan : io.kilowatch.model.tariff.TariffCatalogue.sample().wireValues().entrySet()) {
+                kafka.send(new ProducerRecord<>(tariffsTopic, plan.getKey().getBytes(StandardCharsets.UTF_8), plan.getValue()));
             }
             kafka.flush();
             for (int k = 0; k < perMeter; k++) {
                 long ts = t0 + k * periodMs;
                 for (int m = 0; m < meters; m++) {
                     double kw = 0.3 + ((m * 31 + k * 7) % 40) / 10.0;
-                    Reading r = Reading.of(new String(keys[m], StandardCharsets.UTF_8), ts, kw).withImportKwh(Math.round(register[m] * 1000) / 1000.0);
+                    Reading base = Reading.of(new String(keys[m], StandardCharsets.UTF_8), ts, kw).withImportKwh(Math.round(register[m] * 1000) / 1000.0);
+                    Reading r = new Reading(base.meterId(), ts, kw, base.importKwh(), null, Math.round(kw * 395) / 1000.0, null, null, null);
                     register[m] += kw * periodMs / 3_600_000.0;
                     kafka.send(new ProducerRecord<>(topic, keys[m], codec.encode(r)));
                 }
@@ -193,7 +233,7 @@ public final class LoadCurveBenchmark {
     private static Thread watchCheckpoints(Path dir, AtomicReference<Map<String, Long>> sizes) {
         Map<OperatorID, String> names = new HashMap<>();
         for (String uid : List.of("meter-intervals", "cell-roll-up", "level-roll-up", "count-late", "readings-source", "registry-source",
-                "influx-sink", "late-sink")) {
+                "influx-sink", "late-sink", "shadow-bills", "revenue-roll-up", "tariffs-source", "tariffs-influx-sink", "hints-kafka-sink")) {
             names.put(new OperatorID(Hashing.murmur3_128(0).newHasher().putString(uid, StandardCharsets.UTF_8).hash().asBytes()), uid);
         }
         Thread t = new Thread(() -> {
@@ -239,7 +279,7 @@ public final class LoadCurveBenchmark {
                 all += s.getStateSize();
             }
             String name = names.getOrDefault(op.getOperatorID(), op.getOperatorID().toString());
-            out.put(name, name.equals("meter-intervals") ? keyed : all);
+            out.put(name, name.equals("meter-intervals") || name.equals("shadow-bills") ? keyed : all);
             if (name.equals("meter-intervals")) {
                 // Operator state: each subtask's copy of the registry (broadcast state).
                 out.put("meter-intervals operator state", all - keyed);

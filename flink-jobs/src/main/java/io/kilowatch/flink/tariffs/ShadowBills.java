@@ -71,6 +71,7 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
     private transient ValueState<CustomerLedger> state;
     private transient org.apache.flink.api.common.state.ListState<BillingEvent> waiting;
     private transient Counter droppedWaiting;
+    private transient Counter unbillable;
     private transient Advisor advisor;
     private transient long catalogueVersion;
     private transient long cachedVersion;
@@ -97,6 +98,7 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         hintsSent = m.counter("hintsSent");
         warnings = m.counter("demandWarnings");
         droppedWaiting = m.counter("intervalsDroppedWaitingForTariffs");
+        unbillable = m.counter("billsNotPriced");
     }
 
     @Override
@@ -336,15 +338,6 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         }
         l.finalizeUpTo(t, lateness);
         l.expireWatches(t);
-        for (PlanMonth closed : l.closedBy(t, lateness)) {
-            TariffPlan p = catalogue.get(closed.planId);
-            if (p != null) {
-                emitBill(ctx, out, l, l, closed, p, !endOfInput || closed.coveredUntil >= closed.monthEnd);
-            }
-            if (!endOfInput) {
-                l.drop(closed);
-            }
-        }
         ZoneId zone = current == null ? FALLBACK_ZONE : current.zone();
         long dayEnd = t + 1 - lateness;
         boolean dayClose = Instant.ofEpochMilli(dayEnd).atZone(zone).toLocalTime().equals(java.time.LocalTime.MIDNIGHT);
@@ -378,6 +371,17 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
                     emitBill(ctx, out, l, l, pm, current, false);
                 }
                 l.lastUpdateMs = now;
+            }
+        }
+        // After the day close: a month's last day closes at the same time as the month, and its
+        // hints need the month still there.
+        for (PlanMonth closed : l.closedBy(t, lateness)) {
+            TariffPlan p = catalogue.get(closed.planId);
+            if (p != null) {
+                emitBill(ctx, out, l, l, closed, p, !endOfInput || closed.coveredUntil >= closed.monthEnd);
+            }
+            if (!endOfInput) {
+                l.drop(closed);
             }
         }
         if (l.isEmpty()) {
@@ -415,6 +419,10 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         return best;
     }
 
+    private static boolean twoPart(TariffPlan p) {
+        return p.versions().get(p.versions().size() - 1).twoPart();
+    }
+
     /** The terms a customer could have on {@code plan}: each basis it offers (contract only with a contract demand). */
     static List<CustomerTerms> options(TariffPlan plan, CustomerTerms terms) {
         var last = plan.versions().get(plan.versions().size() - 1);
@@ -437,7 +445,7 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         try {
             p = priced(view, pm, plan);
         } catch (IllegalArgumentException e) {
-            LOG.warn("customer {}: no bill under {} for {}: {}", ctx.getCurrentKey(), plan.id(), pm.yearMonth(), e.getMessage());
+            unbillable(ctx.getCurrentKey(), plan.id() + " for " + pm.yearMonth(), e);
             return;
         }
         Bill b = p.toDate();
@@ -515,10 +523,13 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
             var coverage = io.kilowatch.billing.Coverage.of(current, toDate, pm.startDays(), toDate.coveredDays());
             advisor.shiftLoad(current, terms, toDate, coverage, projectedUsage, params.flexibleShareOf(terms.customerClass()))
                     .ifPresent(advice::add);
-            advisor.basis(current, terms, projectedUsage).ifPresent(advice::add);
+            boolean demandKnown = pm.coveredUntil - pm.trackedFrom >= params.demandMinMs();
+            if (demandKnown) {
+                advisor.basis(current, terms, projectedUsage).ifPresent(advice::add);
+            }
             advisor.powerFactor(current, terms, projectedUsage).ifPresent(advice::add);
         } catch (IllegalArgumentException e) {
-            LOG.warn("customer {}: no hints for {}: {}", ctx.getCurrentKey(), month, e.getMessage());
+            unbillable(ctx.getCurrentKey(), "hints for " + month, e);
             return;
         }
         {
@@ -531,6 +542,10 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
                 TariffPlan p = catalogue.get(other.planId);
                 if (p == null || p == current || other.trackedFrom > pm.trackedFrom || !other.yearMonth().equals(pm.yearMonth())) {
                     continue;
+                }
+                boolean demandMatters = twoPart(p) || twoPart(current);
+                if (demandMatters && pm.coveredUntil - pm.trackedFrom < params.demandMinMs()) {
+                    continue; // a two-part bill rests on the month's maximum demand: not yet known well enough
                 }
                 for (CustomerTerms o : options(p, terms)) {
                     Advisor.Option opt = new Advisor.Option(p, o);
@@ -566,6 +581,19 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
     private static Hint hint(String customer, Advice a, TariffPlan plan, PlanMonth pm, long ts, String id) {
         return new Hint(id, customer, a.kind().id(), ts, pm.yearMonth().toString(), plan.id(), a.target(), a.currentCost(), a.alternativeCost(),
                 a.saving(), a.figures(), plan.illustrative(), a.message());
+    }
+
+    /**
+     * Usage the plan cannot price (a power-factor rule and meters that send no kvar, a two-part plan
+     * without a basis): counted, and logged for the first few and then every thousandth, so a
+     * registry or catalogue mistake is seen without a line per customer per quarter.
+     */
+    private void unbillable(String customer, String what, IllegalArgumentException e) {
+        unbillable.inc();
+        long n = unbillable.getCount();
+        if (n <= 10 || n % 1000 == 0) {
+            LOG.warn("customer {}: no {} ({} so far): {}", customer, what, n, e.getMessage());
+        }
     }
 
     private CustomerLedger ledger() throws Exception {

@@ -31,6 +31,10 @@ public record TariffParams(Duration allowedLateness15m, TariffRules rules) imple
         return rules.warningMinMinutes();
     }
 
+    long demandMinMs() {
+        return rules.demandMinDays().toMillis();
+    }
+
     BigDecimal flexibleShareOf(String customerClass) {
         return rules.flexibleShare().getOrDefault(customerClass, BigDecimal.ZERO);
     }

@@ -40,7 +40,8 @@ class ShadowBillsTest {
 
     private static TariffParams params() {
         return new TariffParams(LATENESS, new TariffRules(Duration.ZERO, Advisor.Thresholds.defaults(),
-                Map.of("commercial", new BigDecimal("0.10"), "industrial", new BigDecimal("0.15")), new BigDecimal("0.2"), 5));
+                Map.of("commercial", new BigDecimal("0.10"), "industrial", new BigDecimal("0.15")), new BigDecimal("0.2"), 5,
+                Duration.ofDays(7)));
     }
 
     private static KeyedBroadcastOperatorTestHarness<String, BillingEvent, TariffUpdate, BillPoint> harness() throws Exception {
@@ -194,6 +195,20 @@ class ShadowBillsTest {
             assertThat(revenue.stream().filter(r -> r.level().equals("feeder")).mapToLong(RevenueDelta::customers).sum()).isEqualTo(1);
             assertThat(revenue.stream().filter(r -> r.level().equals("class")).mapToLong(RevenueDelta::savingFen).sum())
                     .isEqualTo(shift.saving().movePointRight(2).longValueExact());
+        }
+    }
+
+    @Test
+    void theLastDayOfAMonthGetsItsHintsThoughItClosesWithTheMonth() throws Exception {
+        try (var h = harness()) {
+            long t0 = at("2026-03-31T00:00");
+            for (int q = 0; q < 96; q++) {
+                interval(h, "S1", "M1", t0 + q * Q, q / 4 >= 16 ? 8 : 1, Double.NaN, SHOP);
+            }
+            h.processWatermark(at("2026-04-01T00:00") + LATENESS.toMillis()); // the day's close and the month's at once
+            List<Hint> hints = h.getSideOutput(ShadowBills.HINTS).stream().map(StreamRecord::getValue).toList();
+            assertThat(hints).extracting(Hint::hintId).containsExactly("S1/shift_load/valley/2026-03-31");
+            assertThat(last(h.extractOutputValues(), "hb-ic-lv-tou").fin()).isTrue();
         }
     }
 
