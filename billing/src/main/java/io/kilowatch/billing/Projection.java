@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -117,17 +118,29 @@ public final class Projection {
         double fallback = known == 0 ? 0 : sum / known;
         int from = coveredDays.multiply(BigDecimal.valueOf(PlanCalendar.QUARTERS)).setScale(0, java.math.RoundingMode.HALF_UP)
                 .intValueExact();
+        double[] kwhOfHour = new double[perHour.length];
+        for (int h = 0; h < perHour.length; h++) {
+            kwhOfHour[h] = Double.isNaN(perHour[h]) ? fallback : perHour[h];
+        }
         BigDecimal[][] out = new BigDecimal[mtd.slices().size()][];
+        // A month has a handful of distinct day schedules: a whole day of each is summed once.
         for (int s = 0; s < mtd.slices().size(); s++) {
             Slice slice = mtd.slices().get(s);
             PlanCalendar cal = plan.versions().get(slice.version()).calendar();
+            Map<byte[], double[]> wholeDay = new IdentityHashMap<>();
             double[] more = new double[cal.periods().size()];
             for (java.time.LocalDate d = slice.from(); d.isBefore(slice.until()); d = d.plusDays(1)) {
                 byte[] day = cal.scheduleOf(d);
                 int base = (d.getDayOfMonth() - 1) * PlanCalendar.QUARTERS;
+                if (base >= from) {
+                    double[] whole = wholeDay.computeIfAbsent(day, x -> dayEnergy(x, more.length, kwhOfHour));
+                    for (int p = 0; p < more.length; p++) {
+                        more[p] += whole[p];
+                    }
+                    continue;
+                }
                 for (int q = Math.max(0, from - base); q < day.length; q++) {
-                    double v = perHour[q / 4];
-                    more[day[q]] += Double.isNaN(v) ? fallback : v;
+                    more[day[q]] += kwhOfHour[q / 4];
                 }
             }
             out[s] = new BigDecimal[more.length];
@@ -136,5 +149,14 @@ public final class Projection {
             }
         }
         return out;
+    }
+
+    /** The energy of one whole day of schedule {@code day} at the profile, per period. */
+    private static double[] dayEnergy(byte[] day, int periods, double[] kwhOfHour) {
+        double[] e = new double[periods];
+        for (int q = 0; q < day.length; q++) {
+            e[day[q]] += kwhOfHour[q / 4];
+        }
+        return e;
     }
 }

@@ -78,4 +78,41 @@ class ProjectionTest {
         assertThat(month.slices().get(0).kwhByPeriod().get(0)).isEqualByComparingTo("1680");
         assertThat(month.slices().get(0).kwhByPeriod().get(1)).isEqualByComparingTo("1168");
     }
+
+    @Test
+    void aDayProfileIsCarriedOverEveryQuarterStillToComeAtItsHoursEnergyInItsDaysPeriod() {
+        TariffPlan p = Bills.plan("hb-ic-10kv-tou"); // July: critical-peak days beside ordinary ones
+        YearMonth july = YearMonth.of(2026, 7);
+        UsageBuilder u = new UsageBuilder(p, july);
+        java.time.LocalDateTime t = july.atDay(1).atStartOfDay();
+        for (int q = 0; q < 10 * 96 + 48; q++) { // to 11 July 12:00
+            u.add(t.plusMinutes(15L * q).atZone(p.zone()).toInstant(), BigDecimal.ONE, null);
+        }
+        MonthUsage mtd = u.build(BigDecimal.ZERO, null);
+        double[] profile = new double[24];
+        for (int h = 0; h < 24; h++) {
+            profile[h] = h == 3 ? Double.NaN : 0.5 + 0.1 * h; // 03:00 never seen: the mean of the hours seen
+        }
+        MonthUsage month = Projection.toMonthEnd(p, mtd, BigDecimal.ZERO, new BigDecimal("10.5"), profile);
+
+        // Quarter by quarter from 11 July 12:00 to the month's end, each at its hour's energy, in its own day's period.
+        double mean = 0;
+        for (int h = 0; h < 24; h++) {
+            mean += h == 3 ? 0 : profile[h] / 23;
+        }
+        var cal = p.versions().get(0).calendar();
+        double[] toCome = new double[cal.periods().size()];
+        for (int q = 10 * 96 + 48; q < 31 * 96; q++) {
+            byte[] day = cal.scheduleOf(july.atDay(1 + q / 96));
+            int hour = (q % 96) / 4;
+            toCome[day[q % 96]] += hour == 3 ? mean : profile[hour];
+        }
+        assertThat(month.slices()).hasSize(1);
+        for (int period = 0; period < toCome.length; period++) {
+            double expected = mtd.slices().get(0).kwhByPeriod().get(period).doubleValue() + toCome[period];
+            assertThat(month.slices().get(0).kwhByPeriod().get(period).doubleValue()).as(cal.periodName(period))
+                    .isCloseTo(expected, org.assertj.core.data.Offset.offset(2e-6));
+        }
+        assertThat(java.util.Arrays.stream(toCome).sum()).as("20.5 days to come").isGreaterThan(20 * 96 * 0.5);
+    }
 }
