@@ -118,7 +118,7 @@ public record JobConfig(
             Map.entry("kafka.topic.tariffs", Topics.TARIFFS),
             Map.entry("kafka.topic.hints", Topics.HINTS),
             Map.entry("tariffs.enabled", "true"),
-            Map.entry("tariffs.update-every", "5s"),
+            Map.entry("tariffs.update-every", "30s"),
             Map.entry("tariffs.hints.min-share", "0.02"),
             Map.entry("tariffs.hints.min-amount", "5"),
             Map.entry("tariffs.hints.resend-change", "0.2"),

@@ -49,7 +49,7 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
     public static final OutputTag<LateReading> LATE = new OutputTag<>("late-readings", TypeInformation.of(LateReading.class));
     public static final OutputTag<DailyKpi> KPIS = new OutputTag<>("meter-kpis", TypeInformation.of(DailyKpi.class));
     /** For the tariff stage: billed meters' 15-minute energies, and demand-billed meters' counted readings. */
-    public static final OutputTag<BillingEvent> BILLING = new OutputTag<>("billing", TypeInformation.of(BillingEvent.class));
+    public static final OutputTag<BillingEvent> BILLING = new OutputTag<>("billing", BillingEvent.wireType());
     public static final String UNREGISTERED = "unregistered";
     static final String UNREGISTERED_CELL = "-|" + UNREGISTERED;
 

@@ -47,6 +47,18 @@ final class CustomerLedger {
     long warnedFen;
     /** Processing time of the last quarter update written, for the catch-up throttle. */
     long lastUpdateMs = Long.MIN_VALUE;
+    /**
+     * An interval came (or was corrected) since the last quarter update: the next one has news.
+     * The quarter timers that find nothing new (the lateness timers, the flush at a bounded
+     * input's end) then price nothing.
+     */
+    boolean updateDue;
+    /** The day-close timer last registered (the month closes with it): registered again only when the day changes. */
+    long dayCloseTimer = Long.MIN_VALUE;
+    /** Events in the waiting-for-tariffs list state (ShadowBills): counted here, so the list is read only when there are some. */
+    int waiting;
+    /** {@link #waiting} of a ledger restored from a format that did not count them. */
+    static final int WAITING_UNKNOWN = -1;
     /** The customer's day profile per month, for the projection every plan shares. */
     List<DayProfile> profiles = new ArrayList<>();
     /**
@@ -102,7 +114,7 @@ final class CustomerLedger {
     }
 
     boolean isEmpty() {
-        return open.isEmpty() && months.isEmpty() && watches.isEmpty() && heldReadings.isEmpty();
+        return open.isEmpty() && months.isEmpty() && watches.isEmpty() && heldReadings.isEmpty() && waiting == 0;
     }
 
     // ------------------------------------------------------------------ intervals
@@ -114,6 +126,7 @@ final class CustomerLedger {
      */
     void interval(BillingEvent e, Collection<TariffPlan> tracked) {
         terms = e.terms();
+        updateDue = true;
         long kwh = Math.round(e.kwh() * MICRO);
         long kvarh = Double.isNaN(e.kvarh()) ? -1 : Math.round(e.kvarh() * MICRO);
         OpenWindow w = window(e.time());

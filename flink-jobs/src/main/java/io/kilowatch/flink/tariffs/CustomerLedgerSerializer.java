@@ -13,7 +13,13 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /** Writes a {@link CustomerLedger} field by field: no reflection, no Kryo, a version byte for the future. */
 public final class CustomerLedgerSerializer extends TypeSerializer<CustomerLedger> {
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    /**
+     * Version 1 had no update-due flag (read as due: the first quarter timer after a restore
+     * writes the bill), no day-close timer (read as none: registered again) and no count of
+     * waiting events (read as unknown: the list is read once).
+     */
+    private static final int VERSION_WITHOUT_UPDATE_DUE = 1;
     static final CustomerLedgerSerializer INSTANCE = new CustomerLedgerSerializer();
 
     @Override
@@ -123,6 +129,9 @@ public final class CustomerLedgerSerializer extends TypeSerializer<CustomerLedge
         out.writeLong(l.warnedWindow);
         out.writeLong(l.warnedFen);
         out.writeLong(l.lastUpdateMs);
+        out.writeBoolean(l.updateDue);
+        out.writeLong(l.dayCloseTimer);
+        out.writeInt(l.waiting);
         out.writeInt(l.heldReadings.size());
         for (io.kilowatch.flink.records.BillingEvent e : l.heldReadings) {
             out.writeUTF(e.customerId());
@@ -144,7 +153,7 @@ public final class CustomerLedgerSerializer extends TypeSerializer<CustomerLedge
     @Override
     public CustomerLedger deserialize(DataInputView in) throws IOException {
         int version = in.readUnsignedByte();
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_WITHOUT_UPDATE_DUE) {
             throw new IOException("unknown customer ledger version " + version);
         }
         CustomerLedger l = new CustomerLedger();
@@ -219,6 +228,14 @@ public final class CustomerLedgerSerializer extends TypeSerializer<CustomerLedge
         l.warnedWindow = in.readLong();
         l.warnedFen = in.readLong();
         l.lastUpdateMs = in.readLong();
+        if (version == VERSION_WITHOUT_UPDATE_DUE) {
+            l.updateDue = true;
+            l.waiting = CustomerLedger.WAITING_UNKNOWN;
+        } else {
+            l.updateDue = in.readBoolean();
+            l.dayCloseTimer = in.readLong();
+            l.waiting = in.readInt();
+        }
         int held = in.readInt();
         for (int k = 0; k < held; k++) {
             // a held reading's terms are the ledger's (the customer's latest)

@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * the hints they give. Keyed by customer; the tariff catalogue (kw.tariffs) is broadcast state.
  *
  * <p>When: the current plan's bill as quarters close (at most every {@code updateEvery} of
- * processing time per customer, so a replay does not price every quarter of every customer);
+ * processing time per customer, and only when an interval came since the last, so a replay
+ * does not price every quarter of every customer nor write a bill that did not change);
  * every plan's bill and the hints at the customer's local day close; final bills at the month's
  * close (its end plus the allowed lateness); a demand warning within the reading that shows it.
  * The end of a bounded input writes bills as they stand (final only for a month its data
@@ -62,8 +63,8 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
 
     /**
      * What came before any tariff plan did, per customer: at most this many events (ten days of
-     * quarters, or two days of a demand-billed meter's readings a minute); the oldest beyond it
-     * are dropped and counted.
+     * quarters, or two days of a demand-billed meter's readings a minute); later ones are dropped
+     * and counted.
      */
     static final int MAX_WAITING = 3_000;
 
@@ -154,14 +155,15 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
     @Override
     public void processElement(BillingEvent e, ReadOnlyContext ctx, Collector<BillPoint> out) throws Exception {
         Map<String, TariffPlan> catalogue = catalogue(ctx);
+        CustomerLedger l = ledger();
         if (catalogue.isEmpty()) {
             // The catalogue has not arrived yet (a job's first moments: the curves can overtake
             // kw.tariffs). Intervals and readings wait for it, in the order they came, so what
             // follows is what it would have been had the catalogue been first.
-            wait(e, ctx);
+            wait(l, e, ctx);
+            state.update(l);
             return;
         }
-        CustomerLedger l = ledger();
         replayWaiting(l, catalogue, ctx.timerService(), ctx);
         TariffPlan current = catalogue.get(e.terms().planId());
         if (current == null) {
@@ -239,27 +241,40 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         }
     }
 
+    /**
+     * An interval, and the timers it needs: its quarter's close (the quarter update; held readings
+     * are released as the intervals come in; intervals older than the lateness become final at
+     * any timer, none can change them any more), and, once per day or new month, the day's and
+     * the months' closes. A timer is a keyed-state write: one an interval, not six.
+     */
     private void interval(CustomerLedger l, BillingEvent e, Map<String, TariffPlan> catalogue, TariffPlan current,
                           org.apache.flink.streaming.api.TimerService timers) {
+        int months = l.months.size();
         l.interval(e, tracked(catalogue, e.terms()));
-        if (!l.heldReadings.isEmpty()) {
-            timers.registerEventTimeTimer(e.time() + Q - 1); // held readings are released as the intervals come in
-        }
         long lateness = params.allowedLateness15m().toMillis();
         timers.registerEventTimeTimer(e.time() + Q - 1);
-        timers.registerEventTimeTimer(e.time() + Q - 1 + lateness);
-        timers.registerEventTimeTimer(dayEnd(e.time(), current.zone()) - 1 + lateness);
-        for (PlanMonth pm : l.months) {
-            timers.registerEventTimeTimer(pm.monthEnd - 1 + lateness);
+        long dayClose = dayEnd(e.time(), current.zone()) - 1 + lateness;
+        if (dayClose != l.dayCloseTimer || l.months.size() != months) {
+            timers.registerEventTimeTimer(dayClose);
+            long registered = Long.MIN_VALUE;
+            for (PlanMonth pm : l.months) {
+                if (pm.monthEnd != registered) {
+                    timers.registerEventTimeTimer(pm.monthEnd - 1 + lateness);
+                    registered = pm.monthEnd;
+                }
+            }
+            l.dayCloseTimer = dayClose;
         }
     }
 
-    private void wait(BillingEvent e, ReadOnlyContext ctx) throws Exception {
-        int n = 0;
-        for (BillingEvent ignored : waiting.get()) {
-            n++;
+    private void wait(CustomerLedger l, BillingEvent e, ReadOnlyContext ctx) throws Exception {
+        if (l.waiting == CustomerLedger.WAITING_UNKNOWN) {
+            l.waiting = 0;
+            for (BillingEvent ignored : waiting.get()) {
+                l.waiting++;
+            }
         }
-        if (n >= MAX_WAITING) {
+        if (l.waiting >= MAX_WAITING) {
             droppedWaiting.inc();
             if (droppedWaiting.getCount() == 1) {
                 LOG.warn("no tariff plan in the catalogue topic yet: intervals are waiting for it and the oldest are now being dropped;"
@@ -268,17 +283,19 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
             return;
         }
         waiting.add(e);
+        l.waiting++;
         ctx.timerService().registerEventTimeTimer(e.time() + Q - 1);
     }
 
     /** What waited for the catalogue, now that it is here, in the order it came. */
     private void replayWaiting(CustomerLedger l, Map<String, TariffPlan> catalogue, org.apache.flink.streaming.api.TimerService timers,
                                ReadOnlyContext ctx) throws Exception {
-        Iterable<BillingEvent> held = waiting.get();
-        if (held == null || !held.iterator().hasNext()) {
-            return;
+        if (l.waiting == 0) {
+            return; // the ledger counts them: no list-state read an event
         }
+        Iterable<BillingEvent> held = waiting.get();
         waiting.clear();
+        l.waiting = 0;
         for (BillingEvent w : held) {
             TariffPlan p = catalogue.get(w.terms().planId());
             if (p == null) {
@@ -323,12 +340,11 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
     public void onTimer(long t, OnTimerContext ctx, Collector<BillPoint> out) throws Exception {
         Map<String, TariffPlan> catalogue = catalogue(ctx);
         CustomerLedger l = state.value();
-        if (!catalogue.isEmpty() && waiting.get().iterator().hasNext()) {
-            l = l == null ? new CustomerLedger() : l;
-            replayWaiting(l, catalogue, ctx.timerService(), ctx);
-        }
         if (l == null) {
             return;
+        }
+        if (!catalogue.isEmpty()) {
+            replayWaiting(l, catalogue, ctx.timerService(), ctx);
         }
         boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
         long lateness = params.allowedLateness15m().toMillis();
@@ -363,7 +379,10 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
                 hints(ctx, l, day, catalogue, current, dayEnd);
             }
             l.lastUpdateMs = ctx.timerService().currentProcessingTime();
-        } else if (current != null && (t + 1) % Q == 0) {
+            // The current plan's bill now shows the day as it closed; what came after it (a
+            // catch-up's next day) is written again by the next quarter update.
+            l.updateDue = l.updateDue || l.open.stream().anyMatch(w -> w.start >= dayEnd);
+        } else if (current != null && (t + 1) % Q == 0 && l.updateDue) {
             long now = ctx.timerService().currentProcessingTime();
             if (l.lastUpdateMs == Long.MIN_VALUE || now - l.lastUpdateMs >= params.updateEvery().toMillis() || endOfInput) {
                 PlanMonth pm = l.latestMonth(current.id());
@@ -371,6 +390,7 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
                     emitBill(ctx, out, l, l, pm, current, false);
                 }
                 l.lastUpdateMs = now;
+                l.updateDue = false;
             }
         }
         // After the day close: a month's last day closes at the same time as the month, and its

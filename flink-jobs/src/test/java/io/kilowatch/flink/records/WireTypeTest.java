@@ -39,8 +39,24 @@ class WireTypeTest {
         }
     }
 
+    @Test
+    void billingEventsRoundTripIntervalsAndReadingsWithAndWithoutTerms() throws IOException {
+        BillingTerms factory = new BillingTerms("hb-ic-10kv-2part", "industrial", "1-10kV", "R01", null, 630, "contract", 500);
+        BillingTerms household = new BillingTerms("zj-res-tier", "residential", "lv", null, "F1", 8, null, Double.NaN);
+        BillingEvent[] events = {BillingEvent.interval("C1", "M1", 1_772_294_400_000L, 12.5, 6.25, factory),
+                BillingEvent.interval("C2", "M2", 0, 0.125, Double.NaN, household), BillingEvent.reading("C1", "M1", 60_000, 410.5, factory),
+                BillingEvent.interval("C3", "M3", 900_000, 1, 0, null)};
+        for (BillingEvent e : events) {
+            assertThat(roundTrip(e, BillingEvent.wireType())).isEqualTo(e);
+        }
+    }
+
     private static <T> T roundTrip(T value, Class<T> type) throws IOException {
-        TypeSerializer<T> serializer = TypeInformation.of(type).createSerializer(new SerializerConfigImpl());
+        return roundTrip(value, TypeInformation.of(type));
+    }
+
+    private static <T> T roundTrip(T value, TypeInformation<T> type) throws IOException {
+        TypeSerializer<T> serializer = type.createSerializer(new SerializerConfigImpl());
         DataOutputSerializer out = new DataOutputSerializer(64);
         serializer.serialize(value, out);
         serializer.serialize(value, out); // two in a row: each reads exactly its own bytes

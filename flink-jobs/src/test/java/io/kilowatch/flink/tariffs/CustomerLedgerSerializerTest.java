@@ -44,8 +44,37 @@ class CustomerLedgerSerializerTest {
         assertThat(back.terms).isEqualTo(t);
         assertThat(back.sentFen).containsEntry("shift_load/valley", 43465L);
         assertThat(back.watches.get(0).sumKw).isEqualTo(42);
+        assertThat(back.updateDue).isTrue();
+        assertThat(back.lastUpdateMs).isEqualTo(99);
+        assertThat(back.dayCloseTimer).isEqualTo(l.dayCloseTimer);
         // two plans × two months (~100 bytes each), two day profiles (~240 bytes each), eight open intervals of two meters
         assertThat(bytes.length).as("a customer with two meters and two plans").isLessThan(1600);
+    }
+
+    @Test
+    void aVersionOneLedgerIsReadWithItsUpdateDueAndItsWaitingEventsUnknown() throws Exception {
+        BillingTerms t = new BillingTerms("zj-res-tier", "residential", "lv", "R01", null, 8, null, Double.NaN);
+        CustomerLedger l = new CustomerLedger();
+        long t0 = Instant.parse("2026-03-10T02:00:00Z").toEpochMilli();
+        l.interval(BillingEvent.interval("C", "M", t0, 1.5, Double.NaN, t), List.of(TariffCatalogue.sample().plan("zj-res-tier")));
+        l.lastUpdateMs = 7;
+        byte[] v2 = write(l);
+        // Version 1 is version 2 without the update-due flag, day-close timer and waiting count
+        // (13 bytes after lastUpdateMs), before the held readings (an int) and one day profile.
+        int tail = 4 + 1 + (2 + 1 + 24 * (8 + 2));
+        byte[] v1 = new byte[v2.length - 13];
+        System.arraycopy(v2, 0, v1, 0, v2.length - tail - 13);
+        System.arraycopy(v2, v2.length - tail, v1, v2.length - tail - 13, tail);
+        v1[0] = 1;
+
+        CustomerLedger back = serializer.deserialize(new DataInputDeserializer(v1));
+        assertThat(back.lastUpdateMs).isEqualTo(7);
+        assertThat(back.updateDue).isTrue();
+        assertThat(back.dayCloseTimer).isEqualTo(Long.MIN_VALUE);
+        assertThat(back.waiting).isEqualTo(CustomerLedger.WAITING_UNKNOWN);
+        assertThat(back.isEmpty()).isFalse();
+        assertThat(back.months.get(0).totalKwh()).isEqualTo(l.months.get(0).totalKwh());
+        assertThat(back.profiles.get(0).kwh).isEqualTo(l.profiles.get(0).kwh);
     }
 
     private byte[] write(CustomerLedger l) throws Exception {

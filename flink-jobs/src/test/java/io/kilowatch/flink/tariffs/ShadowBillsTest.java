@@ -153,6 +153,25 @@ class ShadowBillsTest {
     }
 
     @Test
+    void aQuarterUpdateIsWrittenOnlyWhenAnIntervalCameSinceTheLast() throws Exception {
+        try (var h = harness()) {
+            long start = at("2026-03-10T10:00");
+            // the two quarters' close and, two hours on, their lateness timers: one update per quarter, none for the lateness timers
+            interval(h, "C1", "A", start, 10, 5, FACTORY);
+            h.processWatermark(start + Q - 1);
+            interval(h, "C1", "A", start + Q, 12, 6, FACTORY);
+            h.processWatermark(start + 2 * Q - 1);
+            h.processWatermark(start + Q - 1 + LATENESS.toMillis());
+            assertThat(h.extractOutputValues()).extracting(BillPoint::kwh).containsExactly(10.0, 22.0);
+            // a correction within the lateness is news: the next quarter timer writes it
+            interval(h, "C1", "A", start + 9 * Q, 1, 0.5, FACTORY);
+            interval(h, "C1", "A", start + Q, 13, 6, FACTORY);
+            h.processWatermark(start + 10 * Q - 1);
+            assertThat(h.extractOutputValues()).extracting(BillPoint::kwh).containsExactly(10.0, 22.0, 24.0);
+        }
+    }
+
+    @Test
     void theMonthsCloseWritesFinalBillsAndEveryStateAndTimerGoesBackToZero() throws Exception {
         try (var h = harness()) {
             long start = at("2026-03-31T23:00");
