@@ -191,9 +191,12 @@ class TariffAdvisorIT {
                 + meter(m, SHOP) + "'").get(0).get("sum")).doubleValue();
         assertThat(billKwh).isCloseTo(curveKwh, within(1e-3));
         long billed = 0;
-        for (Map<String, Object> row : influx.rows("SELECT last(total_fen) FROM bills WHERE month = '" + month + "' AND current = true"
+        for (Map<String, Object> row : influx.rows("SELECT last(total) FROM bills WHERE month = '" + month + "' AND current = true"
                 + " GROUP BY customer")) {
-            billed += ((Number) row.get("last")).longValue();
+            // a bill's amount in 元 reads back to the fen: its shortest decimal has two places
+            java.math.BigDecimal total = java.math.BigDecimal.valueOf(((Number) row.get("last")).doubleValue());
+            assertThat(total.stripTrailingZeros().scale()).isLessThanOrEqualTo(2);
+            billed += total.movePointRight(2).longValueExact();
         }
         long revenue = 0;
         for (Map<String, Object> row : influx.rows("SELECT last(billed_fen) FROM revenue WHERE level = 'class' AND month = '" + month

@@ -108,8 +108,10 @@ public final class LineProtocol {
 
     /**
      * {@code bills}: one point per (customer, plan, month) at the month's start, overwritten as the
-     * month goes on. Amounts as floats for the dashboards and as integer fen ({@code *_fen}) for
-     * exact sums.
+     * month goes on. Amounts in 元 with two decimals, once: a float64 holds every such amount below
+     * 10^13 元 closely enough to read back to the fen, and it is the largest tariff measurement (a
+     * second, integer-fen copy of each amount cost InfluxDB a quarter more field values). Sums
+     * that must be exact are {@code revenue}'s, in integer fen.
      */
     public static String bill(BillPoint p) {
         StringBuilder b = new StringBuilder(320);
@@ -120,15 +122,15 @@ public final class LineProtocol {
         b.append(",plan=");
         tag(b, p.planId());
         b.append(' ');
-        money(b, "total", p.total());
+        yuan(b, "total", p.total());
         b.append(',');
-        money(b, "projected", p.projected());
+        yuan(b, "projected", p.projected());
         b.append(',');
-        money(b, "energy", p.energy());
+        yuan(b, "energy", p.energy());
         b.append(',');
-        money(b, "basic", p.basic());
+        yuan(b, "basic", p.basic());
         b.append(',');
-        money(b, "pf_adjustment", p.powerFactorAdjustment());
+        yuan(b, "pf_adjustment", p.powerFactorAdjustment());
         b.append(",kwh=").append(p.kwh());
         if (!Double.isNaN(p.maxDemandKw())) {
             b.append(",max_demand_kw=").append(p.maxDemandKw());
@@ -202,6 +204,11 @@ public final class LineProtocol {
         b.append(",customers=").append(r.customers()).append('i');
         b.append(' ').append(r.monthStart());
         return b.toString();
+    }
+
+    /** A money field in 元, to the fen. */
+    private static void yuan(StringBuilder b, String name, String amount) {
+        b.append(name).append('=').append(new BigDecimal(amount).setScale(2, java.math.RoundingMode.HALF_UP).toPlainString());
     }
 
     /** A money field twice: as a float {@code name} and as integer fen {@code name_fen}. */

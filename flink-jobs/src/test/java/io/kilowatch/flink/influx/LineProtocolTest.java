@@ -2,10 +2,12 @@ package io.kilowatch.flink.influx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kilowatch.flink.records.BillPoint;
 import io.kilowatch.flink.records.DailyKpi;
 import io.kilowatch.model.Alert;
 import io.kilowatch.flink.records.LoadPoint;
 import io.kilowatch.flink.records.PipelineCount;
+import io.kilowatch.flink.records.RevenuePoint;
 import org.junit.jupiter.api.Test;
 
 class LineProtocolTest {
@@ -46,6 +48,26 @@ class LineProtocolTest {
         Alert grid = new Alert("T1/excess_line_loss/0", "excess_line_loss", "warning", "transformer", "T1", null, Alert.State.RESOLVED, 5, 0,
                 0.2, 0.1, "ratio", "back");
         assertThat(LineProtocol.alert(grid)).as("a grid alert has no customer tag").startsWith("alerts,id=T1,level=transformer,");
+    }
+
+    @Test
+    void aBillIsOnePointPerCustomerPlanAndMonthWithItsAmountsInYuanToTheFen() {
+        BillPoint b = new BillPoint("C 1", "hb-ic-10kv-2part", "2026-03", 1_772_294_400_000L, true, "demand", "24237.94", "70500.1", "20000.00",
+                "4237.94", "-12.30", 31_234.5, 408, 0.93, 1_772_467_200_000L, false, false, true);
+        assertThat(LineProtocol.bill(b)).isEqualTo("bills,customer=C\\ 1,month=2026-03,plan=hb-ic-10kv-2part total=24237.94,projected=70500.10,"
+                + "energy=20000.00,basic=4237.94,pf_adjustment=-12.30,kwh=31234.5,max_demand_kw=408.0,power_factor=0.93,current=true,"
+                + "final=false,partial=false,illustrative=true,as_of=1772467200000i,basis=\"demand\" 1772294400000");
+        BillPoint single = new BillPoint("C2", "zj-res-tier", "2026-03", 0, false, null, "1.00", "2.00", "1.00", "0.00", "0.00", 2, Double.NaN,
+                Double.NaN, 0, true, true, true);
+        assertThat(LineProtocol.bill(single)).as("no demand, power factor or basis: no such fields")
+                .doesNotContain("max_demand_kw", "power_factor", "basis").contains(",final=true,partial=true,");
+    }
+
+    @Test
+    void revenueKeepsIntegerFenBesideYuanSoItsSumsAreExact() {
+        assertThat(LineProtocol.revenue(new RevenuePoint("class", "commercial", "2026-03", 5, 123_456_789, 250_000_001, 1_999, 42)))
+                .isEqualTo("revenue,id=commercial,level=class,month=2026-03 billed=1234567.89,billed_fen=123456789i,projected=2500000.01,"
+                        + "projected_fen=250000001i,hint_saving=19.99,hint_saving_fen=1999i,customers=42i 5");
     }
 
     @Test
