@@ -4,8 +4,14 @@
 # load-curve job (all levels, writing to InfluxDB) over it; reports readings/s, their ratio,
 # state bytes per meter and the reconciliation of counts.
 #
-#   scripts/bench-load-curves.sh [--meters N] [--readings-per-meter N] [--period-seconds S] [--parallelism P]
+#   scripts/bench-load-curves.sh [--meters N] [--readings-per-meter N] [--period-seconds S] [--parallelism P] [--tariffs ab|ba|on|off] [--pairs N] [--warmup N]
 #
+# --tariffs ab (default): after --warmup runs (default 1, not counted: the first run in a JVM
+# compiles the code), --pairs (default 2) A/B pairs of the load-curve job without and with its
+# tariff stage (issue #11), alternating which goes first; ba starts with the tariff stage. Each
+# run writes into an empty InfluxDB database of its own.
+#
+# KW_BENCH_JAVA_OPTS adds JVM options (e.g. -XX:StartFlightRecording=filename=bench.jfr to profile).
 # Uses its own stack folder and ports (like scripts/test.sh), so a demo is left alone.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -22,4 +28,4 @@ reset_stack_data
 trap 'scripts/stack.sh down' EXIT
 scripts/stack.sh up
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1)"
-java -Xmx6g -cp flink-jobs/target/kilowatch-flink-jobs-standalone.jar io.kilowatch.flink.bench.LoadCurveBenchmark "$@"
+java -Xmx6g ${KW_BENCH_JAVA_OPTS:-} -cp flink-jobs/target/kilowatch-flink-jobs-standalone.jar io.kilowatch.flink.bench.LoadCurveBenchmark "$@"

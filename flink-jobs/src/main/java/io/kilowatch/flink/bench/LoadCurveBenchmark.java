@@ -56,7 +56,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * reconciles the readings counted in InfluxDB with those produced. Not a test: figures go to
  * docs/benchmarks.md. Run by {@code scripts/bench-load-curves.sh}.
  *
- * <p>Arguments: {@code --meters N --readings-per-meter N --period-seconds S --parallelism P --tariffs ab|on|off}.
+ * <p>Arguments: {@code --meters N --readings-per-meter N --period-seconds S --parallelism P --tariffs ab|ba|on|off --pairs N --warmup N}:
+ * {@code --warmup} runs of the whole job first (not counted: the first run in a JVM compiles the
+ * code), then {@code --pairs} A/B pairs in alternating order (ab: the first pair without, then
+ * with the tariff stage; ba: the other way round).
  */
 public final class LoadCurveBenchmark {
     private static final String[] CLASSES = {"residential", "residential", "residential", "residential", "residential",
@@ -67,7 +70,7 @@ public final class LoadCurveBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new HashMap<>(Map.of("--meters", "10000", "--readings-per-meter", "500", "--period-seconds", "60",
-                "--parallelism", "2", "--tariffs", "ab"));
+                "--parallelism", "2", "--tariffs", "ab", "--pairs", "2", "--warmup", "1"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             a.put(args[i], args[i + 1]);
         }
@@ -101,9 +104,15 @@ public final class LoadCurveBenchmark {
         long prefillStart = System.nanoTime();
         prefill(bootstrap, readingsTopic, registryTopic, tariffsTopic, meters, perMeter, periodMs, t0);
         say("pre-filled in %.1f s", (System.nanoTime() - prefillStart) / 1e9);
-        http(influxUrl + "/query", "q=" + URLEncoder.encode("CREATE DATABASE \"" + db + "\"", StandardCharsets.UTF_8));
 
         Map<String, String> cfg = new HashMap<>();
+        // The job's other settings from the environment (KW_TARIFFS_UPDATE_EVERY=30s, ...), so a run
+        // can vary one; topics, database and group below are the benchmark's own.
+        System.getenv().forEach((k, v) -> {
+            if (k.startsWith("KW_")) {
+                cfg.put(k, v);
+            }
+        });
         cfg.put("KW_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
         cfg.put("KW_KAFKA_TOPIC_READINGS", readingsTopic);
         cfg.put("KW_KAFKA_TOPIC_REGISTRY", registryTopic);
@@ -113,37 +122,97 @@ public final class LoadCurveBenchmark {
         cfg.put("KW_KAFKA_START_FROM", "earliest");
         cfg.put("KW_JOB_BOUNDED", "true");
         cfg.put("KW_INFLUX_URL", influxUrl);
-        cfg.put("KW_INFLUX_DATABASE", db);
 
         cfg.put("KW_KAFKA_GROUP_ID", run + "-pass");
         JobConfig passConfig = JobConfig.load(null, cfg);
         long[] decoded = new long[1];
-        double passSeconds = timed(() -> decoded[0] = PassThrough.run(passConfig, parallelism));
+        Timing pass = timed(() -> decoded[0] = PassThrough.run(passConfig, parallelism));
+        double passSeconds = pass.seconds();
         if (decoded[0] != total) {
             say("pass-through decoded %,d readings of %,d", decoded[0], total);
         }
         say("pass-through: %,d readings in %.1f s = %,.0f readings/s", total, passSeconds, total / passSeconds);
+        say("  %s", pass.perReading(total));
 
+        // Which runs: the first job run in a JVM also pays for compiling its code (in the tests of
+        // this machine, whichever of A and B ran first was up to 40 % slower), so a warm-up run of
+        // the job with every stage comes first, and pairs alternate their order.
         String mode = a.get("--tariffs");
-        List<Boolean> withTariffs = switch (mode) {
-            case "on" -> List.of(true);
-            case "off" -> List.of(false);
-            default -> List.of(false, true);
-        };
-        Map<Boolean, Double> seconds = new LinkedHashMap<>();
-        for (boolean tariffs : withTariffs) {
-            String label = tariffs ? "load curves + tariffs (bills, hints → InfluxDB, kw.hints)" : "load curves (all levels → InfluxDB)";
-            cfg.put("KW_KAFKA_GROUP_ID", run + (tariffs ? "-tariffs" : "-full"));
+        int pairs = Integer.parseInt(a.get("--pairs"));
+        int warmups = Integer.parseInt(a.get("--warmup"));
+        List<Boolean> order = new java.util.ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            boolean tariffsFirst = mode.equals("ba") == (i % 2 == 0);
+            switch (mode) {
+                case "on" -> order.add(true);
+                case "off" -> order.add(false);
+                default -> order.addAll(List.of(tariffsFirst, !tariffsFirst));
+            }
+        }
+        Bench bench = new Bench(cfg, run, db, influxUrl, parallelism, meters, total);
+        for (int i = 0; i < warmups; i++) {
+            Timing w = bench.job(true, "warm-up " + (i + 1), false);
+            say("warm-up %d (not counted): %,d readings in %.1f s = %,.0f readings/s", i + 1, total, w.seconds(), total / w.seconds());
+        }
+        List<double[]> ratios = new java.util.ArrayList<>();
+        Map<Boolean, Timing> last = new LinkedHashMap<>();
+        int n = 0;
+        for (boolean tariffs : order) {
+            n++;
+            String label = (tariffs ? "load curves + tariffs (bills, hints → InfluxDB, kw.hints)" : "load curves (all levels → InfluxDB)")
+                    + " [run " + n + "]";
+            Timing t = bench.job(tariffs, label, true);
+            say("  ratio to pass-through: %.0f%%", 100 * passSeconds / t.seconds());
+            last.put(tariffs, t);
+            if (last.size() == 2 && n % 2 == 0) {
+                Timing off = last.get(false);
+                Timing on = last.get(true);
+                ratios.add(new double[] {off.seconds() / on.seconds(), on.jvmCpuSeconds() / off.jvmCpuSeconds() - 1,
+                        on.machineCpuSeconds() / off.machineCpuSeconds() - 1});
+                say("pair %d: tariff stage at %.1f%% of the load-curve job's throughput (%,.0f vs %,.0f readings/s);"
+                        + " CPU per reading %+.2f µs in the job's JVM (%+.0f%%), %+.2f µs on the machine (%+.0f%%)", ratios.size(),
+                        100 * off.seconds() / on.seconds(), total / on.seconds(), total / off.seconds(),
+                        (on.jvmCpuSeconds() - off.jvmCpuSeconds()) * 1e6 / total, 100 * (on.jvmCpuSeconds() / off.jvmCpuSeconds() - 1),
+                        (on.machineCpuSeconds() - off.machineCpuSeconds()) * 1e6 / total,
+                        100 * (on.machineCpuSeconds() / off.machineCpuSeconds() - 1));
+                last.clear();
+            }
+        }
+        if (!ratios.isEmpty()) {
+            say("tariff stage over %d pairs: %.1f%% of the load-curve job's throughput (mean; pairs %s); machine CPU per reading %+.0f%% (mean)",
+                    ratios.size(), 100 * ratios.stream().mapToDouble(r -> r[0]).average().orElseThrow(),
+                    ratios.stream().map(r -> String.format("%.1f%%", 100 * r[0])).toList(),
+                    100 * ratios.stream().mapToDouble(r -> r[2]).average().orElseThrow());
+        }
+    }
+
+    /** One run of the full load-curve job over the pre-filled topic, with or without its tariff stage. */
+    private record Bench(Map<String, String> cfg, String run, String db, String influxUrl, int parallelism, int meters, long total) {
+        Timing job(boolean tariffs, String label, boolean report) throws Exception {
+            String name = label.replaceAll("[^a-z0-9]+", "-");
+            cfg.put("KW_KAFKA_GROUP_ID", run + "-" + name);
             cfg.put("KW_TARIFFS_ENABLED", Boolean.toString(tariffs));
+            // Each run writes into an empty database of its own, dropped after it: a later run
+            // neither overwrites an earlier one's points nor pays for compacting them.
+            String runDb = db + "_" + name.replace('-', '_');
+            influxQl(influxUrl, null, "CREATE DATABASE \"" + runDb + "\"");
+            cfg.put("KW_INFLUX_DATABASE", runDb);
             JobConfig fullConfig = JobConfig.load(null, cfg);
             Path checkpoints = Files.createTempDirectory("kw-bench-checkpoints");
             AtomicReference<Map<String, Long>> stateSizes = new AtomicReference<>();
             Thread watcher = watchCheckpoints(checkpoints, stateSizes);
-            double fullSeconds = timed(() -> fullJob(fullConfig, parallelism, checkpoints));
+            long[] before = influxWrites(influxUrl);
+            Timing t = timed(() -> fullJob(fullConfig, parallelism, checkpoints));
+            long[] after = influxWrites(influxUrl);
             watcher.interrupt();
-            seconds.put(tariffs, fullSeconds);
-            say("%s: %,d readings in %.1f s = %,.0f readings/s", label, total, fullSeconds, total / fullSeconds);
-            say("  ratio to pass-through: %.0f%%", 100 * passSeconds / fullSeconds);
+            if (!report) {
+                influxQl(influxUrl, null, "DROP DATABASE \"" + runDb + "\"");
+                return t;
+            }
+            say("%s: %,d readings in %.1f s = %,.0f readings/s", label, total, t.seconds(), total / t.seconds());
+            say("  %s", t.perReading(total));
+            say("  InfluxDB: %,d write requests, %,d points, %s series", after[0] - before[0], after[1] - before[1],
+                    count(influxQl(influxUrl, runDb, "SHOW SERIES CARDINALITY")));
             Map<String, Long> sizes = stateSizes.get();
             if (sizes == null) {
                 say("  no checkpoint completed during the run: state size not measured (run longer)");
@@ -157,15 +226,38 @@ public final class LoadCurveBenchmark {
                             (double) sizes.getOrDefault("shadow-bills", 0L) / meters);
                 }
             }
+            reconcile(influxUrl, runDb, total);
+            return t;
         }
-        if (seconds.size() == 2) {
-            say("tariff stage: %.1f%% of the load-curve job's throughput (%.0f vs %.0f readings/s)",
-                    100 * seconds.get(false) / seconds.get(true), total / seconds.get(true), total / seconds.get(false));
-        }
-        String sum = http(influxUrl + "/query?db=" + db, "q=" + URLEncoder.encode(
-                "SELECT sum(readings) FROM load WHERE level = 'class' AND interval = '15m'", StandardCharsets.UTF_8));
-        say("reconciliation: readings produced %,d; sum of class-level 15m readings in InfluxDB: %s", total,
+    }
+
+    /** Readings produced against those the run counted into InfluxDB (class level, 15 minutes); the run's database is then dropped. */
+    private static void reconcile(String influxUrl, String db, long total) throws Exception {
+        String sum = influxQl(influxUrl, db, "SELECT sum(readings) FROM load WHERE level = 'class' AND interval = '15m'");
+        say("  reconciliation: readings produced %,d; sum of class-level 15m readings in InfluxDB: %s", total,
                 sum.replaceAll("(?s).*\"values\":\\[\\[[^,]*,([0-9]+)\\]\\].*", "$1"));
+        influxQl(influxUrl, null, "DROP DATABASE \"" + db + "\"");
+    }
+
+    /** InfluxDB's own counters since it started: {write requests, points written}. */
+    private static long[] influxWrites(String influxUrl) throws Exception {
+        String stats = influxQl(influxUrl, null, "SHOW STATS FOR 'httpd'");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"columns\":\\[([^\\]]*)\\],\"values\":\\[\\[([^\\]]*)\\]").matcher(stats);
+        if (!m.find()) {
+            return new long[] {0, 0};
+        }
+        List<String> columns = List.of(m.group(1).replace("\"", "").split(","));
+        String[] values = m.group(2).split(",");
+        return new long[] {Long.parseLong(values[columns.indexOf("writeReq")]), Long.parseLong(values[columns.indexOf("pointsWrittenOK")])};
+    }
+
+    /** The single number of a one-value InfluxQL answer. */
+    private static String count(String answer) {
+        return answer.replaceAll("(?s).*\"values\":\\[\\[([0-9]+)\\]\\].*", "$1");
+    }
+
+    private static String influxQl(String influxUrl, String db, String q) throws Exception {
+        return http(influxUrl + "/query" + (db == null ? "" : "?db=" + db), "q=" + URLEncoder.encode(q, StandardCharsets.UTF_8));
     }
 
     /**
@@ -292,10 +384,39 @@ public final class LoadCurveBenchmark {
         void run() throws Exception;
     }
 
-    private static double timed(Body b) throws Exception {
+    /**
+     * Wall-clock seconds, and CPU seconds of this JVM (the job) and of the whole machine (the job,
+     * Kafka and InfluxDB, which share its cores): CPU per reading is the figure that moves less
+     * than a rate on shared cores.
+     */
+    record Timing(double seconds, double jvmCpuSeconds, double machineCpuSeconds) {
+        String perReading(long readings) {
+            return String.format("CPU per reading: %.2f µs in the job's JVM, %.2f µs on the machine (job, Kafka, InfluxDB)",
+                    jvmCpuSeconds * 1e6 / readings, machineCpuSeconds * 1e6 / readings);
+        }
+    }
+
+    private static Timing timed(Body b) throws Exception {
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu = os.getProcessCpuTime();
+        double machine = machineBusySeconds();
         long start = System.nanoTime();
         b.run();
-        return (System.nanoTime() - start) / 1e9;
+        return new Timing((System.nanoTime() - start) / 1e9, (os.getProcessCpuTime() - cpu) / 1e9, machineBusySeconds() - machine);
+    }
+
+    /** Busy CPU time of all cores since boot, from /proc/stat (user, nice, system, irq, softirq, steal); NaN where there is none. */
+    private static double machineBusySeconds() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+                busy += Long.parseLong(f[i]);
+            }
+            return busy / 100.0; // USER_HZ
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     private static String http(String url, String form) throws Exception {
