@@ -64,15 +64,21 @@ public final class LoadShape {
         return residentialBase(meter, ts) * season * weather;
     }
 
-    /** Charging at ~7 kW for ~3 h from an evening start between 18:30 and 21:00, on six days in ten. */
+    /**
+     * Charging at ~7 kW for ~3 h from an evening start between 18:30 and 21:00, on six days in
+     * ten. After midnight it is the previous evening's charge that may still run.
+     */
     private double ev(int meter, double hour, long day) {
+        return hour < 12 ? charging(meter, hour + 24, day - 1) : charging(meter, hour, day);
+    }
+
+    private double charging(int meter, double hourOfEvening, long day) {
         if (unit(meter, day * 31 + 7) >= 0.6) {
             return 0;
         }
         double start = 18.5 + 2.5 * unit(meter, day * 31 + 8);
         double end = start + 2 + 2 * unit(meter, day * 31 + 9);
-        double h = hour < 12 ? hour + 24 : hour; // a charge may run past midnight
-        return h >= start && h < end ? 7.0 : 0;
+        return hourOfEvening >= start && hourOfEvening < end ? 7.0 : 0;
     }
 
     private double industrial(int meter, double shift) {

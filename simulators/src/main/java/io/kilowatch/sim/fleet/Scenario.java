@@ -38,11 +38,14 @@ import java.util.Map;
  *       Hubei's plans, 08–22 for Zhejiang's time of use): × {@code factor} (default 2) there,
  *       ÷ factor elsewhere (a customer who would save by shifting); a plan with one price all
  *       day has no expensive hours, so the customer is told nothing to shift;</li>
+ *   <li>{@code vacancy}: the customer really uses less, load × {@code factor} (default 0.2), the
+ *       household away or the shop shut: normal behaviour that no alert should report (a
+ *       theft alert on it is a false one);</li>
  *   <li>{@code excess_line_loss} (subject: a transformer): energy leaves the area's lines before
  *       any customer meter (an illegal tap): the area meter reads {@code factor} (default 0.15)
  *       of its load more, its register advancing by it.</li>
  * </ul>
- * Over capacity, transformer overload, spikes and peak-heavy change what is really drawn, so a
+ * Over capacity, transformer overload, spikes, vacancy and peak-heavy change what is really drawn, so a
  * transformer's area meter sees them ({@link #drawn}); the others change only what a meter
  * reports. An area outage darkens the area meter too.
  * The ground truth ({@link #writeGroundTruth}) lists {@code subject,type,start,end} per line.
@@ -50,11 +53,11 @@ import java.util.Map;
 public final class Scenario {
     public static final List<String> TYPES = List.of("over_capacity", "transformer_overload", "outage", "voltage_sag", "voltage_swell",
             "low_pf", "spike", "consumption_drop", "register_backwards", "export_non_prosumer", "current_no_energy", "peak_heavy",
-            "excess_line_loss");
+            "excess_line_loss", "vacancy");
     private static final List<String> AREA_TYPES = List.of("outage", "transformer_overload", "voltage_sag", "voltage_swell",
             "excess_line_loss");
     /** Anomalies of the load itself, not of its metering. */
-    private static final List<String> DRAWN_TYPES = List.of("over_capacity", "transformer_overload", "spike", "peak_heavy");
+    private static final List<String> DRAWN_TYPES = List.of("over_capacity", "transformer_overload", "spike", "peak_heavy", "vacancy");
 
     public record Anomaly(String type, String subject, long start, long end, double factor) {
         boolean active(long ts) {
@@ -149,6 +152,7 @@ public final class Scenario {
             case "over_capacity" -> Math.max(kw, or(a.factor(), 1.3) * spec.entry().contractedKva());
             case "transformer_overload" -> kw * or(a.factor(), 3);
             case "spike" -> kw * or(a.factor(), 5);
+            case "vacancy" -> kw * or(a.factor(), 0.2);
             case "peak_heavy" -> expensive(spec.entry().tariffPlanId(), ts) ? kw * or(a.factor(), 2) : kw / or(a.factor(), 2);
             default -> kw;
         };

@@ -33,6 +33,9 @@ public record GroundTruth(String subject, String type, long start, long end) {
             Map.entry("current_no_energy", "tamper"),
             Map.entry("excess_line_loss", "excess_line_loss"));
 
+    /** Normal behaviour injected to see that nothing reports it: it explains no alert. */
+    public static final java.util.Set<String> NORMAL_BEHAVIOUR = java.util.Set.of("vacancy");
+
     /** The alert type expected for this anomaly, or null when no alert should report it. */
     public String expectedAlert() {
         return ALERT_FOR.get(type);

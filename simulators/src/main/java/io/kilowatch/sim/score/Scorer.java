@@ -23,7 +23,8 @@ import java.util.TreeSet;
  * <ul>
  *   <li>explained: an alert that matches no anomaly of its type but names the subject (or area) of
  *       another anomaly while it lasts (+ grace) — a customer whose load the scenario tripled is
- *       really over capacity. Reported, and left out of precision;</li>
+ *       really over capacity. Reported, and left out of precision. Normal behaviour injected on
+ *       purpose ({@link GroundTruth#NORMAL_BEHAVIOUR}: a vacancy) explains nothing;</li>
  *   <li>precision of a type: alerts of the type that match some anomaly / alerts of the type that
  *       are not explained;</li>
  *   <li>recall of a type: anomalies expecting the type that some alert matches / those anomalies;</li>
@@ -108,6 +109,9 @@ public final class Scorer {
 
     /** Whether an alert is about the subject of an anomaly (the same meter, its area, its area's meters) while it lasts. */
     boolean coincides(Alert a, GroundTruth g) {
+        if (GroundTruth.NORMAL_BEHAVIOUR.contains(g.type())) {
+            return false; // a customer away is no reason for an alert
+        }
         if (a.ts() < g.start() || a.ts() > g.end() + grace.toMillis()) {
             return false;
         }
