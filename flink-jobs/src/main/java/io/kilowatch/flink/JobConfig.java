@@ -108,8 +108,9 @@ public record JobConfig(
             Map.entry("alerts.low-pf.min-load-ratio", "0.05"),
             Map.entry("alerts.spike.factor", "3"),
             Map.entry("alerts.spike.min-kw", "1"),
-            Map.entry("alerts.spike.baseline", "30m"),
-            Map.entry("alerts.spike.max", "1h"),
+            Map.entry("alerts.spike.sigmas", "4"),
+            Map.entry("alerts.spike.max", "15m"),
+            Map.entry("alerts.spike.learn-days", "1"),
             Map.entry("alerts.offline-after", "15m"),
             Map.entry("alerts.theft.ratio", "0.5"),
             Map.entry("alerts.theft.window-hours", "3"),
@@ -192,8 +193,9 @@ public record JobConfig(
         return new AlertRules(s.getDuration("alerts.open-after"), s.getDuration("alerts.resolve-after"),
                 s.getDouble("alerts.over-capacity.ratio"), s.getDouble("alerts.transformer-overload.ratio"),
                 s.getDouble("alerts.voltage.low-ratio"), s.getDouble("alerts.voltage.high-ratio"), s.getDouble("alerts.low-pf"),
-                s.getDouble("alerts.low-pf.min-load-ratio"), s.getDouble("alerts.spike.factor"), s.getDouble("alerts.spike.min-kw"),
-                s.getDuration("alerts.spike.baseline"), s.getDuration("alerts.spike.max"), s.getDuration("alerts.offline-after"),
+                s.getDouble("alerts.low-pf.min-load-ratio"), new AlertRules.Spike(s.getDouble("alerts.spike.factor"),
+                        s.getDouble("alerts.spike.sigmas"), s.getDouble("alerts.spike.min-kw"), s.getDuration("alerts.spike.max"),
+                        s.getInt("alerts.spike.learn-days")), s.getDuration("alerts.offline-after"),
                 s.getDouble("alerts.theft.ratio"), s.getInt("alerts.theft.window-hours"), s.getDouble("alerts.theft.min-kwh"),
                 s.getDouble("alerts.line-loss.ratio"));
     }

@@ -14,10 +14,7 @@ import java.time.Duration;
  * @param voltageLowRatio a phase below this × nominal voltage is a sag (EN 50160: −10 %)
  * @param voltageHighRatio a phase above this × nominal voltage is a swell (EN 50160: +10 %)
  * @param lowPf power factor below this, with a load worth speaking of ({@code pfMinLoadRatio} × contracted kVA)
- * @param spikeFactor power above this × the meter's recent baseline is a spike...
- * @param spikeMinKw ...when it is also at least this many kW above it
- * @param spikeBaseline time constant of the baseline (an exponentially weighted mean of kW)
- * @param spikeMax a "spike" longer than this is the meter's new level: resolved, baseline moved
+ * @param spike what makes a spike ({@link Spike})
  * @param offlineAfter no reading for this long (event time) and the meter is offline
  * @param theftRatio energy over {@code theftWindow} below this × the meter's usual for those hours
  * @param theftWindow how many hours of energy are compared (whole hours)
@@ -33,10 +30,7 @@ public record AlertRules(
         double voltageHighRatio,
         double lowPf,
         double pfMinLoadRatio,
-        double spikeFactor,
-        double spikeMinKw,
-        Duration spikeBaseline,
-        Duration spikeMax,
+        Spike spike,
         Duration offlineAfter,
         double theftRatio,
         int theftWindowHours,
@@ -53,7 +47,29 @@ public record AlertRules(
     }
 
     public static AlertRules defaults() {
-        return new AlertRules(Duration.ofMinutes(2), Duration.ofMinutes(5), 1.0, 1.0, 0.9, 1.1, 0.8, 0.05, 3.0, 1.0,
-                Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofMinutes(15), 0.5, 3, 1.0, 0.10);
+        return new AlertRules(Duration.ofMinutes(2), Duration.ofMinutes(5), 1.0, 1.0, 0.9, 1.1, 0.8, 0.05, Spike.defaults(),
+                Duration.ofMinutes(15), 0.5, 3, 1.0, 0.10);
+    }
+
+    /**
+     * A spike is a short excursion far above what this meter usually draws at this hour of the
+     * day (docs/alerts.md, {@link SpikeRule}).
+     *
+     * @param factor above this × the hour's usual mean...
+     * @param sigmas ...and this many standard deviations above the usual of the hour or either neighbour...
+     * @param minKw ...and at least this many kW above the usual
+     * @param max an excursion longer than this is a change of level, not a spike (no alert)
+     * @param learnDays days a meter's hour must have been seen before its spikes are judged
+     */
+    public record Spike(double factor, double sigmas, double minKw, Duration max, int learnDays) implements Serializable {
+        public Spike {
+            if (learnDays < 1) {
+                throw new IllegalArgumentException("alerts.spike.learn-days must be at least 1, got " + learnDays);
+            }
+        }
+
+        public static Spike defaults() {
+            return new Spike(3.0, 4.0, 1.0, Duration.ofMinutes(15), 1);
+        }
     }
 }

@@ -13,7 +13,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * Anomaly alerts: readings → per meter (keyed, the registry as broadcast state), in event-time
  * order: over capacity, voltage sag/swell, low power factor, spikes, tamper, suspected theft,
  * offline, and transformer overload from each transformer's area meter → per transformer area:
- * excess line loss → OPEN/RESOLVED transitions to the alert sink (kw.alerts: the ingest relays
+ * excess line loss, and theft suspicions confirmed by the area's balance → OPEN/RESOLVED transitions to the alert sink (kw.alerts: the ingest relays
  * customers' own to them over MQTT) and to InfluxDB's {@code alerts}. docs/alerts.md has the rules.
  */
 public final class AlertStage {
@@ -49,6 +49,7 @@ public final class AlertStage {
                 .uid("meter-alerts");
         DataStream<Alert> areas = meters.getSideOutput(MeterAlerts.AREA_ENERGY)
                 .keyBy(AreaEnergy::transformerId)
+                .connect(meters.getSideOutput(MeterAlerts.SUSPICIONS).keyBy(Suspicion::transformerId))
                 .process(new AreaBalance(params.rules()))
                 .name("transformer area balance")
                 .uid("area-balance");

@@ -14,7 +14,7 @@ final class Messages {
             case VOLTAGE_SWELL -> f("Voltage at meter %s rose to %.1f V, above %.1f V.", subject, value, threshold);
             case LOW_PF -> f("Power factor of %s is %.2f, below %.2f: reactive power is being drawn and may be charged for.",
                     subject, value, threshold);
-            case SPIKE -> f("Load of meter %s jumped to %.1f kW, over %.1f kW (its recent baseline × the spike factor).",
+            case SPIKE -> f("Load of meter %s jumped to %.1f kW, over %.1f kW (far above its usual for the hour).",
                     subject, value, threshold);
             case THEFT -> f("Meter %s recorded %.0f %% of its usual energy for these hours (below %.0f %%): possible bypass.",
                     subject, value * 100, threshold * 100);

@@ -24,11 +24,12 @@ import org.apache.flink.util.OutputTag;
  * and is counted ({@code lateReadings}); the load-curve job reports it in kw.late. The end of a
  * bounded input (a replay, a test) does not make every meter offline.
  *
- * <p>Outputs: alert transitions (main), and each meter's quarter-hour energy ({@link #AREA_ENERGY})
- * for its transformer's balance.
+ * <p>Outputs: alert transitions (main), and for its transformer's balance each meter's
+ * quarter-hour energy ({@link #AREA_ENERGY}) and its theft suspicions ({@link #SUSPICIONS}).
  */
 public class MeterAlerts extends KeyedBroadcastProcessFunction<String, AlertSample, RegistryUpdate, Alert> {
     public static final OutputTag<AreaEnergy> AREA_ENERGY = new OutputTag<>("area-energy", TypeInformation.of(AreaEnergy.class));
+    public static final OutputTag<Suspicion> SUSPICIONS = new OutputTag<>("theft-suspicions", TypeInformation.of(Suspicion.class));
 
     private final MeterRules rules;
     private transient MapState<Long, AlertSample> pending;
@@ -92,7 +93,8 @@ public class MeterAlerts extends KeyedBroadcastProcessFunction<String, AlertSamp
         if (s != null) {
             pending.remove(t);
             long before = w.lastTs == MeterWatch.NONE ? MeterWatch.NONE : rules.offlineAt(w);
-            if (rules.observe(w, s, entry, a -> emit(out, a), e -> ctx.output(AREA_ENERGY, e))) {
+            if (rules.observe(w, s, entry, a -> emit(out, a), e -> ctx.output(AREA_ENERGY, e),
+                    x -> ctx.output(SUSPICIONS, x))) {
                 // A timer is (key, time): the old offline time may also be a reading's, one
                 // that came early (a backlog runs far ahead of the watermark). Keep it then.
                 long next = rules.offlineAt(w);

@@ -29,11 +29,13 @@ public final class MeterRules implements Serializable {
     private final AlertRules rules;
     private final long openAfterMs;
     private final long resolveAfterMs;
+    private final SpikeRule spikes;
 
     public MeterRules(AlertRules rules) {
         this.rules = rules;
         this.openAfterMs = rules.openAfter().toMillis();
         this.resolveAfterMs = rules.resolveAfter().toMillis();
+        this.spikes = new SpikeRule(rules.spike(), resolveAfterMs);
     }
 
     public AlertRules rules() {
@@ -46,7 +48,8 @@ public final class MeterRules implements Serializable {
      * @param entry the meter's registry entry, or null when the registry does not know it
      * @return false when the reading is not later than the last one (a duplicate or out of order): nothing done
      */
-    public boolean observe(MeterWatch w, AlertSample s, RegistryEntry entry, Consumer<Alert> alerts, Consumer<AreaEnergy> energy) {
+    public boolean observe(MeterWatch w, AlertSample s, RegistryEntry entry, Consumer<Alert> alerts, Consumer<AreaEnergy> energy,
+                           Consumer<Suspicion> suspicions) {
         if (w.lastTs != MeterWatch.NONE && s.ts() <= w.lastTs) {
             return false;
         }
@@ -57,9 +60,12 @@ public final class MeterRules implements Serializable {
                     String.format(Locale.ROOT, "Meter %s is reporting again after %d min without readings.", s.meterId(),
                             (s.ts() - w.lastTs) / 60_000)));
         }
-        double kwh = w.lastTs == MeterWatch.NONE ? 0 : Math.max(s.kw(), 0) * Math.min(s.ts() - w.lastTs, MAX_STEP_MS) / 3_600_000.0;
-        quarter(w, s, entry, kwh, energy);
-        hour(w, s, entry, kwh, meter, alerts);
+        double hours = w.lastTs == MeterWatch.NONE ? 0 : Math.min(s.ts() - w.lastTs, MAX_STEP_MS) / 3_600_000.0;
+        double kwh = Math.max(s.kw(), 0) * hours;
+        // The area's balance is of net flows: a prosumer's export feeds its neighbours, and the
+        // area meter sees only what is left.
+        quarter(w, s, entry, s.kw() * hours, energy);
+        hour(w, s, entry, kwh, meter, alerts, suspicions);
 
         boolean area = RegistryEntry.isTransformerMeter(entry);
         if (entry != null && area && entry.transformerId() != null && entry.transformerKva() > 0) {
@@ -82,7 +88,7 @@ public final class MeterRules implements Serializable {
         if (entry != null && !area && !"prosumer".equals(entry.customerClass())) {
             step(Condition.EXPORT_NON_PROSUMER, meter, w, s.ts(), s.kw() < -EXPORT_TOLERANCE_KW, s.kw(), 0, alerts);
         }
-        spike(w, s, meter, alerts);
+        spikes.observe(w, s, meter, alerts);
         if (!Double.isNaN(s.importKwh())) {
             boolean backwards = !Double.isNaN(w.maxImportKwh) && s.importKwh() < w.maxImportKwh - REGISTER_TOLERANCE_KWH;
             step(Condition.REGISTER_BACKWARDS, meter, w, s.ts(), backwards, backwards ? w.maxImportKwh - s.importKwh() : 0,
@@ -144,11 +150,12 @@ public final class MeterRules implements Serializable {
      * learnt from hours that look like theft: a household away for weeks stays suspected until
      * someone looks (docs/alerts.md).
      */
-    private void hour(MeterWatch w, AlertSample s, RegistryEntry entry, double kwh, Subject meter, Consumer<Alert> alerts) {
+    private void hour(MeterWatch w, AlertSample s, RegistryEntry entry, double kwh, Subject meter, Consumer<Alert> alerts,
+                      Consumer<Suspicion> suspicions) {
         long h = Math.floorDiv(s.ts(), HOUR_MS) * HOUR_MS;
         if (h != w.hourStart) {
             if (w.hourStart != MeterWatch.NONE && theftWatched(entry)) {
-                closeHour(w, s.ts(), meter, alerts);
+                closeHour(w, s.ts(), meter, entry.transformerId(), alerts, suspicions);
             }
             w.hourStart = h;
             w.hourKwh = 0;
@@ -161,13 +168,19 @@ public final class MeterRules implements Serializable {
         return entry != null && !RegistryEntry.isTransformerMeter(entry) && !"prosumer".equals(entry.customerClass());
     }
 
-    private void closeHour(MeterWatch w, long ts, Subject meter, Consumer<Alert> alerts) {
+    /**
+     * A drop is told to the transformer area's balance, which confirms it against the area meter
+     * ({@link AreaBalance}); a meter on no known transformer is suspected on its own word.
+     */
+    private void closeHour(MeterWatch w, long ts, Subject meter, String transformerId, Consumer<Alert> alerts,
+                           Consumer<Suspicion> suspicions) {
         int hourOfDay = (int) Math.floorMod(w.hourStart / HOUR_MS, 24);
         w.lastHoursKwh[hourOfDay] = w.hourKwh;
         w.lastHoursStart[hourOfDay] = w.hourStart;
         double actual = 0;
         double usual = 0;
         boolean complete = true;
+        double[] missingByHour = new double[rules.theftWindowHours()];
         for (int i = 0; i < rules.theftWindowHours(); i++) {
             int hd = Math.floorMod(hourOfDay - i, 24);
             if (w.lastHoursStart[hd] != w.hourStart - i * HOUR_MS || Double.isNaN(w.usualKwh[hd])) {
@@ -176,6 +189,7 @@ public final class MeterRules implements Serializable {
             }
             actual += w.lastHoursKwh[hd];
             usual += w.usualKwh[hd];
+            missingByHour[rules.theftWindowHours() - 1 - i] = Math.max(w.usualKwh[hd] - w.lastHoursKwh[hd], 0);
         }
         Episode e = w.episode(Condition.THEFT);
         boolean holds = false;
@@ -183,7 +197,13 @@ public final class MeterRules implements Serializable {
             double ratio = actual / usual;
             holds = ratio < rules.theftRatio();
             Episode.Step step = e.observe(ts, holds, ratio, false, 0, resolveAfterMs);
-            emit(step, Condition.THEFT, meter, ts, e, rules.theftRatio(), alerts);
+            if (transformerId == null) {
+                emit(step, Condition.THEFT, meter, ts, e, rules.theftRatio(), alerts);
+            } else if (holds || step == Episode.Step.RESOLVED) {
+                long windowEnd = w.hourStart + HOUR_MS;
+                suspicions.accept(new Suspicion(transformerId, meter.id, meter.customerId, windowEnd - rules.theftWindowHours() * HOUR_MS,
+                        windowEnd, e.openedAt, usual, actual, missingByHour, holds));
+            }
         }
         double u = w.usualKwh[hourOfDay];
         if (Double.isNaN(u)) {
@@ -192,41 +212,6 @@ public final class MeterRules implements Serializable {
             // An hour that alone looks like theft does not teach the usual, or a drop would
             // lower its own yardstick before the window is full of it.
             w.usualKwh[hourOfDay] = 0.7 * u + 0.3 * w.hourKwh;
-        }
-    }
-
-    /**
-     * A spike: power far above the meter's recent baseline (and its usual for the hour of day,
-     * learnt for theft, where known). The baseline stops learning while
-     * the spike lasts; one that lasts longer than {@link AlertRules#spikeMax()} is the meter's
-     * new level, resolved and learnt.
-     */
-    private void spike(MeterWatch w, AlertSample s, Subject meter, Consumer<Alert> alerts) {
-        if (Double.isNaN(w.baselineKw)) {
-            w.baselineKw = s.kw();
-            w.baselineFrom = s.ts();
-            return;
-        }
-        Episode e = w.episode(Condition.SPIKE);
-        // Against the recent baseline, or the meter's usual for this hour of day where it is
-        // higher: an EV that charges every evening is not a spike from its second evening on.
-        double usual = w.usualKwh[(int) Math.floorMod(Math.floorDiv(s.ts(), HOUR_MS), 24)];
-        double limit = rules.spikeFactor() * Math.max(Double.isNaN(usual) ? w.baselineKw : Math.max(w.baselineKw, usual), 0);
-        boolean learnt = s.ts() - w.baselineFrom >= rules.spikeBaseline().toMillis();
-        boolean holds = learnt && s.kw() > limit && s.kw() - w.baselineKw >= rules.spikeMinKw();
-        if (holds && e.open && s.ts() - e.openedAt > rules.spikeMax().toMillis()) {
-            e.forceResolve();
-            alerts.accept(alert(Condition.SPIKE, meter, Alert.State.RESOLVED, s.ts(), e, limit, String.format(Locale.ROOT,
-                    "Load of meter %s has stayed high for over %d min: taken as its new level, not a spike.", meter.id,
-                    rules.spikeMax().toMinutes())));
-            w.baselineKw = s.kw();
-            return;
-        }
-        emit(e.observe(s.ts(), holds, s.kw(), true, 0, resolveAfterMs), Condition.SPIKE, meter, s.ts(), e, limit, alerts);
-        if (!holds) {
-            long dt = s.ts() - w.lastTs;
-            double alpha = 1 - Math.exp(-(double) dt / rules.spikeBaseline().toMillis());
-            w.baselineKw += alpha * (s.kw() - w.baselineKw);
         }
     }
 

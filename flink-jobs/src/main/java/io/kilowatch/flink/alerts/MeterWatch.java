@@ -15,10 +15,24 @@ public class MeterWatch {
     public long periodMs;
     /** Highest import register seen, kWh (a register below it went backwards). */
     public double maxImportKwh = Double.NaN;
-    /** Exponentially weighted mean of kW: what a spike is measured against. */
-    public double baselineKw = Double.NaN;
-    /** Since when the baseline has been learning (it must cover its time constant first). */
-    public long baselineFrom = NONE;
+    /** Per UTC hour of day, what this meter usually draws ({@link SpikeRule}): mean kW, mean of kW², days seen. */
+    public double[] spikeMeanKw = nan(24);
+    public double[] spikeMeanSqKw = nan(24);
+    public byte[] spikeDays = new byte[24];
+    /** The hour being summed for them (its start), and its sums. */
+    public long spikeHour = NONE;
+    public double spikeHourSum;
+    public double spikeHourSumSq;
+    public int spikeHourN;
+    /** An excursion out of line: its first and last reading, highest kW and the limit it crossed. */
+    public long spikeFrom = NONE;
+    public long spikeLast = NONE;
+    public double spikeWorst;
+    public double spikeLimit;
+    /** kW of the last reading in line; around the excursion: the reading before it, the highest after it. */
+    public double spikePrevKw = Double.NaN;
+    public double spikeBeforeKw = Double.NaN;
+    public double spikeAfterKw = Double.NaN;
     /** Energy this meter imported in the quarter-hour starting at {@link #quarterStart}, kWh. */
     public long quarterStart = NONE;
     public double quarterKwh;

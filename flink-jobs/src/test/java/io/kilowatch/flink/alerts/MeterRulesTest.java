@@ -19,6 +19,7 @@ class MeterRulesTest {
     private final MeterWatch w = new MeterWatch();
     private final List<Alert> alerts = new ArrayList<>();
     private final List<AreaEnergy> energy = new ArrayList<>();
+    private final List<Suspicion> suspicions = new ArrayList<>();
 
     private static RegistryEntry entry(String meter, String customerClass) {
         return new RegistryEntry(meter, "c-" + meter, customerClass, "T1", "F1", "north", "res-tou", 8, 400, 230, 1);
@@ -37,7 +38,7 @@ class MeterRulesTest {
 
     private void feed(RegistryEntry e, AlertSample... samples) {
         for (AlertSample s : samples) {
-            assertThat(rules.observe(w, s, e, alerts::add, energy::add)).isTrue();
+            assertThat(rules.observe(w, s, e, alerts::add, energy::add, suspicions::add)).isTrue();
         }
     }
 
@@ -111,41 +112,63 @@ class MeterRulesTest {
         });
     }
 
-    @Test
-    void aSpikeOpensOnTheReadingThatShowsItAndTheBaselineWaitsForIt() {
-        minutes(null, 0, 40, 1);
-        feed(null, sample(40, 6));
-        minutes(null, 41, 50, 1);
-        assertThat(alerts).extracting(Alert::type, Alert::state, Alert::ts, Alert::value).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("spike", Alert.State.OPEN, T0 + 40 * MIN, 6.0),
-                org.assertj.core.groups.Tuple.tuple("spike", Alert.State.RESOLVED, T0 + 46 * MIN, 6.0));
-        assertThat(alerts.get(0).threshold()).isEqualTo(3.0);
-        assertThat(alerts.get(0).customerId()).as("an unregistered meter has no customer to tell").isNull();
-        assertThat(w.baselineKw).isCloseTo(1.0, within(1e-9));
-    }
+    private static final long DAY = 24 * 60;
 
-    @Test
-    void noSpikeBeforeTheBaselineHasLearntAndALongOneBecomesTheNewLevel() {
-        minutes(null, 0, 10, 1);
-        feed(null, sample(10, 6)); // baseline 10 min old, its time constant is 30
-        assertThat(alerts).isEmpty();
-        minutes(null, 11, 40, 1);
-        minutes(null, 40, 110, 6);
-        assertThat(alerts).extracting(Alert::state, Alert::ts).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(Alert.State.OPEN, T0 + 40 * MIN),
-                org.assertj.core.groups.Tuple.tuple(Alert.State.RESOLVED, T0 + 101 * MIN));
-        assertThat(alerts.get(1).message()).contains("new level");
-    }
-
-    @Test
-    void aStepThatIsUsualForTheHourOfDayIsNoSpike() {
-        // Day 1: 1 kW, and 8 kW from 18:00 to 19:00 (an EV charging): a spike on day 1 only.
-        for (long m = 0; m < 2 * 24 * 60; m++) {
-            long minuteOfDay = m % (24 * 60);
-            feed(RESIDENTIAL, sample(m, minuteOfDay >= 18 * 60 && minuteOfDay < 19 * 60 ? 7.5 : 1));
+    /** Day 1 at 1 kW (the meter's usual), then {@code load} minute by minute on day 2. */
+    private void dayOfOneKwThen(RegistryEntry e, java.util.function.LongToDoubleFunction load) {
+        minutes(e, 0, DAY, 1);
+        for (long m = DAY; m < 2 * DAY; m++) {
+            feed(e, sample(m, load.applyAsDouble(m - DAY)));
         }
-        assertThat(alerts).filteredOn(a -> a.type().equals("spike") && a.isOpen()).extracting(Alert::ts)
-                .containsExactly(T0 + 18 * 60 * MIN);
+    }
+
+    @Test
+    void aShortExcursionFarAboveTheHoursUsualIsASpikeRaisedWhenItIsOver() {
+        // Usual at 09:00: 1 kW, no spread. Limit max(3 × 1, 1 + 1 kW, 1 + 4 × 0) = 3 kW.
+        dayOfOneKwThen(null, m -> m >= 9 * 60 && m < 9 * 60 + 10 ? 6 : 1);
+        // Last out-of-line reading 09:09; over once 5 min (resolve-after) pass below: 09:14.
+        long over = T0 + (DAY + 9 * 60 + 14) * MIN;
+        assertThat(alerts).extracting(Alert::type, Alert::state, Alert::ts, Alert::openedAt, Alert::value, Alert::threshold)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("spike", Alert.State.OPEN, over, T0 + (DAY + 9 * 60) * MIN, 6.0, 3.0),
+                        org.assertj.core.groups.Tuple.tuple("spike", Alert.State.RESOLVED, over, T0 + (DAY + 9 * 60) * MIN, 6.0, 3.0));
+        assertThat(alerts.get(0).message()).contains("6.0 kW for 10 min").contains("usually draws 1.0 kW");
+        assertThat(alerts.get(0).customerId()).as("an unregistered meter has no customer to tell").isNull();
+    }
+
+    @Test
+    void nothingIsJudgedInAnHourTheMeterHasNotBeenSeenInBefore() {
+        minutes(null, 0, 9 * 60, 1);
+        minutes(null, 9 * 60, 9 * 60 + 10, 6);
+        minutes(null, 9 * 60 + 10, DAY, 1);
+        assertThat(alerts).isEmpty();
+    }
+
+    @Test
+    void aLongExcursionIsAChangeOfLevelNotASpike() {
+        // An EV charging at 7.5 kW for three hours on its first evening: no spike (over capacity, if it were, is another rule).
+        dayOfOneKwThen(RESIDENTIAL, m -> m >= 18 * 60 && m < 21 * 60 ? 7.5 : 1);
+        assertThat(alerts).filteredOn(a -> a.type().equals("spike")).isEmpty();
+        // A spike of 16 min is one too.
+        alerts.clear();
+        minutes(RESIDENTIAL, 2 * DAY, 2 * DAY + 9 * 60, 1);
+        minutes(RESIDENTIAL, 2 * DAY + 9 * 60, 2 * DAY + 9 * 60 + 16, 6);
+        minutes(RESIDENTIAL, 2 * DAY + 9 * 60 + 16, 2 * DAY + 10 * 60, 1);
+        assertThat(alerts).filteredOn(a -> a.type().equals("spike")).isEmpty();
+    }
+
+    @Test
+    void aBurstTheMeterHasEveryMorningIsItsNormalEvenTenMinutesEarly() {
+        // Day 1: 6 kW from 07:00 to 07:10 (a heater), 1 kW otherwise. Hour 7's usual: mean 1.83 kW,
+        // mean of squares 6.83, spread 1.86 kW: its limit 1.83 + 4 × 1.86 = 9.3 kW covers 06:00-08:59.
+        for (long m = 0; m < DAY; m++) {
+            feed(RESIDENTIAL, sample(m, m >= 7 * 60 && m < 7 * 60 + 10 ? 6 : 1));
+        }
+        assertThat(new SpikeRule(AlertRules.defaults().spike(), 5 * MIN).limit(w, 6)).isCloseTo(9.29, within(0.01));
+        for (long m = DAY; m < 2 * DAY; m++) {
+            feed(RESIDENTIAL, sample(m, m - DAY >= 6 * 60 + 50 && m - DAY < 7 * 60 ? 6 : 1));
+        }
+        assertThat(alerts).filteredOn(a -> a.type().equals("spike")).isEmpty();
     }
 
     @Test
@@ -178,7 +201,7 @@ class MeterRulesTest {
         alerts.clear();
         MeterWatch prosumer = new MeterWatch();
         for (long m = 0; m < 5; m++) {
-            rules.observe(prosumer, sample(m, -1.5), entry("m1", "prosumer"), alerts::add, energy::add);
+            rules.observe(prosumer, sample(m, -1.5), entry("m1", "prosumer"), alerts::add, energy::add, suspicions::add);
         }
         assertThat(alerts).isEmpty();
     }
@@ -217,11 +240,36 @@ class MeterRulesTest {
     }
 
     @Test
-    void theftWhenAMeterRecordsFarLessThanItsUsualForTheSameHours() {
+    void aMeterRecordingFarLessThanItsUsualForTheSameHoursIsToldToItsAreasBalance() {
         // Day 1 learns 1 kW all day; on day 2 the meter records 0.3 kW from 12:00.
         minutes(RESIDENTIAL, 0, 24 * 60 + 12 * 60, 1);
-        assertThat(alerts).isEmpty();
+        assertThat(suspicions).isEmpty();
         minutes(RESIDENTIAL, 24 * 60 + 12 * 60, 24 * 60 + 18 * 60, 0.3);
+        minutes(RESIDENTIAL, 24 * 60 + 18 * 60, 24 * 60 + 21 * 60, 1);
+        assertThat(alerts).as("the area decides (AreaBalance)").isEmpty();
+        long day2 = T0 + 24 * 60 * MIN;
+        long hour = 60 * MIN;
+        // The third low hour closes at 15:00: window 12:00-15:00, usual 3 kWh, recorded 0.9 kWh.
+        assertThat(suspicions.get(0)).extracting(Suspicion::transformerId, Suspicion::meterId, Suspicion::customerId,
+                Suspicion::windowStart, Suspicion::windowEnd, Suspicion::openedAt)
+                .containsExactly("T1", "m1", "c-m1", day2 + 12 * hour, day2 + 15 * hour, day2 + 15 * hour);
+        assertThat(suspicions.get(0).usualKwh()).isCloseTo(3.0, within(1e-9));
+        assertThat(suspicions.get(0).actualKwh()).isCloseTo(0.9, within(1e-9));
+        assertThat(suspicions.get(0).missingKwh()).isCloseTo(2.1, within(1e-9));
+        // Every hour while it holds: up to the window ending 18:00. The one ending 19:00 has 18:00-19:00 back at
+        // 1 kW: (0.3 + 0.3 + 1) / 3 = 0.53, no longer below half; an hour later it is resolved.
+        assertThat(suspicions).extracting(Suspicion::windowEnd, Suspicion::holds).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(day2 + 15 * hour, true), org.assertj.core.groups.Tuple.tuple(day2 + 16 * hour, true),
+                org.assertj.core.groups.Tuple.tuple(day2 + 17 * hour, true), org.assertj.core.groups.Tuple.tuple(day2 + 18 * hour, true),
+                org.assertj.core.groups.Tuple.tuple(day2 + 20 * hour, false));
+    }
+
+    @Test
+    void aMeterOnNoKnownTransformerIsSuspectedOnItsOwnWord() {
+        RegistryEntry alone = new RegistryEntry("m1", "c-m1", "residential", null, null, "north", "res-tou", 8, 0, 230, 1);
+        minutes(alone, 0, 24 * 60 + 12 * 60, 1);
+        minutes(alone, 24 * 60 + 12 * 60, 24 * 60 + 18 * 60, 0.3);
+        assertThat(suspicions).isEmpty();
         assertThat(alerts).singleElement().satisfies(a -> {
             assertThat(a.type()).isEqualTo("theft_suspected");
             assertThat(a.ts()).as("when the third low hour closed").isEqualTo(T0 + (24 + 15) * 60 * MIN);
@@ -248,8 +296,8 @@ class MeterRulesTest {
     @Test
     void duplicatesAndReadingsOutOfOrderAreNotEvaluated() {
         feed(RESIDENTIAL, sample(5, 1));
-        assertThat(rules.observe(w, sample(5, 1), RESIDENTIAL, alerts::add, energy::add)).isFalse();
-        assertThat(rules.observe(w, sample(4, 1), RESIDENTIAL, alerts::add, energy::add)).isFalse();
+        assertThat(rules.observe(w, sample(5, 1), RESIDENTIAL, alerts::add, energy::add, suspicions::add)).isFalse();
+        assertThat(rules.observe(w, sample(4, 1), RESIDENTIAL, alerts::add, energy::add, suspicions::add)).isFalse();
         assertThat(w.lastTs).isEqualTo(T0 + 5 * MIN);
     }
 
