@@ -5,7 +5,7 @@
 # anomalies and shows live progress; at the end, how the alerts scored against what was injected.
 # Ctrl-C stops everything it started, the stack included.
 #
-#   scripts/demo.sh [--meters N] [--duration PT24H] [--speed 480] [--scenario FILE] [--once] [--keep-stack] [--keep-data]
+#   scripts/demo.sh [--meters N] [--duration PT48H] [--speed 480] [--scenario FILE] [--once] [--keep-stack] [--keep-data]
 #
 #   --scenario    anomalies to inject (default scripts/demo/scenario.csv; "none" for none)
 #   --once        stop by itself when the simulated readings are all in InfluxDB (scripted runs)
@@ -17,7 +17,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 source scripts/lib/toolchain.sh
 
-METERS=1000 DURATION=PT24H SPEED=480 ONCE=0 KEEP_STACK=0 KEEP_DATA=0 SCENARIO=scripts/demo/scenario.csv
+METERS=1000 DURATION=PT48H SPEED=480 ONCE=0 KEEP_STACK=0 KEEP_DATA=0 SCENARIO=scripts/demo/scenario.csv
 while [ $# -gt 0 ]; do
   case "$1" in
     --meters) METERS=$2; shift 2 ;;
@@ -163,14 +163,16 @@ if [ "$SCENARIO" != none ]; then
   SCENARIO_ARGS=(--scenario "$SCENARIO" --ground-truth "$RUN/ground-truth.csv")
   say "injecting the anomalies of $SCENARIO (ground truth: $RUN/ground-truth.csv)"
 fi
-# The simulated day: the latest working day (Monday to Friday) before today, from midnight UTC
-# (08:00 in the fleet's +08:00), that is neither the first nor the last of its month: factories
-# idle on a weekend, and a month's first or last day leaves its bills and hints one day to go on.
-START_DAY=$(date -u -d yesterday +%F)
-while [ "$(date -u -d "$START_DAY" +%u)" -gt 5 ] || [ "$(date -u -d "$START_DAY" +%d)" = 01 ] \
-      || [ "$(date -u -d "$START_DAY + 1 day" +%d)" = 01 ]; do
-  START_DAY=$(date -u -d "$START_DAY - 1 day" +%F)
+# The simulated days, from midnight UTC (08:00 in the fleet's +08:00): two working days (Monday
+# to Friday) of one month, ending before today. The first is how the alert rules learn each
+# meter's usual, the scenario's anomalies are on the second; factories idle on a weekend, and a
+# month's first or last day leaves its bills and hints one day to go on.
+DAY2=$(date -u -d yesterday +%F)
+while [ "$(date -u -d "$DAY2" +%u)" -gt 5 ] || [ "$(date -u -d "$DAY2" +%u)" = 1 ] || [ "$(date -u -d "$DAY2" +%d)" = 01 ] \
+      || [ "$(date -u -d "$DAY2" +%d)" = 02 ] || [ "$(date -u -d "$DAY2 + 1 day" +%d)" = 01 ]; do
+  DAY2=$(date -u -d "$DAY2 - 1 day" +%F)
 done
+START_DAY=$(date -u -d "$DAY2 - 1 day" +%F)
 java -Xmx512m -jar "$SIM_JAR" fleet --meters "$METERS" --duration "$DURATION" --speed "$SPEED" --start "${START_DAY}T00:00:00Z" \
   "${SCENARIO_ARGS[@]}" --progress 5s >"$RUN/simulator.log" 2>&1 &
 SIM=$!
