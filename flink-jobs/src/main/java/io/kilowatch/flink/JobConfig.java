@@ -112,6 +112,8 @@ public record JobConfig(
             Map.entry("alerts.spike.max", "15m"),
             Map.entry("alerts.spike.learn-days", "1"),
             Map.entry("alerts.offline-after", "15m"),
+            Map.entry("alerts.pipeline-silent-after", "5m"),
+            Map.entry("alerts.state-horizon", "7d"),
             Map.entry("alerts.theft.ratio", "0.5"),
             Map.entry("alerts.theft.window-hours", "3"),
             Map.entry("alerts.theft.min-kwh", "1"),
@@ -197,7 +199,8 @@ public record JobConfig(
                         s.getDouble("alerts.spike.sigmas"), s.getDouble("alerts.spike.min-kw"), s.getDuration("alerts.spike.max"),
                         s.getInt("alerts.spike.learn-days")), s.getDuration("alerts.offline-after"),
                 s.getDouble("alerts.theft.ratio"), s.getInt("alerts.theft.window-hours"), s.getDouble("alerts.theft.min-kwh"),
-                s.getDouble("alerts.line-loss.ratio"));
+                s.getDouble("alerts.line-loss.ratio"), s.getDuration("alerts.pipeline-silent-after"),
+                s.getDuration("alerts.state-horizon"));
     }
 
     /**

@@ -13,7 +13,8 @@ import java.util.Objects;
  *
  * @param type what is wrong: one of {@link #TYPES}
  * @param severity {@code info}, {@code warning} or {@code critical}
- * @param level what {@code subjectId} names: {@code meter}, {@code transformer}, {@code feeder}
+ * @param level what {@code subjectId} names: {@code meter}, {@code transformer}, {@code feeder}, or
+ *     {@code pipeline} (subject {@code readings}: no reading reaches the jobs)
  * @param customerId the customer to tell; null for grid assets
  * @param value the measured quantity that crossed {@code threshold}, in {@code unit}
  * @param message what an operator or customer reads, in plain words
@@ -38,14 +39,15 @@ public record Alert(
     /** The kinds of alert, as they are named on the wire and in InfluxDB. */
     public static final java.util.List<String> TYPES = java.util.List.of(
             "over_capacity", "transformer_overload", "meter_offline", "voltage_sag", "voltage_swell", "low_pf", "spike",
-            "theft_suspected", "tamper", "excess_line_loss");
+            "theft_suspected", "tamper", "excess_line_loss", "pipeline_silent");
 
     /**
      * Alerts for the utility's staff only, never relayed to the customer: suspected theft and
-     * tamper (telling a suspect warns them before anyone has looked) and the grid's own assets.
+     * tamper (telling a suspect warns them before anyone has looked), the grid's own assets and
+     * the pipeline's own health.
      */
     public static final java.util.Set<String> STAFF_ONLY_TYPES = java.util.Set.of(
-            "theft_suspected", "tamper", "transformer_overload", "excess_line_loss");
+            "theft_suspected", "tamper", "transformer_overload", "excess_line_loss", "pipeline_silent");
 
     public static boolean isStaffOnly(String type) {
         return type != null && STAFF_ONLY_TYPES.contains(type);

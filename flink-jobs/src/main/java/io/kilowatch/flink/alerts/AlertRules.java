@@ -20,6 +20,8 @@ import java.time.Duration;
  * @param theftWindow how many hours of energy are compared (whole hours)
  * @param theftMinKwh the usual energy of the window must be at least this, or there is nothing to compare
  * @param lossRatio a transformer area's unmetered share of energy above this is excess line loss
+ * @param pipelineSilentAfter no reading at all for this long (processing time) is {@code pipeline_silent}
+ * @param stateHorizon a meter silent this long after it went offline is no longer watched: its state is cleared
  */
 public record AlertRules(
         Duration openAfter,
@@ -35,7 +37,9 @@ public record AlertRules(
         double theftRatio,
         int theftWindowHours,
         double theftMinKwh,
-        double lossRatio) implements Serializable {
+        double lossRatio,
+        Duration pipelineSilentAfter,
+        Duration stateHorizon) implements Serializable {
 
     public AlertRules {
         if (theftWindowHours < 1 || theftWindowHours > 24) {
@@ -48,7 +52,8 @@ public record AlertRules(
 
     public static AlertRules defaults() {
         return new AlertRules(Duration.ofMinutes(2), Duration.ofMinutes(5), 1.0, 1.0, 0.9, 1.1, 0.8, 0.05, Spike.defaults(),
-                Duration.ofMinutes(15), 0.5, 3, 1.0, 0.10);
+                Duration.ofMinutes(15), 0.5, 3, 1.0, 0.10, Duration.ofMinutes(5),
+                Duration.ofDays(7));
     }
 
     /**

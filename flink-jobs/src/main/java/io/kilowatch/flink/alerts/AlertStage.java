@@ -13,7 +13,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * Anomaly alerts: readings → per meter (keyed, the registry as broadcast state), in event-time
  * order: over capacity, voltage sag/swell, low power factor, spikes, tamper, suspected theft,
  * offline, and transformer overload from each transformer's area meter → per transformer area:
- * excess line loss, and theft suspicions confirmed by the area's balance → OPEN/RESOLVED transitions to the alert sink (kw.alerts: the ingest relays
+ * excess line loss, and theft suspicions confirmed by the area's balance; and no reading at all
+ * for a while (processing time): pipeline_silent → OPEN/RESOLVED transitions to the alert sink (kw.alerts: the ingest relays
  * customers' own to them over MQTT) and to InfluxDB's {@code alerts}. docs/alerts.md has the rules.
  */
 public final class AlertStage {
@@ -53,7 +54,13 @@ public final class AlertStage {
                 .process(new AreaBalance(params.rules()))
                 .name("transformer area balance")
                 .uid("area-balance");
-        DataStream<Alert> alerts = meters.union(areas);
+        DataStream<Alert> silence = in.readings()
+                .process(new Heartbeats<>()).name("heartbeats").uid("heartbeats")
+                .keyBy(beat -> PipelineWatch.SUBJECT)
+                .process(new PipelineWatch(params.rules().pipelineSilentAfter()))
+                .name("pipeline silence")
+                .uid("pipeline-watch");
+        DataStream<Alert> alerts = meters.union(areas, silence);
         alerts.sinkTo(alertSink).name("kw.alerts").uid("alerts-kafka-sink");
         alerts.map(LineProtocol::alert).name("alerts lines").sinkTo(influx).name("influxdb alerts").uid("alerts-influx-sink");
         return alerts;

@@ -22,7 +22,9 @@ import org.apache.flink.util.OutputTag;
  * "register went backwards" need order; the wait is the job's out-of-orderness bound), which also
  * drops duplicates by (meterId, ts). A reading behind the watermark on arrival is not evaluated
  * and is counted ({@code lateReadings}); the load-curve job reports it in kw.late. The end of a
- * bounded input (a replay, a test) does not make every meter offline.
+ * bounded input (a replay, a test) does not make every meter offline. A meter offline for
+ * {@link AlertRules#stateHorizon()}, or taken out of the registry, is forgotten: its open alerts
+ * resolved, its state cleared ({@code metersForgotten}).
  *
  * <p>Outputs: alert transitions (main), and for its transformer's balance each meter's
  * quarter-hour energy ({@link #AREA_ENERGY}) and its theft suspicions ({@link #SUSPICIONS}).
@@ -30,6 +32,8 @@ import org.apache.flink.util.OutputTag;
 public class MeterAlerts extends KeyedBroadcastProcessFunction<String, AlertSample, RegistryUpdate, Alert> {
     public static final OutputTag<AreaEnergy> AREA_ENERGY = new OutputTag<>("area-energy", TypeInformation.of(AreaEnergy.class));
     public static final OutputTag<Suspicion> SUSPICIONS = new OutputTag<>("theft-suspicions", TypeInformation.of(Suspicion.class));
+
+    private final ValueStateDescriptor<MeterWatch> watchState = new ValueStateDescriptor<>("watch", TypeInformation.of(MeterWatch.class));
 
     private final MeterRules rules;
     private transient MapState<Long, AlertSample> pending;
@@ -40,6 +44,7 @@ public class MeterAlerts extends KeyedBroadcastProcessFunction<String, AlertSamp
     private transient Counter duplicates;
     private transient Counter opened;
     private transient Counter resolved;
+    private transient Counter forgotten;
 
     public MeterAlerts(AlertRules rules) {
         this.rules = new MeterRules(rules);
@@ -48,18 +53,31 @@ public class MeterAlerts extends KeyedBroadcastProcessFunction<String, AlertSamp
     @Override
     public void open(OpenContext openContext) {
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.LONG, TypeInformation.of(AlertSample.class)));
-        watch = getRuntimeContext().getState(new ValueStateDescriptor<>("watch", TypeInformation.of(MeterWatch.class)));
+        watch = getRuntimeContext().getState(watchState);
         var metrics = getRuntimeContext().getMetricGroup();
         late = metrics.counter("lateReadings");
         duplicates = metrics.counter("duplicateReadings");
         opened = metrics.counter("alertsOpened");
         resolved = metrics.counter("alertsResolved");
+        forgotten = metrics.counter("metersForgotten");
     }
 
     @Override
     public void processBroadcastElement(RegistryUpdate u, Context ctx, Collector<Alert> out) throws Exception {
         if (u.entry() == null) {
+            RegistryEntry old = ctx.getBroadcastState(MeterIntervals.REGISTRY).get(u.meterId());
             ctx.getBroadcastState(MeterIntervals.REGISTRY).remove(u.meterId());
+            // A meter taken out of the registry is no longer watched: close its alerts and drop
+            // its state. This visits every meter of the subtask, which a removal (rare) can afford.
+            long now = ctx.currentWatermark();
+            ctx.applyToKeyedState(watchState, (meterId, state) -> {
+                if (meterId.equals(u.meterId()) && state.value() != null) {
+                    MeterWatch w = state.value();
+                    rules.forget(w, meterId, old, Math.max(now, w.lastTs), "left the registry", a -> emit(out, a));
+                    state.clear();
+                    forgotten.inc();
+                }
+            });
         } else {
             ctx.getBroadcastState(MeterIntervals.REGISTRY).put(u.meterId(), u.entry());
         }
@@ -112,7 +130,14 @@ public class MeterAlerts extends KeyedBroadcastProcessFunction<String, AlertSamp
             // Only once other meters' readings show that time really passed: the end of a bounded
             // input passes every timer at once, and the input ended, not the meters.
             rules.offline(w, meterId, entry, t, a -> emit(out, a));
+            ctx.timerService().registerEventTimeTimer(rules.forgetAt(w));
             changed = true;
+        } else if (w.lastTs != MeterWatch.NONE && t == rules.forgetAt(w) && t <= latestReading) {
+            rules.forget(w, meterId, entry, t, String.format(java.util.Locale.ROOT, "has sent nothing for %d days",
+                    (t - w.lastTs) / 86_400_000L), a -> emit(out, a));
+            watch.clear();
+            forgotten.inc();
+            return;
         }
         if (changed) {
             watch.update(w);

@@ -119,6 +119,29 @@ public final class MeterRules implements Serializable {
     }
 
     /**
+     * Ends every open episode of a meter that is no longer watched (silent past the state horizon,
+     * or gone from the registry), so no alert stays open for a meter nobody follows; its state is
+     * cleared by the caller.
+     */
+    public void forget(MeterWatch w, String meterId, RegistryEntry entry, long at, String why, Consumer<Alert> alerts) {
+        Subject meter = Subject.of(meterId, entry);
+        for (Condition c : Condition.values()) {
+            Episode e = w.episode(c);
+            if (e.forceResolve()) {
+                Subject subject = c == Condition.TRANSFORMER_OVERLOAD && entry != null && entry.transformerId() != null
+                        ? Subject.transformer(entry) : meter;
+                alerts.accept(alert(c, subject, Alert.State.RESOLVED, at, e, 0, String.format(Locale.ROOT,
+                        "Meter %s %s: no longer watched, its alerts are closed (a new reading starts afresh).", meterId, why)));
+            }
+        }
+    }
+
+    /** When a meter that went offline is forgotten: {@link AlertRules#stateHorizon()} after its offline time. */
+    public long forgetAt(MeterWatch w) {
+        return offlineAt(w) + rules.stateHorizon().toMillis();
+    }
+
+    /**
      * When the meter counts as offline if nothing else comes: {@link AlertRules#offlineAfter()}
      * after its last reading, or three of its reading periods for meters that read less often
      * (half-hourly replays), so one late reading is not an outage; rounded up to the minute.
