@@ -99,6 +99,7 @@ public final class LoadCurveBenchmark {
                     new NewTopic(registryTopic, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
                     new NewTopic(tariffsTopic, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
                     new NewTopic(run + ".hints", 1, (short) 1),
+                    new NewTopic(run + ".alerts", 1, (short) 1),
                     new NewTopic(run + ".late", 1, (short) 1))).all().get();
         }
         long prefillStart = System.nanoTime();
@@ -119,6 +120,7 @@ public final class LoadCurveBenchmark {
         cfg.put("KW_KAFKA_TOPIC_LATE", run + ".late");
         cfg.put("KW_KAFKA_TOPIC_TARIFFS", tariffsTopic);
         cfg.put("KW_KAFKA_TOPIC_HINTS", run + ".hints");
+        cfg.put("KW_KAFKA_TOPIC_ALERTS", run + ".alerts"); // with KW_ALERTS_WITH_LOAD_CURVES=true the alert stage runs too
         cfg.put("KW_KAFKA_START_FROM", "earliest");
         cfg.put("KW_JOB_BOUNDED", "true");
         cfg.put("KW_INFLUX_URL", influxUrl);
@@ -221,6 +223,10 @@ public final class LoadCurveBenchmark {
                 say("  state per meter (meter-intervals keyed state / meters): %.0f bytes", (double) sizes.getOrDefault("meter-intervals", 0L) / meters);
                 say("    with each subtask's copy of the registry (operator state): %.0f bytes",
                         (double) (sizes.getOrDefault("meter-intervals", 0L) + sizes.getOrDefault("meter-intervals operator state", 0L)) / meters);
+                if (sizes.containsKey("meter-alerts")) {
+                    say("  alert state per meter (meter-alerts keyed state / meters): %.0f bytes; per transformer area (area-balance): %.0f bytes",
+                            (double) sizes.get("meter-alerts") / meters, (double) sizes.getOrDefault("area-balance", 0L) / (meters / 50.0));
+                }
                 if (tariffs) {
                     say("  tariff state per customer (shadow-bills keyed state / customers): %.0f bytes",
                             (double) sizes.getOrDefault("shadow-bills", 0L) / meters);
@@ -325,7 +331,8 @@ public final class LoadCurveBenchmark {
     private static Thread watchCheckpoints(Path dir, AtomicReference<Map<String, Long>> sizes) {
         Map<OperatorID, String> names = new HashMap<>();
         for (String uid : List.of("meter-intervals", "cell-roll-up", "level-roll-up", "count-late", "readings-source", "registry-source",
-                "influx-sink", "late-sink", "shadow-bills", "revenue-roll-up", "tariffs-source", "tariffs-influx-sink", "hints-kafka-sink")) {
+                "influx-sink", "late-sink", "shadow-bills", "revenue-roll-up", "tariffs-source", "tariffs-influx-sink", "hints-kafka-sink",
+                "to-alert-samples", "meter-alerts", "area-balance", "heartbeats", "pipeline-watch", "alerts-kafka-sink", "alerts-influx-sink")) {
             names.put(new OperatorID(Hashing.murmur3_128(0).newHasher().putString(uid, StandardCharsets.UTF_8).hash().asBytes()), uid);
         }
         Thread t = new Thread(() -> {
@@ -371,7 +378,7 @@ public final class LoadCurveBenchmark {
                 all += s.getStateSize();
             }
             String name = names.getOrDefault(op.getOperatorID(), op.getOperatorID().toString());
-            out.put(name, name.equals("meter-intervals") || name.equals("shadow-bills") ? keyed : all);
+            out.put(name, name.equals("meter-intervals") || name.equals("shadow-bills") || name.equals("meter-alerts") ? keyed : all);
             if (name.equals("meter-intervals")) {
                 // Operator state: each subtask's copy of the registry (broadcast state).
                 out.put("meter-intervals operator state", all - keyed);
