@@ -179,7 +179,7 @@ public class AreaBalance extends KeyedCoProcessFunction<String, AreaEnergy, Susp
     }
 
     /** The suspicions whose windows are judged at {@code t}, in the order they came. */
-    private void take(long t, String transformer, Collector<Alert> out) throws Exception {
+    private void takeDue(long t, Collector<Alert> out) throws Exception {
         List<Suspicion> queued = pending.get(t);
         if (queued == null) {
             return;
@@ -220,7 +220,7 @@ public class AreaBalance extends KeyedCoProcessFunction<String, AreaEnergy, Susp
             a = new Area();
         }
         boolean changed = judgeQuarter(t - 2 * QUARTER_MS, t, ctx.getCurrentKey(), a, out);
-        take(t, ctx.getCurrentKey(), out);
+        takeDue(t, out);
         changed |= judgeSuspects(t, ctx.getCurrentKey(), a, out);
         if (changed) {
             area.update(a);
@@ -371,7 +371,7 @@ public class AreaBalance extends KeyedCoProcessFunction<String, AreaEnergy, Susp
                 // What suspects already raised stopped counting in these hours is theirs.
                 for (Suspect x : suspects.values()) {
                     if (x.raised && x.windowStart == from && x.missingByHour != null) {
-                        take(left, x.missingByHour);
+                        subtract(left, x.missingByHour);
                     }
                 }
                 confirm(open, left, t, transformer, out);
@@ -407,7 +407,7 @@ public class AreaBalance extends KeyedCoProcessFunction<String, AreaEnergy, Susp
             }
             Suspect x = best.getValue();
             double excess = java.util.Arrays.stream(left).map(v -> Math.max(v, 0)).sum();
-            take(left, x.missingByHour);
+            subtract(left, x.missingByHour);
             raise(x, "warning");
             out.collect(theft(best.getKey(), x, Alert.State.OPEN, t, String.format(Locale.ROOT,
                     "Meter %s recorded %.0f %% of its usual energy from %s to %s (%.1f kWh less) while transformer area %s "
@@ -430,7 +430,7 @@ public class AreaBalance extends KeyedCoProcessFunction<String, AreaEnergy, Susp
         return missing <= 0 ? 0 : covered / missing;
     }
 
-    private static void take(double[] left, double[] missingByHour) {
+    private static void subtract(double[] left, double[] missingByHour) {
         for (int h = 0; h < left.length && h < missingByHour.length; h++) {
             left[h] -= missingByHour[h];
         }
