@@ -1,10 +1,8 @@
 package io.kilowatch.flink.alerts;
 
 import io.kilowatch.model.Alert;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -190,8 +188,7 @@ public class AreaBalance extends KeyedCoProcessFunction<String, AreaEnergy, Susp
             if (!s.holds()) {
                 if (x != null) {
                     if (x.raised) {
-                        out.collect(theft(s.meterId(), x, Alert.State.RESOLVED, t,
-                                String.format(Locale.ROOT, "Meter %s records its usual energy again.", s.meterId())));
+                        out.collect(theft(s.meterId(), x, Alert.State.RESOLVED, t, Messages.theftOver(s.meterId())));
                     }
                     suspects.remove(s.meterId());
                 }
@@ -337,8 +334,7 @@ public class AreaBalance extends KeyedCoProcessFunction<String, AreaEnergy, Susp
             // Its meter stopped saying anything (left the registry, went dark): nothing to follow.
             Suspect x = suspects.get(meter);
             if (x.raised) {
-                out.collect(theft(meter, x, Alert.State.RESOLVED, t, String.format(Locale.ROOT,
-                        "Meter %s has said nothing of its energy since %s: no longer followed.", meter, Instant.ofEpochMilli(x.windowEnd))));
+                out.collect(theft(meter, x, Alert.State.RESOLVED, t, Messages.theftNoLongerFollowed(meter, x.windowEnd)));
             }
             suspects.remove(meter);
         }
@@ -354,11 +350,8 @@ public class AreaBalance extends KeyedCoProcessFunction<String, AreaEnergy, Susp
             }
             if (!a.areaMetered) {
                 raise(x, "info");
-                out.collect(theft(e.getKey(), x, Alert.State.OPEN, t, String.format(Locale.ROOT,
-                        "Meter %s recorded %.0f %% of its usual energy from %s to %s (%.1f kWh less): unconfirmed, transformer "
-                                + "area %s has no area meter to tell a bypass from a household that used less.",
-                        e.getKey(), x.ratio * 100, Instant.ofEpochMilli(x.windowStart), Instant.ofEpochMilli(x.windowEnd),
-                        x.missingKwh, transformer)));
+                out.collect(theft(e.getKey(), x, Alert.State.OPEN, t,
+                        Messages.theftUnconfirmed(e.getKey(), x.ratio, x.windowStart, x.windowEnd, x.missingKwh, transformer)));
             } else {
                 open.add(e);
             }
@@ -409,12 +402,8 @@ public class AreaBalance extends KeyedCoProcessFunction<String, AreaEnergy, Susp
             double excess = java.util.Arrays.stream(left).map(v -> Math.max(v, 0)).sum();
             subtract(left, x.missingByHour);
             raise(x, "warning");
-            out.collect(theft(best.getKey(), x, Alert.State.OPEN, t, String.format(Locale.ROOT,
-                    "Meter %s recorded %.0f %% of its usual energy from %s to %s (%.1f kWh less) while transformer area %s "
-                            + "lost %.1f kWh more than its line losses, hour by hour as the meter dropped: the energy still flowed, "
-                            + "possible bypass.",
-                    best.getKey(), x.ratio * 100, Instant.ofEpochMilli(x.windowStart), Instant.ofEpochMilli(x.windowEnd),
-                    x.missingKwh, transformer, excess)));
+            out.collect(theft(best.getKey(), x, Alert.State.OPEN, t,
+                    Messages.theftConfirmed(best.getKey(), x.ratio, x.windowStart, x.windowEnd, x.missingKwh, transformer, excess)));
             waiting.remove(best);
         }
     }

@@ -1,5 +1,6 @@
 package io.kilowatch.flink.alerts;
 
+import java.time.Instant;
 import java.util.Locale;
 
 /** What an operator or a customer reads in an alert: plain words, the figures with their units. */
@@ -14,8 +15,7 @@ final class Messages {
             case VOLTAGE_SWELL -> f("Voltage at meter %s rose to %.1f V, above %.1f V.", subject, value, threshold);
             case LOW_PF -> f("Power factor of %s is %.2f, below %.2f: reactive power is being drawn and may be charged for.",
                     subject, value, threshold);
-            case SPIKE -> f("Load of meter %s jumped to %.1f kW, over %.1f kW (far above its usual for the hour).",
-                    subject, value, threshold);
+            case SPIKE -> throw new IllegalArgumentException("a spike is worded when it is over: Messages.spike");
             case THEFT -> f("Meter %s recorded %.0f %% of its usual energy for these hours (below %.0f %%): possible bypass.",
                     subject, value * 100, threshold * 100);
             case REGISTER_BACKWARDS -> f("Import register of meter %s went backwards by %.2f kWh.", subject, value);
@@ -30,7 +30,7 @@ final class Messages {
             case OVER_CAPACITY, TRANSFORMER_OVERLOAD -> f("%s back within %.1f kVA (highest %.1f kVA).", subject, threshold, worst);
             case VOLTAGE_SAG, VOLTAGE_SWELL -> f("Voltage at meter %s back within limits (furthest %.1f V).", subject, worst);
             case LOW_PF -> f("Power factor of %s back at or above %.2f (lowest %.2f).", subject, threshold, worst);
-            case SPIKE -> f("Load of meter %s back below %.1f kW (highest %.1f kW).", subject, threshold, worst);
+            case SPIKE -> throw new IllegalArgumentException("a spike is worded when it is over: Messages.spikeOver");
             case THEFT -> f("Energy of meter %s back to its usual (lowest %.0f %%).", subject, worst * 100);
             case REGISTER_BACKWARDS -> f("Import register of meter %s has caught up with its earlier reading.", subject);
             case EXPORT_NON_PROSUMER -> f("Meter %s no longer shows export.", subject);
@@ -47,6 +47,49 @@ final class Messages {
     static String lossResolved(String transformer, double worst, double threshold) {
         return f("Unmetered energy in transformer area %s back below %.0f %% (highest %.0f %%).", transformer, threshold * 100,
                 worst * 100);
+    }
+
+    static String spike(String meter, double worstKw, long minutes, long from, double limitKw, double usualKw) {
+        return f("Load of meter %s jumped to %.1f kW for %d min from %s, over %.1f kW (it usually draws %.1f kW at this hour).",
+                meter, worstKw, minutes, Instant.ofEpochMilli(from), limitKw, usualKw);
+    }
+
+    static String spikeOver(String meter, double limitKw, long last) {
+        return f("Load of meter %s was back below %.1f kW by %s.", meter, limitKw, Instant.ofEpochMilli(last));
+    }
+
+    static String theftConfirmed(String meter, double ratio, long from, long to, double missingKwh, String transformer, double excessKwh) {
+        return f("Meter %s recorded %.0f %% of its usual energy from %s to %s (%.1f kWh less) while transformer area %s "
+                        + "lost %.1f kWh more than its line losses, hour by hour as the meter dropped: the energy still flowed, "
+                        + "possible bypass.",
+                meter, ratio * 100, Instant.ofEpochMilli(from), Instant.ofEpochMilli(to), missingKwh, transformer, excessKwh);
+    }
+
+    static String theftUnconfirmed(String meter, double ratio, long from, long to, double missingKwh, String transformer) {
+        return f("Meter %s recorded %.0f %% of its usual energy from %s to %s (%.1f kWh less): unconfirmed, transformer "
+                        + "area %s has no area meter to tell a bypass from a household that used less.",
+                meter, ratio * 100, Instant.ofEpochMilli(from), Instant.ofEpochMilli(to), missingKwh, transformer);
+    }
+
+    static String theftOver(String meter) {
+        return f("Meter %s records its usual energy again.", meter);
+    }
+
+    static String theftNoLongerFollowed(String meter, long since) {
+        return f("Meter %s has said nothing of its energy since %s: no longer followed.", meter, Instant.ofEpochMilli(since));
+    }
+
+    static String forgotten(String meter, String why) {
+        return f("Meter %s %s: no longer watched, its alerts are closed (a new reading starts afresh).", meter, why);
+    }
+
+    static String pipelineSilent(long minutes, long last) {
+        return f("No reading has reached the jobs for %d min (the last at %s): check the meters' network, the broker, the "
+                + "ingest bridge and Kafka.", minutes, Instant.ofEpochMilli(last));
+    }
+
+    static String pipelineBack(long minutes, long since) {
+        return f("Readings are reaching the jobs again after %d min without any (since %s).", minutes, Instant.ofEpochMilli(since));
     }
 
     private static String f(String format, Object... args) {

@@ -130,8 +130,7 @@ public final class MeterRules implements Serializable {
             if (e.forceResolve()) {
                 Subject subject = c == Condition.TRANSFORMER_OVERLOAD && entry != null && entry.transformerId() != null
                         ? Subject.transformer(entry) : meter;
-                alerts.accept(alert(c, subject, Alert.State.RESOLVED, at, e, 0, String.format(Locale.ROOT,
-                        "Meter %s %s: no longer watched, its alerts are closed (a new reading starts afresh).", meterId, why)));
+                alerts.accept(alert(c, subject, Alert.State.RESOLVED, at, e, 0, Messages.forgotten(meterId, why)));
             }
         }
     }
@@ -203,7 +202,6 @@ public final class MeterRules implements Serializable {
         double actual = 0;
         double usual = 0;
         boolean complete = true;
-        double[] missingByHour = new double[rules.theftWindowHours()];
         for (int i = 0; i < rules.theftWindowHours(); i++) {
             int hd = Math.floorMod(hourOfDay - i, 24);
             if (w.lastHoursStart[hd] != w.hourStart - i * HOUR_MS || Double.isNaN(w.usualKwh[hd])) {
@@ -212,7 +210,6 @@ public final class MeterRules implements Serializable {
             }
             actual += w.lastHoursKwh[hd];
             usual += w.usualKwh[hd];
-            missingByHour[rules.theftWindowHours() - 1 - i] = Math.max(w.usualKwh[hd] - w.lastHoursKwh[hd], 0);
         }
         Episode e = w.episode(Condition.THEFT);
         boolean holds = false;
@@ -225,7 +222,7 @@ public final class MeterRules implements Serializable {
             } else if (holds || step == Episode.Step.RESOLVED) {
                 long windowEnd = w.hourStart + HOUR_MS;
                 suspicions.accept(new Suspicion(transformerId, meter.id, meter.customerId, windowEnd - rules.theftWindowHours() * HOUR_MS,
-                        windowEnd, e.openedAt, usual, actual, missingByHour, holds));
+                        windowEnd, e.openedAt, usual, actual, missingByHour(w, hourOfDay), holds));
             }
         }
         double u = w.usualKwh[hourOfDay];
@@ -236,6 +233,16 @@ public final class MeterRules implements Serializable {
             // lower its own yardstick before the window is full of it.
             w.usualKwh[hourOfDay] = 0.7 * u + 0.3 * w.hourKwh;
         }
+    }
+
+    /** Per hour of the theft window ending with {@code hourOfDay}, oldest first: usual − recorded, kWh (at least 0). */
+    private double[] missingByHour(MeterWatch w, int hourOfDay) {
+        double[] out = new double[rules.theftWindowHours()];
+        for (int i = 0; i < out.length; i++) {
+            int hd = Math.floorMod(hourOfDay - i, 24);
+            out[out.length - 1 - i] = Math.max(w.usualKwh[hd] - w.lastHoursKwh[hd], 0);
+        }
+        return out;
     }
 
     private void step(Condition c, Subject subject, MeterWatch w, long ts, boolean holds, double value, double threshold,

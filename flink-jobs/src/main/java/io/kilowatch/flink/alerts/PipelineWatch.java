@@ -2,8 +2,6 @@ package io.kilowatch.flink.alerts;
 
 import io.kilowatch.model.Alert;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -46,9 +44,8 @@ public class PipelineWatch extends KeyedProcessFunction<String, Long, Alert> {
         }
         Long since = silentSince.value();
         if (since != null) {
-            out.collect(alert(Alert.State.RESOLVED, now, since, (now - since) / 60_000.0, String.format(Locale.ROOT,
-                    "Readings are reaching the jobs again after %d min without any (since %s).", (now - since) / 60_000,
-                    Instant.ofEpochMilli(since))));
+            out.collect(alert(Alert.State.RESOLVED, now, since, (now - since) / 60_000.0,
+                    Messages.pipelineBack((now - since) / 60_000, since)));
             silentSince.clear();
         }
         lastBeat.update(now);
@@ -62,9 +59,7 @@ public class PipelineWatch extends KeyedProcessFunction<String, Long, Alert> {
             return;
         }
         silentSince.update(last);
-        out.collect(alert(Alert.State.OPEN, t, last, silentAfterMs / 60_000.0, String.format(Locale.ROOT,
-                "No reading has reached the jobs for %d min (the last at %s): check the meters' network, the broker, the "
-                        + "ingest bridge and Kafka.", silentAfterMs / 60_000, Instant.ofEpochMilli(last))));
+        out.collect(alert(Alert.State.OPEN, t, last, silentAfterMs / 60_000.0, Messages.pipelineSilent(silentAfterMs / 60_000, last)));
     }
 
     private Alert alert(Alert.State state, long ts, long openedAt, double minutes, String message) {

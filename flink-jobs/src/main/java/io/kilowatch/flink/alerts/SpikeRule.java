@@ -2,8 +2,6 @@ package io.kilowatch.flink.alerts;
 
 import io.kilowatch.model.Alert;
 import java.io.Serializable;
-import java.time.Instant;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -123,13 +121,11 @@ final class SpikeRule implements Serializable {
         Episode e = w.episode(Condition.SPIKE);
         e.forceOpen(w.spikeFrom, w.spikeWorst);
         double usual = w.spikeMeanKw[hourOfDay(w.spikeFrom)];
-        String message = String.format(Locale.ROOT,
-                "Load of meter %s jumped to %.1f kW for %d min from %s, over %.1f kW (it usually draws %.1f kW at this hour).",
-                meter.id(), w.spikeWorst, Math.max(1, lastedMs / 60_000), Instant.ofEpochMilli(w.spikeFrom), w.spikeLimit, usual);
-        alerts.accept(MeterRules.alert(Condition.SPIKE, meter, Alert.State.OPEN, now, e, w.spikeLimit, message));
+        alerts.accept(MeterRules.alert(Condition.SPIKE, meter, Alert.State.OPEN, now, e, w.spikeLimit,
+                Messages.spike(meter.id(), w.spikeWorst, Math.max(1, lastedMs / 60_000), w.spikeFrom, w.spikeLimit, usual)));
         e.forceResolve();
-        alerts.accept(MeterRules.alert(Condition.SPIKE, meter, Alert.State.RESOLVED, now, e, w.spikeLimit, String.format(Locale.ROOT,
-                "Load of meter %s was back below %.1f kW by %s.", meter.id(), w.spikeLimit, Instant.ofEpochMilli(w.spikeLast))));
+        alerts.accept(MeterRules.alert(Condition.SPIKE, meter, Alert.State.RESOLVED, now, e, w.spikeLimit,
+                Messages.spikeOver(meter.id(), w.spikeLimit, w.spikeLast)));
     }
 
     static int hourOfDay(long ts) {
