@@ -25,11 +25,16 @@ class AlertScenariosTest {
 
 
     private static Scorer.Result scored(String prefix, int meters, Instant start, Duration duration, String... scenario) throws Exception {
+        return scored(prefix, meters, 50, 10, start, duration, scenario);
+    }
+
+    private static Scorer.Result scored(String prefix, int meters, int perTransformer, int perFeeder, Instant start, Duration duration,
+                                        String... scenario) throws Exception {
         List<String> lines = new java.util.ArrayList<>(List.of("type,subject,start,duration,factor"));
         for (String s : scenario) {
             lines.add(s.replace("{m}", prefix));
         }
-        SimulatedFleet fleet = new SimulatedFleet(prefix, meters, start, duration, lines);
+        SimulatedFleet fleet = new SimulatedFleet(prefix, meters, perTransformer, perFeeder, start, duration, lines);
         List<Alert> alerts = fleet.alerts(AlertRules.defaults());
         Scorer.Result r = fleet.score(alerts);
         System.out.println("### " + prefix + ": " + meters + " meters, " + duration + " from " + start);
@@ -125,5 +130,29 @@ class AlertScenariosTest {
                 "current_no_energy,{m}00120,+16h,20m",
                 "export_non_prosumer,{m}00027,+17h,15m",
                 "excess_line_loss,R01-F01-T001,+26h,1h,0.12"));
+    }
+
+    /**
+     * S5: incidents of the grid on a fleet of small areas (20 customers a transformer, 4
+     * transformers a feeder): a whole feeder dark, one transformer of another dark, a feeder's
+     * voltage high, one customer's meter dark in an area that is fine, and a customer over capacity
+     * while its transformer is overloaded. Each must be one top-level alert; every meter's own
+     * alert is folded under its incident and reaches its customer once.
+     */
+    @Test
+    void gridIncidentsAreOneAlertEachWithTheirMembersFoldedUnderThem() throws Exception {
+        Scorer.Result r = scored("S5-M", 240, 20, 4, Instant.parse("2026-11-09T00:00:00Z"), Duration.ofHours(12),
+                "outage,R01-F02,+3h,30m",
+                "outage,R01-F01-T002,+5h,40m",
+                "voltage_swell,R01-F03,+7h,20m",
+                "outage,{m}00205,+4h,30m",
+                "transformer_overload,R01-F01-T001,+9h,30m,6");
+        assertWorthReading(r);
+        java.util.Map<String, Scorer.Row> rows = r.rows().stream().collect(java.util.stream.Collectors.toMap(Scorer.Row::alertType, x -> x));
+        assertThat(rows.get("area_outage").alerts()).as("the feeder and the other transformer: two incidents").isEqualTo(2);
+        assertThat(rows.get("area_outage").folded()).as("the feeder's four transformers").isEqualTo(4);
+        assertThat(rows.get("meter_offline").alerts()).as("the lone meter").isEqualTo(1);
+        assertThat(rows.get("meter_offline").folded()).as("84 meters of the feeder, 21 of the transformer (area meters too)").isEqualTo(105);
+        assertThat(rows.get("area_voltage_swell").alerts()).isEqualTo(1);
     }
 }

@@ -42,7 +42,13 @@ final class SimulatedFleet {
 
     /** A mixed fleet of {@code meters} customers (50 a transformer, each with its area meter), seed 42, from {@code start}. */
     SimulatedFleet(String prefix, int meters, Instant start, Duration duration, List<String> scenarioLines) throws Exception {
-        topology = Topology.generate(prefix, meters, 42, 50, 10, 10);
+        this(prefix, meters, 50, 10, start, duration, scenarioLines);
+    }
+
+    /** The same with {@code metersPerTransformer} customers a transformer and {@code transformersPerFeeder} a feeder. */
+    SimulatedFleet(String prefix, int meters, int metersPerTransformer, int transformersPerFeeder, Instant start, Duration duration,
+                   List<String> scenarioLines) throws Exception {
+        topology = Topology.generate(prefix, meters, 42, metersPerTransformer, transformersPerFeeder, 10);
         scenario = Scenario.parse(scenarioLines, start);
         Fleet fleet = new Fleet(topology, 42, Duration.ofMinutes(1), ZoneOffset.ofHours(8));
         ReadingCodec codec = new ReadingCodec();
@@ -77,8 +83,7 @@ final class SimulatedFleet {
     }
 
     Scorer.Result score(List<Alert> alerts) {
-        Map<String, String> transformerOf = new HashMap<>();
-        topology.meters().forEach(m -> transformerOf.put(m.meterId(), m.entry().transformerId()));
-        return new Scorer(Duration.ofMinutes(15), transformerOf).score(groundTruth(), alerts);
+        return Scorer.of(Duration.ofMinutes(15), topology.meters().stream().map(Topology.MeterSpec::entry).toList())
+                .score(groundTruth(), alerts);
     }
 }

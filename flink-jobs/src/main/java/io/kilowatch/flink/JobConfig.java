@@ -118,6 +118,10 @@ public record JobConfig(
             Map.entry("alerts.theft.window-hours", "3"),
             Map.entry("alerts.theft.min-kwh", "1"),
             Map.entry("alerts.line-loss.ratio", "0.10"),
+            Map.entry("alerts.fold.area-share", "0.5"),
+            Map.entry("alerts.fold.min-meters", "3"),
+            Map.entry("alerts.fold.feeder-share", "0.5"),
+            Map.entry("alerts.fold.window", "3m"),
             Map.entry("kafka.topic.tariffs", Topics.TARIFFS),
             Map.entry("kafka.topic.hints", Topics.HINTS),
             Map.entry("tariffs.enabled", "true"),
@@ -200,7 +204,8 @@ public record JobConfig(
                         s.getInt("alerts.spike.learn-days")), s.getDuration("alerts.offline-after"),
                 s.getDouble("alerts.theft.ratio"), s.getInt("alerts.theft.window-hours"), s.getDouble("alerts.theft.min-kwh"),
                 s.getDouble("alerts.line-loss.ratio"), s.getDuration("alerts.pipeline-silent-after"),
-                s.getDuration("alerts.state-horizon"));
+                s.getDuration("alerts.state-horizon"), new AlertRules.Fold(s.getDouble("alerts.fold.area-share"),
+                        s.getInt("alerts.fold.min-meters"), s.getDouble("alerts.fold.feeder-share"), s.getDuration("alerts.fold.window")));
     }
 
     /**

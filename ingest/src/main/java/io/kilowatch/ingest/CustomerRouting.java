@@ -37,25 +37,34 @@ public final class CustomerRouting {
      *
      * @param staffOnly the alert is for the utility's staff only ({@link io.kilowatch.model.Alert#STAFF_ONLY_TYPES}):
      *     suspected theft and tamper must not tip off the customer; unreadable alerts are not
+     * @param consequence the alert is folded under another alert of its own subject (a spike that is
+     *     the same excursion as the meter's over-capacity, {@link io.kilowatch.model.Alert#isConsequence()}):
+     *     the customer hears of that one. A meter's outage folded under its area's is not one: it is their supply.
      * @param customerId the alert's {@code customerId}, else its key's customer in the registry; null
      *     when neither says (an asset alert, an unknown meter)
      */
-    public record AlertRoute(boolean staffOnly, String customerId) {}
+    public record AlertRoute(boolean staffOnly, boolean consequence, String customerId) {}
 
     public AlertRoute alertRoute(String key, byte[] value) {
         try {
             JsonNode alert = JSON.readTree(value);
             JsonNode type = alert.get("type");
             if (type != null && type.isTextual() && io.kilowatch.model.Alert.isStaffOnly(type.textValue())) {
-                return new AlertRoute(true, null);
+                return new AlertRoute(true, false, null);
+            }
+            JsonNode parent = alert.get("parentId");
+            JsonNode subject = alert.get("subjectId");
+            if (parent != null && parent.isTextual() && subject != null && subject.isTextual()
+                    && parent.textValue().startsWith(subject.textValue() + "/")) {
+                return new AlertRoute(false, true, null);
             }
             JsonNode customer = alert.get("customerId");
             if (customer != null && customer.isTextual() && !customer.textValue().isBlank()) {
-                return new AlertRoute(false, customer.textValue());
+                return new AlertRoute(false, false, customer.textValue());
             }
         } catch (Exception notJson) {
             // fall through to the registry: the key still says which meter it is about
         }
-        return new AlertRoute(false, key == null ? null : customerOfMeter.get(key));
+        return new AlertRoute(false, false, key == null ? null : customerOfMeter.get(key));
     }
 }

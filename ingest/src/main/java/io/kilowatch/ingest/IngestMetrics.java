@@ -19,6 +19,7 @@ public final class IngestMetrics {
     final LongAdder outboundPublished = new LongAdder();
     final LongAdder outboundUnroutable = new LongAdder();
     final LongAdder outboundStaffOnly = new LongAdder();
+    final LongAdder outboundConsequences = new LongAdder();
     final LongAdder outboundBadRegistryEntries = new LongAdder();
     final LongAdder deferred = new LongAdder();
     /** System.nanoTime() of the last acknowledgement; with messages in flight, its age says whether Kafka is answering. */
@@ -70,6 +71,10 @@ public final class IngestMetrics {
         return outboundStaffOnly.sum();
     }
 
+    public long outboundConsequences() {
+        return outboundConsequences.sum();
+    }
+
     public long outboundUnroutable() {
         return outboundUnroutable.sum();
     }
@@ -98,6 +103,9 @@ public final class IngestMetrics {
         counter(b, "kilowatch_ingest_outbound_unroutable_total", "Alerts and hints with no known customer, not published", outboundUnroutable.sum());
         counter(b, "kilowatch_ingest_outbound_staff_only_total", "Alerts for staff only (theft, tamper, grid assets), not sent to customers",
                 outboundStaffOnly.sum());
+        counter(b, "kilowatch_ingest_outbound_consequences_total",
+                "Alerts folded under another alert of the same meter (a spike of an over-capacity), not sent on their own",
+                outboundConsequences.sum());
         counter(b, "kilowatch_ingest_outbound_bad_registry_entries_total", "Registry records that could not be read", outboundBadRegistryEntries.sum());
         counter(b, "kilowatch_ingest_messages_deferred_total", "Messages left for redelivery while a resync was pending", deferred.sum());
         b.append("# HELP kilowatch_ingest_dead_lettered_total Readings or payloads written to the dead-letter topic\n")

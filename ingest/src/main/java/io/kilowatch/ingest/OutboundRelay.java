@@ -134,6 +134,10 @@ public final class OutboundRelay implements AutoCloseable {
                 metrics.outboundStaffOnly.increment();
                 continue;
             }
+            if (route != null && route.consequence()) {
+                metrics.outboundConsequences.increment();
+                continue;
+            }
             String customer = hint ? routing.hintCustomer(key) : route.customerId();
             if (customer == null || customer.contains("/") || customer.contains("+") || customer.contains("#")) {
                 metrics.outboundUnroutable.increment();

@@ -53,6 +53,13 @@ class OutboundRelayIT {
                 String hint = "{\"kind\":\"SHIFT_LOAD\",\"saving\":\"12.40\"}";
                 // A suspected bypass of p-m1's meter: for the utility's inspectors, not for its customer.
                 String tamper = "{\"type\":\"tamper\",\"subjectId\":\"" + p + "-m1\",\"customerId\":\"" + p + "-c1\",\"state\":\"OPEN\"}";
+                // Folded: p-m1's outage under its area's (their supply: sent), a spike under p-m1's own over-capacity (not sent).
+                String member = "{\"type\":\"meter_offline\",\"subjectId\":\"" + p + "-m1\",\"customerId\":\"" + p + "-c4\","
+                        + "\"state\":\"OPEN\",\"parentId\":\"T1/area_outage/5\"}";
+                String consequence = "{\"type\":\"spike\",\"subjectId\":\"" + p + "-m1\",\"customerId\":\"" + p + "-c1\","
+                        + "\"state\":\"OPEN\",\"parentId\":\"" + p + "-m1/over_capacity/5\"}";
+                kafka.send(record(Topics.ALERTS, p + "-m1", consequence));
+                kafka.send(record(Topics.ALERTS, p + "-m1", member));
                 kafka.send(record(Topics.ALERTS, p + "-m1", tamper));
                 kafka.send(record(Topics.ALERTS, p + "-m1", viaRegistry));
                 kafka.send(record(Topics.ALERTS, p + "-m2", named));
@@ -61,17 +68,19 @@ class OutboundRelayIT {
                 kafka.flush();
 
                 long deadline = System.currentTimeMillis() + 20_000;
-                while ((received.size() < 3 || ingest.metrics().outboundUnroutable() < 1 || ingest.metrics().outboundStaffOnly() < 1)
+                while ((received.size() < 4 || ingest.metrics().outboundUnroutable() < 1 || ingest.metrics().outboundStaffOnly() < 1)
                         && System.currentTimeMillis() < deadline) {
                     Thread.sleep(50);
                 }
                 assertThat(received).containsOnly(
                         Map.entry(Topics.customerAlertsTopic(p + "-c1"), viaRegistry),
                         Map.entry(Topics.customerAlertsTopic(p + "-c2"), named),
+                        Map.entry(Topics.customerAlertsTopic(p + "-c4"), member),
                         Map.entry(Topics.customerHintsTopic(p + "-c3"), hint));
                 assertThat(ingest.metrics().outboundUnroutable()).isGreaterThanOrEqualTo(1);
                 assertThat(ingest.metrics().outboundStaffOnly()).as("the tamper alert was withheld").isGreaterThanOrEqualTo(1);
-                assertThat(ingest.metrics().outboundPublished()).isGreaterThanOrEqualTo(3);
+                assertThat(ingest.metrics().outboundConsequences()).as("the spike of the over-capacity was folded").isGreaterThanOrEqualTo(1);
+                assertThat(ingest.metrics().outboundPublished()).isGreaterThanOrEqualTo(4);
             } finally {
                 customer.disconnect();
                 customer.close();

@@ -18,6 +18,10 @@ import java.util.Objects;
  * @param customerId the customer to tell; null for grid assets
  * @param value the measured quantity that crossed {@code threshold}, in {@code unit}
  * @param message what an operator or customer reads, in plain words
+ * @param parentId the incident this alert is folded under, or null when it stands alone: a meter's
+ *     outage under its transformer area's {@code area_outage}, a transformer's under its feeder's,
+ *     a customer's over-capacity under its transformer's overload, a spike under the same meter's
+ *     over-capacity (a consequence: {@link #isConsequence()}). Staff read incidents, not their members.
  */
 public record Alert(
         String alertId,
@@ -32,14 +36,16 @@ public record Alert(
         double value,
         double threshold,
         String unit,
-        String message) {
+        String message,
+        String parentId) {
 
     public enum State { OPEN, RESOLVED }
 
     /** The kinds of alert, as they are named on the wire and in InfluxDB. */
     public static final java.util.List<String> TYPES = java.util.List.of(
             "over_capacity", "transformer_overload", "meter_offline", "voltage_sag", "voltage_swell", "low_pf", "spike",
-            "theft_suspected", "tamper", "excess_line_loss", "pipeline_silent");
+            "theft_suspected", "tamper", "excess_line_loss", "pipeline_silent", "area_outage", "area_voltage_sag",
+            "area_voltage_swell");
 
     /**
      * Alerts for the utility's staff only, never relayed to the customer: suspected theft and
@@ -47,7 +53,8 @@ public record Alert(
      * the pipeline's own health.
      */
     public static final java.util.Set<String> STAFF_ONLY_TYPES = java.util.Set.of(
-            "theft_suspected", "tamper", "transformer_overload", "excess_line_loss", "pipeline_silent");
+            "theft_suspected", "tamper", "transformer_overload", "excess_line_loss", "pipeline_silent", "area_outage",
+            "area_voltage_sag", "area_voltage_swell");
 
     public static boolean isStaffOnly(String type) {
         return type != null && STAFF_ONLY_TYPES.contains(type);
@@ -60,7 +67,37 @@ public record Alert(
         Objects.requireNonNull(state, "state");
     }
 
+    /** An alert that stands alone (no incident above it). */
+    public Alert(String alertId, String type, String severity, String level, String subjectId, String customerId, State state, long ts,
+                 long openedAt, double value, double threshold, String unit, String message) {
+        this(alertId, type, severity, level, subjectId, customerId, state, ts, openedAt, value, threshold, unit, message, null);
+    }
+
     public boolean isOpen() {
         return state == State.OPEN;
+    }
+
+    /** This alert folded under the incident {@code parent} (null: standing alone). */
+    public Alert withParent(String parent) {
+        return new Alert(alertId, type, severity, level, subjectId, customerId, state, ts, openedAt, value, threshold, unit, message, parent);
+    }
+
+    /**
+     * Folded under another alert of its own subject (a spike that is the same excursion as the
+     * meter's over-capacity): the customer is told of the primary alert, not of this one too.
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isConsequence() {
+        return parentId != null && parentId.startsWith(subjectId + "/");
+    }
+
+    /**
+     * What raised it, from {@code alertId} (subject/rule/openedAt): the type, or for tamper its
+     * kind ({@code tamper.register_backwards}). Two alerts of one subject open at once differ in it.
+     */
+    public String rule() {
+        int last = alertId.lastIndexOf('/');
+        int before = last <= 0 ? -1 : alertId.lastIndexOf('/', last - 1);
+        return last <= 0 || before < 0 ? type : alertId.substring(before + 1, last);
     }
 }

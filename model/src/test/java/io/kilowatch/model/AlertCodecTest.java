@@ -22,6 +22,25 @@ class AlertCodecTest {
     }
 
     @Test
+    void carriesTheIncidentAnAlertIsFoldedUnderAndReadsAlertsWrittenBeforeIt() throws IOException {
+        Alert member = new Alert("M7/meter_offline/60000", "meter_offline", "warning", "meter", "M7", "C7", Alert.State.OPEN, 960_000,
+                60_000, 15, 15, "min", "Meter M7 has sent no reading since …").withParent("T1/area_outage/60000");
+        assertThat(codec.decode(codec.encode(member))).isEqualTo(member);
+        assertThat(member.isConsequence()).isFalse();
+        assertThat(member.rule()).isEqualTo("meter_offline");
+        String before = "{\"alertId\":\"M7/tamper.register_backwards/5\",\"type\":\"tamper\",\"severity\":\"critical\","
+                + "\"level\":\"meter\",\"subjectId\":\"M7\",\"customerId\":\"C7\",\"state\":\"OPEN\",\"ts\":5,\"openedAt\":5,"
+                + "\"value\":1.5,\"threshold\":0.01,\"unit\":\"kWh\",\"message\":\"m\"}";
+        Alert old = codec.decode(before.getBytes(StandardCharsets.UTF_8));
+        assertThat(old.parentId()).isNull();
+        assertThat(old.rule()).isEqualTo("tamper.register_backwards");
+        Alert spike = new Alert("M7/spike/120000", "spike", "info", "meter", "M7", "C7", Alert.State.OPEN, 900_000, 120_000, 40, 12, "kW",
+                "m").withParent("M7/over_capacity/120000");
+        assertThat(spike.isConsequence()).isTrue();
+        assertThat(new String(codec.encode(spike), StandardCharsets.UTF_8)).doesNotContain("consequence", "\"rule\"");
+    }
+
+    @Test
     void rejectsWhatIsNotAnAlert() {
         assertThatThrownBy(() -> codec.decode("{\"alertId\":\"a\"}".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IOException.class).hasMessageStartingWith("not an alert");

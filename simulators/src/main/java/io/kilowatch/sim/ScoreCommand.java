@@ -61,18 +61,11 @@ public final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<GroundTruth> truth = GroundTruth.load(groundTruth);
-        Map<String, String> transformerOf = new HashMap<>();
+        List<RegistryEntry> entries = registry == null ? List.of() : RegistryCsv.parse(Files.readAllLines(registry, StandardCharsets.UTF_8));
         Map<String, String> customerOf = new HashMap<>();
-        if (registry != null) {
-            for (RegistryEntry e : RegistryCsv.parse(Files.readAllLines(registry, StandardCharsets.UTF_8))) {
-                if (e.transformerId() != null) {
-                    transformerOf.put(e.meterId(), e.transformerId());
-                }
-                customerOf.put(e.meterId(), e.customerId());
-            }
-        }
+        entries.forEach(e -> customerOf.put(e.meterId(), e.customerId()));
         List<Alert> alerts = alertsFile != null ? AlertLog.ALERTS.fromFile(alertsFile) : AlertLog.ALERTS.fromKafka(kafka, topic);
-        Scorer.Result result = new Scorer(grace, transformerOf).score(truth, alerts);
+        Scorer.Result result = Scorer.of(grace, entries).score(truth, alerts);
         List<Hint> hints = hintsFile != null ? AlertLog.HINTS.fromFile(hintsFile) : AlertLog.HINTS.fromKafka(kafka, hintsTopic);
         HintScorer.Result hinted = new HintScorer(hintGrace, customerOf).score(truth, hints);
         String md = "# Alert score\n\n" + truth.size() + " injected anomalies (" + groundTruth + "), " + alerts.size()

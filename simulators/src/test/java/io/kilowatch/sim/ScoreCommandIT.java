@@ -38,8 +38,11 @@ class ScoreCommandIT {
         long ms = t0.toEpochMilli();
         AlertCodec codec = new AlertCodec();
         List<Alert> alerts = List.of(
-                new Alert("a1", "meter_offline", "warning", "meter", "A1", "CA1", Alert.State.OPEN, ms + 120_000, ms + 120_000, 0, 0, "", "dark"),
-                new Alert("a2", "meter_offline", "warning", "meter", "A2", "CA2", Alert.State.OPEN, ms + 300_000, ms + 300_000, 0, 0, "", "dark"),
+                new Alert("t1", "area_outage", "critical", "transformer", "T1", null, Alert.State.OPEN, ms + 300_000, ms, 2, 2, "meters", "dark"),
+                new Alert("a1", "meter_offline", "warning", "meter", "A1", "CA1", Alert.State.OPEN, ms + 120_000, ms + 120_000, 0, 0, "", "dark")
+                        .withParent("t1"),
+                new Alert("a2", "meter_offline", "warning", "meter", "A2", "CA2", Alert.State.OPEN, ms + 300_000, ms + 300_000, 0, 0, "", "dark")
+                        .withParent("t1"),
                 new Alert("a3", "spike", "info", "meter", "B1", "CB1", Alert.State.OPEN, ms, ms, 50, 10, "kW", "spike"));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
@@ -48,7 +51,7 @@ class ScoreCommandIT {
                 producer.send(new ProducerRecord<>(topic, a.subjectId().getBytes(StandardCharsets.UTF_8), codec.encode(a))).get();
             }
             producer.send(new ProducerRecord<>(topic, "x".getBytes(StandardCharsets.UTF_8), "not an alert".getBytes(StandardCharsets.UTF_8))).get();
-            producer.send(new ProducerRecord<>(topic, "A1".getBytes(StandardCharsets.UTF_8), codec.encode(alerts.get(0)))).get(); // redelivered
+            producer.send(new ProducerRecord<>(topic, "A1".getBytes(StandardCharsets.UTF_8), codec.encode(alerts.get(1)))).get(); // redelivered
         }
         Path truth = dir.resolve("truth.csv");
         Files.write(truth, List.of("subject,type,start,end", "T1,outage," + t0 + "," + t0.plusSeconds(900),
@@ -64,9 +67,10 @@ class ScoreCommandIT {
         assertThat(exit).isZero();
         List<String> csv = Files.readAllLines(dir.resolve("out/score.csv"));
         assertThat(csv).containsExactly(
-                "alert_type,alerts,true_positives,precision,anomalies,detected,recall,delay_median_s,delay_max_s,explained",
-                "meter_offline,2,2,1.0000,1,1,1.0000,120.000,120.000,0",
-                "spike,1,0,0.0000,1,0,0.0000,,,0");
-        assertThat(Files.readString(dir.resolve("out/score.md"))).contains("4 alert events", "| meter_offline | 2 | 2 | 0 | 1.00 |");
+                "alert_type,alerts,true_positives,precision,anomalies,detected,recall,delay_median_s,delay_max_s,explained,folded",
+                "area_outage,1,1,1.0000,1,1,1.0000,300.000,300.000,0,0",
+                "meter_offline,0,0,,0,0,,,,0,2",
+                "spike,1,0,0.0000,1,0,0.0000,,,0,0");
+        assertThat(Files.readString(dir.resolve("out/score.md"))).contains("5 alert events", "| area_outage | 1 | 1 | 0 | 1.00 |");
     }
 }

@@ -22,6 +22,7 @@ import java.time.Duration;
  * @param lossRatio a transformer area's unmetered share of energy above this is excess line loss
  * @param pipelineSilentAfter no reading at all for this long (processing time) is {@code pipeline_silent}
  * @param stateHorizon a meter silent this long after it went offline is no longer watched: its state is cleared
+ * @param fold when the alerts of many meters are one incident ({@link Fold})
  */
 public record AlertRules(
         Duration openAfter,
@@ -39,7 +40,8 @@ public record AlertRules(
         double theftMinKwh,
         double lossRatio,
         Duration pipelineSilentAfter,
-        Duration stateHorizon) implements Serializable {
+        Duration stateHorizon,
+        Fold fold) implements Serializable {
 
     public AlertRules {
         if (theftWindowHours < 1 || theftWindowHours > 24) {
@@ -53,7 +55,7 @@ public record AlertRules(
     public static AlertRules defaults() {
         return new AlertRules(Duration.ofMinutes(2), Duration.ofMinutes(5), 1.0, 1.0, 0.9, 1.1, 0.8, 0.05, Spike.defaults(),
                 Duration.ofMinutes(15), 0.5, 3, 1.0, 0.10, Duration.ofMinutes(5),
-                Duration.ofDays(7));
+                Duration.ofDays(7), Fold.defaults());
     }
 
     /**
@@ -75,6 +77,30 @@ public record AlertRules(
 
         public static Spike defaults() {
             return new Spike(3.0, 4.0, 1.0, Duration.ofMinutes(15), 1);
+        }
+    }
+
+    /**
+     * One alert per incident (docs/alerts.md, {@link IncidentFold}): when at least {@code areaShare}
+     * of a transformer area's meters (and at least {@code minMeters}) go offline or out of the
+     * voltage band within {@code window} of each other, the transformer gets one area alert and
+     * theirs are folded under it; when at least {@code feederShare} of a feeder's transformers
+     * have one, the feeder gets one.
+     *
+     * @param window how long after a member's alert the others may still join it (event time); members wait this long
+     */
+    public record Fold(double areaShare, int minMeters, double feederShare, Duration window) implements Serializable {
+        public Fold {
+            if (areaShare <= 0 || areaShare > 1 || feederShare <= 0 || feederShare > 1) {
+                throw new IllegalArgumentException("alerts.fold.area-share and alerts.fold.feeder-share must be in (0, 1]");
+            }
+            if (minMeters < 2) {
+                throw new IllegalArgumentException("alerts.fold.min-meters must be at least 2, got " + minMeters);
+            }
+        }
+
+        public static Fold defaults() {
+            return new Fold(0.5, 3, 0.5, Duration.ofMinutes(3));
         }
     }
 }

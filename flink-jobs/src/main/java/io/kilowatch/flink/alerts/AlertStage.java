@@ -13,7 +13,9 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * Anomaly alerts: readings → per meter (keyed, the registry as broadcast state), in event-time
  * order: over capacity, voltage sag/swell, low power factor, spikes, tamper, suspected theft,
  * offline, and transformer overload from each transformer's area meter → per transformer area:
- * excess line loss, and theft suspicions confirmed by the area's balance; and no reading at all
+ * excess line loss, and theft suspicions confirmed by the area's balance; the offline, voltage and
+ * capacity alerts of many meters of one area (or transformers of one feeder) folded into one
+ * incident ({@link IncidentFold}); and no reading at all
  * for a while (processing time): pipeline_silent → OPEN/RESOLVED transitions to the alert sink (kw.alerts: the ingest relays
  * customers' own to them over MQTT) and to InfluxDB's {@code alerts}. docs/alerts.md has the rules.
  */
@@ -48,6 +50,18 @@ public final class AlertStage {
                 .process(new MeterAlerts(params.rules()))
                 .name("meter alert rules")
                 .uid("meter-alerts");
+        SingleOutputStreamOperator<Alert> areaIncidents = meters.getSideOutput(MeterAlerts.AREA_MEMBERS)
+                .keyBy(AreaMember::groupId)
+                .connect(in.registry())
+                .process(new IncidentFold(IncidentFold.Level.TRANSFORMER, params.rules().fold()))
+                .name("transformer area incidents")
+                .uid("area-incidents");
+        DataStream<Alert> feederIncidents = areaIncidents.getSideOutput(IncidentFold.UP)
+                .keyBy(AreaMember::groupId)
+                .connect(in.registry())
+                .process(new IncidentFold(IncidentFold.Level.FEEDER, params.rules().fold()))
+                .name("feeder incidents")
+                .uid("feeder-incidents");
         DataStream<Alert> areas = meters.getSideOutput(MeterAlerts.AREA_ENERGY)
                 .keyBy(AreaEnergy::transformerId)
                 .connect(meters.getSideOutput(MeterAlerts.SUSPICIONS).keyBy(Suspicion::transformerId))
@@ -60,7 +74,7 @@ public final class AlertStage {
                 .process(new PipelineWatch(params.rules().pipelineSilentAfter()))
                 .name("pipeline silence")
                 .uid("pipeline-watch");
-        DataStream<Alert> alerts = meters.union(areas, silence);
+        DataStream<Alert> alerts = meters.union(areaIncidents, feederIncidents, areas, silence);
         alerts.sinkTo(alertSink).name("kw.alerts").uid("alerts-kafka-sink");
         alerts.map(LineProtocol::alert).name("alerts lines").sinkTo(influx).name("influxdb alerts").uid("alerts-influx-sink");
         return alerts;

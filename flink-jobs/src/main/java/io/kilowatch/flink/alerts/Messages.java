@@ -92,6 +92,34 @@ final class Messages {
         return f("Readings are reaching the jobs again after %d min without any (since %s).", minutes, Instant.ofEpochMilli(since));
     }
 
+    /**
+     * An area incident: how many members of how many, from when, and which ({@code members} sorted).
+     *
+     * @param level {@code transformer} or {@code feeder}; {@code unit} what its members are ({@code meters}, {@code transformers})
+     */
+    static String incidentOpened(String kind, String level, String group, int affected, int size, String unit, long from,
+                                 java.util.Collection<String> members) {
+        String what = switch (kind) {
+            case "area_outage" -> "went dark";
+            case "area_voltage_sag" -> "fell below the voltage band";
+            case "area_voltage_swell" -> "rose above the voltage band";
+            default -> kind;
+        };
+        return f("%d of %d %s of %s %s %s together from %s: %s.", affected, size, unit, level, group, what, Instant.ofEpochMilli(from),
+                String.join(", ", members));
+    }
+
+    static String incidentResolved(String kind, String level, String group, int peak, String unit, long from, long to) {
+        String what = switch (kind) {
+            case "area_outage" -> "outage";
+            case "area_voltage_sag" -> "voltage sag";
+            case "area_voltage_swell" -> "voltage swell";
+            default -> kind;
+        };
+        return f("The %s of %s %s from %s is over at %s (up to %d %s at once).", what, level, group, Instant.ofEpochMilli(from),
+                Instant.ofEpochMilli(to), peak, unit);
+    }
+
     private static String f(String format, Object... args) {
         return String.format(Locale.ROOT, format, args);
     }

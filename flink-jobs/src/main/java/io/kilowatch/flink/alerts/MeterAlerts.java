@@ -26,11 +26,14 @@ import org.apache.flink.util.OutputTag;
  * {@link AlertRules#stateHorizon()}, or taken out of the registry, is forgotten: its open alerts
  * resolved, its state cleared ({@code metersForgotten}).
  *
- * <p>Outputs: alert transitions (main), and for its transformer's balance each meter's
- * quarter-hour energy ({@link #AREA_ENERGY}) and its theft suspicions ({@link #SUSPICIONS}).
+ * <p>Outputs: alert transitions (main); those that may be part of an area incident (offline,
+ * voltage, over capacity, transformer overload) of meters on a known transformer go to its
+ * {@link IncidentFold} instead ({@link #AREA_MEMBERS}); and for its transformer's balance each
+ * meter's quarter-hour energy ({@link #AREA_ENERGY}) and its theft suspicions ({@link #SUSPICIONS}).
  */
 public class MeterAlerts extends KeyedBroadcastProcessFunction<String, AlertSample, RegistryUpdate, Alert> {
     public static final OutputTag<AreaEnergy> AREA_ENERGY = new OutputTag<>("area-energy", TypeInformation.of(AreaEnergy.class));
+    public static final OutputTag<AreaMember> AREA_MEMBERS = new OutputTag<>("area-members", TypeInformation.of(AreaMember.class));
     public static final OutputTag<Suspicion> SUSPICIONS = new OutputTag<>("theft-suspicions", TypeInformation.of(Suspicion.class));
 
     private final ValueStateDescriptor<MeterWatch> watchState = new ValueStateDescriptor<>("watch", TypeInformation.of(MeterWatch.class));
@@ -73,7 +76,8 @@ public class MeterAlerts extends KeyedBroadcastProcessFunction<String, AlertSamp
             ctx.applyToKeyedState(watchState, (meterId, state) -> {
                 if (meterId.equals(u.meterId()) && state.value() != null) {
                     MeterWatch w = state.value();
-                    rules.forget(w, meterId, old, Math.max(now, w.lastTs), "left the registry", a -> emit(out, a));
+                    rules.forget(w, meterId, old, Math.max(now, w.lastTs), "left the registry",
+                            sink(out, m -> ctx.output(AREA_MEMBERS, m), old));
                     state.clear();
                     forgotten.inc();
                 }
@@ -108,10 +112,11 @@ public class MeterAlerts extends KeyedBroadcastProcessFunction<String, AlertSamp
         RegistryEntry entry = ctx.getBroadcastState(MeterIntervals.REGISTRY).get(meterId);
         AlertSample s = pending.get(t);
         boolean changed = false;
+        java.util.function.Consumer<Alert> alerts = sink(out, m -> ctx.output(AREA_MEMBERS, m), entry);
         if (s != null) {
             pending.remove(t);
             long before = w.lastTs == MeterWatch.NONE ? MeterWatch.NONE : rules.offlineAt(w);
-            if (rules.observe(w, s, entry, a -> emit(out, a), e -> ctx.output(AREA_ENERGY, e),
+            if (rules.observe(w, s, entry, alerts, e -> ctx.output(AREA_ENERGY, e),
                     x -> ctx.output(SUSPICIONS, x))) {
                 // A timer is (key, time): the old offline time may also be a reading's, one
                 // that came early (a backlog runs far ahead of the watermark). Keep it then.
@@ -129,12 +134,12 @@ public class MeterAlerts extends KeyedBroadcastProcessFunction<String, AlertSamp
         } else if (w.lastTs != MeterWatch.NONE && t == rules.offlineAt(w) && t <= latestReading) {
             // Only once other meters' readings show that time really passed: the end of a bounded
             // input passes every timer at once, and the input ended, not the meters.
-            rules.offline(w, meterId, entry, t, a -> emit(out, a));
+            rules.offline(w, meterId, entry, t, alerts);
             ctx.timerService().registerEventTimeTimer(rules.forgetAt(w));
             changed = true;
         } else if (w.lastTs != MeterWatch.NONE && t == rules.forgetAt(w) && t <= latestReading) {
             rules.forget(w, meterId, entry, t, String.format(java.util.Locale.ROOT, "has sent nothing for %d days",
-                    (t - w.lastTs) / 86_400_000L), a -> emit(out, a));
+                    (t - w.lastTs) / 86_400_000L), alerts);
             watch.clear();
             forgotten.inc();
             return;
@@ -144,8 +149,17 @@ public class MeterAlerts extends KeyedBroadcastProcessFunction<String, AlertSamp
         }
     }
 
-    private void emit(Collector<Alert> out, Alert a) {
-        (a.isOpen() ? opened : resolved).inc();
-        out.collect(a);
+    /** Where a meter's alerts go: its transformer area's incident fold, or straight out. */
+    private java.util.function.Consumer<Alert> sink(Collector<Alert> out, java.util.function.Consumer<AreaMember> toFold,
+                                                    RegistryEntry entry) {
+        String area = entry == null ? null : entry.transformerId();
+        return a -> {
+            (a.isOpen() ? opened : resolved).inc();
+            if (area != null && IncidentFold.foldable(a.type())) {
+                toFold.accept(new AreaMember(area, a));
+            } else {
+                out.collect(a);
+            }
+        };
     }
 }

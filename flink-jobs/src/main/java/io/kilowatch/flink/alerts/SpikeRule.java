@@ -121,11 +121,25 @@ final class SpikeRule implements Serializable {
         Episode e = w.episode(Condition.SPIKE);
         e.forceOpen(w.spikeFrom, w.spikeWorst);
         double usual = w.spikeMeanKw[hourOfDay(w.spikeFrom)];
+        String primary = primary(w, meter);
         alerts.accept(MeterRules.alert(Condition.SPIKE, meter, Alert.State.OPEN, now, e, w.spikeLimit,
-                Messages.spike(meter.id(), w.spikeWorst, Math.max(1, lastedMs / 60_000), w.spikeFrom, w.spikeLimit, usual)));
+                Messages.spike(meter.id(), w.spikeWorst, Math.max(1, lastedMs / 60_000), w.spikeFrom, w.spikeLimit, usual)).withParent(primary));
         e.forceResolve();
         alerts.accept(MeterRules.alert(Condition.SPIKE, meter, Alert.State.RESOLVED, now, e, w.spikeLimit,
-                Messages.spikeOver(meter.id(), w.spikeLimit, w.spikeLast)));
+                Messages.spikeOver(meter.id(), w.spikeLimit, w.spikeLast)).withParent(primary));
+    }
+
+    /**
+     * The meter's over-capacity alert when the spike is the same excursion (it is open, or it
+     * began during the spike): the spike is its consequence and is folded under it; else null.
+     */
+    private static String primary(MeterWatch w, MeterRules.Subject meter) {
+        Episode over = w.episode(Condition.OVER_CAPACITY);
+        if (over.openedAt == Episode.NONE) {
+            return null;
+        }
+        boolean during = over.openedAt >= w.spikeFrom && over.openedAt <= w.spikeLast;
+        return over.open || during ? Condition.OVER_CAPACITY.alertId(meter.id(), over.openedAt) : null;
     }
 
     static int hourOfDay(long ts) {

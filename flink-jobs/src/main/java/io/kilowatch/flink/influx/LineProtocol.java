@@ -74,7 +74,10 @@ public final class LineProtocol {
     /**
      * {@code alerts}: one point per transition, at its event time. An episode's OPEN and RESOLVED
      * are two points of the same series; {@code last(state)} grouped by {@code id, type} is what
-     * is open now. Grid alerts have no {@code customer} tag (an empty tag is not allowed).
+     * is open now. Grid alerts have no {@code customer} tag (an empty tag is not allowed). The
+     * {@code rule} tag ({@link Alert#rule()}) keeps two alerts of one type open on one subject
+     * (two kinds of tamper) in two series, so each is a row. An alert folded under an incident
+     * has its {@code parent_id}.
      */
     public static String alert(Alert a) {
         StringBuilder b = new StringBuilder(256);
@@ -87,6 +90,8 @@ public final class LineProtocol {
         tag(b, a.subjectId());
         b.append(",level=");
         tag(b, a.level() == null ? "meter" : a.level());
+        b.append(",rule=");
+        tag(b, a.rule());
         b.append(",severity=");
         tag(b, a.severity() == null ? "warning" : a.severity());
         b.append(",type=");
@@ -102,6 +107,10 @@ public final class LineProtocol {
         stringField(b, a.message() == null ? "" : a.message());
         b.append(",alert_id=");
         stringField(b, a.alertId());
+        if (a.parentId() != null) {
+            b.append(",parent_id=");
+            stringField(b, a.parentId());
+        }
         b.append(' ').append(a.ts());
         return b.toString();
     }

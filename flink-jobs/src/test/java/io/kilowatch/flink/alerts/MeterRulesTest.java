@@ -137,6 +137,24 @@ class MeterRulesTest {
     }
 
     @Test
+    void aSpikeThatIsAlsoOverCapacityIsFoldedUnderTheOverCapacityAlert() {
+        // Contract 8 kVA: 12 kW for 10 min is over capacity (held 2 min) and a spike (over 3 kW) of the same excursion.
+        dayOfOneKwThen(RESIDENTIAL, m -> m >= 9 * 60 && m < 9 * 60 + 10 ? 12 : 1);
+        Alert over = alerts.stream().filter(a -> a.type().equals("over_capacity") && a.isOpen()).findFirst().orElseThrow();
+        List<Alert> spikes = alerts.stream().filter(a -> a.type().equals("spike")).toList();
+        assertThat(spikes).hasSize(2).allSatisfy(a -> assertThat(a.parentId()).isEqualTo(over.alertId()));
+        assertThat(spikes.get(0).isConsequence()).as("the customer hears of the over-capacity, not of the spike too").isTrue();
+        assertThat(over.parentId()).isNull();
+        // A spike below the contract stands alone (at 15:00: 09:00's usual has learnt the first one).
+        alerts.clear();
+        for (long m = 2 * DAY; m < 3 * DAY; m++) {
+            feed(RESIDENTIAL, sample(m, m - 2 * DAY >= 15 * 60 && m - 2 * DAY < 15 * 60 + 10 ? 6 : 1));
+        }
+        assertThat(alerts).extracting(Alert::type, Alert::parentId).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("spike", null), org.assertj.core.groups.Tuple.tuple("spike", null));
+    }
+
+    @Test
     void nothingIsJudgedInAnHourTheMeterHasNotBeenSeenInBefore() {
         minutes(null, 0, 9 * 60, 1);
         minutes(null, 9 * 60, 9 * 60 + 10, 6);

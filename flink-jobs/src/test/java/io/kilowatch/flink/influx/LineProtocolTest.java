@@ -42,12 +42,16 @@ class LineProtocolTest {
     void alertsAreTaggedByWhatAndWhomWithTheirStateAndWordsAsFields() {
         Alert open = new Alert("m 1/over_capacity/1000", "over_capacity", "warning", "meter", "m 1", "c,1", Alert.State.OPEN, 2_000, 1_000,
                 10.5, 8, "kVA", "Load of m 1 reached \"10.5\" kVA");
-        assertThat(LineProtocol.alert(open)).isEqualTo("alerts,customer=c\\,1,id=m\\ 1,level=meter,severity=warning,type=over_capacity "
+        assertThat(LineProtocol.alert(open)).isEqualTo("alerts,customer=c\\,1,id=m\\ 1,level=meter,rule=over_capacity,severity=warning,type=over_capacity "
                 + "state=\"OPEN\",value=10.5,threshold=8.0,opened_at=1000i,unit=\"kVA\",message=\"Load of m 1 reached \\\"10.5\\\" kVA\","
                 + "alert_id=\"m 1/over_capacity/1000\" 2000");
         Alert grid = new Alert("T1/excess_line_loss/0", "excess_line_loss", "warning", "transformer", "T1", null, Alert.State.RESOLVED, 5, 0,
                 0.2, 0.1, "ratio", "back");
         assertThat(LineProtocol.alert(grid)).as("a grid alert has no customer tag").startsWith("alerts,id=T1,level=transformer,");
+        Alert tamper = new Alert("M1/tamper.current_no_energy/7", "tamper", "critical", "meter", "M1", "C1", Alert.State.OPEN, 9, 7, 1.5,
+                0.2, "A", "m").withParent("T1/area_outage/7");
+        assertThat(LineProtocol.alert(tamper)).as("two kinds of tamper on one meter are two series; a member names its incident")
+                .contains(",rule=tamper.current_no_energy,").endsWith(",alert_id=\"M1/tamper.current_no_energy/7\",parent_id=\"T1/area_outage/7\" 9");
     }
 
     @Test

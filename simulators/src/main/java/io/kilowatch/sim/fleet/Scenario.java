@@ -18,7 +18,8 @@ import java.util.Map;
  * <p>A scenario file has one anomaly per line: {@code type,subject,start,duration[,factor]};
  * {@code start} is an ISO-8601 instant or an offset from the simulation's start ({@code +2h});
  * {@code subject} is a meter id or, for {@code outage}, {@code transformer_overload},
- * {@code voltage_sag} and {@code voltage_swell}, a transformer id (every meter under it). Types
+ * {@code voltage_sag} and {@code voltage_swell}, a transformer id (every meter under it) or, for
+ * {@code outage} and the voltage types, a feeder id (every meter of its transformers). Types
  * and what the meters report while they last:
  * <ul>
  *   <li>{@code over_capacity}: load raised to {@code factor} (default 1.3) × the contracted kVA;</li>
@@ -56,6 +57,8 @@ public final class Scenario {
             "excess_line_loss", "vacancy");
     private static final List<String> AREA_TYPES = List.of("outage", "transformer_overload", "voltage_sag", "voltage_swell",
             "excess_line_loss");
+    /** Area types a feeder can have as its subject: what a fault upstream of the transformers does to all of them. */
+    private static final List<String> FEEDER_TYPES = List.of("outage", "voltage_sag", "voltage_swell");
     /** Anomalies of the load itself, not of its metering. */
     private static final List<String> DRAWN_TYPES = List.of("over_capacity", "transformer_overload", "spike", "peak_heavy", "vacancy");
 
@@ -144,7 +147,8 @@ public final class Scenario {
     }
 
     private static boolean touches(Anomaly a, Topology.MeterSpec spec) {
-        return a.subject().equals(spec.meterId()) || (AREA_TYPES.contains(a.type()) && a.subject().equals(spec.entry().transformerId()));
+        return a.subject().equals(spec.meterId()) || (AREA_TYPES.contains(a.type()) && a.subject().equals(spec.entry().transformerId()))
+                || (FEEDER_TYPES.contains(a.type()) && a.subject().equals(spec.entry().feederId()));
     }
 
     private double drawn(Anomaly a, Topology.MeterSpec spec, double kw, long ts, java.time.ZoneOffset zone) {

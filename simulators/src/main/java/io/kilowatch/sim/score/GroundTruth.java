@@ -33,6 +33,15 @@ public record GroundTruth(String subject, String type, long start, long end) {
             Map.entry("current_no_energy", "tamper"),
             Map.entry("excess_line_loss", "excess_line_loss"));
 
+    /**
+     * Which alert reports an anomaly of a whole transformer area or feeder: one incident on the
+     * transformer (or feeder), its meters' alerts folded under it.
+     */
+    public static final Map<String, String> AREA_ALERT_FOR = Map.of(
+            "outage", "area_outage",
+            "voltage_sag", "area_voltage_sag",
+            "voltage_swell", "area_voltage_swell");
+
     /** Normal behaviour injected to see that nothing reports it: it explains no alert. */
     public static final java.util.Set<String> NORMAL_BEHAVIOUR = java.util.Set.of("vacancy");
 

@@ -39,8 +39,9 @@ class ScorerTest {
                 m1, m1, resolved(m1, T0 + 31 * MIN),                       // redelivered and resolved: one alert
                 open("over_capacity", "meter", "M9", T0 + 5 * MIN),        // nothing injected there: false positive
                 open("over_capacity", "meter", "M2", T0 + 50 * MIN),       // after end + grace (15 min): too late
-                open("meter_offline", "meter", "A1", T0 + 64 * MIN),       // meters of the dark area T1
-                open("meter_offline", "meter", "A2", T0 + 66 * MIN),
+                open("area_outage", "transformer", "T1", T0 + 66 * MIN),   // the dark area T1: one incident...
+                open("meter_offline", "meter", "A1", T0 + 64 * MIN).withParent("T1/area_outage/x"), // ...its meters folded under it
+                open("meter_offline", "meter", "A2", T0 + 66 * MIN).withParent("T1/area_outage/x"),
                 open("meter_offline", "meter", "B1", T0 + 64 * MIN),       // a meter of another transformer
                 open("tamper", "meter", "M4", T0 + 10 * MIN),
                 open("tamper", "meter", "M5", T0 + 20 * MIN),
@@ -55,10 +56,16 @@ class ScorerTest {
         assertThat(over.detected()).isEqualTo(1);
         assertThat(over.medianDelayMs()).isEqualTo(2 * MIN);
 
+        Scorer.Row area = rows.get("area_outage");
+        assertThat(area.alerts()).isEqualTo(1);
+        assertThat(area.precision()).isEqualTo(1.0);
+        assertThat(area.recall()).isEqualTo(1.0);
+        assertThat(area.medianDelayMs()).isEqualTo(6 * MIN);
         Scorer.Row offline = rows.get("meter_offline");
-        assertThat(offline.precision()).isEqualTo(2.0 / 3);
-        assertThat(offline.recall()).isEqualTo(1.0);
-        assertThat(offline.medianDelayMs()).isEqualTo(4 * MIN); // the first of the area's meters
+        assertThat(offline.alerts()).as("what staff read: B1 alone; A1 and A2 are the incident's").isEqualTo(1);
+        assertThat(offline.folded()).isEqualTo(2);
+        assertThat(offline.precision()).isZero();
+        assertThat(offline.recall()).as("no meter outage was injected").isNaN();
 
         Scorer.Row tamper = rows.get("tamper");
         assertThat(tamper.precision()).isEqualTo(1.0);
@@ -77,8 +84,8 @@ class ScorerTest {
         assertThat(r.notScored()).containsExactly(Map.entry("peak_heavy", 1));
 
         String md = Scorer.markdown(r, Duration.ofMinutes(15));
-        assertThat(md).contains("| over_capacity | 3 | 1 | 0 | 0.33 | 2 | 1 | 0.50 | 2m | 2m |", "peak_heavy");
-        assertThat(Scorer.csv(r)).contains("meter_offline,3,2,0.6667,1,1,1.0000,240.000,240.000,0");
+        assertThat(md).contains("| over_capacity | 3 | 1 | 0 | 0.33 | 2 | 1 | 0.50 | 2m | 2m | 0 |", "peak_heavy");
+        assertThat(Scorer.csv(r)).contains("meter_offline,1,0,0.0000,0,0,,,,0,2", "area_outage,1,1,1.0000,1,1,1.0000,360.000,360.000,0,0");
     }
 
     @Test
@@ -93,6 +100,26 @@ class ScorerTest {
         assertThat(spike.explained()).isEqualTo(2);
         assertThat(spike.truePositives()).isZero();
         assertThat(spike.precision()).isZero();
+    }
+
+    @Test
+    void aFeederDarkIsOneFeederIncidentItsTransformersAndMetersFoldedUnderIt() {
+        List<GroundTruth> truth = GroundTruth.parse(List.of(
+                "F1,outage," + Instant.ofEpochMilli(T0) + "," + Instant.ofEpochMilli(T0 + 30 * MIN)));
+        List<Alert> alerts = List.of(
+                open("area_outage", "feeder", "F1", T0 + 18 * MIN),
+                open("area_outage", "transformer", "T1", T0 + 16 * MIN).withParent("F1/area_outage/x"),
+                open("area_outage", "transformer", "T2", T0 + 16 * MIN).withParent("F1/area_outage/x"),
+                open("meter_offline", "meter", "A1", T0 + 15 * MIN).withParent("T1/area_outage/x"),
+                open("meter_offline", "meter", "B1", T0 + 15 * MIN).withParent("T2/area_outage/x"),
+                open("spike", "meter", "B1", T0 + 20 * MIN));                   // about a meter of the dark feeder: explained
+        Scorer.Result r = new Scorer(Duration.ofMinutes(15), Map.of("A1", "T1", "B1", "T2"), Map.of("T1", "F1", "T2", "F1"))
+                .score(truth, alerts);
+        Map<String, Scorer.Row> rows = r.rows().stream().collect(java.util.stream.Collectors.toMap(Scorer.Row::alertType, x -> x));
+        assertThat(rows.get("area_outage")).extracting(Scorer.Row::alerts, Scorer.Row::truePositives, Scorer.Row::folded,
+                Scorer.Row::precision, Scorer.Row::recall).containsExactly(1, 1, 2, 1.0, 1.0);
+        assertThat(rows.get("meter_offline").alerts()).isZero();
+        assertThat(rows.get("spike").explained()).isEqualTo(1);
     }
 
     @Test
