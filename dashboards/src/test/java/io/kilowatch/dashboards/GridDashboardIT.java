@@ -4,6 +4,7 @@ import static io.kilowatch.model.testing.InfluxQuery.asDouble;
 import static io.kilowatch.model.testing.InfluxQuery.asLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kilowatch.model.testing.Dashboard;
 import io.kilowatch.model.testing.InfluxQuery;
 import io.kilowatch.model.testing.TestStack;
 import java.util.List;

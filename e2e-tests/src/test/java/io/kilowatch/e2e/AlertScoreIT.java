@@ -11,11 +11,15 @@ import io.kilowatch.flink.wiring.FlinkSetup;
 import io.kilowatch.ingest.IngestConfig;
 import io.kilowatch.ingest.IngestService;
 import io.kilowatch.ingest.RegistryLoader;
+import io.kilowatch.model.Alert;
 import io.kilowatch.model.Reading;
 import io.kilowatch.model.RegistryCsv;
 import io.kilowatch.model.Topics;
+import io.kilowatch.model.testing.Dashboard;
+import io.kilowatch.model.testing.InfluxQuery;
 import io.kilowatch.model.testing.TestStack;
 import io.kilowatch.sim.SimulatorMain;
+import io.kilowatch.sim.score.AlertLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -95,7 +99,10 @@ class AlertScoreIT {
         }
         RegistryLoader.load(IngestConfig.load(null, STACK.bridgeEnvironment(p + "-registry", "KW_KAFKA_TOPIC_REGISTRY", registryTopic)),
                 RegistryCsv.parse(Files.readAllLines(registry)), List.of());
-        runAlertJob(from, registryTopic, alerts, p);
+        String db = "score_" + Long.toHexString(System.nanoTime());
+        InfluxQuery influx = new InfluxQuery(STACK.influxUrl(), db);
+        influx.execute("CREATE DATABASE \"" + db + "\"");
+        runAlertJob(from, registryTopic, alerts, db, p);
 
         Path out = dir.resolve("score");
         int exit = new CommandLine(new SimulatorMain()).execute("score", "--kafka", STACK.kafkaBootstrap(), "--alerts-topic", alerts,
@@ -119,17 +126,64 @@ class AlertScoreIT {
             int unexplained = Integer.parseInt(row[1]) - Integer.parseInt(row[2]) - Integer.parseInt(row[9]);
             assertThat(unexplained).as("%s alerts that no anomaly explains", row[0]).isZero();
         }
+        try {
+            dashboardAgreesWithTheAlertsTopic(influx, AlertLog.ALERTS.fromKafka(STACK.kafkaBootstrap(), alerts));
+        } finally {
+            influx.execute("DROP DATABASE \"" + db + "\"");
+        }
+    }
+
+    /**
+     * Dashboard truth (issue #13): the alerts dashboard's panels, over what the job wrote to
+     * InfluxDB, say what kw.alerts says — each open alert a row, each incident with its members,
+     * the counts by type those of the topic.
+     */
+    private static void dashboardAgreesWithTheAlertsTopic(InfluxQuery influx, List<Alert> onTopic) throws Exception {
+        Dashboard dashboard = Dashboard.load("../dashboards/grafana/alerts.json");
+        long from = onTopic.stream().mapToLong(Alert::ts).min().orElseThrow();
+        long to = onTopic.stream().mapToLong(Alert::ts).max().orElseThrow();
+        Map<String, Alert> last = new java.util.LinkedHashMap<>();
+        onTopic.stream().sorted(java.util.Comparator.comparingLong(Alert::ts)).forEach(a -> last.put(a.alertId(), a));
+
+        Map<String, Long> opened = onTopic.stream().filter(Alert::isOpen).map(a -> a.type() + "/" + a.alertId()).distinct()
+                .collect(Collectors.groupingBy(k -> k.substring(0, k.indexOf('/')), Collectors.counting()));
+        Map<String, Long> panelCounts = influx.rows(dashboard.panelQuery("Alerts opened by type in the time range", from, to, "1h"))
+                .stream().collect(Collectors.toMap(r -> (String) r.get("type"), r -> InfluxQuery.asLong(r.get("opened"))));
+        assertThat(panelCounts).as("alerts opened by type, on the dashboard and on kw.alerts").isEqualTo(opened);
+        Map<String, Long> alone = onTopic.stream().filter(a -> a.isOpen() && a.parentId() == null).map(a -> a.type() + "/" + a.alertId())
+                .distinct().collect(Collectors.groupingBy(k -> k.substring(0, k.indexOf('/')), Collectors.counting()));
+        assertThat(influx.rows(dashboard.panelQuery("Incidents and alerts standing alone", from, to, "1h")).stream()
+                .collect(Collectors.toMap(r -> (String) r.get("type"), r -> InfluxQuery.asLong(r.get("opened"))))).isEqualTo(alone);
+
+        List<String> openNow = last.values().stream().filter(Alert::isOpen).map(Alert::alertId).sorted().toList();
+        assertThat(influx.rows(dashboard.panelQuery("Open alerts")).stream().filter(r -> "OPEN".equals(r.get("state")))
+                .map(r -> (String) r.get("alert_id")).sorted().toList()).as("each open alert a row").isEqualTo(openNow);
+
+        // Every incident of the run with every member, from the transitions an incident's members carried.
+        Map<String, java.util.Set<String>> incidents = new java.util.TreeMap<>();
+        onTopic.stream().filter(a -> a.parentId() != null && a.isOpen())
+                .forEach(a -> incidents.computeIfAbsent(a.parentId(), k -> new java.util.TreeSet<>()).add(a.subjectId()));
+        assertThat(incidents.keySet()).as("the dark area, the sagging one, the overload (and any spike under an over-capacity)")
+                .anyMatch(k -> k.startsWith("R01-F01-T001/area_outage/")).anyMatch(k -> k.startsWith("R01-F01-T002/area_voltage_sag/"))
+                .anyMatch(k -> k.startsWith("R01-F01-T002/transformer_overload/"));
+        for (Map.Entry<String, java.util.Set<String>> incident : incidents.entrySet()) {
+            List<Map<String, Object>> members = influx.rows("SELECT last(\"state\") AS \"state\" FROM \"alerts\" WHERE \"parent_id\" = '"
+                    + incident.getKey() + "' GROUP BY \"id\"");
+            assertThat(members).extracting(r -> (String) r.get("id")).as("members of %s", incident.getKey())
+                    .containsExactlyInAnyOrderElementsOf(incident.getValue());
+        }
     }
 
     /** The production alert pipeline over this run's readings (bounded at what is in Kafka now), its registry and alerts topics. */
-    private static void runAlertJob(Map<TopicPartition, Long> from, String registryTopic, String alerts, String p) throws Exception {
+    private static void runAlertJob(Map<TopicPartition, Long> from, String registryTopic, String alerts, String db, String p)
+            throws Exception {
         Map<String, String> settings = new HashMap<>();
         settings.put("KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap());
         settings.put("KW_KAFKA_TOPIC_REGISTRY", registryTopic);
         settings.put("KW_KAFKA_TOPIC_ALERTS", alerts);
         settings.put("KW_JOB_BOUNDED", "true");
         settings.put("KW_INFLUX_URL", STACK.influxUrl());
-        settings.put("KW_INFLUX_DATABASE", STACK.influxDb());
+        settings.put("KW_INFLUX_DATABASE", db);
         JobConfig config = JobConfig.load(null, settings);
         KafkaSource<Reading> readings = Pipeline.readings(STACK, from);
         StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());

@@ -64,11 +64,15 @@ final class SimulatedFleet {
 
     /** Every alert transition of the production alert pipeline (parallelism 2) over the readings. */
     List<Alert> alerts(AlertRules rules) throws Exception {
+        return alertsOf(readings, topology.meters().stream().map(Topology.MeterSpec::entry).toList(), rules);
+    }
+
+    /** Every alert transition of the production alert pipeline (parallelism 2) over {@code readings} with this registry. */
+    static List<Alert> alertsOf(List<Reading> readings, List<io.kilowatch.model.RegistryEntry> entries, AlertRules rules) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
         env.setParallelism(2);
         ArrayList<Reading> data = new ArrayList<>(readings);
-        ArrayList<RegistryUpdate> registry = new ArrayList<>(topology.meters().stream()
-                .map(m -> new RegistryUpdate(m.meterId(), m.entry())).toList());
+        ArrayList<RegistryUpdate> registry = new ArrayList<>(entries.stream().map(e -> new RegistryUpdate(e.meterId(), e)).toList());
         AlertJob job = new AlertJob(
                 new DataGeneratorSource<>(i -> data.get(i.intValue()), data.size(), TypeInformation.of(Reading.class)),
                 new DataGeneratorSource<>(i -> registry.get(i.intValue()), registry.size(), TypeInformation.of(RegistryUpdate.class)),

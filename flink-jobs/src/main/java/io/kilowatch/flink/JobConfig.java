@@ -117,6 +117,7 @@ public record JobConfig(
             Map.entry("alerts.theft.ratio", "0.5"),
             Map.entry("alerts.theft.window-hours", "3"),
             Map.entry("alerts.theft.min-kwh", "1"),
+            Map.entry("alerts.theft.unconfirmed-after", "14d"),
             Map.entry("alerts.line-loss.ratio", "0.10"),
             Map.entry("alerts.fold.area-share", "0.5"),
             Map.entry("alerts.fold.min-meters", "3"),
@@ -205,7 +206,8 @@ public record JobConfig(
                 s.getDouble("alerts.theft.ratio"), s.getInt("alerts.theft.window-hours"), s.getDouble("alerts.theft.min-kwh"),
                 s.getDouble("alerts.line-loss.ratio"), s.getDuration("alerts.pipeline-silent-after"),
                 s.getDuration("alerts.state-horizon"), new AlertRules.Fold(s.getDouble("alerts.fold.area-share"),
-                        s.getInt("alerts.fold.min-meters"), s.getDouble("alerts.fold.feeder-share"), s.getDuration("alerts.fold.window")));
+                        s.getInt("alerts.fold.min-meters"), s.getDouble("alerts.fold.feeder-share"), s.getDuration("alerts.fold.window")),
+                s.getDuration("alerts.theft.unconfirmed-after"));
     }
 
     /**

@@ -23,6 +23,8 @@ import java.time.Duration;
  * @param pipelineSilentAfter no reading at all for this long (processing time) is {@code pipeline_silent}
  * @param stateHorizon a meter silent this long after it went offline is no longer watched: its state is cleared
  * @param fold when the alerts of many meters are one incident ({@link Fold})
+ * @param theftUnconfirmedAfter where nothing can confirm a drop (no area meter, no known transformer),
+ *     it must have held this long without a break before it is raised (unconfirmed, {@code info})
  */
 public record AlertRules(
         Duration openAfter,
@@ -41,7 +43,8 @@ public record AlertRules(
         double lossRatio,
         Duration pipelineSilentAfter,
         Duration stateHorizon,
-        Fold fold) implements Serializable {
+        Fold fold,
+        Duration theftUnconfirmedAfter) implements Serializable {
 
     public AlertRules {
         if (theftWindowHours < 1 || theftWindowHours > 24) {
@@ -55,7 +58,14 @@ public record AlertRules(
     public static AlertRules defaults() {
         return new AlertRules(Duration.ofMinutes(2), Duration.ofMinutes(5), 1.0, 1.0, 0.9, 1.1, 0.8, 0.05, Spike.defaults(),
                 Duration.ofMinutes(15), 0.5, 3, 1.0, 0.10, Duration.ofMinutes(5),
-                Duration.ofDays(7), Fold.defaults());
+                Duration.ofDays(7), Fold.defaults(), Duration.ofDays(14));
+    }
+
+    /** These rules with another {@link #theftUnconfirmedAfter()}. */
+    public AlertRules withTheftUnconfirmedAfter(Duration d) {
+        return new AlertRules(openAfter, resolveAfter, overCapacityRatio, transformerOverloadRatio, voltageLowRatio, voltageHighRatio, lowPf,
+                pfMinLoadRatio, spike, offlineAfter, theftRatio, theftWindowHours, theftMinKwh, lossRatio, pipelineSilentAfter,
+                stateHorizon, fold, d);
     }
 
     /**

@@ -35,10 +35,14 @@ import org.apache.flink.util.Collector;
  * Suspects share one excess, the best covered first, and one already raised keeps its share; a
  * suspect that the balance of a whole window does not confirm is cleared for that drop.
  * The alert's value is the energy at stake (kWh not metered over the window), by which
- * inspectors rank their list. Where the area has no area meter nothing can confirm it: the
- * suspicion is raised as {@code info}, and its message says it is unconfirmed.
+ * inspectors rank their list. Where the area has no area meter (or the meter is on no known
+ * transformer, {@link #NO_AREA}) nothing can confirm it: a drop is raised only once it has held
+ * without a break for {@link AlertRules#theftUnconfirmedAfter()} (an evening out, a weekend
+ * away are ordinary; a bypass goes on), as {@code info}, its message saying it is unconfirmed.
  */
 public class AreaBalance extends KeyedCoProcessFunction<String, AreaEnergy, Suspicion, Alert> {
+    /** The balance of meters on no known transformer: it never has an area meter. */
+    public static final String NO_AREA = "(no transformer)";
     private static final long QUARTER_MS = 15 * 60_000L;
     private static final double MIN_AREA_KWH = 1.0;
     private static final int ACCEPT_NEW_SIZE_AFTER = 8;
@@ -349,9 +353,11 @@ public class AreaBalance extends KeyedCoProcessFunction<String, AreaEnergy, Susp
                 continue;
             }
             if (!a.areaMetered) {
-                raise(x, "info");
-                out.collect(theft(e.getKey(), x, Alert.State.OPEN, t,
-                        Messages.theftUnconfirmed(e.getKey(), x.ratio, x.windowStart, x.windowEnd, x.missingKwh, transformer)));
+                if (x.windowEnd - x.openedAt >= rules.theftUnconfirmedAfter().toMillis()) {
+                    raise(x, "info");
+                    out.collect(theft(e.getKey(), x, Alert.State.OPEN, t, Messages.theftUnconfirmed(e.getKey(), x.ratio, x.openedAt,
+                            x.windowStart, x.windowEnd, x.missingKwh, NO_AREA.equals(transformer) ? null : transformer)));
+                }
             } else {
                 open.add(e);
             }

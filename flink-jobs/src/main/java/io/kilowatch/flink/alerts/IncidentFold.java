@@ -271,7 +271,8 @@ public class IncidentFold extends KeyedBroadcastProcessFunction<String, AreaMemb
             }
         }
         if (!OVERLOAD.equals(kind) && f.parentId != null && f.linkedOpen == 0) {
-            resolveIncident(kind, f, h.get(h.size() - 1).ts(), ctx, out);
+            // Every member was over within the window: the incident opened and ends now (1 ms on, its own point in InfluxDB).
+            resolveIncident(kind, f, h.stream().mapToLong(Alert::ts).max().orElseThrow() + 1, ctx, out);
         }
         save(kind, f);
     }

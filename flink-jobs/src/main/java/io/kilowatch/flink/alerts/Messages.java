@@ -65,10 +65,13 @@ final class Messages {
                 meter, ratio * 100, Instant.ofEpochMilli(from), Instant.ofEpochMilli(to), missingKwh, transformer, excessKwh);
     }
 
-    static String theftUnconfirmed(String meter, double ratio, long from, long to, double missingKwh, String transformer) {
-        return f("Meter %s recorded %.0f %% of its usual energy from %s to %s (%.1f kWh less): unconfirmed, transformer "
-                        + "area %s has no area meter to tell a bypass from a household that used less.",
-                meter, ratio * 100, Instant.ofEpochMilli(from), Instant.ofEpochMilli(to), missingKwh, transformer);
+    /** @param transformer its area (which has no area meter), or null when the meter is on no known transformer */
+    static String theftUnconfirmed(String meter, double ratio, long since, long from, long to, double missingKwh, String transformer) {
+        return f("Meter %s has recorded far less than its usual energy without a break since %s (%.0f %% of it from %s to %s, %.1f kWh "
+                        + "less): unconfirmed, %s to tell a bypass from a household that uses less.",
+                meter, Instant.ofEpochMilli(since), ratio * 100, Instant.ofEpochMilli(from), Instant.ofEpochMilli(to), missingKwh,
+                transformer == null ? "it is on no known transformer, so no area meter" : "transformer area " + transformer
+                        + " has no area meter");
     }
 
     static String theftOver(String meter) {

@@ -192,7 +192,8 @@ public final class MeterRules implements Serializable {
 
     /**
      * A drop is told to the transformer area's balance, which confirms it against the area meter
-     * ({@link AreaBalance}); a meter on no known transformer is suspected on its own word.
+     * ({@link AreaBalance}); a meter on no known transformer to a balance without one, where only
+     * a drop that lasts is raised (unconfirmed).
      */
     private void closeHour(MeterWatch w, long ts, Subject meter, String transformerId, Consumer<Alert> alerts,
                            Consumer<Suspicion> suspicions) {
@@ -216,13 +217,15 @@ public final class MeterRules implements Serializable {
         if (complete && usual >= rules.theftMinKwh()) {
             double ratio = actual / usual;
             holds = ratio < rules.theftRatio();
-            Episode.Step step = e.observe(ts, holds, ratio, false, 0, resolveAfterMs);
-            if (transformerId == null) {
-                emit(step, Condition.THEFT, meter, ts, e, rules.theftRatio(), alerts);
-            } else if (holds || step == Episode.Step.RESOLVED) {
+            // Over at the first window that is not low: "without a break" is what a drop that
+            // nothing can confirm must show for days (AreaBalance), and a bypass does not pause.
+            Episode.Step step = e.observe(ts, holds, ratio, false, 0, 0);
+            if (holds || step == Episode.Step.RESOLVED) {
+                // A meter on no known transformer goes to a balance with no area meter: nothing can confirm it.
                 long windowEnd = w.hourStart + HOUR_MS;
-                suspicions.accept(new Suspicion(transformerId, meter.id, meter.customerId, windowEnd - rules.theftWindowHours() * HOUR_MS,
-                        windowEnd, e.openedAt, usual, actual, missingByHour(w, hourOfDay), holds));
+                suspicions.accept(new Suspicion(transformerId == null ? AreaBalance.NO_AREA : transformerId, meter.id, meter.customerId,
+                        windowEnd - rules.theftWindowHours() * HOUR_MS, windowEnd, e.openedAt, usual, actual, missingByHour(w, hourOfDay),
+                        holds));
             }
         }
         double u = w.usualKwh[hourOfDay];

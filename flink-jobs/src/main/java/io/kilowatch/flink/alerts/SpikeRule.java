@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * {@code resolveAfter} after it; an EV charge that starts in an hour its usual does not cover yet
  * and goes on into one that does is out of line for a while, but it does not come back down. So
  * the alert is raised when the excursion has ended (nothing out of line for {@code resolveAfter}),
- * opened at its first reading and resolved at once, with its height and length. Nothing is judged in an hour the meter has not been seen in on {@code learnDays} days.
+ * opened at its first reading and resolved at once (1 ms later), with its height and length. Nothing is judged in an hour the meter has not been seen in on {@code learnDays} days.
  *
  * <p>Why hour of day and not hour of week: 168 slots need weeks before anything is judged, and a
  * bursty load (an EV charging on six evenings in ten) leaves many of them without its usual
@@ -125,7 +125,9 @@ final class SpikeRule implements Serializable {
         alerts.accept(MeterRules.alert(Condition.SPIKE, meter, Alert.State.OPEN, now, e, w.spikeLimit,
                 Messages.spike(meter.id(), w.spikeWorst, Math.max(1, lastedMs / 60_000), w.spikeFrom, w.spikeLimit, usual)).withParent(primary));
         e.forceResolve();
-        alerts.accept(MeterRules.alert(Condition.SPIKE, meter, Alert.State.RESOLVED, now, e, w.spikeLimit,
+        // A millisecond after its OPEN: InfluxDB keeps one point per series and time, and a
+        // RESOLVED at the same instant would overwrite the OPEN (the spike would vanish from counts).
+        alerts.accept(MeterRules.alert(Condition.SPIKE, meter, Alert.State.RESOLVED, now + 1, e, w.spikeLimit,
                 Messages.spikeOver(meter.id(), w.spikeLimit, w.spikeLast)).withParent(primary));
     }
 

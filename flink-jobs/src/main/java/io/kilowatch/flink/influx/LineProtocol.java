@@ -76,8 +76,9 @@ public final class LineProtocol {
      * are two points of the same series; {@code last(state)} grouped by {@code id, type} is what
      * is open now. Grid alerts have no {@code customer} tag (an empty tag is not allowed). The
      * {@code rule} tag ({@link Alert#rule()}) keeps two alerts of one type open on one subject
-     * (two kinds of tamper) in two series, so each is a row. An alert folded under an incident
-     * has its {@code parent_id}.
+     * (two kinds of tamper) in two series, so each is a row. {@code parent_id} is the incident an
+     * alert is folded under, "" when it stands alone (always written, so a query can ask for
+     * either: InfluxQL cannot test a field for absence).
      */
     public static String alert(Alert a) {
         StringBuilder b = new StringBuilder(256);
@@ -107,10 +108,8 @@ public final class LineProtocol {
         stringField(b, a.message() == null ? "" : a.message());
         b.append(",alert_id=");
         stringField(b, a.alertId());
-        if (a.parentId() != null) {
-            b.append(",parent_id=");
-            stringField(b, a.parentId());
-        }
+        b.append(",parent_id=");
+        stringField(b, a.parentId() == null ? "" : a.parentId());
         b.append(' ').append(a.ts());
         return b.toString();
     }

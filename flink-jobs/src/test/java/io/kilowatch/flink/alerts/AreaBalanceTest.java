@@ -26,8 +26,8 @@ class AreaBalanceTest {
     private static final int LEARNING = 48;
     private static final int WINDOW = 12;
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, AreaEnergy, Suspicion, Alert> harness() throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new AreaBalance(AlertRules.defaults()), AreaEnergy::transformerId,
+    private static KeyedTwoInputStreamOperatorTestHarness<String, AreaEnergy, Suspicion, Alert> harness(AlertRules rules) throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new AreaBalance(rules), AreaEnergy::transformerId,
                 Suspicion::transformerId, Types.STRING);
     }
 
@@ -51,7 +51,11 @@ class AreaBalanceTest {
 
     /** Normal quarters, then a window of three hours in which customer 2 records 3 kWh a quarter against its usual 10. */
     private static List<Alert> run(double drawnInWindow, boolean areaMeter) throws Exception {
-        try (var h = harness()) {
+        return run(drawnInWindow, areaMeter, AlertRules.defaults());
+    }
+
+    private static List<Alert> run(double drawnInWindow, boolean areaMeter, AlertRules rules) throws Exception {
+        try (var h = harness(rules)) {
             h.open();
             for (int q = 0; q < LEARNING; q++) {
                 quarter(h, q, 10, 10, areaMeter);
@@ -101,11 +105,14 @@ class AreaBalanceTest {
     }
 
     @Test
-    void withoutAnAreaMeterASuspicionIsRaisedAsUnconfirmed() throws Exception {
-        List<Alert> alerts = run(10, false).stream().filter(a -> a.type().equals("theft_suspected")).toList();
+    void withoutAnAreaMeterOnlyADropThatLastsIsRaisedAndAsUnconfirmed() throws Exception {
+        assertThat(run(10, false)).as("three hours low, nothing to confirm it: an evening out").noneMatch(a -> a.type().equals("theft_suspected"));
+        // Were any drop enough (alerts.theft.unconfirmed-after=0s), it is raised, as unconfirmed.
+        List<Alert> alerts = run(10, false, AlertRules.defaults().withTheftUnconfirmedAfter(java.time.Duration.ZERO)).stream()
+                .filter(a -> a.type().equals("theft_suspected")).toList();
         assertThat(alerts).extracting(Alert::state, Alert::severity).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(Alert.State.OPEN, "info"), org.assertj.core.groups.Tuple.tuple(Alert.State.RESOLVED, "info"));
-        assertThat(alerts.get(0).message()).contains("unconfirmed").contains("no area meter");
+        assertThat(alerts.get(0).message()).contains("unconfirmed").contains("no area meter").contains("without a break since");
     }
 
     @Test

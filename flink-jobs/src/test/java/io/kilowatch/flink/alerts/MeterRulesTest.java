@@ -131,7 +131,7 @@ class MeterRulesTest {
         assertThat(alerts).extracting(Alert::type, Alert::state, Alert::ts, Alert::openedAt, Alert::value, Alert::threshold)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("spike", Alert.State.OPEN, over, T0 + (DAY + 9 * 60) * MIN, 6.0, 3.0),
-                        org.assertj.core.groups.Tuple.tuple("spike", Alert.State.RESOLVED, over, T0 + (DAY + 9 * 60) * MIN, 6.0, 3.0));
+                        org.assertj.core.groups.Tuple.tuple("spike", Alert.State.RESOLVED, over + 1, T0 + (DAY + 9 * 60) * MIN, 6.0, 3.0));
         assertThat(alerts.get(0).message()).contains("6.0 kW for 10 min").contains("usually draws 1.0 kW");
         assertThat(alerts.get(0).customerId()).as("an unregistered meter has no customer to tell").isNull();
     }
@@ -275,25 +275,23 @@ class MeterRulesTest {
         assertThat(suspicions.get(0).actualKwh()).isCloseTo(0.9, within(1e-9));
         assertThat(suspicions.get(0).missingKwh()).isCloseTo(2.1, within(1e-9));
         // Every hour while it holds: up to the window ending 18:00. The one ending 19:00 has 18:00-19:00 back at
-        // 1 kW: (0.3 + 0.3 + 1) / 3 = 0.53, no longer below half; an hour later it is resolved.
+        // 1 kW: (0.3 + 0.3 + 1) / 3 = 0.53, no longer below half: the drop is over (a bypass does not pause).
         assertThat(suspicions).extracting(Suspicion::windowEnd, Suspicion::holds).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(day2 + 15 * hour, true), org.assertj.core.groups.Tuple.tuple(day2 + 16 * hour, true),
                 org.assertj.core.groups.Tuple.tuple(day2 + 17 * hour, true), org.assertj.core.groups.Tuple.tuple(day2 + 18 * hour, true),
-                org.assertj.core.groups.Tuple.tuple(day2 + 20 * hour, false));
+                org.assertj.core.groups.Tuple.tuple(day2 + 19 * hour, false));
     }
 
     @Test
-    void aMeterOnNoKnownTransformerIsSuspectedOnItsOwnWord() {
+    void aMeterOnNoKnownTransformerGoesToABalanceWithoutAnAreaMeter() {
         RegistryEntry alone = new RegistryEntry("m1", "c-m1", "residential", null, null, "north", "res-tou", 8, 0, 230, 1);
         minutes(alone, 0, 24 * 60 + 12 * 60, 1);
         minutes(alone, 24 * 60 + 12 * 60, 24 * 60 + 18 * 60, 0.3);
-        assertThat(suspicions).isEmpty();
-        assertThat(alerts).singleElement().satisfies(a -> {
-            assertThat(a.type()).isEqualTo("theft_suspected");
-            assertThat(a.ts()).as("when the third low hour closed").isEqualTo(T0 + (24 + 15) * 60 * MIN);
-            assertThat(a.value()).isCloseTo(0.3, within(0.01));
-            assertThat(a.threshold()).isEqualTo(0.5);
-        });
+        assertThat(alerts).as("nothing to confirm it: only a drop that lasts is raised, by the balance").isEmpty();
+        assertThat(suspicions).isNotEmpty().allSatisfy(x -> assertThat(x.transformerId()).isEqualTo(AreaBalance.NO_AREA));
+        Suspicion first = suspicions.get(0);
+        assertThat(first.windowEnd()).as("when the third low hour closed").isEqualTo(T0 + (24 + 15) * 60 * MIN);
+        assertThat(first.actualKwh() / first.usualKwh()).isCloseTo(0.3, within(0.01));
     }
 
     @Test

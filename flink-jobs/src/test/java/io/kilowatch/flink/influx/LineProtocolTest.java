@@ -44,7 +44,7 @@ class LineProtocolTest {
                 10.5, 8, "kVA", "Load of m 1 reached \"10.5\" kVA");
         assertThat(LineProtocol.alert(open)).isEqualTo("alerts,customer=c\\,1,id=m\\ 1,level=meter,rule=over_capacity,severity=warning,type=over_capacity "
                 + "state=\"OPEN\",value=10.5,threshold=8.0,opened_at=1000i,unit=\"kVA\",message=\"Load of m 1 reached \\\"10.5\\\" kVA\","
-                + "alert_id=\"m 1/over_capacity/1000\" 2000");
+                + "alert_id=\"m 1/over_capacity/1000\",parent_id=\"\" 2000");
         Alert grid = new Alert("T1/excess_line_loss/0", "excess_line_loss", "warning", "transformer", "T1", null, Alert.State.RESOLVED, 5, 0,
                 0.2, 0.1, "ratio", "back");
         assertThat(LineProtocol.alert(grid)).as("a grid alert has no customer tag").startsWith("alerts,id=T1,level=transformer,");
