@@ -43,6 +43,9 @@ class DashboardQueriesIT {
                 }
             }
         }
+        for (int m = 1; m <= 3; m++) {
+            lines.append(String.format("registry,customer=C%d,feeder=F1,id=m%d,region=north,transformer=T1 present=true 0%n", m, m));
+        }
         influx.write(lines.toString());
         dashboard = Dashboard.load("grafana/load-curves.json");
     }
@@ -55,13 +58,14 @@ class DashboardQueriesIT {
     /** What Grafana sends for a panel over [T0, T_END) with meters m1 and m2 selected. */
     private static String grafanaRenders(String query) {
         return query.replace("$timeFilter", "time >= " + T0 + "ms and time <= " + (T_END - 1) + "ms")
+                .replace("/^$region$/", "/^(north)$/").replace("/^$feeder$/", "/^(F1)$/").replace("/^$transformer$/", "/^(T1)$/")
                 .replace("/^$meter$/", "/^(m1|m2)$/");
     }
 
     @Test
     void everyPanelAndVariableQueryRunsAndReturnsData() throws Exception {
         List<String> queries = dashboard.allQueries();
-        assertThat(queries).hasSize(5);
+        assertThat(queries).hasSize(8);
         for (String q : queries) {
             assertThat(influx.rows(grafanaRenders(q))).as(q).isNotEmpty();
         }
@@ -95,7 +99,8 @@ class DashboardQueriesIT {
             perMeter.merge(r.get("id"), 1, Integer::sum);
         }
         assertThat(perMeter).containsOnlyKeys("m1", "m2").containsEntry("m1", 60).containsEntry("m2", 60);
-        String variable = dashboard.variableQuery(0);
+        // region → feeder → transformer → meter: the meters of T1.
+        String variable = dashboard.variableQuery(3).replace("/^$transformer$/", "/^(T1)$/");
         assertThat(influx.rows(variable)).extracting(r -> r.get("value")).containsExactly("m1", "m2", "m3");
     }
 }

@@ -55,6 +55,9 @@ class GridDashboardIT {
         lines.append(String.format("daily_kpi,id=north,level=region peak_kw=107.0,peak_ts=%di,valley_kw=100.0,valley_ts=%di,avg_kw=103.5,"
                 + "load_factor=0.967,peak_valley_ratio=0.065,kwh=2484.0,intervals=96i,estimated=0i,kwh_peak=1.0,kwh_flat=1.0,kwh_valley=1.0 %d%n",
                 DAY0 + 7 * 900_000L, DAY0, DAY0));
+        // Where the meters sit (the load-curve job's registry points): what the variables region → feeder → transformer read.
+        lines.append("registry,class=residential,customer=C1,feeder=F1,id=m1,region=north,transformer=T1 present=true 0\n");
+        lines.append("registry,class=residential,customer=C2,feeder=F2,id=m2,region=south,transformer=T2 present=true 0\n");
         lines.append(String.format("pipeline,component=load-curves late_15m=3i %d%n", DAY0 + 60_000));
         lines.append(String.format("pipeline,component=load-curves late_1m=11i %d%n", DAY0 + 60_000));
         influx.write(lines.toString());
@@ -68,6 +71,8 @@ class GridDashboardIT {
 
     private static String grafanaRenders(String query) {
         return query.replace("$timeFilter", "time >= " + DAY0 + "ms and time <= " + (T_END - 1) + "ms")
+                .replace("/^$region$/", "/^(north)$/")
+                .replace("/^$feeder$/", "/^(F1)$/")
                 .replace("/^$transformer$/", "/^(T1)$/")
                 .replace("$__interval", "1h");
     }
@@ -79,10 +84,19 @@ class GridDashboardIT {
     @Test
     void everyPanelAndVariableQueryRunsAndReturnsData() throws Exception {
         List<String> queries = dashboard.allQueries();
-        assertThat(queries).hasSize(9);
+        assertThat(queries).hasSize(11);
         for (String q : queries) {
             assertThat(influx.rows(grafanaRenders(q))).as(q).isNotEmpty();
         }
+    }
+
+    @Test
+    void theVariablesChainRegionFeederTransformer() throws Exception {
+        assertThat(influx.rows(grafanaRenders(dashboard.variableQuery(0)))).extracting(r -> r.get("value")).containsExactly("north", "south");
+        assertThat(influx.rows(grafanaRenders(dashboard.variableQuery(1)))).as("feeders of north").extracting(r -> r.get("value"))
+                .containsExactly("F1");
+        assertThat(influx.rows(grafanaRenders(dashboard.variableQuery(2)))).as("transformers of F1").extracting(r -> r.get("value"))
+                .containsExactly("T1");
     }
 
     @Test

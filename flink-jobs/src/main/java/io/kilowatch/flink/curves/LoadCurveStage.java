@@ -23,7 +23,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * (meterId, ts), 15-minute intervals, register energy, gap filling, daily KPIs, and each counted
  * reading to its transformer × class cell, which builds the 1-minute intervals → roll-ups to
  * transformer, feeder, region and customer class → {@code load}, {@code daily_kpi} and
- * {@code pipeline} points. Readings too late for their interval go to the late sink.
+ * {@code pipeline} points, and where each meter sits → {@code registry} points (the dashboards'
+ * variables). Readings too late for their interval go to the late sink.
  */
 public final class LoadCurveStage {
 
@@ -123,7 +124,8 @@ public final class LoadCurveStage {
         DataStream<String> lines = points.map(LineProtocol::load).name("load lines")
                 .union(kpis.map(LineProtocol::dailyKpi).name("daily_kpi lines"))
                 .union(late.keyBy(LateReading::interval).process(new CountLate()).name("count late").uid("count-late")
-                        .map(LineProtocol::pipeline).name("pipeline lines"));
+                        .map(LineProtocol::pipeline).name("pipeline lines"))
+                .union(in.registryUpdates().map(LineProtocol::registry).name("registry lines"));
         lines.sinkTo(influx).name("influxdb").uid("influx-sink");
         late.sinkTo(lateSink).name("late readings").uid("late-sink");
         return new Curves(points, kpis, late, meters);

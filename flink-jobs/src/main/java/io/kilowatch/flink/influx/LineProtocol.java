@@ -119,7 +119,8 @@ public final class LineProtocol {
      * month goes on. Amounts in 元 with two decimals, once: a float64 holds every such amount below
      * 10^13 元 closely enough to read back to the fen, and it is the largest tariff measurement (a
      * second, integer-fen copy of each amount cost InfluxDB a quarter more field values). Sums
-     * that must be exact are {@code revenue}'s, in integer fen.
+     * that must be exact are {@code revenue}'s, in integer fen. {@code kwh_<period>}: the month's
+     * energy per time-of-use period of the plan (plans with periods only).
      */
     public static String bill(BillPoint p) {
         StringBuilder b = new StringBuilder(320);
@@ -151,6 +152,11 @@ public final class LineProtocol {
                 .append(",partial=").append(p.partial())
                 .append(",illustrative=").append(p.illustrative())
                 .append(",as_of=").append(p.asOf()).append('i');
+        for (int i = 0; i < p.periods().length; i++) {
+            b.append(",kwh_");
+            tag(b, p.periods()[i]);
+            b.append('=').append(p.periodKwh()[i]);
+        }
         if (p.basis() != null) {
             b.append(",basis=");
             stringField(b, p.basis());
@@ -224,6 +230,43 @@ public final class LineProtocol {
         BigDecimal a = new BigDecimal(amount);
         b.append(name).append('=').append(a.toPlainString()).append(',').append(name).append("_fen=")
                 .append(a.setScale(2, java.math.RoundingMode.HALF_UP).movePointRight(2).longValueExact()).append('i');
+    }
+
+    /**
+     * {@code registry}: one point per meter, at time 0 (so each update overwrites it), tagged by
+     * where it sits — what dashboards' chained variables (region → feeder → transformer →
+     * customer → meter) are read from. A removed meter's point says {@code present=false}; a meter
+     * moved to another transformer leaves its old series behind (present) until it is dropped
+     * (docs/registry.md).
+     */
+    public static String registry(io.kilowatch.flink.records.RegistryUpdate u) {
+        io.kilowatch.model.RegistryEntry e = u.entry();
+        StringBuilder b = new StringBuilder(200);
+        b.append("registry");
+        if (e != null) {
+            optionalTag(b, "class", e.customerClass());
+            optionalTag(b, "customer", e.customerId());
+            optionalTag(b, "feeder", e.feederId());
+        }
+        b.append(",id=");
+        tag(b, u.meterId());
+        if (e != null) {
+            optionalTag(b, "region", e.region());
+            optionalTag(b, "transformer", e.transformerId());
+            b.append(" present=true,contracted_kva=").append(e.contractedKva()).append(",tariff_plan=");
+            stringField(b, e.tariffPlanId() == null ? "" : e.tariffPlanId());
+        } else {
+            b.append(" present=false");
+        }
+        b.append(" 0");
+        return b.toString();
+    }
+
+    private static void optionalTag(StringBuilder b, String key, String value) {
+        if (value != null && !value.isEmpty()) {
+            b.append(',').append(key).append('=');
+            tag(b, value);
+        }
     }
 
     /** {@code pipeline}: one running total as an integer field named after the counter. */

@@ -9,7 +9,17 @@ package io.kilowatch.flink.records;
  * @param basis the basic-charge basis the bill is on, or null
  * @param asOf event time the usage covers up to, epoch ms
  * @param partial the plan was tracked from after the month's start (its month to date misses the days before)
+ * @param periods the plan's time-of-use periods its energy was billed in this month (empty for a plan without them), in
+ *     the order of {@code periodKwh}: the customer's time-of-use split under that plan
  */
 public record BillPoint(String customerId, String planId, String month, long monthStart, boolean current, String basis, String total,
                         String projected, String energy, String basic, String powerFactorAdjustment, double kwh, double maxDemandKw,
-                        double powerFactor, long asOf, boolean fin, boolean partial, boolean illustrative) {}
+                        double powerFactor, long asOf, boolean fin, boolean partial, boolean illustrative, String[] periods,
+                        double[] periodKwh) {
+    public BillPoint(String customerId, String planId, String month, long monthStart, boolean current, String basis, String total,
+                     String projected, String energy, String basic, String powerFactorAdjustment, double kwh, double maxDemandKw,
+                     double powerFactor, long asOf, boolean fin, boolean partial, boolean illustrative) {
+        this(customerId, planId, month, monthStart, current, basis, total, projected, energy, basic, powerFactorAdjustment, kwh, maxDemandKw,
+                powerFactor, asOf, fin, partial, illustrative, new String[0], new double[0]);
+    }
+}

@@ -470,11 +470,19 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         }
         Bill b = p.toDate();
         boolean current = plan.id().equals(l.terms.planId());
+        // The time-of-use split of the month's energy under this plan (the customer dashboard's).
+        java.util.Map<String, java.math.BigDecimal> split = new java.util.TreeMap<>();
+        for (BillLine line : b.lines()) {
+            if (line.charge() == BillLine.Charge.ENERGY && !line.memo() && line.period() != null) {
+                split.merge(line.period(), line.quantity(), java.math.BigDecimal::add);
+            }
+        }
         out.collect(new BillPoint(ctx.getCurrentKey(), plan.id(), pm.yearMonth().toString(), pm.monthStart, current,
                 p.terms().basis() == null ? null : p.terms().basis().id(), b.total().toPlainString(), p.projected().total().toPlainString(),
                 b.energyAmount().toPlainString(), b.basicAmount().toPlainString(), b.amountOf(BillLine.Charge.POWER_FACTOR).toPlainString(),
                 b.kwh().doubleValue(), b.maxDemandKw() == null ? Double.NaN : b.maxDemandKw().doubleValue(),
-                b.powerFactor() == null ? Double.NaN : b.powerFactor().doubleValue(), pm.coveredUntil, fin, pm.partial(), plan.illustrative()));
+                b.powerFactor() == null ? Double.NaN : b.powerFactor().doubleValue(), pm.coveredUntil, fin, pm.partial(), plan.illustrative(),
+                split.keySet().toArray(new String[0]), split.values().stream().mapToDouble(java.math.BigDecimal::doubleValue).toArray()));
         if (current) {
             revenue(ctx, l, pm, b.total(), p.projected().total());
         }

@@ -32,10 +32,9 @@ public final class EventTimeInputs {
         return env.fromSource(source, eventTime, "readings").uid(uid);
     }
 
-    /** The registry as broadcast state under {@code descriptor}, with reference data's event time ({@link #referenceWatermarks}). */
-    public static BroadcastStream<RegistryUpdate> registry(StreamExecutionEnvironment env, Source<RegistryUpdate, ?, ?> registry,
-                                                           MapStateDescriptor<?, ?> descriptor, String uid) {
-        return env.fromSource(registry, referenceWatermarks(registry), "registry").uid(uid).broadcast(descriptor);
+    /** The registry's records, with reference data's event time ({@link #referenceWatermarks}). */
+    public static DataStream<RegistryUpdate> registry(StreamExecutionEnvironment env, Source<RegistryUpdate, ?, ?> registry, String uid) {
+        return env.fromSource(registry, referenceWatermarks(registry), "registry").uid(uid);
     }
 
     /** Any reference data (the tariff catalogue) as a broadcast stream, with {@link #referenceWatermarks}. */

@@ -11,9 +11,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * What every stage (load curves, alerts, tariffs) builds on: the readings with their event time
- * and the registry as broadcast state. Stages of one job share one read of each.
+ * and the registry as broadcast state (and as its records, {@code registryUpdates}, for what is
+ * written of it). Stages of one job share one read of each.
  */
-public record StageInputs(DataStream<Reading> readings, BroadcastStream<RegistryUpdate> registry) {
+public record StageInputs(DataStream<Reading> readings, BroadcastStream<RegistryUpdate> registry, DataStream<RegistryUpdate> registryUpdates) {
 
     /**
      * @param uidPrefix keeps the sources' uids of each job as they were ("" for the load-curve
@@ -24,10 +25,11 @@ public record StageInputs(DataStream<Reading> readings, BroadcastStream<Registry
                                  EventTime time, String uidPrefix, UnaryOperator<DataStream<Reading>> afterSource) {
         DataStream<Reading> r = afterSource.apply(EventTimeInputs.readings(env, readings, time.outOfOrderness(), time.idleness(),
                 uidPrefix + "readings-source"));
-        return new StageInputs(r, EventTimeInputs.registry(env, registry, MeterIntervals.REGISTRY, uidPrefix + "registry-source"));
+        DataStream<RegistryUpdate> updates = EventTimeInputs.registry(env, registry, uidPrefix + "registry-source");
+        return new StageInputs(r, updates.broadcast(MeterIntervals.REGISTRY), updates);
     }
 
     public StageInputs withReadings(DataStream<Reading> other) {
-        return new StageInputs(other, registry);
+        return new StageInputs(other, registry, registryUpdates);
     }
 }

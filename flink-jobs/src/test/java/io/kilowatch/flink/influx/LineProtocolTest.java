@@ -55,6 +55,23 @@ class LineProtocolTest {
     }
 
     @Test
+    void aBillUnderATimeOfUsePlanCarriesTheMonthsEnergyPerPeriod() {
+        BillPoint b = new BillPoint("C1", "hb-ic-lv-tou", "2026-03", 0, true, null, "10.00", "20.00", "10.00", "0.00", "0.00", 30, Double.NaN,
+                Double.NaN, 5, false, false, true, new String[] {"flat", "peak", "valley"}, new double[] {10, 12.5, 7.5});
+        assertThat(LineProtocol.bill(b)).contains(",as_of=5i,kwh_flat=10.0,kwh_peak=12.5,kwh_valley=7.5 0");
+    }
+
+    @Test
+    void aMetersPlaceInTheGridIsOnePointAtTimeZeroOverwrittenByEachUpdate() {
+        var entry = new io.kilowatch.model.RegistryEntry("M 1", "C1", "residential", "T1", "F1", "north", "zj-res-tier", 8, 630, 230, 1);
+        assertThat(LineProtocol.registry(new io.kilowatch.flink.records.RegistryUpdate("M 1", entry))).isEqualTo(
+                "registry,class=residential,customer=C1,feeder=F1,id=M\\ 1,region=north,transformer=T1 present=true,contracted_kva=8.0,"
+                        + "tariff_plan=\"zj-res-tier\" 0");
+        assertThat(LineProtocol.registry(new io.kilowatch.flink.records.RegistryUpdate("M 1", null)))
+                .as("a removed meter").isEqualTo("registry,id=M\\ 1 present=false 0");
+    }
+
+    @Test
     void aBillIsOnePointPerCustomerPlanAndMonthWithItsAmountsInYuanToTheFen() {
         BillPoint b = new BillPoint("C 1", "hb-ic-10kv-2part", "2026-03", 1_772_294_400_000L, true, "demand", "24237.94", "70500.1", "20000.00",
                 "4237.94", "-12.30", 31_234.5, 408, 0.93, 1_772_467_200_000L, false, false, true);
