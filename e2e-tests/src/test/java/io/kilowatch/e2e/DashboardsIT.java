@@ -95,7 +95,9 @@ class DashboardsIT {
             Path registry = dir.resolve("registry.csv");
             Path record = dir.resolve("published.jsonl");
             Map<TopicPartition, Long> from = KafkaTopics.endOffsets(STACK, Topics.READINGS);
-            IngestConfig bridge = IngestConfig.load(null, STACK.bridgeEnvironment(p + "-ingest", "KW_INGEST_MAX_AGE", "0s"));
+            // The bridge writes its counters (pipeline measurement) every second: the pipeline dashboard's.
+            IngestConfig bridge = IngestConfig.load(null, STACK.bridgeEnvironment(p + "-ingest", "KW_INGEST_MAX_AGE", "0s",
+                    "KW_INFLUX_URL", STACK.influxUrl(), "KW_INFLUX_DATABASE", db, "KW_PIPELINE_EVERY", "1s"));
             try (IngestService ingest = IngestService.start(bridge)) {
                 int exit = new CommandLine(new SimulatorMain()).execute("fleet", "--meters", "20", "--meter-prefix", m,
                         "--meters-per-transformer", "10", "--start", start.toString(), "--duration", "PT216H", "--speed", "0",
@@ -120,7 +122,8 @@ class DashboardsIT {
                     for (JsonNode panel : d.path("panels")) {
                         for (JsonNode t : panel.path("targets")) {
                             // To an hour past now: pipeline counts (kw.late) are stamped with processing time.
-                            String q = render(t.path("query").asText(), vars, start.toEpochMilli(), System.currentTimeMillis() + 3_600_000L);
+                            String q = render(t.path("query").asText(), vars, start.toEpochMilli(), System.currentTimeMillis() + 3_600_000L,
+                                    f.getFileName().toString().equals("pipeline.json") ? "2s" : "15m");
                             assertThat(influx.rows(q)).as("%s: %s (%s): %s", f.getFileName(), panel.path("title").asText(),
                                     t.path("refId").asText(), q).isNotEmpty();
                             queries++;
@@ -128,7 +131,8 @@ class DashboardsIT {
                     }
                 }
             }
-            assertThat(queries).as("every panel query of the four dashboards: alerts 7, customer 9, grid load 8, load curves 4").isEqualTo(28);
+            assertThat(queries).as("every panel query of the five dashboards: alerts 7, customer 9, grid load 8, load curves 4, pipeline 7")
+                    .isEqualTo(35);
 
             // Chosen values: the customer's time-of-use split adds up to its month's energy under each plan with periods;
             // its open alerts are the over-capacity still on; the area incident names every dark meter.
@@ -144,6 +148,11 @@ class DashboardsIT {
             assertThat(openOfCustomer).containsExactly("over_capacity");
             List<Map<String, Object>> incidents = influx.rows(render(panelQuery("alerts", "Open incidents"), Map.of(), start.toEpochMilli(),
                     end.toEpochMilli())).stream().filter(r -> "OPEN".equals(r.get("state"))).toList();
+            // The pipeline's reconciliation: what the bridge received it forwarded, and the job counted the late reading.
+            Map<String, Object> totals = influx.rows(render(panelQuery("pipeline", "Reconciliation"), Map.of(), start.toEpochMilli(),
+                    System.currentTimeMillis() + 3_600_000L)).get(0);
+            assertThat(InfluxQuery.asLong(totals.get("forwarded"))).isEqualTo(Files.lines(record).count());
+            assertThat(InfluxQuery.asLong(totals.get("dead-lettered"))).isZero();
             assertThat(incidents).singleElement().satisfies(r -> {
                 assertThat(r.get("alert_id").toString()).startsWith("R01-F01-T002/area_outage/");
                 assertThat(InfluxQuery.asLong(r.get("members"))).as("ten customers and the area meter").isEqualTo(11);
@@ -176,7 +185,12 @@ class DashboardsIT {
 
     /** A query as Grafana sends it: variables in regexes as alternations, in quotes as the one value; its time range and interval. */
     static String render(String query, Map<String, List<String>> vars, long fromMs, long toMs) {
-        String q = query.replace("$timeFilter", "time >= " + fromMs + "ms and time <= " + toMs + "ms").replace("$__interval", "15m");
+        return render(query, vars, fromMs, toMs, "15m");
+    }
+
+    /** @param interval what Grafana's $__interval is for the range and width: seconds for the pipeline's minutes of counters */
+    static String render(String query, Map<String, List<String>> vars, long fromMs, long toMs, String interval) {
+        String q = query.replace("$timeFilter", "time >= " + fromMs + "ms and time <= " + toMs + "ms").replace("$__interval", interval);
         for (Map.Entry<String, List<String>> v : vars.entrySet()) {
             q = q.replace("/^$" + v.getKey() + "$/", "/^(" + String.join("|", v.getValue()) + ")$/");
             q = q.replace("'$" + v.getKey() + "'", "'" + v.getValue().get(0) + "'");

@@ -43,7 +43,10 @@ public record IngestConfig(
         Map<String, String> kafkaClient,
         int maxPayloadBytes,
         PlausibilityRules rules,
-        int httpPort) {
+        int httpPort,
+        String influxUrl,
+        String influxDatabase,
+        Duration pipelineEvery) {
 
     static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("mqtt.url", "tcp://127.0.0.1:1883"),
@@ -76,7 +79,11 @@ public record IngestConfig(
             Map.entry("ingest.max-voltage-v", "100000"),
             Map.entry("ingest.max-current-a", "100000"),
             Map.entry("ingest.max-register-kwh", "1e12"),
-            Map.entry("http.port", "8091"));
+            Map.entry("http.port", "8091"),
+            // The pipeline measurement (docs/operations): empty URL, nothing written.
+            Map.entry("influx.url", ""),
+            Map.entry("influx.database", "kilowatch"),
+            Map.entry("pipeline.every", "10s"));
 
     public static IngestConfig load(Path file, Map<String, String> env) throws IOException {
         return from(Settings.load(DEFAULTS, file, env));
@@ -116,7 +123,10 @@ public record IngestConfig(
                         s.getDouble("ingest.max-voltage-v"),
                         s.getDouble("ingest.max-current-a"),
                         s.getDouble("ingest.max-register-kwh")),
-                s.getInt("http.port"));
+                s.getInt("http.port"),
+                s.getOrNull("influx.url"),
+                s.get("influx.database"),
+                s.getDuration("pipeline.every"));
     }
 
     private static String startFrom(String v) {

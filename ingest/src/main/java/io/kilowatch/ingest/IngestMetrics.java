@@ -22,6 +22,7 @@ public final class IngestMetrics {
     final LongAdder outboundConsequences = new LongAdder();
     final LongAdder outboundBadRegistryEntries = new LongAdder();
     final LongAdder deferred = new LongAdder();
+    final LongAdder pipelineWriteFailures = new LongAdder();
     /** System.nanoTime() of the last acknowledgement; with messages in flight, its age says whether Kafka is answering. */
     final AtomicLong lastAckNanos = new AtomicLong(System.nanoTime());
     final AtomicLong inFlight = new AtomicLong();
@@ -92,6 +93,28 @@ public final class IngestMetrics {
         return inFlight.get() == 0 ? 0 : (System.nanoTime() - lastAckNanos.get()) / 1_000_000;
     }
 
+    /**
+     * The counters as {@code pipeline} points of InfluxDB (component {@code ingest}), running
+     * totals at {@code nowMs}: one point of the totals, and one per dead-letter reason (tag
+     * {@code reason}). Rates are their derivative on the dashboard.
+     */
+    public String pipelineLines(long nowMs) {
+        StringBuilder b = new StringBuilder(512);
+        long latencyCount = sendLatencyCount.sum();
+        b.append("pipeline,component=ingest messages_received=").append(messagesReceived.sum()).append('i')
+                .append(",messages_acked=").append(messagesAcked.sum()).append('i')
+                .append(",readings_forwarded=").append(readingsForwarded.sum()).append('i')
+                .append(",dead_lettered=").append(deadLettered()).append('i')
+                .append(",kafka_send_failures=").append(kafkaSendFailures.sum()).append('i')
+                .append(",in_flight=").append(inFlight.get()).append('i')
+                .append(",outbound_published=").append(outboundPublished.sum()).append('i')
+                .append(",send_latency_ms=").append(latencyCount == 0 ? 0.0 : sendLatencyMicrosTotal.sum() / 1000.0 / latencyCount)
+                .append(' ').append(nowMs).append('\n');
+        deadLettered.forEach((reason, n) -> b.append("pipeline,component=ingest,reason=").append(reason.name()).append(" dead_lettered=")
+                .append(n.sum()).append("i ").append(nowMs).append('\n'));
+        return b.toString();
+    }
+
     public String prometheus() {
         StringBuilder b = new StringBuilder(1024);
         counter(b, "kilowatch_ingest_messages_received_total", "MQTT messages received", messagesReceived.sum());
@@ -108,6 +131,8 @@ public final class IngestMetrics {
                 outboundConsequences.sum());
         counter(b, "kilowatch_ingest_outbound_bad_registry_entries_total", "Registry records that could not be read", outboundBadRegistryEntries.sum());
         counter(b, "kilowatch_ingest_messages_deferred_total", "Messages left for redelivery while a resync was pending", deferred.sum());
+        counter(b, "kilowatch_ingest_pipeline_write_failures_total", "Writes of the pipeline counters to InfluxDB that failed",
+                pipelineWriteFailures.sum());
         b.append("# HELP kilowatch_ingest_dead_lettered_total Readings or payloads written to the dead-letter topic\n")
                 .append("# TYPE kilowatch_ingest_dead_lettered_total counter\n");
         deadLettered.forEach((reason, n) -> b.append("kilowatch_ingest_dead_lettered_total{reason=\"")

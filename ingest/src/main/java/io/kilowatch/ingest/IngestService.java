@@ -23,6 +23,7 @@ public final class IngestService implements AutoCloseable {
     private final MqttKafkaBridge bridge;
     private final HealthServer health;
     private final OutboundRelay outbound;
+    private final PipelineReporter pipeline;
 
     private IngestService(IngestConfig config) throws IOException, MqttException {
         this.config = config;
@@ -32,6 +33,7 @@ public final class IngestService implements AutoCloseable {
         bridge = new MqttKafkaBridge(config, router, forwarder, metrics);
         outbound = config.outboundEnabled() ? new OutboundRelay(config, metrics) : null;
         health = new HealthServer(config.httpPort(), () -> bridge.isHealthy(config.kafkaUnhealthyAfter()), metrics::prometheus);
+        pipeline = config.influxUrl() == null || config.influxUrl().isBlank() ? null : new PipelineReporter(config, metrics);
     }
 
     public static IngestService start(IngestConfig config) throws IOException, MqttException {
@@ -41,6 +43,9 @@ public final class IngestService implements AutoCloseable {
         s.bridge.start(Duration.ofSeconds(30));
         if (s.outbound != null) {
             s.outbound.start();
+        }
+        if (s.pipeline != null) {
+            s.pipeline.start();
         }
         LOG.info("ingest running; health and metrics on http://127.0.0.1:{}/metrics", s.health.port());
         return s;
@@ -87,6 +92,9 @@ public final class IngestService implements AutoCloseable {
         bridge.close();
         producer.close(Duration.ofSeconds(10));
         health.close();
+        if (pipeline != null) {
+            pipeline.close();
+        }
         LOG.info("ingest stopped; received={} acked={} forwarded={} dead-lettered={}",
                 metrics.messagesReceived(), metrics.messagesAcked(), metrics.readingsForwarded(), metrics.deadLettered());
     }

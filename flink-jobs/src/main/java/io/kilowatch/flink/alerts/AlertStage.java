@@ -76,7 +76,11 @@ public final class AlertStage {
                 .uid("pipeline-watch");
         DataStream<Alert> alerts = meters.union(areaIncidents, feederIncidents, areas, silence);
         alerts.sinkTo(alertSink).name("kw.alerts").uid("alerts-kafka-sink");
-        alerts.map(LineProtocol::alert).name("alerts lines").sinkTo(influx).name("influxdb alerts").uid("alerts-influx-sink");
+        alerts.map(LineProtocol::alert).name("alerts lines")
+                .union(alerts.keyBy(a -> a.isOpen() ? "opened" : "resolved")
+                        .process(new io.kilowatch.flink.functions.RunningCount<Alert>("alerts", "alerts_")).name("count alerts")
+                        .uid("count-alerts").map(LineProtocol::pipeline).name("pipeline lines"))
+                .sinkTo(influx).name("influxdb alerts").uid("alerts-influx-sink");
         return alerts;
     }
 }

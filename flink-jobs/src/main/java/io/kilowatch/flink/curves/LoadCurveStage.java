@@ -3,6 +3,7 @@ package io.kilowatch.flink.curves;
 import io.kilowatch.flink.JobConfig;
 import io.kilowatch.flink.functions.KeepEventTimeRange;
 import io.kilowatch.flink.functions.KeepWholeDays;
+import io.kilowatch.flink.functions.RunningCount;
 import io.kilowatch.flink.influx.LineProtocol;
 import io.kilowatch.flink.records.DailyKpi;
 import io.kilowatch.flink.records.EventTimeRange;
@@ -123,7 +124,8 @@ public final class LoadCurveStage {
 
         DataStream<String> lines = points.map(LineProtocol::load).name("load lines")
                 .union(kpis.map(LineProtocol::dailyKpi).name("daily_kpi lines"))
-                .union(late.keyBy(LateReading::interval).process(new CountLate()).name("count late").uid("count-late")
+                .union(late.keyBy(LateReading::interval).process(new RunningCount<LateReading>("load-curves", "late_")).name("count late")
+                        .uid("count-late")
                         .map(LineProtocol::pipeline).name("pipeline lines"))
                 .union(in.registryUpdates().map(LineProtocol::registry).name("registry lines"));
         lines.sinkTo(influx).name("influxdb").uid("influx-sink");

@@ -70,7 +70,11 @@ public final class TariffStage {
         DataStream<String> lines = written.map(LineProtocol::bill).name("bills lines")
                 .union(revenue.map(LineProtocol::revenue).name("revenue lines"));
         if (range == null) {
-            lines = lines.union(hints.map(LineProtocol::hint).name("tariff_hints lines"));
+            // Hints counted by kind for the pipeline dashboard (bills are not: a shuffle of every bill point to count them
+            // would cost the stage more than it tells; their Flink operator metrics count them).
+            lines = lines.union(hints.map(LineProtocol::hint).name("tariff_hints lines"))
+                    .union(hints.keyBy(Hint::kind).process(new io.kilowatch.flink.functions.RunningCount<Hint>("tariffs", "hints_"))
+                            .name("count hints").uid("count-hints").map(LineProtocol::pipeline).name("pipeline lines"));
             hints.sinkTo(hintSink).name("kw.hints").uid("hints-kafka-sink");
         }
         lines.sinkTo(influx).name("influxdb tariffs").uid("tariffs-influx-sink");

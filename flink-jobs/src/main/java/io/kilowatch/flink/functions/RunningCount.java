@@ -1,6 +1,5 @@
-package io.kilowatch.flink.curves;
+package io.kilowatch.flink.functions;
 
-import io.kilowatch.flink.records.LateReading;
 import io.kilowatch.flink.records.PipelineCount;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -10,16 +9,23 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Running totals of late readings per interval for the {@code pipeline} measurement, so kw.late
- * can be reconciled from InfluxDB. Keyed by interval tag; the total survives restarts (state).
- * Written at most once a second while late data flows, and once more when the input ends.
+ * Running totals of what a stage put out, for the {@code pipeline} measurement (the
+ * pipeline-health dashboard; kw.late reconciled from InfluxDB): keyed by what is counted, the
+ * counter named {@code prefix + key} under {@code component}. The total survives restarts
+ * (state). Written at most once a second while records flow, and once more when the input ends.
  */
-public class CountLate extends KeyedProcessFunction<String, LateReading, PipelineCount> {
-    public static final String COMPONENT = "load-curves";
+public class RunningCount<T> extends KeyedProcessFunction<String, T, PipelineCount> {
     private static final long EVERY_MS = 1_000;
 
+    private final String component;
+    private final String prefix;
     private transient ValueState<Long> total;
     private transient ValueState<Boolean> flushPending;
+
+    public RunningCount(String component, String prefix) {
+        this.component = component;
+        this.prefix = prefix;
+    }
 
     @Override
     public void open(OpenContext ctx) {
@@ -28,7 +34,7 @@ public class CountLate extends KeyedProcessFunction<String, LateReading, Pipelin
     }
 
     @Override
-    public void processElement(LateReading r, Context ctx, Collector<PipelineCount> out) throws Exception {
+    public void processElement(T r, Context ctx, Collector<PipelineCount> out) throws Exception {
         Long t = total.value();
         total.update(t == null ? 1 : t + 1);
         if (flushPending.value() == null) {
@@ -45,6 +51,6 @@ public class CountLate extends KeyedProcessFunction<String, LateReading, Pipelin
             return;
         }
         flushPending.clear();
-        out.collect(new PipelineCount(COMPONENT, "late_" + ctx.getCurrentKey(), total.value(), ctx.timerService().currentProcessingTime()));
+        out.collect(new PipelineCount(component, prefix + ctx.getCurrentKey(), total.value(), ctx.timerService().currentProcessingTime()));
     }
 }
