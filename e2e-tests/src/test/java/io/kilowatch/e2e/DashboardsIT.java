@@ -131,8 +131,17 @@ class DashboardsIT {
                     }
                 }
             }
-            assertThat(queries).as("every panel query of the five dashboards: alerts 7, customer 9, grid load 8, load curves 4, pipeline 7")
-                    .isEqualTo(35);
+            assertThat(queries).as("every panel query of the six dashboards: alerts 7, customer 9, grid load 8, insight 6, load curves 4, "
+                    + "pipeline 7").isEqualTo(41);
+            // A customer's growth is its last four days' energy against the four before, from its daily KPIs.
+            Map<String, Object> latest = influx.rows("SELECT last(\"growth\") AS g, last(\"kwh\") AS k, last(\"kwh_before\") AS b FROM \"insight\" "
+                    + "WHERE \"id\" = '" + household + "'").get(0);
+            assertThat(InfluxQuery.asDouble(latest.get("g"))).isCloseTo(InfluxQuery.asDouble(latest.get("k")) / InfluxQuery.asDouble(latest.get("b")) - 1,
+                    within(1e-9));
+            List<Map<String, Object>> kpiDays = influx.rows("SELECT \"kwh\" FROM \"daily_kpi\" WHERE \"level\" = 'meter' AND \"id\" = '" + household
+                    + "' ORDER BY time DESC LIMIT 8");
+            assertThat(InfluxQuery.asDouble(latest.get("k"))).as("the last four days of daily_kpi")
+                    .isCloseTo(kpiDays.subList(0, 4).stream().mapToDouble(r -> InfluxQuery.asDouble(r.get("kwh"))).sum(), within(1e-6));
 
             // Chosen values: the customer's time-of-use split adds up to its month's energy under each plan with periods;
             // its open alerts are the over-capacity still on; the area incident names every dark meter.
@@ -232,6 +241,8 @@ class DashboardsIT {
         settings.put("KW_INFLUX_DATABASE", db);
         // A household's 1-minute points are kept when asked for (by default industrial meters' only): the customer dashboard shows them.
         settings.put("KW_CURVES_METER_1M_IDS", keepMinutesOf);
+        // Growth over four days against the four before: nine days of data show it (28 by default).
+        settings.put("KW_INSIGHT_WINDOW", "4d");
         JobConfig config = JobConfig.load(null, settings);
         StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
         flink.setParallelism(2);

@@ -56,7 +56,8 @@ public record JobConfig(
         String tariffsTopic,
         String hintsTopic,
         boolean tariffsEnabled,
-        TariffRules tariffRules) {
+        TariffRules tariffRules,
+        io.kilowatch.flink.curves.InsightRules insightRules) {
 
     static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("kafka.bootstrap-servers", "127.0.0.1:9092"),
@@ -88,6 +89,11 @@ public record JobConfig(
             Map.entry("tariffs.catalogue", ""),
             Map.entry("curves.meter-1m.classes", "industrial,transformer"),
             Map.entry("curves.meter-1m.ids", ""),
+            Map.entry("insight.window", "28d"),
+            Map.entry("insight.bands.residential", "100,200,400"),
+            Map.entry("insight.bands.prosumer", "100,200,400"),
+            Map.entry("insight.bands.commercial", "1000,5000,20000"),
+            Map.entry("insight.bands.industrial", "20000,100000,500000"),
             Map.entry("checkpoint.interval", "30s"),
             Map.entry("state.backend", "hashmap"),
             Map.entry("state.checkpoint-dir", ""),
@@ -187,13 +193,33 @@ public record JobConfig(
                 s.get("kafka.topic.tariffs"),
                 s.get("kafka.topic.hints"),
                 s.getBoolean("tariffs.enabled"),
-                tariffRules(s));
+                tariffRules(s),
+                insightRules(s));
         if (config.allowedLateness1m().compareTo(config.allowedLateness15m()) > 0) {
             // checked now, not when the job starts: the 15-minute interval holds the dedup memory of its minutes
             throw new IllegalArgumentException("time.allowed-lateness.1m (" + config.allowedLateness1m()
                     + ") must not exceed time.allowed-lateness.15m (" + config.allowedLateness15m() + ")");
         }
         return config;
+    }
+
+    private static io.kilowatch.flink.curves.InsightRules insightRules(Settings s) {
+        java.time.Duration window = s.getDuration("insight.window");
+        if (window.toMillis() % 86_400_000L != 0) {
+            throw new IllegalArgumentException("insight.window must be whole days, got " + window);
+        }
+        Map<String, double[]> bands = new java.util.HashMap<>();
+        for (Map.Entry<String, String> e : s.withPrefix("insight.bands.").entrySet()) {
+            double[] b = java.util.Arrays.stream(e.getValue().split(",")).map(String::strip).filter(x -> !x.isEmpty())
+                    .mapToDouble(Double::parseDouble).toArray();
+            for (int i = 1; i < b.length; i++) {
+                if (b[i] <= b[i - 1]) {
+                    throw new IllegalArgumentException("insight.bands." + e.getKey() + " must ascend, got " + e.getValue());
+                }
+            }
+            bands.put(e.getKey(), b);
+        }
+        return new io.kilowatch.flink.curves.InsightRules((int) window.toDays(), bands);
     }
 
     private static AlertRules alertRules(Settings s) {

@@ -24,8 +24,9 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * (meterId, ts), 15-minute intervals, register energy, gap filling, daily KPIs, and each counted
  * reading to its transformer × class cell, which builds the 1-minute intervals → roll-ups to
  * transformer, feeder, region and customer class → {@code load}, {@code daily_kpi} and
- * {@code pipeline} points, and where each meter sits → {@code registry} points (the dashboards'
- * variables). Readings too late for their interval go to the late sink.
+ * {@code pipeline} points, where each meter sits → {@code registry} points (the dashboards'
+ * variables), and each day's growth and consumption band per customer and grid member →
+ * {@code insight} points. Readings too late for their interval go to the late sink.
  */
 public final class LoadCurveStage {
 
@@ -34,7 +35,12 @@ public final class LoadCurveStage {
      * point is written again and overwritten in InfluxDB); later than that goes to kw.late.
      * Duplicates are recognised for as long as their interval is kept, which is that long too.
      */
-    public record Params(Duration allowedLateness1m, Duration allowedLateness15m, CurveRules rules) implements Serializable {
+    public record Params(Duration allowedLateness1m, Duration allowedLateness15m, CurveRules rules, InsightRules insight)
+            implements Serializable {
+        public Params(Duration allowedLateness1m, Duration allowedLateness15m, CurveRules rules) {
+            this(allowedLateness1m, allowedLateness15m, rules, InsightRules.defaults());
+        }
+
         public Params {
             if (allowedLateness1m.compareTo(allowedLateness15m) > 0) {
                 throw new IllegalArgumentException("time.allowed-lateness.1m (" + allowedLateness1m
@@ -44,7 +50,7 @@ public final class LoadCurveStage {
         }
 
         public static Params from(JobConfig c) {
-            return new Params(c.allowedLateness1m(), c.allowedLateness15m(), c.rules());
+            return new Params(c.allowedLateness1m(), c.allowedLateness15m(), c.rules(), c.insightRules());
         }
 
         /** Without lateness: a reading later than the watermark goes to kw.late (tests of on-time behaviour). */
@@ -53,7 +59,7 @@ public final class LoadCurveStage {
         }
 
         public Params withRules(CurveRules r) {
-            return new Params(allowedLateness1m, allowedLateness15m, r);
+            return new Params(allowedLateness1m, allowedLateness15m, r, insight);
         }
     }
 
@@ -127,7 +133,10 @@ public final class LoadCurveStage {
                 .union(late.keyBy(LateReading::interval).process(new RunningCount<LateReading>("load-curves", "late_")).name("count late")
                         .uid("count-late")
                         .map(LineProtocol::pipeline).name("pipeline lines"))
-                .union(in.registryUpdates().map(LineProtocol::registry).name("registry lines"));
+                .union(in.registryUpdates().map(LineProtocol::registry).name("registry lines"))
+                .union(kpis.filter(k -> Insights.LEVELS.contains(k.level())).name("insight levels")
+                        .keyBy(Insights::key).connect(in.registry()).process(new Insights(params.insight()))
+                        .name("marketing insight").uid("insights").map(LineProtocol::insight).name("insight lines"));
         lines.sinkTo(influx).name("influxdb").uid("influx-sink");
         late.sinkTo(lateSink).name("late readings").uid("late-sink");
         return new Curves(points, kpis, late, meters);

@@ -233,6 +233,39 @@ public final class LineProtocol {
     }
 
     /**
+     * {@code insight}: one member's day (docs/insight.md). Growth fields only when both windows
+     * are complete; {@code segment} a tag (dashboards count customers per band), as are
+     * {@code class} and {@code customer}.
+     */
+    public static String insight(io.kilowatch.flink.records.InsightPoint p) {
+        StringBuilder b = new StringBuilder(220);
+        b.append("insight");
+        optionalTag(b, "class", p.customerClass());
+        optionalTag(b, "customer", p.customer());
+        b.append(",id=");
+        tag(b, p.id());
+        b.append(",level=");
+        tag(b, p.level());
+        optionalTag(b, "segment", p.segment());
+        b.append(" kwh=").append(p.kwh());
+        finite(b, "kwh_before", p.kwhBefore());
+        finite(b, "growth", p.growth());
+        b.append(",peak_kw=").append(p.peakKw());
+        finite(b, "peak_kw_before", p.peakBeforeKw());
+        finite(b, "peak_growth", p.peakGrowth());
+        finite(b, "month_kwh", p.monthKwh());
+        b.append(",window_days=").append(p.windowDays()).append("i,days=").append(p.days()).append('i');
+        b.append(' ').append(p.dayStart());
+        return b.toString();
+    }
+
+    private static void finite(StringBuilder b, String name, double v) {
+        if (Double.isFinite(v)) {
+            b.append(',').append(name).append('=').append(v);
+        }
+    }
+
+    /**
      * {@code registry}: one point per meter, at time 0 (so each update overwrites it), tagged by
      * where it sits — what dashboards' chained variables (region → feeder → transformer →
      * customer → meter) are read from. A removed meter's point says {@code present=false}; a meter
