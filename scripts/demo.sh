@@ -54,10 +54,11 @@ ensure_java_and_maven
 INGEST_JAR=ingest/target/kilowatch-ingest.jar
 FLINK_JAR=flink-jobs/target/kilowatch-flink-jobs-standalone.jar
 SIM_JAR=simulators/target/kilowatch-simulators.jar
+PREVIEW_JAR=dashboards/target/kilowatch-preview.jar
 needs_build() {
-  for jar in "$INGEST_JAR" "$FLINK_JAR" "$SIM_JAR"; do
+  for jar in "$INGEST_JAR" "$FLINK_JAR" "$SIM_JAR" "$PREVIEW_JAR"; do
     [ -f "$jar" ] || return 0
-    [ -z "$(find model ingest flink-jobs simulators pom.xml -newer "$jar" \( -name '*.java' -o -name 'pom.xml' -o -name '*.xml' \) -not -path '*/target/*' -print -quit)" ] || return 0
+    [ -z "$(find model ingest flink-jobs simulators dashboards/src pom.xml -newer "$jar" \( -name '*.java' -o -name 'pom.xml' -o -name '*.xml' -o -name '*.js' -o -name '*.html' \) -not -path '*/target/*' -print -quit)" ] || return 0
   done
   return 1
 }
@@ -121,6 +122,10 @@ PIDS+=($!)
 say "starting the alert job (Flink, embedded, its own consumer group), log: $RUN/alerts.log"
 java -Xmx768m -cp "$FLINK_JAR" io.kilowatch.flink.AlertJob >"$RUN/alerts.log" 2>&1 &
 PIDS+=($!)
+PREVIEW_PORT=${KW_PREVIEW_PORT:-3001}
+say "starting the dashboards' preview page (no Grafana needed), log: $RUN/preview.log"
+KW_PREVIEW_PORT=$PREVIEW_PORT KW_DASHBOARDS_DIR=dashboards/grafana java -Xmx128m -jar "$PREVIEW_JAR" >"$RUN/preview.log" 2>&1 &
+PIDS+=($!)
 
 # The single number an InfluxQL aggregate returns (empty when there is none yet).
 influx_number() {
@@ -148,6 +153,7 @@ progress() {
 cat <<EOT
 
   Where to look while it runs
+    dashboards       http://127.0.0.1:$PREVIEW_PORT/   (the Grafana dashboards of dashboards/grafana, drawn live)
     ingest metrics   http://127.0.0.1:$INGEST_HTTP_PORT/metrics
     InfluxDB         curl -G http://127.0.0.1:$INFLUX_PORT/query --data-urlencode db=$INFLUX_DB \\
                        --data-urlencode "q=SELECT * FROM load WHERE interval='15m' ORDER BY time DESC LIMIT 5"

@@ -33,6 +33,11 @@ install_packages() {
   command -v mosquitto_pub >/dev/null || missing+=(mosquitto-clients)
   command -v influxd >/dev/null || missing+=(influxdb)
   command -v curl >/dev/null || missing+=(curl)
+  # The dashboards' preview page is tested in headless Chromium (DashboardsIT).
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  # ...with a font that has 元 (the preview's money).
+  [ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || missing+=(fonts-wqy-zenhei)
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing ${missing[*]} (Debian packages)"
   local sudo=""

@@ -9,7 +9,7 @@ import java.util.Map;
  * @param windowDays growth compares the last this many whole days with the same number before them
  *     (28: four whole weeks, so weekdays and weekends weigh alike — month on month)
  * @param bands per customer class, the upper bounds of its consumption bands in kWh per 30 days,
- *     ascending ({@code residential → [100, 200, 400]}: bands 0-100, 100-200, 200-400, 400+)
+ *     ascending ({@code residential → [230, 400, 800]}: bands 0-230, 230-400, 400-800, 800+)
  */
 public record InsightRules(int windowDays, Map<String, double[]> bands) implements Serializable {
     public InsightRules {
@@ -21,8 +21,8 @@ public record InsightRules(int windowDays, Map<String, double[]> bands) implemen
 
     public static InsightRules defaults() {
         return new InsightRules(28, Map.of(
-                "residential", new double[] {100, 200, 400},
-                "prosumer", new double[] {100, 200, 400},
+                "residential", new double[] {230, 400, 800},
+                "prosumer", new double[] {230, 400, 800},
                 "commercial", new double[] {1_000, 5_000, 20_000},
                 "industrial", new double[] {20_000, 100_000, 500_000}));
     }

@@ -56,9 +56,9 @@ class InsightsTest {
             assertThat(last.growth()).isCloseTo(0.2, within(1e-12));
             assertThat(last.peakGrowth()).isCloseTo(0.25, within(1e-12));
             assertThat(last.monthKwh()).as("24 kWh in 4 days, per 30 days").isCloseTo(180.0, within(1e-9));
-            assertThat(last.segment()).isEqualTo("100-200");
+            assertThat(last.segment()).as("below the first annual tier per month (2,760 kWh / 12)").isEqualTo("0-230");
             assertThat(last).extracting(InsightPoint::customer, InsightPoint::customerClass).containsExactly("C1", "residential");
-            assertThat(LineProtocol.insight(last)).startsWith("insight,class=residential,customer=C1,id=m1,level=meter,segment=100-200 "
+            assertThat(LineProtocol.insight(last)).startsWith("insight,class=residential,customer=C1,id=m1,level=meter,segment=0-230 "
                     + "kwh=24.0,kwh_before=20.0,growth=0.").contains(",window_days=4i,days=4i ");
             // A recomputed day (late data) is put in again: the same day's point, with the new energy.
             h.processElement(new StreamRecord<>(day("meter", "m1", 7, 10, 2.5)));
