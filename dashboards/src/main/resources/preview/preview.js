@@ -68,7 +68,7 @@ function format(v, unit) {
     case "kwatt": return n(v, 1) + " kW";
     case "kwatth": return n(v, 1) + " kWh";
     case "percentunit": return n(v * 100, 1) + " %";
-    case "ms": return n(v, 1) + " ms";
+    case "ms": return v >= 3600e3 ? n(v / 3600e3, 1) + " h" : v >= 60e3 ? n(v / 60e3, 1) + " min" : v >= 1e3 ? n(v / 1e3, 1) + " s" : n(v, 0) + " ms";
     default:
       if (unit && unit.startsWith("suffix:")) return n(v, 2) + " " + unit.substring(7).trim();
       return n(v, 2);
@@ -77,7 +77,8 @@ function format(v, unit) {
 
 function label(s, column) {
   const tags = Object.entries(s.tags || {}).filter(([, v]) => v !== "").map(([, v]) => v).join(" ");
-  return (tags ? tags + " " : "") + column;
+  // InfluxQL names a regex selection last_<field>: the field is the name.
+  return (tags ? tags + " " : "") + column.replace(/^last_/, "");
 }
 
 async function loadVariables(from) {

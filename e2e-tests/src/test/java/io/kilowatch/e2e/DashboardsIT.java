@@ -132,7 +132,7 @@ class DashboardsIT {
                 }
             }
             assertThat(queries).as("every panel query of the six dashboards: alerts 7, customer 9, grid load 8, insight 6, load curves 4, "
-                    + "pipeline 7").isEqualTo(41);
+                    + "pipeline 9").isEqualTo(43);
             // A customer's growth is its last four days' energy against the four before, from its daily KPIs.
             Map<String, Object> latest = influx.rows("SELECT last(\"growth\") AS g, last(\"kwh\") AS k, last(\"kwh_before\") AS b FROM \"insight\" "
                     + "WHERE \"id\" = '" + household + "'").get(0);

@@ -133,6 +133,8 @@ public final class LoadCurveStage {
                 .union(late.keyBy(LateReading::interval).process(new RunningCount<LateReading>("load-curves", "late_")).name("count late")
                         .uid("count-late")
                         .map(LineProtocol::pipeline).name("pipeline lines"))
+                .union(readings.process(new io.kilowatch.flink.functions.ReadingsBehind("load-curves")).name("readings behind")
+                        .map(LineProtocol::pipeline).name("pipeline lines"))
                 .union(in.registryUpdates().map(LineProtocol::registry).name("registry lines"))
                 .union(kpis.filter(k -> Insights.LEVELS.contains(k.level())).name("insight levels")
                         .keyBy(Insights::key).connect(in.registry()).process(new Insights(params.insight()))

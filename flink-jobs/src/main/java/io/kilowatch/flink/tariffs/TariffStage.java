@@ -68,10 +68,12 @@ public final class TariffStage {
             revenue = revenue.filter(new WholeMonthsOfRevenue(range)).name("whole months only");
         }
         DataStream<String> lines = written.map(LineProtocol::bill).name("bills lines")
+                .union(written.process(new io.kilowatch.flink.functions.SubtaskCount<BillPoint>("tariffs", "bills_written"))
+                        .name("count bills").map(LineProtocol::pipeline).name("pipeline lines"))
                 .union(revenue.map(LineProtocol::revenue).name("revenue lines"));
         if (range == null) {
-            // Hints counted by kind for the pipeline dashboard (bills are not: a shuffle of every bill point to count them
-            // would cost the stage more than it tells; their Flink operator metrics count them).
+            // Hints counted by kind for the pipeline dashboard (bills per subtask above: a shuffle of every bill point
+            // to count them would cost the stage more than it tells).
             lines = lines.union(hints.map(LineProtocol::hint).name("tariff_hints lines"))
                     .union(hints.keyBy(Hint::kind).process(new io.kilowatch.flink.functions.RunningCount<Hint>("tariffs", "hints_"))
                             .name("count hints").uid("count-hints").map(LineProtocol::pipeline).name("pipeline lines"));
