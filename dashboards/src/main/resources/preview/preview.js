@@ -115,6 +115,11 @@ function choose(v, sel) {
 
 function keep(p, rows) {
   for (const t of p.transformations || []) {
+    if (t.id === "sortBy") {
+      for (const f of [...t.options.sort].reverse()) {
+        rows = [...rows].sort((a, b) => (a[f.field] > b[f.field] ? 1 : a[f.field] < b[f.field] ? -1 : 0) * (f.desc ? -1 : 1));
+      }
+    }
     if (t.id === "filterByValue") {
       for (const f of t.options.filters) {
         rows = rows.filter(r => String(r[f.fieldName]) === String(f.config.options.value));

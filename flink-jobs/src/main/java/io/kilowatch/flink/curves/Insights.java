@@ -103,7 +103,7 @@ public class Insights extends KeyedBroadcastProcessFunction<String, DailyKpi, Re
         String cls = entry == null ? null : entry.customerClass();
         return new InsightPoint(k.level(), k.id(), entry == null ? null : entry.customerId(), cls, k.dayStart(), now.kwh,
                 before.days == 0 ? Double.NaN : before.kwh, growth, now.peak, before.days == 0 ? Double.NaN : before.peak, peakGrowth, month,
-                rules.segment(cls, month), w, now.days);
+                rules.segment(cls, month), w, now.days, 0, 0);
     }
 
     private record Window(double kwh, double peak, int days) {}

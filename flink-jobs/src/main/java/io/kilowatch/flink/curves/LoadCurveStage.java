@@ -136,11 +136,20 @@ public final class LoadCurveStage {
                 .union(readings.process(new io.kilowatch.flink.functions.ReadingsBehind("load-curves")).name("readings behind")
                         .map(LineProtocol::pipeline).name("pipeline lines"))
                 .union(in.registryUpdates().map(LineProtocol::registry).name("registry lines"))
-                .union(kpis.filter(k -> Insights.LEVELS.contains(k.level())).name("insight levels")
-                        .keyBy(Insights::key).connect(in.registry()).process(new Insights(params.insight()))
-                        .name("marketing insight").uid("insights").map(LineProtocol::insight).name("insight lines"));
+                .union(insights(kpis, in).map(LineProtocol::insight).name("insight lines"));
         lines.sinkTo(influx).name("influxdb").uid("influx-sink");
         late.sinkTo(lateSink).name("late readings").uid("late-sink");
         return new Curves(points, kpis, late, meters);
+    }
+
+    /** Each day's insight per customer (ranked among the day's customers) and per grid member. */
+    private DataStream<io.kilowatch.flink.records.InsightPoint> insights(DataStream<DailyKpi> kpis, StageInputs in) {
+        SingleOutputStreamOperator<io.kilowatch.flink.records.InsightPoint> days = kpis
+                .filter(k -> Insights.LEVELS.contains(k.level())).name("insight levels")
+                .keyBy(Insights::key).connect(in.registry()).process(new Insights(params.insight()))
+                .name("marketing insight").uid("insights");
+        DataStream<io.kilowatch.flink.records.InsightPoint> customers = days.filter(p -> p.level().equals("meter")).name("customers")
+                .keyBy(io.kilowatch.flink.records.InsightPoint::dayStart).process(new InsightRanks()).name("rank by growth").uid("insight-ranks");
+        return customers.union(days.filter(p -> !p.level().equals("meter")).name("grid members"));
     }
 }

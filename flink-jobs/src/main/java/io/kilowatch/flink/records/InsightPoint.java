@@ -16,7 +16,14 @@ package io.kilowatch.flink.records;
  * @param monthKwh the window's energy per 30 days (kwh × 30 / days seen): what the band is judged on
  * @param segment the class's band of {@code monthKwh} ("100-200"), null for grid levels and unknown classes
  * @param days days of the window seen
+ * @param growthRank customers only: 1 for the fastest-growing customer of the day, 0 when not ranked (no growth, or
+ *     a day recomputed after it was ranked); {@code shrinkRank} likewise from the fastest-shrinking
  */
 public record InsightPoint(String level, String id, String customer, String customerClass, long dayStart, double kwh, double kwhBefore,
                            double growth, double peakKw, double peakBeforeKw, double peakGrowth, double monthKwh, String segment,
-                           int windowDays, int days) {}
+                           int windowDays, int days, int growthRank, int shrinkRank) {
+    public InsightPoint withRanks(int growth, int shrink) {
+        return new InsightPoint(level, id, customer, customerClass, dayStart, kwh, kwhBefore, this.growth, peakKw, peakBeforeKw, peakGrowth,
+                monthKwh, segment, windowDays, days, growth, shrink);
+    }
+}
