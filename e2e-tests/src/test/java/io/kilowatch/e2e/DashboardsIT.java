@@ -126,6 +126,7 @@ class DashboardsIT {
                                     f.getFileName().toString().equals("pipeline.json") ? "2s" : "15m");
                             assertThat(influx.rows(q)).as("%s: %s (%s): %s", f.getFileName(), panel.path("title").asText(),
                                     t.path("refId").asText(), q).isNotEmpty();
+                            assertWritten(influx, q, f.getFileName() + ": " + panel.path("title").asText());
                             queries++;
                         }
                     }
@@ -240,6 +241,30 @@ class DashboardsIT {
             String n = d.findElement(org.openqa.selenium.By.tagName("body")).getDomAttribute("data-drawn");
             return n != null && Integer.parseInt(n) >= times;
         });
+    }
+
+    private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile("\"([^\"]+)\"");
+    private static final java.util.regex.Pattern ALIAS = java.util.regex.Pattern.compile("(?i)\\bAS\\s+\"([^\"]+)\"");
+    private static final java.util.regex.Pattern FROM = java.util.regex.Pattern.compile("(?i)\\bFROM\\s+\"([^\"]+)\"");
+
+    /**
+     * Every field and tag a query names is one the run wrote: a panel naming something nobody
+     * writes would show an empty column, not fail, so this looks at the names themselves (the
+     * measurements' field and tag keys; names after AS are the query's own).
+     */
+    private static void assertWritten(InfluxQuery influx, String q, String what) throws Exception {
+        java.util.Set<String> aliases = new java.util.HashSet<>();
+        ALIAS.matcher(q).results().forEach(r -> aliases.add(r.group(1)));
+        java.util.Set<String> measurements = new java.util.HashSet<>();
+        FROM.matcher(q).results().forEach(r -> measurements.add(r.group(1)));
+        java.util.Set<String> known = new java.util.HashSet<>(aliases);
+        known.addAll(measurements);
+        for (String m : measurements) {
+            influx.rows("SHOW FIELD KEYS FROM \"" + m + "\"").forEach(r -> known.add(String.valueOf(r.get("fieldKey"))));
+            influx.rows("SHOW TAG KEYS FROM \"" + m + "\"").forEach(r -> known.add(String.valueOf(r.get("tagKey"))));
+        }
+        QUOTED.matcher(q).results().map(r -> r.group(1)).forEach(name ->
+                assertThat(known).as("%s names \"%s\", which nothing wrote: %s", what, name, q).contains(name));
     }
 
     /** Each template variable's values, its query run with those before it: all of a multi-value one, one of the others. */

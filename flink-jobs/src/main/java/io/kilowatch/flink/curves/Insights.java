@@ -18,8 +18,9 @@ import org.apache.flink.util.Collector;
  * meter, a transformer, a feeder, a region), each closed day's energy and peak go into a ring of
  * the last two windows; each day is then one {@link InsightPoint}: the window's energy against
  * the window before (growth), its peak against the window before (capacity planning), and for a
- * customer its consumption band. A recomputed day (late data) is put in again and its point
- * overwritten. State per member: two windows of daily energy and peak (2 × 2 × 28 doubles).
+ * customer its consumption band; and this calendar month's energy a day against the same month a
+ * year before. A recomputed day (late data) is put in again and its point overwritten. State per
+ * member: two windows of daily energy and peak (2 × 2 × 28 doubles) and 13 months' energy.
  */
 public class Insights extends KeyedBroadcastProcessFunction<String, DailyKpi, RegistryUpdate, InsightPoint> {
     /** The levels insight is kept for: customers (their meters) and the grid's. */
@@ -31,6 +32,10 @@ public class Insights extends KeyedBroadcastProcessFunction<String, DailyKpi, Re
         public long[] day;
         public double[] kwh;
         public double[] peak;
+        /** The last 13 calendar months (year × 12 + month − 1, or MIN_VALUE): their energy and days seen. */
+        public int[] month;
+        public double[] monthKwh;
+        public int[] monthDays;
 
         public Days() {}
 
@@ -39,8 +44,17 @@ public class Insights extends KeyedBroadcastProcessFunction<String, DailyKpi, Re
             Arrays.fill(day, Long.MIN_VALUE);
             kwh = new double[slots];
             peak = new double[slots];
+            month = new int[MONTHS];
+            Arrays.fill(month, Integer.MIN_VALUE);
+            monthKwh = new double[MONTHS];
+            monthDays = new int[MONTHS];
         }
     }
+
+    /** Months kept: this one and the same one a year before. */
+    private static final int MONTHS = 13;
+    /** Days a month of last year must have been seen on to compare with. */
+    private static final int MIN_MONTH_DAYS = 20;
 
     private final InsightRules rules;
     private transient ValueState<Days> days;
@@ -85,11 +99,45 @@ public class Insights extends KeyedBroadcastProcessFunction<String, DailyKpi, Re
         // The local day's number: its start is local midnight, within ±14 h of UTC midnight.
         long n = Math.floorDiv(k.dayStart() + DAY_MS / 2, DAY_MS);
         int slot = (int) Math.floorMod(n, 2L * w);
+        addToMonth(d, n, d.day[slot] == n ? d.kwh[slot] : Double.NaN, k.kwh());
         d.day[slot] = n;
         d.kwh[slot] = k.kwh();
         d.peak[slot] = k.peakKw();
         days.update(d);
         out.collect(point(k, entry, d, n));
+    }
+
+    /** The day's energy into its calendar month; a day seen again (recomputed) replaces what it added. */
+    private static void addToMonth(Days d, long n, double before, double kwh) {
+        int m = monthOf(n);
+        int slot = Math.floorMod(m, MONTHS);
+        if (d.month[slot] != m) {
+            d.month[slot] = m;
+            d.monthKwh[slot] = 0;
+            d.monthDays[slot] = 0;
+        }
+        if (Double.isNaN(before)) {
+            d.monthKwh[slot] += kwh;
+            d.monthDays[slot]++;
+        } else {
+            d.monthKwh[slot] += kwh - before;
+        }
+    }
+
+    private static int monthOf(long localDay) {
+        java.time.LocalDate date = java.time.LocalDate.ofEpochDay(localDay);
+        return date.getYear() * 12 + date.getMonthValue() - 1;
+    }
+
+    /** This month's energy a day against the same month's a year before (seen on at least {@link #MIN_MONTH_DAYS} days) − 1. */
+    private static double growthOnLastYear(Days d, long n) {
+        int m = monthOf(n);
+        int now = Math.floorMod(m, MONTHS);
+        int then = Math.floorMod(m - 12, MONTHS);
+        if (d.month[now] != m || d.month[then] != m - 12 || d.monthDays[then] < MIN_MONTH_DAYS || d.monthKwh[then] <= 0) {
+            return Double.NaN;
+        }
+        return (d.monthKwh[now] / d.monthDays[now]) / (d.monthKwh[then] / d.monthDays[then]) - 1;
     }
 
     InsightPoint point(DailyKpi k, RegistryEntry entry, Days d, long n) {
@@ -103,7 +151,7 @@ public class Insights extends KeyedBroadcastProcessFunction<String, DailyKpi, Re
         String cls = entry == null ? null : entry.customerClass();
         return new InsightPoint(k.level(), k.id(), entry == null ? null : entry.customerId(), cls, k.dayStart(), now.kwh,
                 before.days == 0 ? Double.NaN : before.kwh, growth, now.peak, before.days == 0 ? Double.NaN : before.peak, peakGrowth, month,
-                rules.segment(cls, month), w, now.days, 0, 0);
+                rules.segment(cls, month), w, now.days, 0, 0, growthOnLastYear(d, n));
     }
 
     private record Window(double kwh, double peak, int days) {}

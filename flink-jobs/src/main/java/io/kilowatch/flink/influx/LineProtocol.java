@@ -254,6 +254,7 @@ public final class LineProtocol {
         finite(b, "peak_kw_before", p.peakBeforeKw());
         finite(b, "peak_growth", p.peakGrowth());
         finite(b, "month_kwh", p.monthKwh());
+        finite(b, "growth_on_year", p.growthOnYear());
         b.append(",window_days=").append(p.windowDays()).append("i,days=").append(p.days()).append('i');
         if (p.growthRank() > 0) {
             b.append(",growth_rank=").append(p.growthRank()).append("i,shrink_rank=").append(p.shrinkRank()).append('i');

@@ -18,12 +18,14 @@ package io.kilowatch.flink.records;
  * @param days days of the window seen
  * @param growthRank customers only: 1 for the fastest-growing customer of the day, 0 when not ranked (no growth, or
  *     a day recomputed after it was ranked); {@code shrinkRank} likewise from the fastest-shrinking
+ * @param growthOnYear this calendar month's energy a day against the same month's a year before − 1; NaN
+ *     unless that month was seen on at least 20 days
  */
 public record InsightPoint(String level, String id, String customer, String customerClass, long dayStart, double kwh, double kwhBefore,
                            double growth, double peakKw, double peakBeforeKw, double peakGrowth, double monthKwh, String segment,
-                           int windowDays, int days, int growthRank, int shrinkRank) {
+                           int windowDays, int days, int growthRank, int shrinkRank, double growthOnYear) {
     public InsightPoint withRanks(int growth, int shrink) {
         return new InsightPoint(level, id, customer, customerClass, dayStart, kwh, kwhBefore, this.growth, peakKw, peakBeforeKw, peakGrowth,
-                monthKwh, segment, windowDays, days, growth, shrink);
+                monthKwh, segment, windowDays, days, growth, shrink, growthOnYear);
     }
 }

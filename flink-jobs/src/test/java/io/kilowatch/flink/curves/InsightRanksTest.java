@@ -17,7 +17,7 @@ class InsightRanksTest {
     private static final long D = 20 * DAY;
 
     private static InsightPoint point(String id, double growth) {
-        return new InsightPoint("meter", id, "C" + id, "residential", D, 10, 8, growth, 2, 2, 0, 300, "230-400", 28, 28, 0, 0);
+        return new InsightPoint("meter", id, "C" + id, "residential", D, 10, 8, growth, 2, 2, 0, 300, "230-400", 28, 28, 0, 0, Double.NaN);
     }
 
     @Test

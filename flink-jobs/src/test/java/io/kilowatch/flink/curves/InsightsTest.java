@@ -67,6 +67,25 @@ class InsightsTest {
     }
 
     @Test
+    void thisMonthIsComparedWithTheSameMonthAYearBeforeWhenThatWasSeenOnEnoughDays() throws Exception {
+        try (var h = harness()) {
+            // 2025-11-02 .. 2025-11-26 (25 days) at 5 kWh, then 2026-11-02 .. 03 at 6 kWh.
+            for (int d = -365; d < -340; d++) {
+                h.processElement(new StreamRecord<>(day("meter", "m1", d, 5, 2)));
+            }
+            h.processElement(new StreamRecord<>(day("meter", "m1", 0, 6, 2)));
+            h.processElement(new StreamRecord<>(day("meter", "m1", 1, 6, 2)));
+            List<InsightPoint> out = h.extractOutputValues();
+            assertThat(out.get(24).growthOnYear()).as("nothing a year before that").isNaN();
+            assertThat(out.get(26).growthOnYear()).isCloseTo(0.2, within(1e-12));
+            assertThat(LineProtocol.insight(out.get(26))).contains(",growth_on_year=0.1999");
+            // The same day recomputed replaces its energy, it does not add a day.
+            h.processElement(new StreamRecord<>(day("meter", "m1", 1, 4, 2)));
+            assertThat(h.extractOutputValues().get(27).growthOnYear()).isCloseTo(0.0, within(1e-12));
+        }
+    }
+
+    @Test
     void feedersGetGrowthWithoutABandAndAreaMetersAndUnknownMetersNothing() throws Exception {
         try (var h = harness()) {
             h.processElement(new StreamRecord<>(day("feeder", "F1", 0, 5000, 400)));
