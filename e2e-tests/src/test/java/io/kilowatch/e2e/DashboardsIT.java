@@ -34,7 +34,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -325,21 +324,11 @@ class DashboardsIT {
 
     private static void runWholeJob(Map<TopicPartition, Long> from, String registryTopic, String tariffsTopic, String hintsTopic,
                                     String alertsTopic, String db, String keepMinutesOf) throws Exception {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap());
-        settings.put("KW_KAFKA_TOPIC_REGISTRY", registryTopic);
-        settings.put("KW_KAFKA_TOPIC_TARIFFS", tariffsTopic);
-        settings.put("KW_KAFKA_TOPIC_HINTS", hintsTopic);
-        settings.put("KW_KAFKA_TOPIC_ALERTS", alertsTopic);
-        settings.put("KW_KAFKA_GROUP_ID", db);
-        settings.put("KW_JOB_BOUNDED", "true");
-        settings.put("KW_INFLUX_URL", STACK.influxUrl());
-        settings.put("KW_INFLUX_DATABASE", db);
-        // A household's 1-minute points are kept when asked for (by default industrial meters' only): the customer dashboard shows them.
-        settings.put("KW_CURVES_METER_1M_IDS", keepMinutesOf);
-        // Growth over four days against the four before: nine days of data show it (28 by default).
-        settings.put("KW_INSIGHT_WINDOW", "4d");
-        JobConfig config = JobConfig.load(null, settings);
+        // A household's 1-minute points are kept when asked for (by default industrial meters' only): the customer dashboard
+        // shows them. Growth over four days against the four before: nine days of data show it (28 by default).
+        JobConfig config = Pipeline.boundedJob(STACK, db, "KW_KAFKA_TOPIC_REGISTRY", registryTopic, "KW_KAFKA_TOPIC_TARIFFS", tariffsTopic,
+                "KW_KAFKA_TOPIC_HINTS", hintsTopic, "KW_KAFKA_TOPIC_ALERTS", alertsTopic, "KW_CURVES_METER_1M_IDS", keepMinutesOf,
+                "KW_INSIGHT_WINDOW", "4d");
         StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
         flink.setParallelism(2);
         new LoadCurveJob(Pipeline.readings(STACK, from), Connectors.registry(config), EventTime.from(config),

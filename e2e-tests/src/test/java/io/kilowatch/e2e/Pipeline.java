@@ -67,6 +67,23 @@ final class Pipeline {
         return late;
     }
 
+    /**
+     * A bounded job's configuration on the test stack: its own consumer group and InfluxDB
+     * database {@code db}, and {@code keysAndValues} (KW_… names) on top.
+     */
+    static JobConfig boundedJob(TestStack stack, String db, String... keysAndValues) throws java.io.IOException {
+        Map<String, String> settings = new java.util.HashMap<>();
+        settings.put("KW_KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrap());
+        settings.put("KW_KAFKA_GROUP_ID", db);
+        settings.put("KW_JOB_BOUNDED", "true");
+        settings.put("KW_INFLUX_URL", stack.influxUrl());
+        settings.put("KW_INFLUX_DATABASE", db);
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            settings.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return JobConfig.load(null, settings);
+    }
+
     /** kw.readings from {@code from} to what is in it now: one test's own readings on the shared topic. */
     static KafkaSource<Reading> readings(TestStack stack, Map<TopicPartition, Long> from) {
         return KafkaSource.<Reading>builder()

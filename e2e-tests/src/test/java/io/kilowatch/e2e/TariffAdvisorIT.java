@@ -304,16 +304,8 @@ class TariffAdvisorIT {
     /** The production load-curve job with its tariff stage over this run's readings (bounded at what is in Kafka now). */
     private static void runLoadCurveJob(Map<TopicPartition, Long> from, String registryTopic, String tariffsTopic, String hintsTopic,
                                         String db) throws Exception {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap());
-        settings.put("KW_KAFKA_TOPIC_REGISTRY", registryTopic);
-        settings.put("KW_KAFKA_TOPIC_TARIFFS", tariffsTopic);
-        settings.put("KW_KAFKA_TOPIC_HINTS", hintsTopic);
-        settings.put("KW_KAFKA_GROUP_ID", db);
-        settings.put("KW_JOB_BOUNDED", "true");
-        settings.put("KW_INFLUX_URL", STACK.influxUrl());
-        settings.put("KW_INFLUX_DATABASE", db);
-        JobConfig config = JobConfig.load(null, settings);
+        JobConfig config = Pipeline.boundedJob(STACK, db, "KW_KAFKA_TOPIC_REGISTRY", registryTopic, "KW_KAFKA_TOPIC_TARIFFS", tariffsTopic,
+                "KW_KAFKA_TOPIC_HINTS", hintsTopic);
         StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
         flink.setParallelism(2);
         new LoadCurveJob(Pipeline.readings(STACK, from), Connectors.registry(config), EventTime.from(config),

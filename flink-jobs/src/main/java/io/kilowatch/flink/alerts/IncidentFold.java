@@ -133,11 +133,7 @@ public class IncidentFold extends KeyedBroadcastProcessFunction<String, AreaMemb
 
     @Override
     public void processBroadcastElement(RegistryUpdate u, Context ctx, Collector<Alert> out) throws Exception {
-        if (u.entry() == null) {
-            ctx.getBroadcastState(MeterIntervals.REGISTRY).remove(u.meterId());
-        } else {
-            ctx.getBroadcastState(MeterIntervals.REGISTRY).put(u.meterId(), u.entry());
-        }
+        u.applyTo(ctx.getBroadcastState(MeterIntervals.REGISTRY));
     }
 
     @Override

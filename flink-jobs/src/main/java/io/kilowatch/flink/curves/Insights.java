@@ -75,11 +75,7 @@ public class Insights extends KeyedBroadcastProcessFunction<String, DailyKpi, Re
 
     @Override
     public void processBroadcastElement(RegistryUpdate u, Context ctx, Collector<InsightPoint> out) throws Exception {
-        if (u.entry() == null) {
-            ctx.getBroadcastState(MeterIntervals.REGISTRY).remove(u.meterId());
-        } else {
-            ctx.getBroadcastState(MeterIntervals.REGISTRY).put(u.meterId(), u.entry());
-        }
+        u.applyTo(ctx.getBroadcastState(MeterIntervals.REGISTRY));
     }
 
     @Override

@@ -95,11 +95,7 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
     @Override
     public void processBroadcastElement(RegistryUpdate u, Context ctx, Collector<LoadPoint> out) throws Exception {
         registryVersion++;
-        if (u.entry() == null) {
-            ctx.getBroadcastState(REGISTRY).remove(u.meterId());
-        } else {
-            ctx.getBroadcastState(REGISTRY).put(u.meterId(), u.entry());
-        }
+        u.applyTo(ctx.getBroadcastState(REGISTRY));
     }
 
     @Override
