@@ -50,18 +50,10 @@ public final class AlertStage {
                 .process(new MeterAlerts(params.rules()))
                 .name("meter alert rules")
                 .uid("meter-alerts");
-        SingleOutputStreamOperator<Alert> areaIncidents = meters.getSideOutput(MeterAlerts.AREA_MEMBERS)
-                .keyBy(AreaMember::groupId)
-                .connect(in.registry())
-                .process(new IncidentFold(IncidentFold.Level.TRANSFORMER, params.rules().fold()))
-                .name("transformer area incidents")
-                .uid("area-incidents");
-        DataStream<Alert> feederIncidents = areaIncidents.getSideOutput(IncidentFold.UP)
-                .keyBy(AreaMember::groupId)
-                .connect(in.registry())
-                .process(new IncidentFold(IncidentFold.Level.FEEDER, params.rules().fold()))
-                .name("feeder incidents")
-                .uid("feeder-incidents");
+        SingleOutputStreamOperator<Alert> areaIncidents = fold(meters.getSideOutput(MeterAlerts.AREA_MEMBERS), in,
+                IncidentFold.Level.TRANSFORMER, "transformer area incidents", "area-incidents");
+        DataStream<Alert> feederIncidents = fold(areaIncidents.getSideOutput(IncidentFold.UP), in, IncidentFold.Level.FEEDER,
+                "feeder incidents", "feeder-incidents");
         DataStream<Alert> areas = meters.getSideOutput(MeterAlerts.AREA_ENERGY)
                 .keyBy(AreaEnergy::transformerId)
                 .connect(meters.getSideOutput(MeterAlerts.SUSPICIONS).keyBy(Suspicion::transformerId))
@@ -82,5 +74,11 @@ public final class AlertStage {
                         .uid("count-alerts").map(LineProtocol::pipeline).name("pipeline lines"))
                 .sinkTo(influx).name("influxdb alerts").uid("alerts-influx-sink");
         return alerts;
+    }
+
+    private SingleOutputStreamOperator<Alert> fold(DataStream<AreaMember> members, StageInputs in, IncidentFold.Level level, String name,
+                                                   String uid) {
+        return members.keyBy(AreaMember::groupId).connect(in.registry()).process(new IncidentFold(level, params.rules().fold()))
+                .name(name).uid(uid);
     }
 }

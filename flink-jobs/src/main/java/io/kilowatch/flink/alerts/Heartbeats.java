@@ -1,5 +1,6 @@
 package io.kilowatch.flink.alerts;
 
+import io.kilowatch.flink.functions.OncePerSecond;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -8,15 +9,17 @@ import org.apache.flink.util.Collector;
  * reading that sent it), for {@link PipelineWatch}: a single watcher need not see every reading.
  */
 public class Heartbeats<T> extends ProcessFunction<T, Long> {
-    private static final long EVERY_MS = 1_000;
-    private transient long lastSent = Long.MIN_VALUE;
+    private transient OncePerSecond beat;
+
+    @Override
+    public void open(org.apache.flink.api.common.functions.OpenContext ctx) {
+        beat = new OncePerSecond(1);
+    }
 
     @Override
     public void processElement(T value, Context ctx, Collector<Long> out) {
-        long now = ctx.timerService().currentProcessingTime();
-        if (lastSent == Long.MIN_VALUE || now - lastSent >= EVERY_MS) {
-            lastSent = now;
-            out.collect(now);
+        if (beat.due(ctx.timerService())) {
+            out.collect(beat.now());
         }
     }
 }

@@ -14,10 +14,9 @@ import org.apache.flink.util.Collector;
  * data is as far behind as it is old.
  */
 public class ReadingsBehind extends ProcessFunction<Reading, PipelineCount> {
-    private static final long EVERY_MS = 1_000;
     private final String component;
     private transient long newest;
-    private transient long lastSent;
+    private transient OncePerSecond report;
     private transient String name;
 
     public ReadingsBehind(String component) {
@@ -28,16 +27,14 @@ public class ReadingsBehind extends ProcessFunction<Reading, PipelineCount> {
     public void open(OpenContext ctx) {
         name = component + "-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         newest = Long.MIN_VALUE;
-        lastSent = Long.MIN_VALUE;
+        report = new OncePerSecond(64);
     }
 
     @Override
     public void processElement(Reading r, Context ctx, Collector<PipelineCount> out) {
         newest = Math.max(newest, r.ts());
-        long now = ctx.timerService().currentProcessingTime();
-        if (lastSent == Long.MIN_VALUE || now - lastSent >= EVERY_MS) {
-            lastSent = now;
-            out.collect(new PipelineCount(name, "readings_behind_ms", Math.max(now - newest, 0), now));
+        if (report.due(ctx.timerService())) {
+            out.collect(new PipelineCount(name, "readings_behind_ms", Math.max(report.now() - newest, 0), report.now()));
         }
     }
 }

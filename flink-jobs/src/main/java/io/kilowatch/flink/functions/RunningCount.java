@@ -29,6 +29,7 @@ public class RunningCount<T> extends KeyedProcessFunction<String, T, PipelineCou
 
     @Override
     public void open(OpenContext ctx) {
+        // "late-total": the name it had when it counted late readings only; savepoints of count-late restore by it.
         total = getRuntimeContext().getState(new ValueStateDescriptor<>("late-total", Types.LONG));
         flushPending = getRuntimeContext().getState(new ValueStateDescriptor<>("flush-pending", Types.BOOLEAN));
     }

@@ -12,11 +12,10 @@ import org.apache.flink.util.Collector;
  * starts again at a restart; the dashboard's rates ({@code non_negative_derivative}) skip the drop.
  */
 public class SubtaskCount<T> extends ProcessFunction<T, PipelineCount> {
-    private static final long EVERY_MS = 1_000;
     private final String component;
     private final String counter;
     private transient long total;
-    private transient long lastSent;
+    private transient OncePerSecond report;
     private transient String name;
 
     public SubtaskCount(String component, String counter) {
@@ -27,16 +26,14 @@ public class SubtaskCount<T> extends ProcessFunction<T, PipelineCount> {
     @Override
     public void open(OpenContext ctx) {
         name = component + "-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        lastSent = Long.MIN_VALUE;
+        report = new OncePerSecond(64);
     }
 
     @Override
     public void processElement(T value, Context ctx, Collector<PipelineCount> out) {
         total++;
-        long now = ctx.timerService().currentProcessingTime();
-        if (lastSent == Long.MIN_VALUE || now - lastSent >= EVERY_MS) {
-            lastSent = now;
-            out.collect(new PipelineCount(name, counter, total, now));
+        if (report.due(ctx.timerService())) {
+            out.collect(new PipelineCount(name, counter, total, report.now()));
         }
     }
 }
