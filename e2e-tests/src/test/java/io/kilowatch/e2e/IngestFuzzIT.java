@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kilowatch.ingest.IngestConfig;
 import io.kilowatch.ingest.IngestService;
-import io.kilowatch.ingest.PlausibilityRules;
-import io.kilowatch.ingest.ReadingRouter;
-import io.kilowatch.ingest.Routed;
+import io.kilowatch.model.intake.PlausibilityRules;
+import io.kilowatch.model.intake.ReadingRouter;
+import io.kilowatch.model.intake.Routed;
 import io.kilowatch.model.ConcentratorBatch;
 import io.kilowatch.model.Reading;
 import io.kilowatch.model.ReadingCodec;

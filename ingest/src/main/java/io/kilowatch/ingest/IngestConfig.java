@@ -1,5 +1,6 @@
 package io.kilowatch.ingest;
 
+import io.kilowatch.model.intake.PlausibilityRules;
 import io.kilowatch.model.Settings;
 import io.kilowatch.model.Topics;
 import java.io.IOException;
@@ -48,7 +49,7 @@ public record IngestConfig(
         String influxDatabase,
         Duration pipelineEvery) {
 
-    static final Map<String, String> DEFAULTS = Map.ofEntries(
+    static final Map<String, String> DEFAULTS = withPlausibilityDefaults(Map.ofEntries(
             Map.entry("mqtt.url", "tcp://127.0.0.1:1883"),
             Map.entry("mqtt.client-id", "kilowatch-ingest-1"),
             Map.entry("mqtt.username", ""),
@@ -73,17 +74,18 @@ public record IngestConfig(
             Map.entry("kafka.delivery-timeout", "10m"),
             Map.entry("kafka.unhealthy-after", "10s"),
             Map.entry("ingest.max-payload-bytes", Integer.toString(1024 * 1024)),
-            Map.entry("ingest.max-clock-skew", "5m"),
-            Map.entry("ingest.max-age", "7d"),
-            Map.entry("ingest.max-abs-kw", "100000"),
-            Map.entry("ingest.max-voltage-v", "100000"),
-            Map.entry("ingest.max-current-a", "100000"),
-            Map.entry("ingest.max-register-kwh", "1e12"),
             Map.entry("http.port", "8091"),
             // The pipeline measurement (docs/operations): empty URL, nothing written.
             Map.entry("influx.url", ""),
             Map.entry("influx.database", "kilowatch"),
-            Map.entry("pipeline.every", "10s"));
+            Map.entry("pipeline.every", "10s")));
+
+    /** The reading bounds' defaults are the shared ones ({@link PlausibilityRules#DEFAULTS}) under {@code ingest.}. */
+    private static Map<String, String> withPlausibilityDefaults(Map<String, String> own) {
+        Map<String, String> all = new java.util.HashMap<>(own);
+        PlausibilityRules.DEFAULTS.forEach((k, v) -> all.put("ingest." + k, v));
+        return Map.copyOf(all);
+    }
 
     public static IngestConfig load(Path file, Map<String, String> env) throws IOException {
         return from(Settings.load(DEFAULTS, file, env));
@@ -116,13 +118,7 @@ public record IngestConfig(
                 s.getDuration("kafka.unhealthy-after"),
                 s.withPrefix("kafka.client."),
                 s.getInt("ingest.max-payload-bytes"),
-                new PlausibilityRules(
-                        s.getDuration("ingest.max-clock-skew"),
-                        s.getDuration("ingest.max-age"),
-                        s.getDouble("ingest.max-abs-kw"),
-                        s.getDouble("ingest.max-voltage-v"),
-                        s.getDouble("ingest.max-current-a"),
-                        s.getDouble("ingest.max-register-kwh")),
+                PlausibilityRules.from(s, "ingest."),
                 s.getInt("http.port"),
                 s.getOrNull("influx.url"),
                 s.get("influx.database"),

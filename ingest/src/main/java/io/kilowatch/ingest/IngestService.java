@@ -1,5 +1,6 @@
 package io.kilowatch.ingest;
 
+import io.kilowatch.model.intake.ReadingRouter;
 import io.kilowatch.model.ReadingCodec;
 import java.io.IOException;
 import java.time.Duration;

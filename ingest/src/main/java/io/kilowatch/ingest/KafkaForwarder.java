@@ -1,6 +1,6 @@
 package io.kilowatch.ingest;
 
-import io.kilowatch.model.DeadLetterHeaders;
+import io.kilowatch.model.intake.Routed;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -58,13 +58,7 @@ public final class KafkaForwarder {
         String rejectedAt = Instant.now().toString();
         for (Routed.Rejected r : routed.rejected()) {
             RecordHeaders headers = new RecordHeaders();
-            headers.add(DeadLetterHeaders.REASON, utf8(r.reason().name()));
-            headers.add(DeadLetterHeaders.DETAIL, utf8(r.detail()));
-            headers.add(DeadLetterHeaders.SOURCE_TOPIC, utf8(mqttTopic));
-            headers.add(DeadLetterHeaders.REJECTED_AT, utf8(rejectedAt));
-            if (r.batchIndex() >= 0) {
-                headers.add(DeadLetterHeaders.BATCH_INDEX, utf8(Integer.toString(r.batchIndex())));
-            }
+            r.headers(mqttTopic, rejectedAt).forEach(headers::add);
             producer.send(new ProducerRecord<>(deadLetterTopic, null, utf8(mqttTopic), r.original(), headers),
                     (meta, error) -> {
                         if (error == null) {

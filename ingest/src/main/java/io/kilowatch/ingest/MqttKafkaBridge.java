@@ -1,5 +1,7 @@
 package io.kilowatch.ingest;
 
+import io.kilowatch.model.intake.ReadingRouter;
+import io.kilowatch.model.intake.Routed;
 import java.time.Duration;
 import java.util.Arrays;
 import org.eclipse.paho.mqttv5.client.IMqttToken;

@@ -1,5 +1,6 @@
 package io.kilowatch.ingest;
 
+import io.kilowatch.model.intake.Routed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kilowatch.model.ConcentratorBatch;

@@ -32,5 +32,7 @@ public enum RejectReason {
      * An id (meterId, concentratorId) longer than {@link ReadingCodec#MAX_ID_LENGTH} or holding
      * control characters or MQTT's {@code / + #}: ids become MQTT topics and InfluxDB tags.
      */
-    BAD_ID
+    BAD_ID,
+    /** A row of an imported file that is not one reading (more cells than its header names). */
+    BAD_ROW
 }

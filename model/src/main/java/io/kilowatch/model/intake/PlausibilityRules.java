@@ -1,9 +1,11 @@
-package io.kilowatch.ingest;
+package io.kilowatch.model.intake;
 
 import io.kilowatch.model.InvalidReadingException;
 import io.kilowatch.model.Reading;
 import io.kilowatch.model.RejectReason;
+import io.kilowatch.model.Settings;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Bounds a well-formed reading must also respect before it may count: a clock no further ahead
@@ -20,6 +22,43 @@ public record PlausibilityRules(
         double maxVoltageV,
         double maxCurrentA,
         double maxRegisterKwh) {
+
+    /** The bridge's age horizon: a replay checks its range against it before publishing. */
+    public static final String DEFAULT_MAX_AGE = "7d";
+    public static final String DEFAULT_MAX_CLOCK_SKEW = "5m";
+
+    /**
+     * The bounds' settings (under a service's prefix: {@code ingest.max-age}), declared once for
+     * the bridge and the history import, which judge readings alike.
+     */
+    public static final Map<String, String> DEFAULTS = Map.of(
+            "max-clock-skew", DEFAULT_MAX_CLOCK_SKEW,
+            "max-age", DEFAULT_MAX_AGE,
+            "max-abs-kw", "100000",
+            "max-voltage-v", "100000",
+            "max-current-a", "100000",
+            "max-register-kwh", "1e12");
+
+    /** The rules from {@code prefix + key} settings, whose defaults are {@link #DEFAULTS} under that prefix. */
+    public static PlausibilityRules from(Settings s, String prefix) {
+        return new PlausibilityRules(
+                s.getDuration(prefix + "max-clock-skew"),
+                s.getDuration(prefix + "max-age"),
+                s.getDouble(prefix + "max-abs-kw"),
+                s.getDouble(prefix + "max-voltage-v"),
+                s.getDouble(prefix + "max-current-a"),
+                s.getDouble(prefix + "max-register-kwh"));
+    }
+
+    /** The default bounds. */
+    public static PlausibilityRules defaults() {
+        return from(Settings.of(DEFAULTS, new java.util.Properties(), Map.of()), "");
+    }
+
+    /** The same bounds with another age horizon ({@link Duration#ZERO}: none). */
+    public PlausibilityRules withMaxAge(Duration horizon) {
+        return new PlausibilityRules(maxClockSkew, horizon, maxAbsKw, maxVoltageV, maxCurrentA, maxRegisterKwh);
+    }
 
     public void check(Reading r, long nowMillis) throws InvalidReadingException {
         if (r.ts() > nowMillis + maxClockSkew.toMillis()) {

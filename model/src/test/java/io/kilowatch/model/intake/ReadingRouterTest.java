@@ -1,4 +1,4 @@
-package io.kilowatch.ingest;
+package io.kilowatch.model.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.kilowatch.ingest;
+package io.kilowatch.model.intake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kilowatch.model.BatchEnvelope;
@@ -44,6 +44,23 @@ public final class ReadingRouter {
         return routeBatch(payload, nowMillis);
     }
 
+    /**
+     * Judges one reading that comes with no device's identity to check it against: a row of a
+     * recorded file in a history import. Every other rule is the bridge's.
+     */
+    public Routed routeRecorded(byte[] payload, long nowMillis) {
+        if (payload.length > maxPayloadBytes) {
+            return Routed.rejectedWhole(payload, RejectReason.TOO_LARGE, "larger than the limit of " + maxPayloadBytes + " bytes");
+        }
+        try {
+            Reading r = codec.decodeReading(payload);
+            rules.check(r, nowMillis);
+            return new Routed(List.of(new Routed.Accepted(r.meterId(), r.ts(), codec.encode(r))), List.of());
+        } catch (InvalidReadingException e) {
+            return Routed.rejectedWhole(payload, e.reason(), e.detail());
+        }
+    }
+
     private Routed routeSingle(String topicMeter, byte[] payload, long nowMillis) {
         try {
             Reading r = codec.decodeReading(payload);
@@ -52,7 +69,7 @@ public final class ReadingRouter {
                         "topic is for meter '" + topicMeter + "' but the reading names '" + r.meterId() + "'");
             }
             rules.check(r, nowMillis);
-            return new Routed(List.of(new Routed.Accepted(r.meterId(), codec.encode(r))), List.of());
+            return new Routed(List.of(new Routed.Accepted(r.meterId(), r.ts(), codec.encode(r))), List.of());
         } catch (InvalidReadingException e) {
             return Routed.rejectedWhole(payload, e.reason(), e.detail());
         }
@@ -72,7 +89,7 @@ public final class ReadingRouter {
             try {
                 Reading r = codec.decodeReading(node);
                 rules.check(r, nowMillis);
-                accepted.add(new Routed.Accepted(r.meterId(), codec.encode(r)));
+                accepted.add(new Routed.Accepted(r.meterId(), r.ts(), codec.encode(r)));
             } catch (InvalidReadingException e) {
                 rejected.add(new Routed.Rejected(codec.toBytes(node), e.reason(), e.detail(), i));
             }
