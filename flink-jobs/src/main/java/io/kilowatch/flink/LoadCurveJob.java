@@ -17,6 +17,7 @@ import io.kilowatch.flink.wiring.StageInputs;
 import io.kilowatch.model.Reading;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -94,8 +95,16 @@ public final class LoadCurveJob {
     }
 
     public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
-        build(env);
         EventTimeRange range = curves.range();
+        if (range != null) {
+            // A partition holds the range's readings in several runs, each in time order: live
+            // data, an import, another import of other meters. A watermark would pass the later
+            // runs' readings by days, and they would be late. Batch mode reads everything first
+            // and hands each meter's readings to the operators in time order, event time playing
+            // no part but at the end of each key, where every interval closes.
+            env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+        }
+        build(env);
         String what = "kilowatch load curves" + (tariffs != null ? ", bills" : "") + (alerts != null ? ", alerts" : "");
         return env.execute(range != null ? what + " backfill " + range.from() + " .. " + range.to() : what);
     }

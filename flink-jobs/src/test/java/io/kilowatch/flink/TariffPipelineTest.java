@@ -102,6 +102,7 @@ class TariffPipelineTest {
         if (backfill != null) {
             curves = curves.restrictedTo(backfill);
             stage = stage.restrictedTo(backfill);
+            env.setRuntimeMode(org.apache.flink.api.common.RuntimeExecutionMode.BATCH); // as LoadCurveJob#execute runs a backfill
         }
         LoadCurveJob job = new LoadCurveJob(
                 new DataGeneratorSource<>(i -> data.get(i.intValue()), data.size(), TypeInformation.of(Reading.class)),

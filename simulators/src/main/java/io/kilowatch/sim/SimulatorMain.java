@@ -5,11 +5,11 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code java -jar kilowatch-simulators.jar <subcommand> --help}. The subcommand names are part
- * of the stable interface (DESIGN.md): fleet, replay, loadtest, score (and bench-ingest).
+ * of the stable interface (DESIGN.md): fleet, replay, import, loadtest, score (and bench-ingest).
  */
 @Command(name = "kilowatch-simulators", mixinStandardHelpOptions = true, version = "kilowatch-simulators 0.1",
         description = "Drives Kilowatch with simulated or recorded meter data.",
-        subcommands = {FleetCommand.class, ReplayCommand.class, LoadtestCommand.class, ScoreCommand.class, HintsCommand.class,
+        subcommands = {FleetCommand.class, ReplayCommand.class, ImportCommand.class, LoadtestCommand.class, ScoreCommand.class, HintsCommand.class,
             BenchIngestCommand.class})
 public final class SimulatorMain implements Runnable {
     @CommandLine.Spec

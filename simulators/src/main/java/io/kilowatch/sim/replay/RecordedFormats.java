@@ -39,6 +39,25 @@ public final class RecordedFormats {
 
     private RecordedFormats() {}
 
+    /** The rows of {@code files} in {@code format} (lcl, eld or sgcc) within [from, to); sgcc's theft labels beside them. */
+    public static Sgcc read(String format, List<Path> files, ZoneId zone, Instant from, Instant to) throws IOException {
+        List<RecordedRow> rows = new ArrayList<>();
+        Map<String, Boolean> theft = new java.util.HashMap<>();
+        for (Path f : files) {
+            switch (format) {
+                case "lcl" -> rows.addAll(lcl(f, from, to));
+                case "eld" -> rows.addAll(eld(f, zone, from, to));
+                case "sgcc" -> {
+                    Sgcc s = sgcc(f, zone, from, to);
+                    rows.addAll(s.rows());
+                    theft.putAll(s.theft());
+                }
+                default -> throw new IllegalArgumentException("--format must be lcl, eld or sgcc, got " + format);
+            }
+        }
+        return new Sgcc(rows, theft);
+    }
+
     public static List<RecordedRow> lcl(Path file, Instant from, Instant to) throws IOException {
         List<RecordedRow> out = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
