@@ -119,6 +119,9 @@ autosave_interval 30
 max_queued_messages 5000000
 max_queued_bytes 0
 max_inflight_messages 1000
+# Acknowledge at once: a publisher that paces itself on acknowledgements (replay's event-time
+# spread) would otherwise wait out Nagle's algorithm against its delayed ACKs on every one.
+set_tcp_nodelay true
 CONF
   mosquitto -c "$d/mosquitto.conf" -d
   wait_for "mosquitto" 10 mosquitto_pub -h 127.0.0.1 -p "$MQTT_PORT" -t kilowatch/stack/ping -m up -q 1

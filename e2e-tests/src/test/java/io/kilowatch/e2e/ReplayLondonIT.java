@@ -5,6 +5,7 @@ import static io.kilowatch.model.testing.InfluxQuery.asLong;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.kilowatch.ingest.IngestConfig;
 import io.kilowatch.ingest.IngestService;
 import io.kilowatch.model.ReadingCodec;
 import io.kilowatch.model.Topics;
@@ -111,12 +112,73 @@ class ReplayLondonIT {
         assertThat(b.stream().mapToDouble(r -> asDouble(r.get("kwh"))).sum()).isCloseTo(fileB, within(1e-6));
     }
 
+    /**
+     * Ninety households (the ten, each nine times under other ids) for ten days, published as
+     * fast as the broker takes them over four connections: without the event-time spread the
+     * connections drift apart by hours and readings land in kw.late; with it, none is late and
+     * every household adds up. The data stays in 2013, so the bridge runs without an age horizon,
+     * and the replay is told so (it would refuse the range otherwise: {@code ReplayTest}).
+     */
+    @Test
+    void fourConnectionsAtFullSpeedKeepEventTimeTogetherSoNothingIsLate(@TempDir Path dir) throws Exception {
+        String p = TestStack.uniquePrefix("lcl4");
+        Instant from = Instant.parse("2013-03-01T00:00:00Z");
+        Instant to = Instant.parse("2013-03-11T00:00:00Z");
+        List<Path> households = new ArrayList<>();
+        try (Stream<Path> files = Files.list(DATA)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".csv")).sorted().toList()) {
+                for (int copy = 0; copy < 9; copy++) {
+                    Path c = dir.resolve("c" + copy + "-" + f.getFileName());
+                    String prefix = "c" + copy;
+                    Files.write(c, Files.readAllLines(f).stream()
+                            .map(line -> line.startsWith("MAC") ? prefix + line : line).toList());
+                    households.add(c);
+                }
+            }
+        }
+        var startOffsets = KafkaTopics.endOffsets(STACK, Topics.READINGS);
+        Path record = dir.resolve("r.jsonl");
+        long published;
+        try (IngestService ingest = IngestService.start(IngestConfig.load(null,
+                STACK.bridgeEnvironment(p + "-ingest", "KW_INGEST_MAX_AGE", "0s")))) {
+            List<String> args = new ArrayList<>(List.of("--format", "lcl", "--from", from.toString(), "--to", to.toString(),
+                    "--id-prefix", p + "-", "--mqtt-url", STACK.mqttUrl(), "--record", record.toString(), "--shift", "none",
+                    "--bridge-max-age", "0s", "--connections", "4", "--speed", "0",
+                    "--event-time-spread", System.getProperty("kw.spread", "30s")));
+            households.forEach(f -> args.add(f.toString()));
+            assertThat(new CommandLine(new ReplayCommand()).execute(args.toArray(String[]::new))).isZero();
+            published = Files.readAllLines(record).size();
+            Pipeline.awaitForwarded(ingest, published);
+            assertThat(ingest.metrics().deadLettered()).isZero();
+        }
+        assertThat(published).isEqualTo(2 * recordedRows(households, from, to)).isGreaterThan(80_000);
+        assertThat(Pipeline.runLoadCurveJob(STACK, startOffsets, Map.of())).as("late readings").isEmpty();
+
+        InfluxQuery influx = new InfluxQuery(STACK.influxUrl(), STACK.influxDb());
+        for (Path household : households) {
+            List<RecordedRow> rows = RecordedFormats.lcl(household, from, to);
+            String meter = p + "-" + rows.get(0).meterId();
+            double fileKwh = rows.stream().mapToDouble(RecordedRow::kwh).sum();
+            double measured = points(influx, meter).stream().filter(r -> asLong(r.get("estimated")) == 0)
+                    .mapToDouble(r -> asDouble(r.get("kwh"))).sum();
+            assertThat(measured).as(meter).isCloseTo(fileKwh, within(1e-6));
+        }
+    }
+
+    private static long recordedRows(List<Path> households, Instant from, Instant to) throws Exception {
+        long rows = 0;
+        for (Path h : households) {
+            rows += RecordedFormats.lcl(h, from, to).size();
+        }
+        return rows;
+    }
+
     private static int replay(List<Path> files, Instant from, Instant to, String prefix, Path record, String shift) {
         List<String> args = new ArrayList<>(List.of("--format", "lcl", "--from", from.toString(), "--to", to.toString(),
                 "--id-prefix", prefix, "--mqtt-url", STACK.mqttUrl(), "--record", record.toString(), "--shift", shift,
-                // One connection keeps event-time order on the wire: replaying days in seconds over
-                // several would shuffle readings by whole quarter hours, past the watermark bound.
-                "--connections", "1"));
+                // Four connections as fast as the broker takes them: the event-time spread keeps
+                // them together, so nothing is later than the watermark bound.
+                "--connections", "4", "--speed", "0", "--event-time-spread", System.getProperty("kw.spread", "30s")));
         files.forEach(f -> args.add(f.toString()));
         return new CommandLine(new ReplayCommand()).execute(args.toArray(String[]::new));
     }

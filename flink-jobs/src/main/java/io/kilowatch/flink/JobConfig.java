@@ -40,6 +40,7 @@ public record JobConfig(
         InfluxConfig influx,
         Duration outOfOrderness,
         Duration idleness,
+        Duration closeAfterIdle,
         Duration allowedLateness1m,
         Duration allowedLateness15m,
         CurveRules rules,
@@ -79,6 +80,8 @@ public record JobConfig(
             Map.entry("influx.flush-interval", "200ms"),
             Map.entry("time.out-of-orderness", "2m"),
             Map.entry("time.idleness", "1m"),
+            // Off: a quiet source is no proof that time has passed (docs/decisions.md). For replays and demos.
+            Map.entry("time.close-after-idle", "0s"),
             Map.entry("time.allowed-lateness.1m", "0s"),
             Map.entry("time.allowed-lateness.15m", "2h"),
             Map.entry("gaps.max-intervals", "4"),
@@ -174,6 +177,7 @@ public record JobConfig(
                 influx,
                 s.getDuration("time.out-of-orderness"),
                 s.getDuration("time.idleness"),
+                s.getDuration("time.close-after-idle"),
                 s.getDuration("time.allowed-lateness.1m"),
                 s.getDuration("time.allowed-lateness.15m"),
                 new CurveRules(s.getInt("gaps.max-intervals"), s.getDouble("register.rollover-kwh"),
@@ -195,6 +199,11 @@ public record JobConfig(
                 s.getBoolean("tariffs.enabled"),
                 tariffRules(s),
                 insightRules(s));
+        if (!config.closeAfterIdle().isZero() && config.closeAfterIdle().compareTo(config.idleness()) >= 0) {
+            // An idle partition's watermark is no longer emitted: the close must come first.
+            throw new IllegalArgumentException("time.close-after-idle (" + config.closeAfterIdle() + ") must be shorter than time.idleness ("
+                    + config.idleness() + ")");
+        }
         if (config.allowedLateness1m().compareTo(config.allowedLateness15m()) > 0) {
             // checked now, not when the job starts: the 15-minute interval holds the dedup memory of its minutes
             throw new IllegalArgumentException("time.allowed-lateness.1m (" + config.allowedLateness1m()

@@ -57,6 +57,12 @@ public final class FleetCommand implements Callable<Integer> {
             description = "MQTT broker (default: ${DEFAULT-VALUE}, or KW_MQTT_URL).")
     String mqttUrl;
 
+    @Option(names = "--event-time-spread", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Over several connections, no connection falls further behind another in event time than this (a publish"
+                    + " waits for earlier ones' acknowledgements), so the pipeline's out-of-orderness (time.out-of-orderness, 2m)"
+                    + " holds at full speed; 0s for no bound (default: ${DEFAULT-VALUE}).")
+    Duration eventTimeSpread;
+
     @Option(names = "--connections", defaultValue = "4", description = "MQTT connections to publish over (default: ${DEFAULT-VALUE}).")
     int connections;
 
@@ -152,9 +158,10 @@ public final class FleetCommand implements Callable<Integer> {
                 topology.size(), meters, topology.size() - meters, duration, from, period, speed <= 0 ? "max" : speed + "x", expected, mqttUrl);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         long began = System.nanoTime();
-        try (MqttPublisher mqtt = new MqttPublisher(mqttUrl, "kilowatch-sim-" + ProcessHandle.current().pid(), connections);
+        try (MqttPublisher mqtt = new MqttPublisher(mqttUrl, "kilowatch-sim-" + ProcessHandle.current().pid(), connections,
+                eventTimeSpread);
              FleetSimulation sim = new FleetSimulation(fleet, s, new Reporting(concentratorShare, metersPerConcentrator, batchEvery,
-                     maxUploadDelay, reuploadRate, dropRate, duplicateRate, maxClockSkew), scenario, mqtt::publish, record)) {
+                     maxUploadDelay, reuploadRate, dropRate, duplicateRate, maxClockSkew), scenario, inSimulatedTime(mqtt), record)) {
             Runtime.getRuntime().addShutdownHook(new Thread(sim::stop));
             if (!progress.isZero()) {
                 ticker.scheduleAtFixedRate(() -> System.out.printf("fleet: simulated %s, published %d (%d acked by broker), %.0f/s%n",
@@ -176,6 +183,21 @@ public final class FleetCommand implements Callable<Integer> {
     }
 
     /** Durations as ISO-8601 or 90s/15m/2h, the same syntax as every service's settings. */
+    /** The fleet's messages keep their connections together in simulated time ({@code --event-time-spread}). */
+    private static FleetSimulation.Publisher inSimulatedTime(MqttPublisher mqtt) {
+        return new FleetSimulation.Publisher() {
+            @Override
+            public void publish(String topic, byte[] payload) throws Exception {
+                mqtt.publish(topic, payload);
+            }
+
+            @Override
+            public void publish(String topic, byte[] payload, long simulatedAt) throws Exception {
+                mqtt.publish(topic, payload, simulatedAt);
+            }
+        };
+    }
+
     static final class DurationConverter implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {

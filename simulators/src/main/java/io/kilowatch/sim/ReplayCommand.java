@@ -3,6 +3,7 @@ package io.kilowatch.sim;
 import io.kilowatch.model.Reading;
 import io.kilowatch.model.ReadingCodec;
 import io.kilowatch.model.Topics;
+import io.kilowatch.model.intake.PlausibilityRules;
 import io.kilowatch.sim.mqtt.MqttPublisher;
 import io.kilowatch.sim.replay.RecordedFormats;
 import io.kilowatch.sim.replay.RecordedRow;
@@ -67,6 +68,23 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--connections", defaultValue = "4", description = "MQTT connections (default: ${DEFAULT-VALUE}).")
     int connections;
 
+    @Option(names = "--bridge-max-age", defaultValue = "${env:KW_INGEST_MAX_AGE:-" + PlausibilityRules.DEFAULT_MAX_AGE + "}",
+            converter = FleetCommand.DurationConverter.class,
+            description = "The bridge's age horizon (its ingest.max-age; 0s for none): a range it would dead-letter is refused"
+                    + " before anything is published (default: ${DEFAULT-VALUE}).")
+    Duration bridgeMaxAge;
+
+    @Option(names = "--bridge-max-clock-skew", defaultValue = "${env:KW_INGEST_MAX_CLOCK_SKEW:-" + PlausibilityRules.DEFAULT_MAX_CLOCK_SKEW
+            + "}", converter = FleetCommand.DurationConverter.class,
+            description = "The bridge's ingest.max-clock-skew: readings moved further into the future are refused (default: ${DEFAULT-VALUE}).")
+    Duration bridgeMaxClockSkew;
+
+    @Option(names = "--event-time-spread", defaultValue = "30s", converter = FleetCommand.DurationConverter.class,
+            description = "Over several connections, no connection falls further behind another in event time than this (a publish"
+                    + " waits for earlier ones' acknowledgements), so the pipeline's out-of-orderness (time.out-of-orderness, 2m)"
+                    + " holds at full speed; 0s for no bound (default: ${DEFAULT-VALUE}).")
+    Duration eventTimeSpread;
+
     @Option(names = "--record", description = "Write every published reading, exactly as sent, as JSON lines to this file.")
     Path record;
 
@@ -75,20 +93,9 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<RecordedRow> rows = new ArrayList<>();
-        Map<String, Boolean> theft = Map.of();
-        for (Path f : files) {
-            switch (format) {
-                case "lcl" -> rows.addAll(RecordedFormats.lcl(f, from, to));
-                case "eld" -> rows.addAll(RecordedFormats.eld(f, zone, from, to));
-                case "sgcc" -> {
-                    RecordedFormats.Sgcc s = RecordedFormats.sgcc(f, zone, from, to);
-                    rows.addAll(s.rows());
-                    theft = s.theft();
-                }
-                default -> throw new IllegalArgumentException("--format must be lcl, eld or sgcc, got " + format);
-            }
-        }
+        RecordedFormats.Sgcc recorded = RecordedFormats.read(format, files, zone, from, to);
+        List<RecordedRow> rows = recorded.rows();
+        Map<String, Boolean> theft = recorded.theft();
         if (rows.isEmpty()) {
             System.err.println("replay: no rows in " + files + " between " + from + " and " + to);
             return 1;
@@ -100,6 +107,11 @@ public final class ReplayCommand implements Callable<Integer> {
             default -> io.kilowatch.model.Settings.parseDuration("--shift", shift).toMillis();
         };
         List<Reading> readings = Replay.readings(rows, resolution.toMillis(), shiftMs, idPrefix);
+        String refusal = Replay.refusal(readings, System.currentTimeMillis(), bridgeMaxAge, bridgeMaxClockSkew);
+        if (refusal != null) {
+            System.err.println("replay: " + refusal);
+            return 2;
+        }
         if (groundTruth != null) {
             writeGroundTruth(theft, rows, shiftMs);
         }
@@ -108,7 +120,8 @@ public final class ReplayCommand implements Callable<Integer> {
         ReadingCodec codec = new ReadingCodec();
         long began = System.nanoTime();
         long first = readings.get(0).ts();
-        try (MqttPublisher mqtt = new MqttPublisher(mqttUrl, "kilowatch-replay-" + ProcessHandle.current().pid(), connections);
+        try (MqttPublisher mqtt = new MqttPublisher(mqttUrl, "kilowatch-replay-" + ProcessHandle.current().pid(), connections,
+                eventTimeSpread);
              BufferedWriter rec = record == null ? null : Files.newBufferedWriter(record, StandardCharsets.UTF_8)) {
             for (Reading r : readings) {
                 if (speed > 0) {
@@ -119,7 +132,7 @@ public final class ReplayCommand implements Callable<Integer> {
                     }
                 }
                 byte[] payload = codec.encode(r);
-                mqtt.publish(Topics.meterReadingTopic(r.meterId()), payload);
+                mqtt.publish(Topics.meterReadingTopic(r.meterId()), payload, r.ts());
                 if (rec != null) {
                     rec.write(new String(payload, StandardCharsets.UTF_8));
                     rec.newLine();

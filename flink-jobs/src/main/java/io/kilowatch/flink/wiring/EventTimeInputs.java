@@ -21,15 +21,65 @@ public final class EventTimeInputs {
      * Readings with their event time, as every job reads them. They arrive out of order:
      * per-meter MQTT messages are a few seconds apart, and the bridge spreads meters over
      * partitions. The bound is how long an interval (or an alert rule) waits for them; idleness
-     * keeps a quiet partition from holding event time back for everyone.
+     * keeps a quiet partition from holding event time back for everyone. (A backfill runs in
+     * batch mode, where watermarks play no part: {@code LoadCurveJob#execute}.)
      */
-    public static DataStream<Reading> readings(StreamExecutionEnvironment env, Source<Reading, ?, ?> source, Duration outOfOrderness,
-                                               Duration idleness, String uid) {
-        WatermarkStrategy<Reading> eventTime = WatermarkStrategy
-                .<Reading>forBoundedOutOfOrderness(outOfOrderness)
-                .withTimestampAssigner((reading, kafkaTs) -> reading.ts())
-                .withIdleness(idleness);
-        return env.fromSource(source, eventTime, "readings").uid(uid);
+    public static DataStream<Reading> readings(StreamExecutionEnvironment env, Source<Reading, ?, ?> source, EventTime time, String uid) {
+        return env.fromSource(source, watermarks(time), "readings").uid(uid);
+    }
+
+    static WatermarkStrategy<Reading> watermarks(EventTime time) {
+        Duration bound = time.outOfOrderness();
+        Duration close = time.closeAfterIdle();
+        WatermarkStrategy<Reading> base = close.isZero() ? WatermarkStrategy.forBoundedOutOfOrderness(bound)
+                : WatermarkStrategy.forGenerator(ctx -> new ClosingWhenIdle(bound, close, System::nanoTime));
+        return base.withTimestampAssigner((reading, kafkaTs) -> reading.ts()).withIdleness(time.idleness());
+    }
+
+    /**
+     * Bounded out-of-orderness, and the end of a replay: once a partition has had no reading for
+     * {@code closeAfter} of processing time, its watermark moves to the end of the 15-minute
+     * interval that holds its latest reading (less 1 ms), so every interval holding a reading
+     * closes, and no further: an interval or an offline timer past the data stays open. A
+     * reading that still comes for a closed interval is handled as any late one (within the
+     * allowed lateness it updates the interval). Off by default (time.close-after-idle): on a
+     * live fleet a pause of the bridge longer than that would make the minutes after it late.
+     */
+    static final class ClosingWhenIdle implements WatermarkGenerator<Reading> {
+        private static final long QUARTER = 900_000;
+        private final long boundMs;
+        private final long closeAfterNanos;
+        private final java.util.function.LongSupplier nanoClock;
+        private long maxTs = Long.MIN_VALUE;
+        private long lastEventNanos;
+        private long emitted = Long.MIN_VALUE;
+
+        ClosingWhenIdle(Duration bound, Duration closeAfter, java.util.function.LongSupplier nanoClock) {
+            this.boundMs = bound.toMillis();
+            this.closeAfterNanos = closeAfter.toNanos();
+            this.nanoClock = nanoClock;
+        }
+
+        @Override
+        public void onEvent(Reading event, long eventTimestamp, WatermarkOutput output) {
+            maxTs = Math.max(maxTs, eventTimestamp);
+            lastEventNanos = nanoClock.getAsLong();
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            if (maxTs == Long.MIN_VALUE) {
+                return;
+            }
+            long wm = maxTs - boundMs - 1;
+            if (nanoClock.getAsLong() - lastEventNanos >= closeAfterNanos) {
+                wm = Math.max(wm, Math.floorDiv(maxTs, QUARTER) * QUARTER + QUARTER - 1);
+            }
+            if (wm > emitted) {
+                emitted = wm;
+                output.emitWatermark(new org.apache.flink.api.common.eventtime.Watermark(wm));
+            }
+        }
     }
 
     /** The registry's records, with reference data's event time ({@link #referenceWatermarks}). */

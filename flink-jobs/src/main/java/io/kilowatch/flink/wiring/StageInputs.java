@@ -23,7 +23,7 @@ public record StageInputs(DataStream<Reading> readings, BroadcastStream<Registry
      */
     public static StageInputs of(StreamExecutionEnvironment env, Source<Reading, ?, ?> readings, Source<RegistryUpdate, ?, ?> registry,
                                  EventTime time, String uidPrefix, UnaryOperator<DataStream<Reading>> afterSource) {
-        DataStream<Reading> r = afterSource.apply(EventTimeInputs.readings(env, readings, time.outOfOrderness(), time.idleness(),
+        DataStream<Reading> r = afterSource.apply(EventTimeInputs.readings(env, readings, time,
                 uidPrefix + "readings-source"));
         DataStream<RegistryUpdate> updates = EventTimeInputs.registry(env, registry, uidPrefix + "registry-source");
         return new StageInputs(r, updates.broadcast(MeterIntervals.REGISTRY), updates);

@@ -41,6 +41,11 @@ public final class FleetSimulation implements Runnable, AutoCloseable {
     /** Where readings go: MQTT in production, anything in tests. */
     public interface Publisher {
         void publish(String topic, byte[] payload) throws Exception;
+
+        /** With the simulated time the message goes out at, for a publisher that keeps its connections together in it. */
+        default void publish(String topic, byte[] payload, long simulatedAt) throws Exception {
+            publish(topic, payload);
+        }
     }
 
     public record Settings(Instant start, Duration duration, Duration period, double speed, Duration maxDelay, long seed) {}
@@ -194,10 +199,10 @@ public final class FleetSimulation implements Runnable, AutoCloseable {
 
     private void send(Pending p) throws Exception {
         if (p.reading() != null) {
-            send(p.reading());
+            send(p.reading(), p.publishAt());
             return;
         }
-        publisher.publish(Topics.concentratorBatchTopic(p.batch().concentratorId()), codec.encode(p.batch()));
+        publisher.publish(Topics.concentratorBatchTopic(p.batch().concentratorId()), codec.encode(p.batch()), p.publishAt());
         for (Reading r : p.batch().readings()) {
             if (record != null) {
                 record.write(codec.encode(r));
@@ -207,9 +212,9 @@ public final class FleetSimulation implements Runnable, AutoCloseable {
         }
     }
 
-    private void send(Reading r) throws Exception {
+    private void send(Reading r, long at) throws Exception {
         byte[] payload = codec.encode(r);
-        publisher.publish(Topics.meterReadingTopic(r.meterId()), payload);
+        publisher.publish(Topics.meterReadingTopic(r.meterId()), payload, at);
         if (record != null) {
             record.write(payload);
             record.write('\n');

@@ -42,6 +42,39 @@ public final class Replay {
         return out;
     }
 
+    /**
+     * Why the bridge would dead-letter some of {@code readings} (sorted by time) with its age
+     * horizon and clock skew, and what to do instead; null when it accepts them all. Said before
+     * anything is published, so a year is not sent to the dead-letter topic a reading at a time.
+     */
+    public static String refusal(List<Reading> readings, long now, java.time.Duration maxAge, java.time.Duration maxClockSkew) {
+        if (readings.isEmpty()) {
+            return null;
+        }
+        long first = readings.get(0).ts();
+        long last = readings.get(readings.size() - 1).ts();
+        if (!maxAge.isZero() && first < now - maxAge.toMillis()) {
+            long tooOld = readings.stream().filter(r -> r.ts() < now - maxAge.toMillis()).count();
+            return String.format("refused: the bridge would dead-letter %,d of %,d readings as TIMESTAMP_TOO_OLD: they start at %s,"
+                            + " older than its age horizon ingest.max-age=%s. Replay at most %s of data (--from/--to) with --shift auto,"
+                            + " or write history straight to Kafka with the import command and compute it with --backfill"
+                            + " (docs/importing-history.md), or start the bridge with KW_INGEST_MAX_AGE=0s (and run this with"
+                            + " --bridge-max-age 0s).",
+                    tooOld, readings.size(), java.time.Instant.ofEpochMilli(first), human(maxAge), human(maxAge));
+        }
+        if (last > now + maxClockSkew.toMillis()) {
+            long ahead = readings.stream().filter(r -> r.ts() > now + maxClockSkew.toMillis()).count();
+            return String.format("refused: the bridge would dead-letter %,d of %,d readings as TIMESTAMP_IN_FUTURE: they reach %s,"
+                            + " beyond its clock by more than ingest.max-clock-skew=%s. Use --shift auto, or a smaller --shift.",
+                    ahead, readings.size(), java.time.Instant.ofEpochMilli(last), human(maxClockSkew));
+        }
+        return null;
+    }
+
+    private static String human(java.time.Duration d) {
+        return d.toMillis() % 86_400_000 == 0 ? d.toDays() + "d" : d.toMillis() % 60_000 == 0 ? d.toMinutes() + "m" : d.toString();
+    }
+
     /** Whole days that move {@code lastTs} into the day before {@code now}: recorded data replayed as recent. */
     public static long recentShift(long lastTs, long now) {
         long day = 86_400_000;

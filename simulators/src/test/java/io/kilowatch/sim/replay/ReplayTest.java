@@ -77,4 +77,19 @@ class ReplayTest {
         assertThat(shifted).isBetween(now - 86_400_000, now - 1);
         assertThat(shifted % 86_400_000).isEqualTo(last % 86_400_000);
     }
+
+    @Test
+    void aRangeTheBridgeWouldDeadLetterIsRefusedBeforePublishingWithTheWayToDoIt() {
+        long now = Instant.parse("2026-12-01T12:00:00Z").toEpochMilli();
+        long day = 86_400_000;
+        List<Reading> year = List.of(Reading.of("m", now - 365 * day, 1), Reading.of("m", now - 3 * day, 1), Reading.of("m", now - day, 1));
+        String refusal = Replay.refusal(year, now, java.time.Duration.ofDays(7), java.time.Duration.ofMinutes(5));
+        assertThat(refusal).contains("1 of 3 readings as TIMESTAMP_TOO_OLD", "ingest.max-age=7d", "import", "--from/--to",
+                "KW_INGEST_MAX_AGE=0s");
+        assertThat(Replay.refusal(year, now, java.time.Duration.ZERO, java.time.Duration.ofMinutes(5))).as("no horizon").isNull();
+        assertThat(Replay.refusal(year.subList(1, 3), now, java.time.Duration.ofDays(7), java.time.Duration.ofMinutes(5))).isNull();
+        List<Reading> ahead = List.of(Reading.of("m", now, 1), Reading.of("m", now + 6 * 60_000, 1));
+        assertThat(Replay.refusal(ahead, now, java.time.Duration.ofDays(7), java.time.Duration.ofMinutes(5)))
+                .contains("1 of 2 readings as TIMESTAMP_IN_FUTURE");
+    }
 }
