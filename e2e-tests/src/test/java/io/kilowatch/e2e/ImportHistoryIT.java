@@ -45,8 +45,8 @@ import picocli.CommandLine;
  * range with the production wiring. kw.readings already holds the other tests' live data of
  * today, before and after the import: the backfill's event time follows only its range's
  * readings, so none of the imported ones is late. Every household's energy comes back to the
- * Wh, the last quarter hour is closed by the end of the input, and the import's counts reconcile
- * with what Kafka holds.
+ * Wh, the last quarter hour is closed by the end of the input, history's alerts are computed
+ * (and sent to no customer), and the import's counts reconcile with what Kafka holds.
  */
 class ImportHistoryIT {
     @RegisterExtension
@@ -117,9 +117,23 @@ class ImportHistoryIT {
                 long lastRow = rows.stream().mapToLong(RecordedRow::start).max().orElseThrow();
                 assertThat(points).as(id + ": the last quarter hour, closed by the end of the input")
                         .anySatisfy(r -> assertThat(asLong(r.get("time"))).isEqualTo(lastRow + 900_000));
+                assertThat(influx.rows("SELECT kwh FROM daily_kpi WHERE level = 'meter' AND id = '" + id + "'"))
+                        .as(id + ": a KPI for each whole day of the range in the KPI zone (UTC+8: 2 to 21 June), the last one too")
+                        .hasSize(20);
             }
             List<Map<String, Object>> csvPoints = points(influx, p + "-csv1");
             assertThat(csvPoints).extracting(r -> asDouble(r.get("kwh"))).containsExactly(0.25, 0.5, 0.75, 1.0);
+
+            // History's alerts: MAC000009's four and a half silent hours on 16 June (its last reading
+            // 16:45, the next 21:30) are one offline alert, opened three of its 15-minute reading
+            // periods after the last reading (docs/alerts.md) and resolved by the next one; the end
+            // of the input is not an outage.
+            List<Map<String, Object>> alerts = influx.rows("SELECT state, type, id FROM alerts WHERE id =~ /^" + p + "-/");
+            assertThat(alerts).filteredOn(r -> r.get("id").equals(p + "-MAC000009") && r.get("type").equals("meter_offline"))
+                    .extracting(r -> r.get("state") + "@" + Instant.ofEpochMilli(asLong(r.get("time"))))
+                    .containsExactly("OPEN@2013-06-16T17:30:00Z", "RESOLVED@2013-06-16T21:30:00Z");
+            assertThat(alerts).allSatisfy(r -> assertThat(asLong(r.get("time"))).isLessThan(TO.toEpochMilli()));
+            assertThat(alerts).noneSatisfy(r -> assertThat(r.get("type")).isEqualTo("pipeline_silent"));
         } finally {
             influx.execute("DROP DATABASE \"" + db + "\"");
         }

@@ -17,7 +17,6 @@ import io.kilowatch.flink.wiring.StageInputs;
 import io.kilowatch.model.Reading;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -96,14 +95,6 @@ public final class LoadCurveJob {
 
     public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
         EventTimeRange range = curves.range();
-        if (range != null) {
-            // A partition holds the range's readings in several runs, each in time order: live
-            // data, an import, another import of other meters. A watermark would pass the later
-            // runs' readings by days, and they would be late. Batch mode reads everything first
-            // and hands each meter's readings to the operators in time order, event time playing
-            // no part but at the end of each key, where every interval closes.
-            env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-        }
         build(env);
         String what = "kilowatch load curves" + (tariffs != null ? ", bills" : "") + (alerts != null ? ", alerts" : "");
         return env.execute(range != null ? what + " backfill " + range.from() + " .. " + range.to() : what);
@@ -117,6 +108,9 @@ public final class LoadCurveJob {
             // Late readings of the range were reported to kw.late by the live job already, and its hints were sent.
             LoadCurveJob backfill = new LoadCurveJob(Connectors.readings(c), Connectors.registry(c), EventTime.from(c),
                     new LoadCurveStage(params, Connectors.influx(c), new DiscardingSink<>()).restrictedTo(c.backfill()));
+            // History's alerts, to InfluxDB only (AlertStage#restrictedTo).
+            backfill = backfill.withAlerts(new AlertStage(AlertStage.Params.from(c), Connectors.influx(c), new DiscardingSink<>())
+                    .restrictedTo(c.backfill()));
             return c.tariffsEnabled() ? backfill.withTariffs(tariffStage.restrictedTo(c.backfill()), Connectors.tariffs(c)) : backfill;
         }
         LoadCurveJob job = new LoadCurveJob(Connectors.readings(c), Connectors.registry(c), EventTime.from(c),

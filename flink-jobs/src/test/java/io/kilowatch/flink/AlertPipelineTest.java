@@ -101,6 +101,37 @@ class AlertPipelineTest {
         assertThat(alerts.get(0).customerId()).isEqualTo("c1");
     }
 
+    @org.junit.jupiter.api.Test
+    void aBackfillFindsHistorysSilenceButNotTheEndOfTheInput() throws Exception {
+        // An unregistered meter, every minute for an hour, silent for an hour, then another hour.
+        List<Reading> readings = new ArrayList<>();
+        for (int m = 0; m < 180; m++) {
+            if (m < 60 || m >= 120) {
+                readings.add(Reading.of("h1", T0 + m * MIN, 0.5));
+            }
+        }
+        readings.add(Reading.of("h2", T0, 0.5)); // another meter, silent after its first reading
+        var range = new io.kilowatch.flink.records.EventTimeRange(Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + 180 * MIN));
+        Configuration conf = FlinkSetup.baseConfiguration();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        ArrayList<Reading> data = new ArrayList<>(readings);
+        AlertJob job = new AlertJob(
+                new DataGeneratorSource<>(i -> data.get(i.intValue()), data.size(), TypeInformation.of(Reading.class)),
+                new DataGeneratorSource<>(i -> new RegistryUpdate("", null), 1, TypeInformation.of(RegistryUpdate.class)),
+                new EventTime(Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ZERO, true), // a backfill's: judged at the end
+                new AlertStage(new AlertStage.Params(AlertRules.defaults()), new DiscardingSink<>(), new DiscardingSink<>()).restrictedTo(range));
+        List<Alert> out = new ArrayList<>();
+        try (CloseableIterator<Alert> it = job.build(env).collectAsync()) {
+            env.execute("alert backfill test");
+            it.forEachRemaining(out::add);
+        }
+        assertThat(out).extracting(Alert::subjectId, Alert::type, Alert::state, Alert::ts).containsExactlyInAnyOrder(
+                tuple("h1", "meter_offline", Alert.State.OPEN, T0 + 74 * MIN),
+                tuple("h1", "meter_offline", Alert.State.RESOLVED, T0 + 120 * MIN),
+                tuple("h2", "meter_offline", Alert.State.OPEN, T0 + 15 * MIN));
+    }
+
     private static List<Alert> run(List<Reading> readings, String stateBackend) throws Exception {
         Configuration conf = FlinkSetup.baseConfiguration();
         conf.set(StateBackendOptions.STATE_BACKEND, stateBackend);

@@ -102,12 +102,11 @@ class TariffPipelineTest {
         if (backfill != null) {
             curves = curves.restrictedTo(backfill);
             stage = stage.restrictedTo(backfill);
-            env.setRuntimeMode(org.apache.flink.api.common.RuntimeExecutionMode.BATCH); // as LoadCurveJob#execute runs a backfill
         }
         LoadCurveJob job = new LoadCurveJob(
                 new DataGeneratorSource<>(i -> data.get(i.intValue()), data.size(), TypeInformation.of(Reading.class)),
                 new DataGeneratorSource<>(i -> registry.get(i.intValue()), registry.size(), TypeInformation.of(RegistryUpdate.class)),
-                new EventTime(Duration.ofMinutes(2), Duration.ofSeconds(10)), curves)
+                new EventTime(Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ZERO, backfill != null), curves) // as a backfill keeps it
                 .withTariffs(stage, new DataGeneratorSource<>(i -> tariffs.get(i.intValue()), tariffs.size(),
                         TypeInformation.of(TariffUpdate.class)));
         List<BillPoint> bills = new ArrayList<>();

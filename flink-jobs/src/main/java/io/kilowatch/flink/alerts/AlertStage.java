@@ -5,7 +5,10 @@ import io.kilowatch.flink.influx.LineProtocol;
 import io.kilowatch.flink.wiring.StageInputs;
 import io.kilowatch.model.Alert;
 import java.io.Serializable;
+import io.kilowatch.flink.functions.KeepEventTimeRange;
+import io.kilowatch.flink.records.EventTimeRange;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
@@ -30,19 +33,53 @@ public final class AlertStage {
     private final Params params;
     private final Sink<String> influx;
     private final Sink<Alert> alertSink;
+    /** A backfill's range, or null (live). */
+    private final EventTimeRange range;
 
     /**
      * @param influx receives line protocol: {@code alerts} points
      * @param alertSink receives every transition (kw.alerts in production)
      */
     public AlertStage(Params params, Sink<String> influx, Sink<Alert> alertSink) {
+        this(params, influx, alertSink, null);
+    }
+
+    private AlertStage(Params params, Sink<String> influx, Sink<Alert> alertSink, EventTimeRange range) {
         this.params = params;
         this.influx = influx;
         this.alertSink = alertSink;
+        this.range = range;
+    }
+
+    /**
+     * The same rules over the readings of {@code r} only, for a backfill of history: the
+     * transitions inside the range go to InfluxDB's {@code alerts} (history for the dashboards)
+     * and nowhere else. Not to kw.alerts: the relay would send customers alerts of years ago.
+     * Without the silence watch (processing time says nothing of history) and the running counts
+     * (the live job's). A transition at or after {@code to} is dropped: at the end of the input
+     * every meter falls silent, which is the end of the data, not an outage.
+     */
+    public AlertStage restrictedTo(EventTimeRange r) {
+        return new AlertStage(params, influx, new DiscardingSink<>(), r);
     }
 
     /** Adds the rules and sinks; returns the alert transitions (tests collect them). */
     public DataStream<Alert> build(StageInputs in) {
+        EventTimeRange r = range;
+        DataStream<Alert> alerts = r == null ? rules(in, true) : rules(in.withReadings(in.readings().filter(new KeepEventTimeRange(r))
+                .name("keep " + r.from() + " .. " + r.to())), false).filter(a -> r.contains(a.ts())).name("transitions in range");
+        alerts.sinkTo(alertSink).name("kw.alerts").uid("alerts-kafka-sink");
+        DataStream<String> lines = alerts.map(LineProtocol::alert).name("alerts lines");
+        if (range == null) {
+            lines = lines.union(alerts.keyBy(a -> a.isOpen() ? "opened" : "resolved")
+                    .process(new io.kilowatch.flink.functions.RunningCount<Alert>("alerts", "alerts_")).name("count alerts")
+                    .uid("count-alerts").map(LineProtocol::pipeline).name("pipeline lines"));
+        }
+        lines.sinkTo(influx).name("influxdb alerts").uid("alerts-influx-sink");
+        return alerts;
+    }
+
+    private DataStream<Alert> rules(StageInputs in, boolean watchSilence) {
         SingleOutputStreamOperator<Alert> meters = in.readings()
                 .map(AlertSample::of).name("to alert samples").uid("to-alert-samples")
                 .keyBy(AlertSample::meterId)
@@ -60,20 +97,17 @@ public final class AlertStage {
                 .process(new AreaBalance(params.rules()))
                 .name("transformer area balance")
                 .uid("area-balance");
+        DataStream<Alert> alerts = meters.union(areaIncidents, feederIncidents, areas);
+        if (!watchSilence) {
+            return alerts;
+        }
         DataStream<Alert> silence = in.readings()
                 .process(new Heartbeats<>()).name("heartbeats").uid("heartbeats")
                 .keyBy(beat -> PipelineWatch.SUBJECT)
                 .process(new PipelineWatch(params.rules().pipelineSilentAfter()))
                 .name("pipeline silence")
                 .uid("pipeline-watch");
-        DataStream<Alert> alerts = meters.union(areaIncidents, feederIncidents, areas, silence);
-        alerts.sinkTo(alertSink).name("kw.alerts").uid("alerts-kafka-sink");
-        alerts.map(LineProtocol::alert).name("alerts lines")
-                .union(alerts.keyBy(a -> a.isOpen() ? "opened" : "resolved")
-                        .process(new io.kilowatch.flink.functions.RunningCount<Alert>("alerts", "alerts_")).name("count alerts")
-                        .uid("count-alerts").map(LineProtocol::pipeline).name("pipeline lines"))
-                .sinkTo(influx).name("influxdb alerts").uid("alerts-influx-sink");
-        return alerts;
+        return alerts.union(silence);
     }
 
     private SingleOutputStreamOperator<Alert> fold(DataStream<AreaMember> members, StageInputs in, IncidentFold.Level level, String name,

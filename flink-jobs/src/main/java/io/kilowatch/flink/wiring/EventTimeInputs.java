@@ -21,14 +21,17 @@ public final class EventTimeInputs {
      * Readings with their event time, as every job reads them. They arrive out of order:
      * per-meter MQTT messages are a few seconds apart, and the bridge spreads meters over
      * partitions. The bound is how long an interval (or an alert rule) waits for them; idleness
-     * keeps a quiet partition from holding event time back for everyone. (A backfill runs in
-     * batch mode, where watermarks play no part: {@code LoadCurveJob#execute}.)
+     * keeps a quiet partition from holding event time back for everyone. A backfill's event time
+     * waits for the end of its input ({@link EventTime#from}).
      */
     public static DataStream<Reading> readings(StreamExecutionEnvironment env, Source<Reading, ?, ?> source, EventTime time, String uid) {
         return env.fromSource(source, watermarks(time), "readings").uid(uid);
     }
 
     static WatermarkStrategy<Reading> watermarks(EventTime time) {
+        if (time.untilEnd()) {
+            return WatermarkStrategy.<Reading>noWatermarks().withTimestampAssigner((reading, kafkaTs) -> reading.ts());
+        }
         Duration bound = time.outOfOrderness();
         Duration close = time.closeAfterIdle();
         WatermarkStrategy<Reading> base = close.isZero() ? WatermarkStrategy.forBoundedOutOfOrderness(bound)
