@@ -53,9 +53,12 @@ class IngestIT {
             String batchJson = new String(codec.encode(batch), StandardCharsets.UTF_8)
                     .replace("\"kw\":4.0", "\"kw\":\"four\"");
             device.publish(Topics.concentratorBatchTopic(p + "-c1"), batchJson.getBytes(StandardCharsets.UTF_8), 1, false);
+            // A concentrator speaking as another (the body names c2 on c1's topic): dead-lettered whole.
+            device.publish(Topics.concentratorBatchTopic(p + "-c1"),
+                    codec.encode(new ConcentratorBatch(p + "-c2", List.of(Reading.of(p + "-m5", now, 5)))), 1, false);
 
             List<ConsumerRecord<byte[], byte[]>> readings = consumeUntil(Topics.READINGS, readingsStart, p, 2);
-            List<ConsumerRecord<byte[], byte[]>> dead = consumeUntil(Topics.READINGS_DLQ, dlqStart, p, 3);
+            List<ConsumerRecord<byte[], byte[]>> dead = consumeUntil(Topics.READINGS_DLQ, dlqStart, p, 4);
 
             assertThat(readings).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
                     .containsExactlyInAnyOrder(p + "-m1", p + "-m3");
@@ -64,7 +67,7 @@ class IngestIT {
             assertThat(forwarded).isEqualTo(good);
 
             assertThat(dead).extracting(r -> header(r, DeadLetterHeaders.REASON))
-                    .containsExactlyInAnyOrder("METER_MISMATCH", "NOT_JSON", "WRONG_TYPE");
+                    .containsExactlyInAnyOrder("METER_MISMATCH", "NOT_JSON", "WRONG_TYPE", "CONCENTRATOR_MISMATCH");
             ConsumerRecord<byte[], byte[]> garbage = dead.stream()
                     .filter(r -> header(r, DeadLetterHeaders.REASON).equals("NOT_JSON")).findFirst().orElseThrow();
             assertThat(new String(garbage.value(), StandardCharsets.UTF_8)).isEqualTo("not json");
@@ -73,10 +76,10 @@ class IngestIT {
                     .filter(r -> header(r, DeadLetterHeaders.REASON).equals("WRONG_TYPE")).findFirst().orElseThrow();
             assertThat(header(inBatch, DeadLetterHeaders.BATCH_INDEX)).isEqualTo("1");
 
-            // Counts reconcile: 5 readings sent = 2 forwarded + 3 dead-lettered, 4 messages all acknowledged.
-            awaitAcked(ingest, 4);
+            // Counts reconcile: 6 readings sent = 2 forwarded + 4 dead-lettered (the hostile batch as one), 5 messages acknowledged.
+            awaitAcked(ingest, 5);
             assertThat(ingest.metrics().readingsForwarded()).isEqualTo(2);
-            assertThat(ingest.metrics().deadLettered()).isEqualTo(3);
+            assertThat(ingest.metrics().deadLettered()).isEqualTo(4);
             assertThat(ingest.metrics().inFlight()).isZero();
             assertThat(ingest.isReady()).isTrue();
         } finally {

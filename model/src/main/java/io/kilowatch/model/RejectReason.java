@@ -34,5 +34,7 @@ public enum RejectReason {
      */
     BAD_ID,
     /** A row of an imported file that is not one reading (more cells than its header names). */
-    BAD_ROW
+    BAD_ROW,
+    /** A concentrator batch whose body names another concentrator than its topic: no device speaks for another. */
+    CONCENTRATOR_MISMATCH
 }

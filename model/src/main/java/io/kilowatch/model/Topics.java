@@ -56,4 +56,16 @@ public final class Topics {
         int end = mqttTopic.indexOf('/', 7);
         return end < 0 ? null : mqttTopic.substring(7, end);
     }
+
+    /**
+     * The concentratorId a {@code concentrators/{concentratorId}/batch} topic speaks for, or null
+     * for any other topic. Used to refuse a batch whose body names another concentrator.
+     */
+    public static String concentratorIdOf(String mqttTopic) {
+        if (!mqttTopic.startsWith("concentrators/") || !mqttTopic.endsWith("/batch")) {
+            return null;
+        }
+        int end = mqttTopic.length() - "/batch".length();
+        return end <= 14 ? null : mqttTopic.substring(14, end);
+    }
 }

@@ -13,8 +13,8 @@ import java.util.List;
 /**
  * Validates and normalizes what devices publish. Pure: no I/O, so every rule is unit-tested.
  *
- * <p>A reading on {@code meters/{id}/reading} must name meter {@code id}: no device may speak
- * for another. A concentrator batch is split and each reading judged on its own, so one bad
+ * <p>A reading on {@code meters/{id}/reading} must name meter {@code id}, and a batch on
+ * {@code concentrators/{id}/batch} concentrator {@code id}: no device may speak for another. A concentrator batch is split and each reading judged on its own, so one bad
  * reading does not take the good ones with it.
  */
 public final class ReadingRouter {
@@ -41,7 +41,7 @@ public final class ReadingRouter {
         if (topicMeter != null) {
             return routeSingle(topicMeter, payload, nowMillis);
         }
-        return routeBatch(payload, nowMillis);
+        return routeBatch(Topics.concentratorIdOf(mqttTopic), payload, nowMillis);
     }
 
     /**
@@ -75,12 +75,16 @@ public final class ReadingRouter {
         }
     }
 
-    private Routed routeBatch(byte[] payload, long nowMillis) {
+    private Routed routeBatch(String topicConcentrator, byte[] payload, long nowMillis) {
         BatchEnvelope batch;
         try {
             batch = codec.decodeBatch(payload);
         } catch (InvalidReadingException e) {
             return Routed.rejectedWhole(payload, e.reason(), e.detail());
+        }
+        if (topicConcentrator != null && !batch.concentratorId().equals(topicConcentrator)) {
+            return Routed.rejectedWhole(payload, RejectReason.CONCENTRATOR_MISMATCH,
+                    "topic is for concentrator '" + topicConcentrator + "' but the batch names '" + batch.concentratorId() + "'");
         }
         List<Routed.Accepted> accepted = new ArrayList<>(batch.size());
         List<Routed.Rejected> rejected = new ArrayList<>(0);

@@ -150,4 +150,19 @@ class ReadingRouterTest {
                 .singleElement().satisfies(r -> assertThat(r.reason()).isEqualTo(RejectReason.TIMESTAMP_TOO_OLD));
         assertThat(withHorizon.route(Topics.meterReadingTopic("m"), recent, NOW).accepted()).hasSize(1);
     }
+
+    @Test
+    void aBatchWhoseBodyNamesAnotherConcentratorThanItsTopicIsDeadLetteredWhole() {
+        String json = "{\"concentratorId\":\"FZC2\",\"readings\":[{\"meterId\":\"m1\",\"ts\":" + NOW + ",\"kw\":1}]}";
+        Routed out = router.route(Topics.concentratorBatchTopic("FZC1"), json.getBytes(StandardCharsets.UTF_8), NOW);
+        assertThat(out.accepted()).isEmpty();
+        assertThat(out.rejected()).singleElement().satisfies(r -> {
+            assertThat(r.reason()).isEqualTo(RejectReason.CONCENTRATOR_MISMATCH);
+            assertThat(r.detail()).contains("'FZC1'", "'FZC2'");
+            assertThat(r.batchIndex()).isEqualTo(-1);
+        });
+        assertThat(Topics.concentratorIdOf("concentrators/FZC1/batch")).isEqualTo("FZC1");
+        assertThat(Topics.concentratorIdOf("concentrators//batch")).isNull();
+        assertThat(Topics.concentratorIdOf("meters/m1/reading")).isNull();
+    }
 }
