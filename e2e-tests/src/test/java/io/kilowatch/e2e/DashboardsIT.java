@@ -95,8 +95,11 @@ class DashboardsIT {
             Path record = dir.resolve("published.jsonl");
             Map<TopicPartition, Long> from = KafkaTopics.endOffsets(STACK, Topics.READINGS);
             // The bridge writes its counters (pipeline measurement) every second: the pipeline dashboard's.
+            // A consumer group that committed the readings' end now and reads nothing: its lag grows by every reading forwarded.
+            String lagProbe = p + "-lag-probe";
+            commitOffsets(lagProbe, from);
             IngestConfig bridge = IngestConfig.load(null, STACK.bridgeEnvironment(p + "-ingest", "KW_INGEST_MAX_AGE", "0s",
-                    "KW_INFLUX_URL", STACK.influxUrl(), "KW_INFLUX_DATABASE", db, "KW_PIPELINE_EVERY", "1s"));
+                    "KW_INFLUX_URL", STACK.influxUrl(), "KW_INFLUX_DATABASE", db, "KW_PIPELINE_EVERY", "1s", "KW_PIPELINE_LAG_GROUPS", lagProbe));
             try (IngestService ingest = IngestService.start(bridge)) {
                 int exit = new CommandLine(new SimulatorMain()).execute("fleet", "--meters", "20", "--meter-prefix", m,
                         "--meters-per-transformer", "10", "--start", start.toString(), "--duration", "PT216H", "--speed", "0",
@@ -132,7 +135,7 @@ class DashboardsIT {
                 }
             }
             assertThat(queries).as("every panel query of the six dashboards: alerts 7, customer 9, grid load 8, insight 6, load curves 4, "
-                    + "pipeline 9").isEqualTo(43);
+                    + "pipeline 10").isEqualTo(44);
             // A customer's growth is its last four days' energy against the four before, from its daily KPIs.
             Map<String, Object> latest = influx.rows("SELECT last(\"growth\") AS g, last(\"kwh\") AS k, last(\"kwh_before\") AS b FROM \"insight\" "
                     + "WHERE \"id\" = '" + household + "'").get(0);
@@ -162,6 +165,11 @@ class DashboardsIT {
                     System.currentTimeMillis() + 3_600_000L)).get(0);
             assertThat(InfluxQuery.asLong(totals.get("forwarded"))).isEqualTo(Files.lines(record).count());
             assertThat(InfluxQuery.asLong(totals.get("dead-lettered"))).isZero();
+            // Consumer lag: the probe group is behind by exactly what the bridge forwarded (its last report, on close).
+            List<Map<String, Object>> lag = influx.rows(render(panelQuery("pipeline", "Consumer lag"), Map.of(), start.toEpochMilli(),
+                    System.currentTimeMillis() + 3_600_000L, "1h"));
+            assertThat(lag).filteredOn(r -> lagProbe.equals(r.get("group")) && Topics.READINGS.equals(r.get("topic")))
+                    .extracting(r -> InfluxQuery.asLong(r.get("lag"))).last().isEqualTo(Files.lines(record).count());
             assertThat(incidents).singleElement().satisfies(r -> {
                 assertThat(r.get("alert_id").toString()).startsWith("R01-F01-T002/area_outage/");
                 assertThat(InfluxQuery.asLong(r.get("members"))).as("ten customers and the area meter").isEqualTo(11);
@@ -288,6 +296,18 @@ class DashboardsIT {
     }
 
     /** A query as Grafana sends it: variables in regexes as alternations, in quotes as the one value; its time range and interval. */
+    /** Commits {@code offsets} for {@code group}, as a consumer that has read up to there would. */
+    private static void commitOffsets(String group, Map<TopicPartition, Long> offsets) {
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(Map.of(
+                "bootstrap.servers", STACK.kafkaBootstrap(), "group.id", group,
+                "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class,
+                "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class))) {
+            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> commit = new java.util.HashMap<>();
+            offsets.forEach((tp, o) -> commit.put(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(o)));
+            consumer.commitSync(commit);
+        }
+    }
+
     static String render(String query, Map<String, List<String>> vars, long fromMs, long toMs) {
         return render(query, vars, fromMs, toMs, "15m");
     }

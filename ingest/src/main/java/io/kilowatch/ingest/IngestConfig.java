@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -47,7 +48,8 @@ public record IngestConfig(
         int httpPort,
         String influxUrl,
         String influxDatabase,
-        Duration pipelineEvery) {
+        Duration pipelineEvery,
+        List<String> lagGroups) {
 
     static final Map<String, String> DEFAULTS = withPlausibilityDefaults(Map.ofEntries(
             Map.entry("mqtt.url", "tcp://127.0.0.1:1883"),
@@ -78,7 +80,9 @@ public record IngestConfig(
             // The pipeline measurement (docs/operations): empty URL, nothing written.
             Map.entry("influx.url", ""),
             Map.entry("influx.database", "kilowatch"),
-            Map.entry("pipeline.every", "10s")));
+            Map.entry("pipeline.every", "10s"),
+            // Whose consumer lag the pipeline measurement carries: the jobs' and the relay's default groups.
+            Map.entry("pipeline.lag-groups", "kilowatch-load-curves,kilowatch-alerts,kilowatch-outbound")));
 
     /** The reading bounds' defaults are the shared ones ({@link PlausibilityRules#DEFAULTS}) under {@code ingest.}. */
     private static Map<String, String> withPlausibilityDefaults(Map<String, String> own) {
@@ -122,7 +126,8 @@ public record IngestConfig(
                 s.getInt("http.port"),
                 s.getOrNull("influx.url"),
                 s.get("influx.database"),
-                s.getDuration("pipeline.every"));
+                s.getDuration("pipeline.every"),
+                java.util.Arrays.stream(s.get("pipeline.lag-groups").split(",")).map(String::strip).filter(g -> !g.isEmpty()).toList());
     }
 
     private static String startFrom(String v) {

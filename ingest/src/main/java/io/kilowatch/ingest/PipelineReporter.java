@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes the bridge's counters to InfluxDB's {@code pipeline} measurement every
  * {@code pipeline.every} ({@link IngestMetrics#pipelineLines}), for the pipeline-health
- * dashboard, and once more on close. A failed write is logged (once a minute at most) and counted;
+ * dashboard, with the watched consumer groups' lag ({@link ConsumerLag}), and once more on close. A failed write is logged (once a minute at most) and counted;
  * it never holds up readings.
  */
 final class PipelineReporter implements AutoCloseable {
@@ -34,9 +34,11 @@ final class PipelineReporter implements AutoCloseable {
     });
     private final Duration every;
     private final AtomicLong lastWarned = new AtomicLong();
+    private final ConsumerLag lag;
 
     PipelineReporter(IngestConfig config, IngestMetrics metrics) {
         this.metrics = metrics;
+        this.lag = config.lagGroups().isEmpty() ? null : new ConsumerLag(config);
         this.every = config.pipelineEvery();
         String base = config.influxUrl().endsWith("/") ? config.influxUrl() : config.influxUrl() + "/";
         this.write = URI.create(base + "write?precision=ms&db=" + URLEncoder.encode(config.influxDatabase(), StandardCharsets.UTF_8));
@@ -48,9 +50,21 @@ final class PipelineReporter implements AutoCloseable {
     }
 
     void report() {
+        long now = System.currentTimeMillis();
+        String lines = metrics.pipelineLines(now);
+        if (lag != null) {
+            try {
+                lines += lag.lines(now);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                failed("consumer lag not read from Kafka: " + e);
+            }
+        }
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(write).timeout(Duration.ofSeconds(10))
-                    .POST(HttpRequest.BodyPublishers.ofString(metrics.pipelineLines(System.currentTimeMillis()))).build(),
+                    .POST(HttpRequest.BodyPublishers.ofString(lines)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() / 100 != 2) {
                 failed("InfluxDB answered " + r.statusCode() + ": " + r.body());
@@ -75,5 +89,8 @@ final class PipelineReporter implements AutoCloseable {
     public void close() {
         timer.shutdownNow();
         report();
+        if (lag != null) {
+            lag.close();
+        }
     }
 }
