@@ -20,7 +20,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,7 +30,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -177,19 +175,9 @@ class ImportHistoryIT {
     /** Dead-letter records after {@code from} whose key (source) starts with {@code source}: key → reason header. */
     private static Map<String, String> deadLetters(Map<TopicPartition, Long> from, String source) {
         Map<String, String> out = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> c = KafkaTopics.consumer(STACK)) {
-            Map<TopicPartition, Long> end = c.endOffsets(from.keySet());
-            c.assign(from.keySet());
-            from.forEach(c::seek);
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (from.keySet().stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    String key = new String(r.key(), StandardCharsets.UTF_8);
-                    if (key.startsWith(source)) {
-                        out.put(key, new String(r.headers().lastHeader(DeadLetterHeaders.REASON).value(), StandardCharsets.UTF_8));
-                    }
-                }
-            }
+        for (ConsumerRecord<byte[], byte[]> r : KafkaTopics.keyedWithPrefix(STACK, Topics.READINGS_DLQ, from, source)) {
+            out.put(new String(r.key(), StandardCharsets.UTF_8),
+                    new String(r.headers().lastHeader(DeadLetterHeaders.REASON).value(), StandardCharsets.UTF_8));
         }
         return out;
     }

@@ -65,7 +65,12 @@ final class KafkaTopics {
 
     /** Records from {@code from} up to the current end whose key starts with {@code prefix}. */
     static long countKeysWithPrefix(TestStack stack, String topic, Map<TopicPartition, Long> from, String prefix) {
-        long n = 0;
+        return keyedWithPrefix(stack, topic, from, prefix).size();
+    }
+
+    /** The records from {@code from} up to the current end whose key starts with {@code prefix}, in the order read. */
+    static List<ConsumerRecord<byte[], byte[]>> keyedWithPrefix(TestStack stack, String topic, Map<TopicPartition, Long> from, String prefix) {
+        List<ConsumerRecord<byte[], byte[]>> out = new java.util.ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = consumer(stack)) {
             Map<TopicPartition, Long> end = c.endOffsets(from.keySet());
             c.assign(from.keySet());
@@ -74,11 +79,11 @@ final class KafkaTopics {
             while (from.keySet().stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
                     if (r.key() != null && new String(r.key(), StandardCharsets.UTF_8).startsWith(prefix)) {
-                        n++;
+                        out.add(r);
                     }
                 }
             }
         }
-        return n;
+        return out;
     }
 }
