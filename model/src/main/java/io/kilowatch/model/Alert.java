@@ -41,20 +41,12 @@ public record Alert(
 
     public enum State { OPEN, RESOLVED }
 
-    /** The kinds of alert, as they are named on the wire and in InfluxDB. */
-    public static final java.util.List<String> TYPES = java.util.List.of(
-            "over_capacity", "transformer_overload", "meter_offline", "voltage_sag", "voltage_swell", "low_pf", "spike",
-            "theft_suspected", "tamper", "excess_line_loss", "pipeline_silent", "area_outage", "area_voltage_sag",
-            "area_voltage_swell");
+    /** The kinds of alert, as they are named on the wire and in InfluxDB ({@link AlertType}). */
+    public static final java.util.List<String> TYPES = java.util.Arrays.stream(AlertType.values()).map(AlertType::wire).toList();
 
-    /**
-     * Alerts for the utility's staff only, never relayed to the customer: suspected theft and
-     * tamper (telling a suspect warns them before anyone has looked), the grid's own assets and
-     * the pipeline's own health.
-     */
-    public static final java.util.Set<String> STAFF_ONLY_TYPES = java.util.Set.of(
-            "theft_suspected", "tamper", "transformer_overload", "excess_line_loss", "pipeline_silent", "area_outage",
-            "area_voltage_sag", "area_voltage_swell");
+    /** The wire names of {@link AlertType#staffOnly()} types. */
+    public static final java.util.Set<String> STAFF_ONLY_TYPES = java.util.Arrays.stream(AlertType.values()).filter(AlertType::staffOnly)
+            .map(AlertType::wire).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     public static boolean isStaffOnly(String type) {
         return type != null && STAFF_ONLY_TYPES.contains(type);

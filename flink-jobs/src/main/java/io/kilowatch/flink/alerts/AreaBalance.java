@@ -1,5 +1,6 @@
 package io.kilowatch.flink.alerts;
 
+import io.kilowatch.model.AlertType;
 import io.kilowatch.model.Alert;
 import java.util.ArrayList;
 import java.util.List;
@@ -254,7 +255,7 @@ public class AreaBalance extends KeyedCoProcessFunction<String, AreaEnergy, Susp
             boolean open = step == Episode.Step.OPENED;
             String message = open ? Messages.lossOpened(transformer, a.loss.worst, rules.lossRatio())
                     : Messages.lossResolved(transformer, a.loss.worst, rules.lossRatio());
-            out.collect(new Alert(Condition.alertId(transformer, "excess_line_loss", a.loss.openedAt), "excess_line_loss", "warning",
+            out.collect(new Alert(Condition.alertId(transformer, AlertType.EXCESS_LINE_LOSS.wire(), a.loss.openedAt), "excess_line_loss", "warning",
                     "transformer", transformer, null, open ? Alert.State.OPEN : Alert.State.RESOLVED, t, a.loss.openedAt,
                     Math.round(a.loss.worst * 1000) / 1000.0, rules.lossRatio(), "ratio", message));
         }

@@ -1,22 +1,26 @@
 package io.kilowatch.flink.alerts;
 
+import io.kilowatch.model.AlertType;
+
 /**
  * What the alert rules watch on one meter, each with its own {@link Episode}. Several conditions
  * may report the same alert type (three kinds of tamper), each its own alert.
  */
 public enum Condition {
-    OVER_CAPACITY("over_capacity", "warning", "kVA", true, true),
-    TRANSFORMER_OVERLOAD("transformer_overload", "critical", "kVA", true, true),
-    VOLTAGE_SAG("voltage_sag", "warning", "V", false, true),
-    VOLTAGE_SWELL("voltage_swell", "warning", "V", true, true),
-    LOW_PF("low_pf", "warning", "pf", false, true),
-    SPIKE("spike", "info", "kW", true, false),
-    THEFT("theft_suspected", "warning", "ratio", false, false),
-    REGISTER_BACKWARDS("tamper", "critical", "kWh", true, false),
-    EXPORT_NON_PROSUMER("tamper", "critical", "kW", false, true),
-    CURRENT_NO_ENERGY("tamper", "critical", "A", true, true),
-    OFFLINE("meter_offline", "warning", "min", true, false);
+    OVER_CAPACITY(AlertType.OVER_CAPACITY, "warning", "kVA", true, true),
+    TRANSFORMER_OVERLOAD(AlertType.TRANSFORMER_OVERLOAD, "critical", "kVA", true, true),
+    VOLTAGE_SAG(AlertType.VOLTAGE_SAG, "warning", "V", false, true),
+    VOLTAGE_SWELL(AlertType.VOLTAGE_SWELL, "warning", "V", true, true),
+    LOW_PF(AlertType.LOW_PF, "warning", "pf", false, true),
+    SPIKE(AlertType.SPIKE, "info", "kW", true, false),
+    THEFT(AlertType.THEFT_SUSPECTED, "warning", "ratio", false, false),
+    REGISTER_BACKWARDS(AlertType.TAMPER, "critical", "kWh", true, false),
+    EXPORT_NON_PROSUMER(AlertType.TAMPER, "critical", "kW", false, true),
+    CURRENT_NO_ENERGY(AlertType.TAMPER, "critical", "A", true, true),
+    OFFLINE(AlertType.METER_OFFLINE, "warning", "min", true, false);
 
+    public final AlertType type;
+    /** {@code type}'s wire name. */
     public final String alertType;
     public final String severity;
     public final String unit;
@@ -24,8 +28,9 @@ public enum Condition {
     /** Whether it must hold {@link AlertRules#openAfter()} first; the others open on the reading that shows them. */
     public final boolean debounced;
 
-    Condition(String alertType, String severity, String unit, boolean higherIsWorse, boolean debounced) {
-        this.alertType = alertType;
+    Condition(AlertType type, String severity, String unit, boolean higherIsWorse, boolean debounced) {
+        this.type = type;
+        this.alertType = type.wire();
         this.severity = severity;
         this.unit = unit;
         this.higherIsWorse = higherIsWorse;
@@ -34,7 +39,7 @@ public enum Condition {
 
     /** The name in alert ids: the alert type, and for tamper which kind. */
     public String idName() {
-        return alertType.equals("tamper") ? "tamper." + name().toLowerCase(java.util.Locale.ROOT) : alertType;
+        return type == AlertType.TAMPER ? alertType + "." + name().toLowerCase(java.util.Locale.ROOT) : alertType;
     }
 
     /** The stable id of the episode that began at {@code openedAt}: the same on a replay, so duplicates can be told. */

@@ -1,5 +1,6 @@
 package io.kilowatch.flink.alerts;
 
+import io.kilowatch.model.AlertType;
 import io.kilowatch.flink.curves.MeterIntervals;
 import io.kilowatch.flink.records.RegistryUpdate;
 import io.kilowatch.model.Alert;
@@ -61,7 +62,7 @@ public class IncidentFold extends KeyedBroadcastProcessFunction<String, AreaMemb
     /** A transformer's area incidents on their way to its feeder's fold. */
     public static final OutputTag<AreaMember> UP = new OutputTag<>("feeder-members", TypeInformation.of(AreaMember.class));
 
-    static final String OVERLOAD = "transformer_overload";
+    static final String OVERLOAD = AlertType.TRANSFORMER_OVERLOAD.wire();
     private static final long NONE = Long.MIN_VALUE;
 
     /** Whether a meter's alert of this type goes through its area's fold. */
@@ -71,13 +72,15 @@ public class IncidentFold extends KeyedBroadcastProcessFunction<String, AreaMemb
 
     /** The incident an alert of this type may be a member of, or null. */
     static String incidentOf(String type) {
-        return switch (type) {
-            case "meter_offline", "area_outage" -> "area_outage";
-            case "voltage_sag", "area_voltage_sag" -> "area_voltage_sag";
-            case "voltage_swell", "area_voltage_swell" -> "area_voltage_swell";
-            case "over_capacity" -> OVERLOAD;
+        AlertType t = AlertType.of(type);
+        AlertType incident = t == null ? null : switch (t) {
+            case METER_OFFLINE, AREA_OUTAGE -> AlertType.AREA_OUTAGE;
+            case VOLTAGE_SAG, AREA_VOLTAGE_SAG -> AlertType.AREA_VOLTAGE_SAG;
+            case VOLTAGE_SWELL, AREA_VOLTAGE_SWELL -> AlertType.AREA_VOLTAGE_SWELL;
+            case OVER_CAPACITY -> AlertType.TRANSFORMER_OVERLOAD;
             default -> null;
         };
+        return incident == null ? null : incident.wire();
     }
 
     /** One kind of incident in one group. A POJO in keyed state. */
@@ -342,7 +345,7 @@ public class IncidentFold extends KeyedBroadcastProcessFunction<String, AreaMemb
     }
 
     private Alert incident(String kind, String group, Alert.State state, long ts, Fold f, int members, String message) {
-        String severity = kind.equals("area_outage") ? "critical" : "warning";
+        String severity = AlertType.AREA_OUTAGE.wire().equals(kind) ? "critical" : "warning";
         return new Alert(f.parentId, kind, severity, level.name, group, null, state, ts, f.parentOpenedAt, members, f.need,
                 level.memberUnit, message);
     }

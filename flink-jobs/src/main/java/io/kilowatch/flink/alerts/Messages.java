@@ -1,5 +1,6 @@
 package io.kilowatch.flink.alerts;
 
+import io.kilowatch.model.AlertType;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -102,23 +103,17 @@ final class Messages {
      */
     static String incidentOpened(String kind, String level, String group, int affected, int size, String unit, long from,
                                  java.util.Collection<String> members) {
-        String what = switch (kind) {
-            case "area_outage" -> "went dark";
-            case "area_voltage_sag" -> "fell below the voltage band";
-            case "area_voltage_swell" -> "rose above the voltage band";
-            default -> kind;
-        };
+        AlertType t = AlertType.of(kind);
+        String what = t == AlertType.AREA_OUTAGE ? "went dark" : t == AlertType.AREA_VOLTAGE_SAG ? "fell below the voltage band"
+                : t == AlertType.AREA_VOLTAGE_SWELL ? "rose above the voltage band" : kind;
         return f("%d of %d %s of %s %s %s together from %s: %s.", affected, size, unit, level, group, what, Instant.ofEpochMilli(from),
                 String.join(", ", members));
     }
 
     static String incidentResolved(String kind, String level, String group, int peak, String unit, long from, long to) {
-        String what = switch (kind) {
-            case "area_outage" -> "outage";
-            case "area_voltage_sag" -> "voltage sag";
-            case "area_voltage_swell" -> "voltage swell";
-            default -> kind;
-        };
+        AlertType t = AlertType.of(kind);
+        String what = t == AlertType.AREA_OUTAGE ? "outage" : t == AlertType.AREA_VOLTAGE_SAG ? "voltage sag"
+                : t == AlertType.AREA_VOLTAGE_SWELL ? "voltage swell" : kind;
         return f("The %s of %s %s from %s is over at %s (up to %d %s at once).", what, level, group, Instant.ofEpochMilli(from),
                 Instant.ofEpochMilli(to), peak, unit);
     }

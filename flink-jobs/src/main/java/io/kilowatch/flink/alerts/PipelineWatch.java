@@ -1,5 +1,6 @@
 package io.kilowatch.flink.alerts;
 
+import io.kilowatch.model.AlertType;
 import io.kilowatch.model.Alert;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -17,7 +18,7 @@ import org.apache.flink.util.Collector;
  * heartbeat per subtask and second ({@link Heartbeats}), not the readings.
  */
 public class PipelineWatch extends KeyedProcessFunction<String, Long, Alert> {
-    public static final String TYPE = "pipeline_silent";
+    public static final String TYPE = AlertType.PIPELINE_SILENT.wire();
     public static final String SUBJECT = "readings";
 
     private final long silentAfterMs;

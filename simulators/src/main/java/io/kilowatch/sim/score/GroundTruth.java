@@ -1,5 +1,6 @@
 package io.kilowatch.sim.score;
 
+import io.kilowatch.model.AlertType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,27 +21,27 @@ public record GroundTruth(String subject, String type, long start, long end) {
      * customer who would save by shifting load gets a tariff hint, not an alert.
      */
     public static final Map<String, String> ALERT_FOR = Map.ofEntries(
-            Map.entry("over_capacity", "over_capacity"),
-            Map.entry("transformer_overload", "transformer_overload"),
-            Map.entry("outage", "meter_offline"),
-            Map.entry("voltage_sag", "voltage_sag"),
-            Map.entry("voltage_swell", "voltage_swell"),
-            Map.entry("low_pf", "low_pf"),
-            Map.entry("spike", "spike"),
-            Map.entry("consumption_drop", "theft_suspected"),
-            Map.entry("register_backwards", "tamper"),
-            Map.entry("export_non_prosumer", "tamper"),
-            Map.entry("current_no_energy", "tamper"),
-            Map.entry("excess_line_loss", "excess_line_loss"));
+            Map.entry("over_capacity", AlertType.OVER_CAPACITY.wire()),
+            Map.entry("transformer_overload", AlertType.TRANSFORMER_OVERLOAD.wire()),
+            Map.entry("outage", AlertType.METER_OFFLINE.wire()),
+            Map.entry("voltage_sag", AlertType.VOLTAGE_SAG.wire()),
+            Map.entry("voltage_swell", AlertType.VOLTAGE_SWELL.wire()),
+            Map.entry("low_pf", AlertType.LOW_PF.wire()),
+            Map.entry("spike", AlertType.SPIKE.wire()),
+            Map.entry("consumption_drop", AlertType.THEFT_SUSPECTED.wire()),
+            Map.entry("register_backwards", AlertType.TAMPER.wire()),
+            Map.entry("export_non_prosumer", AlertType.TAMPER.wire()),
+            Map.entry("current_no_energy", AlertType.TAMPER.wire()),
+            Map.entry("excess_line_loss", AlertType.EXCESS_LINE_LOSS.wire()));
 
     /**
      * Which alert reports an anomaly of a whole transformer area or feeder: one incident on the
      * transformer (or feeder), its meters' alerts folded under it.
      */
     public static final Map<String, String> AREA_ALERT_FOR = Map.of(
-            "outage", "area_outage",
-            "voltage_sag", "area_voltage_sag",
-            "voltage_swell", "area_voltage_swell");
+            "outage", AlertType.AREA_OUTAGE.wire(),
+            "voltage_sag", AlertType.AREA_VOLTAGE_SAG.wire(),
+            "voltage_swell", AlertType.AREA_VOLTAGE_SWELL.wire());
 
     /** Normal behaviour injected to see that nothing reports it: it explains no alert. */
     public static final java.util.Set<String> NORMAL_BEHAVIOUR = java.util.Set.of("vacancy");
