@@ -8,17 +8,14 @@ import io.kilowatch.sim.history.Judged;
 import io.kilowatch.sim.history.KafkaImportWriter;
 import io.kilowatch.sim.replay.RecordedFormats;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.Producer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code import}: a utility's recorded history straight into kw.readings, judged by the bridge's
@@ -32,27 +29,16 @@ import picocli.CommandLine.Parameters;
                 "and replay's lcl, eld, sgcc. Then compute the range: flink-jobs' --backfill FROM TO (docs/importing-history.md)."})
 public final class ImportCommand implements Callable<Integer> {
 
-    @Parameters(arity = "1..*", description = "Recorded files.")
-    List<Path> files;
+
+    @Mixin
+    RecordedInput in;
 
     @Option(names = "--format", required = true, description = "csv, lcl, eld or sgcc.")
     String format;
 
-    @Option(names = "--from", description = "Import only readings at or after this instant (ISO-8601).")
-    Instant from;
 
-    @Option(names = "--to", description = "Import only readings before this instant (ISO-8601).")
-    Instant to;
 
-    @Option(names = "--zone", defaultValue = "Europe/Lisbon", description = "Local zone of eld timestamps and sgcc dates (default: ${DEFAULT-VALUE}).")
-    ZoneId zone;
 
-    @Option(names = "--resolution", defaultValue = "PT15M", converter = FleetCommand.DurationConverter.class,
-            description = "lcl/eld/sgcc: reading period; must divide the data's (default: ${DEFAULT-VALUE}).")
-    Duration resolution;
-
-    @Option(names = "--id-prefix", defaultValue = "", description = "Prefix for meter ids.")
-    String idPrefix;
 
     @Option(names = "--max-age", defaultValue = "10957d", converter = FleetCommand.DurationConverter.class,
             description = "Accepted age horizon of the import; older readings are dead-lettered TIMESTAMP_TOO_OLD; 0s for none"
@@ -77,12 +63,12 @@ public final class ImportCommand implements Callable<Integer> {
         PrintStream out = System.out;
         long began = System.nanoTime();
         HistoryImport history = new HistoryImport(PlausibilityRules.defaults().withMaxAge(maxAge), maxPayloadBytes,
-                System.currentTimeMillis(), from, to);
-        Judged judged = format.equals("csv") ? history.plainCsv(files, idPrefix)
-                : history.recorded(RecordedFormats.read(format, files, zone, from, to).rows(), resolution.toMillis(), idPrefix,
-                        "import:" + files.get(0).getFileName() + (files.size() > 1 ? " (+" + (files.size() - 1) + " files)" : ""));
+                System.currentTimeMillis(), in.from, in.to);
+        Judged judged = format.equals("csv") ? history.plainCsv(in.files, in.idPrefix)
+                : history.recorded(RecordedFormats.read(format, in.files, in.zone, in.from, in.to).rows(), in.resolution.toMillis(), in.idPrefix,
+                        "import:" + in.files.get(0).getFileName() + (in.files.size() > 1 ? " (+" + (in.files.size() - 1) + " files)" : ""));
         out.printf("import: read %,d readings from %d files in %.1f s: %,d accepted, %,d dead-lettered, %,d outside --from/--to%n",
-                judged.read(), files.size(), (System.nanoTime() - began) / 1e9, judged.accepted().size(), judged.deadLetters().size(),
+                judged.read(), in.files.size(), (System.nanoTime() - began) / 1e9, judged.accepted().size(), judged.deadLetters().size(),
                 judged.outsideRange());
         if (!judged.accepted().isEmpty()) {
             out.printf("import: event time %s .. %s%n", Instant.ofEpochMilli(judged.accepted().get(0).ts()),

@@ -14,14 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Publishes recorded meter data to MQTT (QoS 1) as the meters would have sent it.",
@@ -32,32 +31,19 @@ import picocli.CommandLine.Parameters;
                 "(--shift auto) so the bridge's age horizon accepts it."})
 public final class ReplayCommand implements Callable<Integer> {
 
-    @Parameters(arity = "1..*", description = "Recorded files (for lcl, one or more households' files).")
-    List<Path> files;
+
+    @Mixin
+    RecordedInput in;
 
     @Option(names = "--format", required = true, description = "lcl, eld or sgcc.")
     String format;
 
-    @Option(names = "--from", description = "Replay only rows starting at or after this instant (ISO-8601).")
-    Instant from;
 
-    @Option(names = "--to", description = "Replay only rows starting before this instant (ISO-8601).")
-    Instant to;
-
-    @Option(names = "--zone", defaultValue = "Europe/Lisbon",
-            description = "Local time zone of eld timestamps and sgcc dates (default: ${DEFAULT-VALUE}); lcl is UTC.")
-    ZoneId zone;
-
-    @Option(names = "--resolution", defaultValue = "PT15M", converter = FleetCommand.DurationConverter.class,
-            description = "Reading period; must divide the data's (default: ${DEFAULT-VALUE}).")
-    Duration resolution;
 
     @Option(names = "--shift", defaultValue = "auto",
             description = "Move timestamps: auto (whole days, so the last reading is within the last day), none, or a duration like P365D.")
     String shift;
 
-    @Option(names = "--id-prefix", defaultValue = "", description = "Prefix for meter ids (keeps runs apart).")
-    String idPrefix;
 
     @Option(names = "--speed", defaultValue = "0", description = "Simulated seconds per wall-clock second; 0 = as fast as possible (default).")
     double speed;
@@ -93,11 +79,11 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RecordedFormats.Sgcc recorded = RecordedFormats.read(format, files, zone, from, to);
+        RecordedFormats.Sgcc recorded = RecordedFormats.read(format, in.files, in.zone, in.from, in.to);
         List<RecordedRow> rows = recorded.rows();
         Map<String, Boolean> theft = recorded.theft();
         if (rows.isEmpty()) {
-            System.err.println("replay: no rows in " + files + " between " + from + " and " + to);
+            System.err.println("replay: no rows in " + in.files + " between " + in.from + " and " + in.to);
             return 1;
         }
         long last = rows.stream().mapToLong(r -> r.start() + r.periodMs()).max().orElseThrow();
@@ -106,7 +92,7 @@ public final class ReplayCommand implements Callable<Integer> {
             case "none" -> 0;
             default -> io.kilowatch.model.Settings.parseDuration("--shift", shift).toMillis();
         };
-        List<Reading> readings = Replay.readings(rows, resolution.toMillis(), shiftMs, idPrefix);
+        List<Reading> readings = Replay.readings(rows, in.resolution.toMillis(), shiftMs, in.idPrefix);
         String refusal = Replay.refusal(readings, System.currentTimeMillis(), bridgeMaxAge, bridgeMaxClockSkew);
         if (refusal != null) {
             System.err.println("replay: " + refusal);
@@ -115,7 +101,7 @@ public final class ReplayCommand implements Callable<Integer> {
         if (groundTruth != null) {
             writeGroundTruth(theft, rows, shiftMs);
         }
-        System.out.printf("replay: %d rows from %d files -> %d readings, shifted by %d days, to %s%n", rows.size(), files.size(),
+        System.out.printf("replay: %d rows from %d files -> %d readings, shifted by %d days, to %s%n", rows.size(), in.files.size(),
                 readings.size(), shiftMs / 86_400_000, mqttUrl);
         ReadingCodec codec = new ReadingCodec();
         long began = System.nanoTime();
@@ -152,7 +138,7 @@ public final class ReplayCommand implements Callable<Integer> {
         lines.add("subject,type,start,end");
         theft.forEach((customer, stole) -> {
             if (stole) {
-                lines.add(idPrefix + customer + ",theft," + Instant.ofEpochMilli(start) + "," + Instant.ofEpochMilli(end));
+                lines.add(in.idPrefix + customer + ",theft," + Instant.ofEpochMilli(start) + "," + Instant.ofEpochMilli(end));
             }
         });
         Files.write(groundTruth, lines, StandardCharsets.UTF_8);

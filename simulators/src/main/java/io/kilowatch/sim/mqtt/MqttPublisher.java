@@ -52,11 +52,6 @@ public final class MqttPublisher implements AutoCloseable {
         options.setCleanStart(true);
         options.setAutomaticReconnect(true);
         options.setKeepAliveInterval(30);
-        // A publish that waits for acknowledgements (the event-time spread) must not wait out
-        // Nagle's algorithm against delayed ACKs (~40 ms a round). Measured: the broker's side
-        // (Mosquitto's set_tcp_nodelay, scripts/stack.sh) took a replay from 46 s to 11 s; this
-        // side is the same rule for the client's writes.
-        options.setSocketFactory(new NoDelaySockets());
         for (int i = 0; i < connections; i++) {
             MqttAsyncClient c = new MqttAsyncClient(url, clientIdPrefix + "-" + i, new MemoryPersistence());
             c.connect(options).waitForCompletion(30_000);
@@ -121,47 +116,6 @@ public final class MqttPublisher implements AutoCloseable {
                 }
             }
         });
-    }
-
-    /** Plain TCP sockets with TCP_NODELAY. */
-    private static final class NoDelaySockets extends javax.net.SocketFactory {
-        private final javax.net.SocketFactory plain = javax.net.SocketFactory.getDefault();
-
-        @Override
-        public java.net.Socket createSocket() throws java.io.IOException {
-            java.net.Socket s = plain.createSocket();
-            s.setTcpNoDelay(true);
-            return s;
-        }
-
-        @Override
-        public java.net.Socket createSocket(String host, int port) throws java.io.IOException {
-            java.net.Socket s = plain.createSocket(host, port);
-            s.setTcpNoDelay(true);
-            return s;
-        }
-
-        @Override
-        public java.net.Socket createSocket(String host, int port, java.net.InetAddress local, int localPort) throws java.io.IOException {
-            java.net.Socket s = plain.createSocket(host, port, local, localPort);
-            s.setTcpNoDelay(true);
-            return s;
-        }
-
-        @Override
-        public java.net.Socket createSocket(java.net.InetAddress host, int port) throws java.io.IOException {
-            java.net.Socket s = plain.createSocket(host, port);
-            s.setTcpNoDelay(true);
-            return s;
-        }
-
-        @Override
-        public java.net.Socket createSocket(java.net.InetAddress host, int port, java.net.InetAddress local, int localPort)
-                throws java.io.IOException {
-            java.net.Socket s = plain.createSocket(host, port, local, localPort);
-            s.setTcpNoDelay(true);
-            return s;
-        }
     }
 
     /** How many publishes waited for an earlier one to be acknowledged (the event-time spread held them). */
