@@ -1,6 +1,7 @@
 // The preview page: reads a dashboard JSON file (the one Grafana would provision) and draws its
-// panels from InfluxDB through the server's read-only query proxy. Timeseries with uPlot; stat and
-// table (and any other panel type) as numbers and tables. Template variables, time range, refresh.
+// panels from InfluxDB through the server's read-only query proxy. Timeseries and bar charts with
+// uPlot; stat and table (and any other panel type) as numbers and tables. Template variables, time
+// range (and a panel's own relative time, Grafana's timeFrom), refresh, colours fixed by overrides.
 "use strict";
 const $ = s => document.querySelector(s);
 const RANGES = { "now-6h": 6 * 3600e3, "now-2d": 2 * 86400e3, "now-7d": 7 * 86400e3, "now-30d": 30 * 86400e3 };
@@ -21,9 +22,13 @@ async function influx(q) {
   return (j.results || []).flatMap(res => res.series || []);
 }
 
-function range() {
+const UNIT_MS = { m: 60e3, h: 3600e3, d: 86400e3 };
+
+/** The dashboard's range, or the panel's relative time ("24h": its last 24 hours) where it has one. */
+function range(p) {
   const to = Date.now();
-  return [to - RANGES[$("#range").value], to];
+  const own = /^(\d+)([mhd])$/.exec((p && p.timeFrom) || "");
+  return [to - (own ? Number(own[1]) * UNIT_MS[own[2]] : RANGES[$("#range").value]), to];
 }
 
 /** Grafana's $__interval: about 300 points across the range, rounded up to a usual step. */
@@ -36,8 +41,8 @@ function interval(from, to) {
 
 function escapeRegex(v) { return v.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&"); }
 
-function render(q) {
-  const [from, to] = range();
+function render(q, p) {
+  const [from, to] = range(p);
   q = q.replaceAll("$timeFilter", `time >= ${from}ms and time <= ${to}ms`).replaceAll("$__interval", interval(from, to));
   const names = Object.keys(vars).sort((a, b) => b.length - a.length);
   for (const name of names) {
@@ -49,15 +54,25 @@ function render(q) {
   return q;
 }
 
-/** A panel's unit, or the unit an override by name gives one of its columns (Grafana's field overrides). */
-function unitOf(p, column) {
+/** A property Grafana's overrides by name give a column (colour, line style), or undefined. */
+function overrideOf(p, column, id) {
   for (const o of ((p.fieldConfig || {}).overrides || [])) {
     if (o.matcher && o.matcher.id === "byName" && o.matcher.options === column) {
-      const u = (o.properties || []).find(x => x.id === "unit");
-      if (u) return u.value;
+      const x = (o.properties || []).find(q => q.id === id);
+      if (x) return x.value;
     }
   }
-  return ((p.fieldConfig || {}).defaults || {}).unit || "short";
+  return undefined;
+}
+
+/** A panel's unit, or the unit an override by name gives one of its columns. */
+function unitOf(p, column) {
+  return overrideOf(p, column, "unit") || ((p.fieldConfig || {}).defaults || {}).unit || "short";
+}
+
+function colourOf(p, column, i) {
+  const c = overrideOf(p, column, "color");
+  return c && c.fixedColor ? c.fixedColor : COLOURS[i % COLOURS.length];
 }
 
 function format(v, unit) {
@@ -133,7 +148,8 @@ function drawTimeseries(p, body, series) {
   const lines = [];
   for (const s of series) {
     for (let c = 1; c < s.columns.length; c++) {
-      lines.push({ name: label(s, s.columns[c]), points: s.values.filter(r => r[c] !== null).map(r => [r[0] / 1000, r[c]]) });
+      lines.push({ name: label(s, s.columns[c]), column: s.columns[c],
+        points: s.values.filter(r => r[c] !== null).map(r => [r[0] / 1000, r[c]]) });
     }
   }
   const xs = [...new Set(lines.flatMap(l => l.points.map(pt => pt[0])))].sort((a, b) => a - b);
@@ -143,11 +159,48 @@ function drawTimeseries(p, body, series) {
   body.innerHTML = "";
   new uPlot({
     width: Math.max(body.clientWidth - 10, 200), height: Math.max(body.clientHeight - 40, 80),
-    series: [{}, ...lines.map((l, i) => ({ label: l.name, stroke: COLOURS[i % COLOURS.length], width: 1.5, spanGaps: false }))],
+    series: [{}, ...lines.map((l, i) => {
+      const style = overrideOf(p, l.column, "custom.lineStyle");
+      return { label: l.name, stroke: colourOf(p, l.column, i), width: overrideOf(p, l.column, "custom.lineWidth") || 1.5, spanGaps: false,
+        dash: style && style.fill === "dash" ? style.dash : undefined };
+    })],
     axes: [{}, { values: (u, vals) => vals.map(v => format(v, unit)), size: 80 }],
     legend: { live: false },
   }, data, body);
   return lines.reduce((n, l) => n + l.points.length, 0);
+}
+
+/**
+ * Grafana's bar chart: one bar (group) per row, named by options.xField; each numeric column a
+ * series, stacked when options.stacking is "normal" (drawn as cumulative bars, tallest first, so
+ * each period shows as its own band). Horizontal orientation is drawn vertical: the values are the same.
+ */
+function drawBarchart(p, body, series) {
+  const o = p.options || {};
+  const rows = keep(p, rowsOf(series));
+  const hidden = new Set(Object.keys((((p.transformations || []).find(t => t.id === "organize") || {}).options || {}).excludeByName || {}));
+  const columns = [...new Set(rows.flatMap(r => Object.keys(r)))]
+      .filter(c => c !== "time" && c !== o.xField && !hidden.has(c) && rows.some(r => typeof r[c] === "number"));
+  const names = rows.map(r => String(r[o.xField] === undefined ? "" : r[o.xField]));
+  const xs = rows.map((_, i) => i);
+  let ys = columns.map(c => rows.map(r => typeof r[c] === "number" ? r[c] : 0));
+  const stacked = o.stacking === "normal";
+  if (stacked) ys = ys.map((_, k) => rows.map((__, i) => ys.slice(0, k + 1).reduce((a, y) => a + y[i], 0)));
+  const order = stacked ? columns.map((_, k) => columns.length - 1 - k) : columns.map((_, k) => k);
+  const unit = unitOf(p);
+  const bars = uPlot.paths.bars({ size: [o.barWidth || 0.6, 80] });
+  body.innerHTML = "";
+  new uPlot({
+    width: Math.max(body.clientWidth - 10, 200), height: Math.max(body.clientHeight - 40, 80),
+    scales: { x: { time: false, range: [-0.5, Math.max(rows.length - 0.5, 0.5)] }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.05 : 1] } },
+    series: [{ label: o.xField || "", value: (u, v) => v === null ? "" : names[v] },
+      ...order.map(k => ({ label: columns[k], stroke: colourOf(p, columns[k], k), fill: colourOf(p, columns[k], k), paths: bars, points: { show: false },
+        value: (u, v) => v === null ? "" : format(v, unit) }))],
+    axes: [{ splits: () => xs, values: (u, vals) => vals.map(v => names[v] === undefined ? "" : names[v]), grid: { show: false } },
+      { values: (u, vals) => vals.map(v => format(v, unit)), size: 80 }],
+    legend: { live: false },
+  }, [xs, ...order.map(k => ys[k])], body);
+  return rows.length;
 }
 
 function rowsOf(series) {
@@ -191,8 +244,9 @@ async function drawPanel(p, el) {
   el.querySelector("h2").textContent = render(p.title);
   try {
     const series = [];
-    for (const t of p.targets || []) series.push(...await influx(render(t.query)));
-    const n = p.type === "timeseries" ? drawTimeseries(p, body, series) : p.type === "stat" ? drawStat(p, body, series) : drawTable(p, body, series);
+    for (const t of p.targets || []) series.push(...await influx(render(t.query, p)));
+    const draw = { timeseries: drawTimeseries, stat: drawStat, barchart: drawBarchart }[p.type] || drawTable;
+    const n = draw(p, body, series);
     el.dataset.points = String(n);
     el.dataset.sum = String(series.flatMap(s => s.values.flatMap(v => v.slice(1))).filter(x => typeof x === "number").reduce((a, b) => a + b, 0));
     el.dataset.state = n > 0 ? "drawn" : "empty";

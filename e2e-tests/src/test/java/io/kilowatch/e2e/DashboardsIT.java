@@ -26,6 +26,7 @@ import io.kilowatch.model.tariff.TariffCatalogue;
 import io.kilowatch.model.testing.InfluxQuery;
 import io.kilowatch.model.testing.TestKafka;
 import io.kilowatch.model.testing.TestStack;
+import io.kilowatch.sim.ImportCommand;
 import io.kilowatch.sim.SimulatorMain;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,7 +55,8 @@ import picocli.CommandLine;
 /**
  * Every query of every dashboard proven (issue #16): nine days of a small fleet ending now, with
  * an outage still on, a customer over its contract at the end, a tamper, peak-heavy use and a few
- * lost and late readings, through the simulator, Mosquitto, the bridge and Kafka, the load-curve
+ * lost and late readings (and, imported as history before them, one customer's same months a
+ * year before), through the simulator, Mosquitto, the bridge and Kafka, the load-curve
  * job with its alert and tariff stages, into a fresh InfluxDB database. Then, for each file of
  * dashboards/grafana, each template variable is read as Grafana would (its query, with the
  * variables before it substituted by what they returned), and every query of every panel runs
@@ -94,10 +96,17 @@ class DashboardsIT {
             Path registry = dir.resolve("registry.csv");
             Path record = dir.resolve("published.jsonl");
             Map<TopicPartition, Long> from = KafkaTopics.endOffsets(STACK, Topics.READINGS);
+            // Last year's months under the nine days, for one customer, imported as history before the live readings:
+            // the insight's growth on the same month a year before.
+            String lastYear = m + "00002";
+            Path history = dir.resolve("last-year.csv");
+            Files.write(history, sameMonthsAYearBefore(lastYear, start, end));
+            assertThat(new CommandLine(new ImportCommand()).execute("--format", "csv", "--kafka", STACK.kafkaBootstrap(),
+                    history.toString())).isZero();
             // The bridge writes its counters (pipeline measurement) every second: the pipeline dashboard's.
             // A consumer group that committed the readings' end now and reads nothing: its lag grows by every reading forwarded.
             String lagProbe = p + "-lag-probe";
-            commitOffsets(lagProbe, from);
+            commitOffsets(lagProbe, KafkaTopics.endOffsets(STACK, Topics.READINGS));
             IngestConfig bridge = IngestConfig.load(null, STACK.bridgeEnvironment(p + "-ingest", "KW_INGEST_MAX_AGE", "0s",
                     "KW_INFLUX_URL", STACK.influxUrl(), "KW_INFLUX_DATABASE", db, "KW_PIPELINE_EVERY", "1s", "KW_PIPELINE_LAG_GROUPS", lagProbe));
             try (IngestService ingest = IngestService.start(bridge)) {
@@ -134,8 +143,8 @@ class DashboardsIT {
                     }
                 }
             }
-            assertThat(queries).as("every panel query of the six dashboards: alerts 7, customer 9, grid load 8, insight 6, load curves 4, "
-                    + "pipeline 10").isEqualTo(44);
+            assertThat(queries).as("every panel query of the six dashboards: alerts 7, customer 12, grid load 8, insight 7, load curves 4, "
+                    + "pipeline 10").isEqualTo(48);
             // A customer's growth is its last four days' energy against the four before, from its daily KPIs.
             Map<String, Object> latest = influx.rows("SELECT last(\"growth\") AS g, last(\"kwh\") AS k, last(\"kwh_before\") AS b FROM \"insight\" "
                     + "WHERE \"id\" = '" + household + "'").get(0);
@@ -145,6 +154,23 @@ class DashboardsIT {
                     + "' ORDER BY time DESC LIMIT 8");
             assertThat(InfluxQuery.asDouble(latest.get("k"))).as("the last four days of daily_kpi")
                     .isCloseTo(kpiDays.subList(0, 4).stream().mapToDouble(r -> InfluxQuery.asDouble(r.get("kwh"))).sum(), within(1e-6));
+
+            // Growth on a year before: this month's energy a day against the same month's last year, from both years' daily KPIs.
+            Map<String, Object> onYear = influx.rows("SELECT last(\"growth_on_year\") AS g FROM \"insight\" WHERE \"id\" = '"
+                    + lastYear + "'").get(0);
+            long day = InfluxQuery.asLong(onYear.get("time"));
+            java.time.YearMonth month = java.time.YearMonth.from(Instant.ofEpochMilli(day).atZone(ZONE));
+            double now = meanDailyKwh(influx, lastYear, month.atDay(1).atStartOfDay(ZONE).toInstant().toEpochMilli(), day + 1);
+            double then = meanDailyKwh(influx, lastYear, month.minusYears(1).atDay(1).atStartOfDay(ZONE).toInstant().toEpochMilli(),
+                    month.minusYears(1).plusMonths(1).atDay(1).atStartOfDay(ZONE).toInstant().toEpochMilli());
+            assertThat(InfluxQuery.asDouble(onYear.get("g"))).as("growth on %s a year before", month).isCloseTo(now / then - 1, within(1e-9));
+            // Today over yesterday: the curve a day before, drawn at today's times, is the load of a day before.
+            Map<Long, Double> load = series(influx, "SELECT sum(\"kw_avg\") AS v FROM \"load\" WHERE \"id\" = '" + household
+                    + "' AND \"interval\" = '15m' AND time >= " + start.toEpochMilli() + "ms GROUP BY time(15m) fill(none)");
+            Map<Long, Double> dayBefore = series(influx, "SELECT sum(\"kw_avg\") AS v FROM \"load_compare\" WHERE \"id\" = '" + household
+                    + "' AND \"shift\" = '1d' AND time >= " + start.toEpochMilli() + "ms AND time < " + end.toEpochMilli() + "ms GROUP BY time(15m) fill(none)");
+            assertThat(dayBefore).hasSizeGreaterThan(7 * 96);
+            dayBefore.forEach((t, kw) -> assertThat(kw).as("the day before, at %s", Instant.ofEpochMilli(t)).isEqualTo(load.get(t - 86_400_000L)));
 
             // Chosen values: the customer's time-of-use split adds up to its month's energy under each plan with periods;
             // its open alerts are the over-capacity still on; the area incident names every dark meter.
@@ -330,6 +356,36 @@ class DashboardsIT {
             }
         }
         throw new AssertionError("no panel " + title + " in " + dashboard);
+    }
+
+    private static final java.time.ZoneId ZONE = java.time.ZoneId.of("Asia/Shanghai");
+
+    /**
+     * A plain CSV of one meter's readings every 15 minutes through the whole of each month (of kpi.zone)
+     * that the live days touch, a year before: 18 kW plus 0.1 kW for each day of the month (the meter, a shop
+     * of the fleet, draws about 20 kW on average now).
+     */
+    private static List<String> sameMonthsAYearBefore(String meter, Instant start, Instant end) {
+        List<String> rows = new ArrayList<>(List.of("meterId,ts,kw"));
+        for (java.time.YearMonth ym = java.time.YearMonth.from(start.atZone(ZONE)).minusYears(1);
+                !ym.isAfter(java.time.YearMonth.from(end.atZone(ZONE)).minusYears(1)); ym = ym.plusMonths(1)) {
+            long to = ym.plusMonths(1).atDay(1).atStartOfDay(ZONE).toInstant().toEpochMilli();
+            for (long t = ym.atDay(1).atStartOfDay(ZONE).toInstant().toEpochMilli(); t < to; t += 900_000L) {
+                rows.add(meter + "," + t + "," + (18 + 0.1 * Instant.ofEpochMilli(t).atZone(ZONE).getDayOfMonth()));
+            }
+        }
+        return rows;
+    }
+
+    private static double meanDailyKwh(InfluxQuery influx, String meter, long fromMs, long toMs) throws Exception {
+        return influx.rows("SELECT \"kwh\" FROM \"daily_kpi\" WHERE \"level\" = 'meter' AND \"id\" = '" + meter + "' AND time >= "
+                + fromMs + "ms AND time < " + toMs + "ms").stream().mapToDouble(r -> InfluxQuery.asDouble(r.get("kwh"))).average().orElseThrow();
+    }
+
+    private static Map<Long, Double> series(InfluxQuery influx, String q) throws Exception {
+        Map<Long, Double> out = new LinkedHashMap<>();
+        influx.rows(q).forEach(r -> out.put(InfluxQuery.asLong(r.get("time")), InfluxQuery.asDouble(r.get("v"))));
+        return out;
     }
 
     /** A reading two hours behind everything else, straight into kw.readings: too late for its interval (kw.late). */

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -58,7 +59,8 @@ public record JobConfig(
         String hintsTopic,
         boolean tariffsEnabled,
         TariffRules tariffRules,
-        io.kilowatch.flink.curves.InsightRules insightRules) {
+        io.kilowatch.flink.curves.InsightRules insightRules,
+        List<Duration> compareShifts) {
 
     static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("kafka.bootstrap-servers", "127.0.0.1:9092"),
@@ -92,6 +94,7 @@ public record JobConfig(
             Map.entry("tariffs.catalogue", ""),
             Map.entry("curves.meter-1m.classes", "industrial,transformer"),
             Map.entry("curves.meter-1m.ids", ""),
+            Map.entry("curves.compare-shifts", "1d,7d"),
             Map.entry("insight.window", "28d"),
             Map.entry("insight.bands.residential", "230,400,800"),
             Map.entry("insight.bands.prosumer", "230,400,800"),
@@ -198,7 +201,8 @@ public record JobConfig(
                 s.get("kafka.topic.hints"),
                 s.getBoolean("tariffs.enabled"),
                 tariffRules(s),
-                insightRules(s));
+                insightRules(s),
+                durations("curves.compare-shifts", s.getOrNull("curves.compare-shifts")));
         if (!config.closeAfterIdle().isZero() && config.closeAfterIdle().compareTo(config.idleness()) >= 0) {
             // An idle partition's watermark is no longer emitted: the close must come first.
             throw new IllegalArgumentException("time.close-after-idle (" + config.closeAfterIdle() + ") must be shorter than time.idleness ("
@@ -210,6 +214,10 @@ public record JobConfig(
                     + ") must not exceed time.allowed-lateness.15m (" + config.allowedLateness15m() + ")");
         }
         return config;
+    }
+
+    private static List<Duration> durations(String key, String commaSeparated) {
+        return list(commaSeparated).stream().map(v -> Settings.parseDuration(key, v)).sorted().toList();
     }
 
     private static io.kilowatch.flink.curves.InsightRules insightRules(Settings s) {

@@ -15,6 +15,7 @@ import io.kilowatch.flink.wiring.StageInputs;
 import io.kilowatch.model.Reading;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -24,7 +25,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * (meterId, ts), 15-minute intervals, register energy, gap filling, daily KPIs, and each counted
  * reading to its transformer × class cell, which builds the 1-minute intervals → roll-ups to
  * transformer, feeder, region and customer class → {@code load}, {@code daily_kpi} and
- * {@code pipeline} points, where each meter sits → {@code registry} points (the dashboards'
+ * {@code pipeline} points, each meter's quarter hours a day and a week later ({@code load_compare}), where each meter sits → {@code registry} points (the dashboards'
  * variables), and each day's growth and consumption band per customer and grid member →
  * {@code insight} points. Readings too late for their interval go to the late sink.
  */
@@ -35,13 +36,18 @@ public final class LoadCurveStage {
      * point is written again and overwritten in InfluxDB); later than that goes to kw.late.
      * Duplicates are recognised for as long as their interval is kept, which is that long too.
      */
-    public record Params(Duration allowedLateness1m, Duration allowedLateness15m, CurveRules rules, InsightRules insight)
-            implements Serializable {
+    public record Params(Duration allowedLateness1m, Duration allowedLateness15m, CurveRules rules, InsightRules insight,
+                         List<Duration> compareShifts) implements Serializable {
+        /** What {@code curves.compare-shifts} is by default: yesterday and the same day last week. */
+        public static final List<Duration> DEFAULT_COMPARE_SHIFTS = List.of(Duration.ofDays(1), Duration.ofDays(7));
+
         public Params(Duration allowedLateness1m, Duration allowedLateness15m, CurveRules rules) {
-            this(allowedLateness1m, allowedLateness15m, rules, InsightRules.defaults());
+            this(allowedLateness1m, allowedLateness15m, rules, InsightRules.defaults(), DEFAULT_COMPARE_SHIFTS);
         }
 
         public Params {
+            compareShifts = List.copyOf(compareShifts);
+            compareShifts.forEach(ShiftedLoad::name); // whole minutes, positive: refused now, not when the job runs
             if (allowedLateness1m.compareTo(allowedLateness15m) > 0) {
                 throw new IllegalArgumentException("time.allowed-lateness.1m (" + allowedLateness1m
                         + ") must not exceed time.allowed-lateness.15m (" + allowedLateness15m
@@ -50,7 +56,7 @@ public final class LoadCurveStage {
         }
 
         public static Params from(JobConfig c) {
-            return new Params(c.allowedLateness1m(), c.allowedLateness15m(), c.rules(), c.insightRules());
+            return new Params(c.allowedLateness1m(), c.allowedLateness15m(), c.rules(), c.insightRules(), c.compareShifts());
         }
 
         /** Without lateness: a reading later than the watermark goes to kw.late (tests of on-time behaviour). */
@@ -59,7 +65,7 @@ public final class LoadCurveStage {
         }
 
         public Params withRules(CurveRules r) {
-            return new Params(allowedLateness1m, allowedLateness15m, r, insight);
+            return new Params(allowedLateness1m, allowedLateness15m, r, insight, compareShifts);
         }
     }
 
@@ -129,6 +135,7 @@ public final class LoadCurveStage {
         DataStream<LateReading> late = meters.getSideOutput(MeterIntervals.LATE);
 
         DataStream<String> lines = points.map(LineProtocol::load).name("load lines")
+                .union(points.flatMap(new ShiftedLoad(params.compareShifts())).name("load_compare lines"))
                 .union(kpis.map(LineProtocol::dailyKpi).name("daily_kpi lines"))
                 .union(late.keyBy(LateReading::interval).process(new RunningCount<LateReading>("load-curves", "late_")).name("count late")
                         .uid("count-late")

@@ -47,6 +47,25 @@ public final class LineProtocol {
         return b.toString();
     }
 
+    /**
+     * {@code load_compare}: a meter's 15-minute point {@code shift} later, tagged with the shift, so
+     * that yesterday's curve is drawn under today's. Only what the comparison needs.
+     */
+    public static String loadShifted(LoadPoint p, String shift, long shiftMs) {
+        StringBuilder b = new StringBuilder(96);
+        b.append("load_compare,id=");
+        tag(b, p.id());
+        b.append(",interval=");
+        tag(b, p.interval());
+        b.append(",level=");
+        tag(b, p.level());
+        b.append(",shift=");
+        tag(b, shift);
+        b.append(" kw_avg=").append(p.kwAvg()).append(",kwh=").append(p.kwh());
+        b.append(' ').append(p.windowStart() + shiftMs);
+        return b.toString();
+    }
+
     /** {@code daily_kpi}: energy per time-of-use period as {@code kwh_<period>}; times as epoch-ms integers. */
     public static String dailyKpi(DailyKpi k) {
         StringBuilder b = new StringBuilder(256);
