@@ -54,15 +54,21 @@ function render(q, p) {
   return q;
 }
 
-/** A property Grafana's overrides by name give a column (colour, line style), or undefined. */
-function overrideOf(p, column, id) {
+/**
+ * A property Grafana's overrides give a field (unit, colour, line style), or undefined: matched by
+ * name or by regular expression on any of the names given (the column, the series' display name).
+ * As in Grafana, a later override wins.
+ */
+function overrideOf(p, names, id) {
+  names = [].concat(names).filter(n => n !== undefined);
+  let value;
   for (const o of ((p.fieldConfig || {}).overrides || [])) {
-    if (o.matcher && o.matcher.id === "byName" && o.matcher.options === column) {
-      const x = (o.properties || []).find(q => q.id === id);
-      if (x) return x.value;
-    }
+    const m = o.matcher || {};
+    const hit = m.id === "byName" ? names.includes(m.options) : m.id === "byRegexp" ? names.some(n => new RegExp(m.options).test(n)) : false;
+    const x = hit && (o.properties || []).find(q => q.id === id);
+    if (x) value = x.value;
   }
-  return undefined;
+  return value;
 }
 
 /** A panel's unit, or the unit an override by name gives one of its columns. */
@@ -90,10 +96,23 @@ function format(v, unit) {
   }
 }
 
-function label(s, column) {
-  const tags = Object.entries(s.tags || {}).filter(([, v]) => v !== "").map(([, v]) => v).join(" ");
-  // InfluxQL names a regex selection last_<field>: the field is the name.
-  return (tags ? tags + " " : "") + column.replace(/^last_/, "");
+/**
+ * A series' display name: the target's alias with Grafana's patterns ($col, $m, $tag_<key>), or
+ * its tag values and column; then the panel's renameByRegex transformations.
+ */
+function label(p, s, column) {
+  let name;
+  if (s.alias) {
+    name = render(s.alias).replaceAll("$col", column).replaceAll("$m", s.name || "")
+        .replace(/\$tag_(\w+)/g, (_, k) => (s.tags || {})[k] || "");
+  } else {
+    const tags = Object.entries(s.tags || {}).filter(([, v]) => v !== "").map(([, v]) => v).join(" ");
+    name = (tags ? tags + " " : "") + column;
+  }
+  for (const t of p.transformations || []) {
+    if (t.id === "renameByRegex") name = name.replace(new RegExp(t.options.regex), t.options.renamePattern);
+  }
+  return name;
 }
 
 async function loadVariables(from) {
@@ -135,6 +154,10 @@ function keep(p, rows) {
         rows = [...rows].sort((a, b) => (a[f.field] > b[f.field] ? 1 : a[f.field] < b[f.field] ? -1 : 0) * (f.desc ? -1 : 1));
       }
     }
+    if (t.id === "organize") {
+      const drop = (t.options || {}).excludeByName || {}, names = (t.options || {}).renameByName || {};
+      rows = rows.map(r => Object.fromEntries(Object.entries(r).filter(([k]) => !drop[k]).map(([k, v]) => [names[k] || k, v])));
+    }
     if (t.id === "filterByValue") {
       for (const f of t.options.filters) {
         rows = rows.filter(r => String(r[f.fieldName]) === String(f.config.options.value));
@@ -144,11 +167,29 @@ function keep(p, rows) {
   return rows;
 }
 
+/**
+ * A chart fills its panel's body, legend included, without scroll bars (the legend may wrap):
+ * drawn at the body's width, then, once uPlot has laid it out (it commits sizes in a microtask),
+ * given the height the legend leaves.
+ */
+function fit(body, make) {
+  body.classList.add("chart");
+  const style = getComputedStyle(body);
+  const px = k => parseFloat(style[k]) || 0;
+  const width = Math.max(body.clientWidth - px("paddingLeft") - px("paddingRight"), 200);
+  const inner = body.clientHeight - px("paddingTop") - px("paddingBottom");
+  const u = make(width, Math.max(inner - 30, 80));
+  setTimeout(() => {
+    const legend = u.root.querySelector(".u-legend");
+    u.setSize({ width, height: Math.max(inner - (legend ? legend.offsetHeight : 0) - 6, 80) });
+  }, 0);
+}
+
 function drawTimeseries(p, body, series) {
   const lines = [];
   for (const s of series) {
     for (let c = 1; c < s.columns.length; c++) {
-      lines.push({ name: label(s, s.columns[c]), column: s.columns[c],
+      lines.push({ name: label(p, s, s.columns[c]), column: s.columns[c],
         points: s.values.filter(r => r[c] !== null).map(r => [r[0] / 1000, r[c]]) });
     }
   }
@@ -157,16 +198,17 @@ function drawTimeseries(p, body, series) {
   const data = [xs, ...lines.map(l => { const ys = new Array(xs.length).fill(null); l.points.forEach(([x, y]) => ys[index.get(x)] = y); return ys; })];
   const unit = unitOf(p);
   body.innerHTML = "";
-  new uPlot({
-    width: Math.max(body.clientWidth - 10, 200), height: Math.max(body.clientHeight - 40, 80),
+  fit(body, (width, height) => new uPlot({
+    width, height,
     series: [{}, ...lines.map((l, i) => {
-      const style = overrideOf(p, l.column, "custom.lineStyle");
-      return { label: l.name, stroke: colourOf(p, l.column, i), width: overrideOf(p, l.column, "custom.lineWidth") || 1.5, spanGaps: false,
+      const names = [l.column, l.name];
+      const style = overrideOf(p, names, "custom.lineStyle");
+      return { label: l.name, stroke: colourOf(p, names, i), width: overrideOf(p, names, "custom.lineWidth") || 1.5, spanGaps: false,
         dash: style && style.fill === "dash" ? style.dash : undefined };
     })],
     axes: [{}, { values: (u, vals) => vals.map(v => format(v, unit)), size: 80 }],
     legend: { live: false },
-  }, data, body);
+  }, data, body));
   return lines.reduce((n, l) => n + l.points.length, 0);
 }
 
@@ -178,9 +220,8 @@ function drawTimeseries(p, body, series) {
 function drawBarchart(p, body, series) {
   const o = p.options || {};
   const rows = keep(p, rowsOf(series));
-  const hidden = new Set(Object.keys((((p.transformations || []).find(t => t.id === "organize") || {}).options || {}).excludeByName || {}));
   const columns = [...new Set(rows.flatMap(r => Object.keys(r)))]
-      .filter(c => c !== "time" && c !== o.xField && !hidden.has(c) && rows.some(r => typeof r[c] === "number"));
+      .filter(c => c !== "time" && c !== o.xField && rows.some(r => typeof r[c] === "number"));
   const names = rows.map(r => String(r[o.xField] === undefined ? "" : r[o.xField]));
   const xs = rows.map((_, i) => i);
   let ys = columns.map(c => rows.map(r => typeof r[c] === "number" ? r[c] : 0));
@@ -190,8 +231,8 @@ function drawBarchart(p, body, series) {
   const unit = unitOf(p);
   const bars = uPlot.paths.bars({ size: [o.barWidth || 0.6, 80] });
   body.innerHTML = "";
-  new uPlot({
-    width: Math.max(body.clientWidth - 10, 200), height: Math.max(body.clientHeight - 40, 80),
+  fit(body, (width, height) => new uPlot({
+    width, height,
     scales: { x: { time: false, range: [-0.5, Math.max(rows.length - 0.5, 0.5)] }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.05 : 1] } },
     series: [{ label: o.xField || "", value: (u, v) => v === null ? "" : names[v] },
       ...order.map(k => ({ label: columns[k], stroke: colourOf(p, columns[k], k), fill: colourOf(p, columns[k], k), paths: bars, points: { show: false },
@@ -199,7 +240,7 @@ function drawBarchart(p, body, series) {
     axes: [{ splits: () => xs, values: (u, vals) => vals.map(v => names[v] === undefined ? "" : names[v]), grid: { show: false } },
       { values: (u, vals) => vals.map(v => format(v, unit)), size: 80 }],
     legend: { live: false },
-  }, [xs, ...order.map(k => ys[k])], body);
+  }, [xs, ...order.map(k => ys[k])], body));
   return rows.length;
 }
 
@@ -220,7 +261,7 @@ function drawStat(p, body, series) {
   for (const s of series) {
     for (let c = 1; c < s.columns.length; c++) {
       const last = [...s.values].reverse().find(r => r[c] !== null);
-      if (last) cells.push(`<div class="stat"><b>${format(last[c], unitOf(p, s.columns[c]))}</b>${label(s, s.columns[c])}</div>`);
+      if (last) cells.push(`<div class="stat"><b>${format(last[c], unitOf(p, s.columns[c]))}</b>${label(p, s, s.columns[c])}</div>`);
     }
   }
   body.innerHTML = `<div class="stats">${cells.join("")}</div>`;
@@ -233,7 +274,8 @@ function drawTable(p, body, series) {
   const oneTime = rows.length > 0 && rows.every(r => r.time === rows[0].time);
   const columns = [...new Set(rows.flatMap(r => Object.keys(r)))].filter(c => !(c === "time" && oneTime));
   const cell = (c, v) => c === "time" ? `<td>${new Date(v).toISOString().replace(".000Z", "Z")}</td>`
-      : typeof v === "number" ? `<td class="n">${format(v, unitOf(p, c))}</td>` : `<td>${v === null || v === undefined ? "" : String(v)}</td>`;
+      : typeof v === "number" ? `<td class="n">${format(v, unitOf(p, c))}</td>`
+      : `<td${String(v).length > 40 ? ' class="w"' : ""}>${v === null || v === undefined ? "" : String(v)}</td>`;
   body.innerHTML = `<table><thead><tr>${columns.map(c => `<th>${c}</th>`).join("")}</tr></thead><tbody>${
       rows.map(r => `<tr>${columns.map(c => cell(c, r[c])).join("")}</tr>`).join("")}</tbody></table>`;
   return rows.length;
@@ -244,7 +286,9 @@ async function drawPanel(p, el) {
   el.querySelector("h2").textContent = render(p.title);
   try {
     const series = [];
-    for (const t of p.targets || []) series.push(...await influx(render(t.query, p)));
+    for (const t of p.targets || []) {
+      for (const s of await influx(render(t.query, p))) series.push({ ...s, alias: t.alias });
+    }
     const draw = { timeseries: drawTimeseries, stat: drawStat, barchart: drawBarchart }[p.type] || drawTable;
     const n = draw(p, body, series);
     el.dataset.points = String(n);

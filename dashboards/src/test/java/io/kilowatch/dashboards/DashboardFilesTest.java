@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -85,5 +87,63 @@ class DashboardFilesTest {
         assertThat(ds).contains("uid: kilowatch-influxdb", "url: ${KW_INFLUX_URL}", "dbName: ${KW_INFLUX_DATABASE}",
                 "user: ${KW_INFLUX_USER}", "password: ${KW_INFLUX_PASSWORD}");
         assertThat(Files.readString(Path.of("provisioning/dashboards/kilowatch.yml"))).contains("path: /etc/grafana/dashboards/kilowatch");
+    }
+
+    /**
+     * What a reader sees of a chart: every series named in words (an {@code AS} name, an alias that
+     * names it whole, or a rename), never a raw field such as {@code kw_avg}; and one colour per
+     * name across the dashboards (a class, a time-of-use period is the same colour everywhere).
+     */
+    @Test
+    void chartsNameTheirSeriesInWordsAndANameHasOneColourEverywhere() throws IOException {
+        Map<String, String> colours = new HashMap<>();
+        for (Path f : dashboards()) {
+            for (JsonNode p : JSON.readTree(f.toFile()).path("panels")) {
+                String title = p.path("title").asText();
+                boolean chart = p.path("type").asText().equals("timeseries") || p.path("type").asText().equals("barchart");
+                boolean renamed = false;
+                for (JsonNode t : p.path("transformations")) {
+                    renamed |= t.path("id").asText().equals("renameByRegex");
+                }
+                for (JsonNode t : p.path("targets")) {
+                    String alias = t.path("alias").asText();
+                    if (!chart || renamed || (!alias.isEmpty() && !alias.contains("$col"))) {
+                        continue;
+                    }
+                    for (String item : selectList(t.path("query").asText())) {
+                        assertThat(item).as("%s: %s selects %s without naming it", f.getFileName(), title, item).contains(" AS \"");
+                    }
+                }
+                for (JsonNode o : p.path("fieldConfig").path("overrides")) {
+                    for (JsonNode prop : o.path("properties")) {
+                        if (prop.path("id").asText().equals("color")) {
+                            String name = o.path("matcher").path("options").asText();
+                            String colour = prop.path("value").path("fixedColor").asText();
+                            assertThat(colours.putIfAbsent(name, colour)).as("%s: %s colours %s", f.getFileName(), title, name)
+                                    .isIn(null, colour);
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(colours).containsKeys("valley", "peak", "flat", "^residential\\b", "^commercial\\b");
+    }
+
+    /** The items of a query's outermost SELECT list (commas inside parentheses belong to their function). */
+    private static List<String> selectList(String query) {
+        String list = query.substring("SELECT ".length(), query.indexOf(" FROM "));
+        List<String> items = new ArrayList<>();
+        int depth = 0;
+        int start = 0;
+        for (int i = 0; i < list.length(); i++) {
+            char c = list.charAt(i);
+            depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+            if (c == ',' && depth == 0) {
+                items.add(list.substring(start, i).strip());
+                start = i + 1;
+            }
+        }
+        items.add(list.substring(start).strip());
+        return items;
     }
 }

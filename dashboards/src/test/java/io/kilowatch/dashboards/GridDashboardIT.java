@@ -103,18 +103,21 @@ class GridDashboardIT {
     void panelsShowTheLevelsTheySay() throws Exception {
         List<Map<String, Object>> regions = panel("Load by region");
         assertThat(regions).hasSize(16);
-        assertThat(regions).filteredOn(r -> "north".equals(r.get("id"))).extracting(r -> asDouble(r.get("kw_avg")))
+        assertThat(regions).filteredOn(r -> "north".equals(r.get("id"))).extracting(r -> asDouble(r.get("load")))
                 .containsExactly(100.0, 101.0, 102.0, 103.0, 104.0, 105.0, 106.0, 107.0);
         assertThat(panel("Load by customer class")).hasSize(8 * 15);
         assertThat(panel("Selected transformers")).hasSize(8).allSatisfy(r -> assertThat(r.get("id")).isEqualTo("T1"));
-        assertThat(panel("Completeness by feeder")).filteredOn(r -> asLong(r.get("estimated")) > 0)
-                .singleElement().satisfies(r -> assertThat(asLong(r.get("meters"))).isEqualTo(18));
+        assertThat(panel("Completeness by feeder")).filteredOn(r -> asLong(r.get("meters estimated")) > 0)
+                .singleElement().satisfies(r -> assertThat(asLong(r.get("meters reporting"))).isEqualTo(18));
         assertThat(panel("Daily peak and valley")).singleElement().satisfies(r -> {
-            assertThat(asDouble(r.get("peak_kw"))).isEqualTo(107.0);
-            assertThat(asDouble(r.get("valley_kw"))).isEqualTo(100.0);
+            assertThat(asDouble(r.get("peak"))).isEqualTo(107.0);
+            assertThat(asDouble(r.get("valley"))).isEqualTo(100.0);
         });
         assertThat(panel("Daily load factor")).hasSize(2);
-        assertThat(panel("Daily energy per time-of-use period")).allSatisfy(r -> assertThat(asDouble(r.get("kwh_peak"))).isEqualTo(800.0));
+        // A bar per class: its energy in each period, summed over the range's days (one day here).
+        assertThat(panel("Energy per time-of-use period by class")).extracting(r -> r.get("id") + " " + asDouble(r.get("peak")) + " "
+                + asDouble(r.get("flat")) + " " + asDouble(r.get("valley"))).containsExactlyInAnyOrder("industrial 800.0 700.0 420.0",
+                "residential 800.0 700.0 420.0");
         assertThat(panel("Late readings")).anySatisfy(r -> {
             assertThat(asLong(r.get("late for 15 min"))).isEqualTo(3);
             assertThat(asLong(r.get("late for 1 min"))).isEqualTo(11);

@@ -362,8 +362,8 @@ class DashboardsIT {
 
     /**
      * A plain CSV of one meter's readings every 15 minutes through the whole of each month (of kpi.zone)
-     * that the live days touch, a year before: 18 kW plus 0.1 kW for each day of the month (the meter, a shop
-     * of the fleet, draws about 20 kW on average now).
+     * that the live days touch, a year before: 12 kW plus 0.05 kW for each day of the month (the meter, a shop
+     * of the fleet, draws about 13 kW on average now).
      */
     private static List<String> sameMonthsAYearBefore(String meter, Instant start, Instant end) {
         List<String> rows = new ArrayList<>(List.of("meterId,ts,kw"));
@@ -371,7 +371,7 @@ class DashboardsIT {
                 !ym.isAfter(java.time.YearMonth.from(end.atZone(ZONE)).minusYears(1)); ym = ym.plusMonths(1)) {
             long to = ym.plusMonths(1).atDay(1).atStartOfDay(ZONE).toInstant().toEpochMilli();
             for (long t = ym.atDay(1).atStartOfDay(ZONE).toInstant().toEpochMilli(); t < to; t += 900_000L) {
-                rows.add(meter + "," + t + "," + (18 + 0.1 * Instant.ofEpochMilli(t).atZone(ZONE).getDayOfMonth()));
+                rows.add(meter + "," + t + "," + (12 + 0.05 * Instant.ofEpochMilli(t).atZone(ZONE).getDayOfMonth()));
             }
         }
         return rows;
