@@ -3,10 +3,18 @@ package io.kilowatch.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kilowatch.billing.advice.Advisor;
+import io.kilowatch.flink.alerts.AlertRules;
+import io.kilowatch.flink.curves.CurveRules;
+import io.kilowatch.flink.curves.InsightRules;
+import io.kilowatch.flink.curves.LoadCurveStage;
+import io.kilowatch.flink.influx.InfluxConfig;
 import io.kilowatch.flink.records.EventTimeRange;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration;
 import org.junit.jupiter.api.Test;
 
 class JobConfigTest {
@@ -21,6 +29,23 @@ class JobConfigTest {
         assertThat(c.rules().meterMinuteClasses()).containsExactlyInAnyOrder("industrial", "transformer");
         assertThat(c.stateBackend()).isEqualTo("hashmap");
         assertThat(c.checkpointDir()).startsWith("file:/").contains("kilowatch-checkpoints");
+    }
+
+    /**
+     * One value per default (#12): the rules and the sink a job or a test builds in code are the
+     * ones a job configured with nothing gets, whichever way it is built.
+     */
+    @Test
+    void theDefaultsInCodeAreTheConfigurationDefaults() throws Exception {
+        JobConfig c = JobConfig.load(null, Map.of());
+        RecursiveComparisonConfiguration exact = RecursiveComparisonConfiguration.builder()
+                .withComparatorForType(BigDecimal::compareTo, BigDecimal.class).build();
+        assertThat(c.alertRules()).usingRecursiveComparison(exact).isEqualTo(AlertRules.defaults());
+        assertThat(c.rules()).usingRecursiveComparison(exact).isEqualTo(CurveRules.defaults());
+        assertThat(c.insightRules()).usingRecursiveComparison(exact).isEqualTo(InsightRules.defaults());
+        assertThat(c.tariffRules().thresholds()).usingRecursiveComparison(exact).isEqualTo(Advisor.Thresholds.defaults());
+        assertThat(c.influx()).usingRecursiveComparison(exact).isEqualTo(InfluxConfig.local(c.influx().url(), c.influx().database()));
+        assertThat(c.compareShifts()).isEqualTo(LoadCurveStage.Params.DEFAULT_COMPARE_SHIFTS);
     }
 
     @Test

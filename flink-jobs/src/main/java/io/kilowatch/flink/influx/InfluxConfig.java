@@ -37,9 +37,13 @@ public record InfluxConfig(
         }
     }
 
+    /**
+     * The settings of {@code influx.*}'s defaults (JobConfigTest holds them equal) for a local
+     * database without authentication.
+     */
     public static InfluxConfig local(String url, String database) {
         return new InfluxConfig(url, database, null, null, 5_000, 2, 100_000,
-                Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(30), "v1", null, null, null);
+                Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofSeconds(30), "v1", null, null, null);
     }
 
     /** The same settings writing through the v2 API to {@code org}/{@code bucket} with {@code token}. */

@@ -2,6 +2,7 @@ package io.kilowatch.sim.loadtest;
 
 import io.kilowatch.model.Reading;
 import io.kilowatch.model.ReadingCodec;
+import io.kilowatch.model.Topics;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -80,7 +81,7 @@ public final class ComponentRates {
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
             // As many partitions as kw.readings has (the stack's broker creates no topic by itself).
-            int partitions = admin.describeTopics(List.of("kw.readings")).allTopicNames().get().get("kw.readings").partitions().size();
+            int partitions = admin.describeTopics(List.of(Topics.READINGS)).allTopicNames().get().get(Topics.READINGS).partitions().size();
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
         }
         CountDownLatch acked = new CountDownLatch(readings);
