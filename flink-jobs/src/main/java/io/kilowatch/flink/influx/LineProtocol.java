@@ -61,7 +61,7 @@ public final class LineProtocol {
         tag(b, p.level());
         b.append(",shift=");
         tag(b, shift);
-        b.append(" kw_avg=").append(p.kwAvg()).append(",kwh=").append(p.kwh());
+        b.append(" kw_avg=").append(p.kwAvg());
         b.append(' ').append(p.windowStart() + shiftMs);
         return b.toString();
     }

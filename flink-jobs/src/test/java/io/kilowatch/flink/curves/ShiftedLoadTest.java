@@ -17,8 +17,8 @@ class ShiftedLoadTest {
     void aMetersQuarterHourIsWrittenAgainADayAndAWeekLaterTaggedWithTheShift() {
         List<String> out = run(new LoadPoint("meter", "M 1", "15m", T, 1.5, 2, 1, 0.375, Double.NaN, 15, 1, 0, "power", null));
         assertThat(out).containsExactly(
-                "load_compare,id=M\\ 1,interval=15m,level=meter,shift=1d kw_avg=1.5,kwh=0.375 " + (T + 86_400_000L),
-                "load_compare,id=M\\ 1,interval=15m,level=meter,shift=7d kw_avg=1.5,kwh=0.375 " + (T + 7 * 86_400_000L));
+                "load_compare,id=M\\ 1,interval=15m,level=meter,shift=1d kw_avg=1.5 " + (T + 86_400_000L),
+                "load_compare,id=M\\ 1,interval=15m,level=meter,shift=7d kw_avg=1.5 " + (T + 7 * 86_400_000L));
     }
 
     @Test
