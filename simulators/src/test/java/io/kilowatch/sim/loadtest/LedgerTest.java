@@ -30,10 +30,10 @@ class LedgerTest {
     @Test
     void alertLatencySaysSoWhenThereAreNoAlerts() {
         Histogram h = new Histogram(3_600_000L, 3);
-        assertThat(LoadtestRun.alertLatencyLine(h, 3)).contains("none opened", "3 alert probes sent");
+        assertThat(LoadtestReport.alertLatencyLine(h, 3)).contains("none opened", "3 alert probes sent");
         h.recordValue(1_500);
         h.recordValue(2_500);
-        assertThat(LoadtestRun.alertLatencyLine(h, 2)).startsWith("Latency, publish → alert on kw.alerts: p50 1,50")
+        assertThat(LoadtestReport.alertLatencyLine(h, 2)).startsWith("Latency, publish → alert on kw.alerts: p50 1,50")
                 .contains("(2 alerts opened, 2 probes sent)");
     }
 }
