@@ -39,7 +39,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Issue #5's score with real alerts: a 100-customer fleet with every kind of anomaly (a scenario
@@ -89,7 +88,7 @@ class AlertScoreIT {
 
         long published;
         try (IngestService ingest = IngestService.start(Pipeline.ingestConfig(STACK, p + "-ingest"))) {
-            int exit = new CommandLine(new SimulatorMain()).execute("fleet", "--meters", "100", "--meter-prefix", m,
+            int exit = SimulatorMain.commandLine(new SimulatorMain()).execute("fleet", "--meters", "100", "--meter-prefix", m,
                     "--meters-per-transformer", "50", "--start", start, "--duration", "PT30H", "--speed", "0", "--connections", "1",
                     "--mqtt-url", STACK.mqttUrl(), "--scenario", scenario.toString(), "--ground-truth", truth.toString(),
                     "--registry", registry.toString(), "--record", record.toString(), "--progress", "0s");
@@ -105,7 +104,7 @@ class AlertScoreIT {
         runAlertJob(from, registryTopic, alerts, db, p);
 
         Path out = dir.resolve("score");
-        int exit = new CommandLine(new SimulatorMain()).execute("score", "--kafka", STACK.kafkaBootstrap(), "--alerts-topic", alerts,
+        int exit = SimulatorMain.commandLine(new SimulatorMain()).execute("score", "--kafka", STACK.kafkaBootstrap(), "--alerts-topic", alerts,
                 "--ground-truth", truth.toString(), "--registry", registry.toString(), "--out", out.toString());
         assertThat(exit).isZero();
         Map<String, String[]> rows = Files.readAllLines(out.resolve("score.csv")).stream().skip(1)

@@ -50,7 +50,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Every query of every dashboard proven (issue #16): nine days of a small fleet ending now, with
@@ -101,7 +100,7 @@ class DashboardsIT {
             String lastYear = m + "00002";
             Path history = dir.resolve("last-year.csv");
             Files.write(history, sameMonthsAYearBefore(lastYear, start, end));
-            assertThat(new CommandLine(new ImportCommand()).execute("--format", "csv", "--kafka", STACK.kafkaBootstrap(),
+            assertThat(SimulatorMain.commandLine(new ImportCommand()).execute("--format", "csv", "--kafka", STACK.kafkaBootstrap(),
                     history.toString())).isZero();
             // The bridge writes its counters (pipeline measurement) every second: the pipeline dashboard's.
             // A consumer group that committed the readings' end now and reads nothing: its lag grows by every reading forwarded.
@@ -110,7 +109,7 @@ class DashboardsIT {
             IngestConfig bridge = IngestConfig.load(null, STACK.bridgeEnvironment(p + "-ingest", "KW_INGEST_MAX_AGE", "0s",
                     "KW_INFLUX_URL", STACK.influxUrl(), "KW_INFLUX_DATABASE", db, "KW_PIPELINE_EVERY", "1s", "KW_PIPELINE_LAG_GROUPS", lagProbe));
             try (IngestService ingest = IngestService.start(bridge)) {
-                int exit = new CommandLine(new SimulatorMain()).execute("fleet", "--meters", "20", "--meter-prefix", m,
+                int exit = SimulatorMain.commandLine(new SimulatorMain()).execute("fleet", "--meters", "20", "--meter-prefix", m,
                         "--meters-per-transformer", "10", "--start", start.toString(), "--duration", "PT216H", "--speed", "0",
                         "--connections", "1", "--drop-rate", "0.005", "--mqtt-url", STACK.mqttUrl(), "--scenario", scenario.toString(),
                         "--registry", registry.toString(), "--record", record.toString(), "--progress", "0s");

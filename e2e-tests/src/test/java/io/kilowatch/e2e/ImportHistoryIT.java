@@ -5,6 +5,7 @@ import static io.kilowatch.model.testing.InfluxQuery.asLong;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.kilowatch.sim.SimulatorMain;
 import io.kilowatch.flink.JobConfig;
 import io.kilowatch.flink.LoadCurveJob;
 import io.kilowatch.flink.wiring.FlinkSetup;
@@ -34,7 +35,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Importing history (docs/importing-history.md): three weeks of ten real London households
@@ -146,7 +146,7 @@ class ImportHistoryIT {
         System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
         int exit;
         try {
-            exit = new CommandLine(new ImportCommand()).execute(args.toArray(String[]::new));
+            exit = SimulatorMain.commandLine(new ImportCommand()).execute(args.toArray(String[]::new));
         } finally {
             System.setOut(console);
         }

@@ -5,6 +5,7 @@ import static io.kilowatch.model.testing.InfluxQuery.asLong;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.kilowatch.sim.SimulatorMain;
 import io.kilowatch.flink.JobConfig;
 import io.kilowatch.flink.LoadCurveJob;
 import io.kilowatch.flink.curves.LoadCurveStage;
@@ -36,7 +37,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The end of a replay closes its last interval in a live (unbounded) job when
@@ -72,7 +72,7 @@ class ReplayEndClosesIT {
         try {
             Path record = dir.resolve("r.jsonl");
             try (IngestService ingest = IngestService.start(Pipeline.ingestConfig(STACK, p + "-ingest"))) {
-                assertThat(new CommandLine(new ReplayCommand()).execute("--format", "lcl", "--from", from.toString(), "--to", to.toString(),
+                assertThat(SimulatorMain.commandLine(new ReplayCommand()).execute("--format", "lcl", "--from", from.toString(), "--to", to.toString(),
                         "--id-prefix", p + "-", "--mqtt-url", STACK.mqttUrl(), "--record", record.toString(), HOUSEHOLD.toString())).isZero();
                 Pipeline.awaitForwarded(ingest, Files.readAllLines(record).size());
             }

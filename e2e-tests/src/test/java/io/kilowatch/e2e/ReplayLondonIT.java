@@ -5,6 +5,7 @@ import static io.kilowatch.model.testing.InfluxQuery.asLong;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.kilowatch.sim.SimulatorMain;
 import io.kilowatch.ingest.IngestConfig;
 import io.kilowatch.ingest.IngestService;
 import io.kilowatch.model.ReadingCodec;
@@ -30,7 +31,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Real meter data through the whole path: ten London households (Low Carbon London, 2013,
@@ -146,7 +146,7 @@ class ReplayLondonIT {
                     "--bridge-max-age", "0s", "--connections", "4", "--speed", "0",
                     "--event-time-spread", System.getProperty("kw.spread", "30s")));
             households.forEach(f -> args.add(f.toString()));
-            assertThat(new CommandLine(new ReplayCommand()).execute(args.toArray(String[]::new))).isZero();
+            assertThat(SimulatorMain.commandLine(new ReplayCommand()).execute(args.toArray(String[]::new))).isZero();
             published = Files.readAllLines(record).size();
             Pipeline.awaitForwarded(ingest, published);
             assertThat(ingest.metrics().deadLettered()).isZero();
@@ -180,7 +180,7 @@ class ReplayLondonIT {
                 // them together, so nothing is later than the watermark bound.
                 "--connections", "4", "--speed", "0", "--event-time-spread", System.getProperty("kw.spread", "30s")));
         files.forEach(f -> args.add(f.toString()));
-        return new CommandLine(new ReplayCommand()).execute(args.toArray(String[]::new));
+        return SimulatorMain.commandLine(new ReplayCommand()).execute(args.toArray(String[]::new));
     }
 
     /** How far the replay moved the data: its first published reading against the file's first row. */

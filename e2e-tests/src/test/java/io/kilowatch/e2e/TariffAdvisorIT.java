@@ -52,7 +52,6 @@ import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Issue #11's scored run: a 100-customer fleet on the sample catalogue's plans, with two
@@ -102,7 +101,7 @@ class TariffAdvisorIT {
         Map<TopicPartition, Long> from = KafkaTopics.endOffsets(STACK, Topics.READINGS);
         IngestConfig bridge = IngestConfig.load(null, STACK.bridgeEnvironment(p + "-ingest", "KW_INGEST_MAX_AGE", "0s"));
         try (IngestService ingest = IngestService.start(bridge)) {
-            int exit = new CommandLine(new SimulatorMain()).execute("fleet", "--meters", "100", "--meter-prefix", m,
+            int exit = SimulatorMain.commandLine(new SimulatorMain()).execute("fleet", "--meters", "100", "--meter-prefix", m,
                     "--meters-per-transformer", "50", "--start", start.toString(), "--duration", "PT34H", "--speed", "0",
                     "--connections", "1", "--mqtt-url", STACK.mqttUrl(), "--scenario", scenario.toString(), "--ground-truth",
                     truth.toString(), "--registry", registry.toString(), "--record", record.toString(), "--progress", "0s");
@@ -228,7 +227,7 @@ class TariffAdvisorIT {
         // 6. score: shift hints against the injected peak-heavy customers.
         Path out = dir.resolve("score");
         Files.createDirectories(out);
-        int exit = new CommandLine(new SimulatorMain()).execute("score", "--kafka", STACK.kafkaBootstrap(), "--alerts-topic",
+        int exit = SimulatorMain.commandLine(new SimulatorMain()).execute("score", "--kafka", STACK.kafkaBootstrap(), "--alerts-topic",
                 kafka.createTopic("test." + p + ".alerts", 1, false), "--hints-topic", hintsTopic, "--ground-truth", truth.toString(), "--registry", registry.toString(),
                 "--out", out.toString());
         assertThat(exit).isZero();

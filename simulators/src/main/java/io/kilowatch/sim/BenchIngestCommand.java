@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -20,8 +21,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench-ingest", mixinStandardHelpOptions = true,
         description = "Raw Mosquitto rate vs the ingest bridge's MQTT -> Kafka rate, single readings and batches.")
 public final class BenchIngestCommand implements Callable<Integer> {
-    @Option(names = "--mqtt-url", defaultValue = "${env:KW_MQTT_URL:-tcp://127.0.0.1:1883}", description = "MQTT broker (default: ${DEFAULT-VALUE}).")
-    String mqttUrl;
+    @Mixin
+    MqttOptions broker = new MqttOptions();
 
     @Option(names = "--bridge-metrics", defaultValue = "http://127.0.0.1:8091/metrics", description = "The bridge's metrics URL (default: ${DEFAULT-VALUE}).")
     String bridgeMetrics;
@@ -36,9 +37,6 @@ public final class BenchIngestCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "500", description = "Readings per concentrator batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--connections", defaultValue = "4", description = "Publishing MQTT connections (default: ${DEFAULT-VALUE}).")
-    int connections;
-
     @Option(names = "--meters", defaultValue = "10000", description = "Distinct meters the readings come from (default: ${DEFAULT-VALUE}).")
     int meters;
 
@@ -48,7 +46,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String run = Long.toString(System.currentTimeMillis(), 36);
         System.out.printf("bench-ingest: %d single readings, %d readings in batches of %d, %d publishing connections, broker %s%n",
-                readings, batchReadings, batchSize, connections, mqttUrl);
+                readings, batchReadings, batchSize, broker.connections(), broker.url());
         List<RawBroker.Message> singles = singles(run);
         List<RawBroker.Message> batches = batches(run);
         double rawSingle = raw("single readings", singles, run, 1);
@@ -73,7 +71,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
 
     /** Publishes on a topic tree the bridge does not subscribe to, and times until a subscriber has them all. */
     private double raw(String label, List<RawBroker.Message> messages, String run, int readingsPerMessage) throws Exception {
-        double rate = RawBroker.rate(mqttUrl, run + Integer.toHexString(label.hashCode()), messages, connections, readingsPerMessage);
+        double rate = RawBroker.rate(broker.url(), run + Integer.toHexString(label.hashCode()), messages, broker.connections(), readingsPerMessage);
         System.out.printf("raw broker, %s: %d messages = %,.0f readings/s%n", label, messages.size(), rate);
         return rate;
     }
@@ -83,7 +81,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
         long before = forwarded();
         long start;
         long done;
-        try (MqttPublisher pub = new MqttPublisher(mqttUrl, "bench-bridge-pub-" + run + label.hashCode(), connections)) {
+        try (MqttPublisher pub = new MqttPublisher(broker.url(), "bench-bridge-pub-" + run + label.hashCode(), broker.connections())) {
             start = System.nanoTime();
             for (RawBroker.Message m : messages) {
                 pub.publish(m.topic(), m.payload());

@@ -17,7 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "fleet", mixinStandardHelpOptions = true,
@@ -26,6 +26,9 @@ import picocli.CommandLine.Option;
                 "one to three shifts, and prosumers with rooftop PV. --registry writes the fleet's registry CSV for",
                 "scripts/registry.sh load. Deterministic for a --seed: the same options publish the same readings."})
 public final class FleetCommand implements Callable<Integer> {
+
+    @Mixin
+    MqttOptions broker = new MqttOptions();
 
     @Option(names = "--meters", defaultValue = "1000",
             description = "Customer meters (default: ${DEFAULT-VALUE}); a mixed fleet adds one area meter per transformer.")
@@ -37,11 +40,11 @@ public final class FleetCommand implements Callable<Integer> {
     @Option(names = "--start", description = "Simulated start, ISO-8601 instant (default: yesterday 00:00 UTC).")
     Instant start;
 
-    @Option(names = "--duration", defaultValue = "PT24H", converter = DurationConverter.class,
+    @Option(names = "--duration", defaultValue = "PT24H",
             description = "Simulated time to cover: PT24H, 3h, 90m (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = "--period", defaultValue = "PT1M", converter = DurationConverter.class,
+    @Option(names = "--period", defaultValue = "PT1M",
             description = "Sampling period of each meter (default: ${DEFAULT-VALUE}).")
     Duration period;
 
@@ -49,22 +52,15 @@ public final class FleetCommand implements Callable<Integer> {
             description = "Simulated seconds per wall-clock second; 0 = as fast as possible (default: ${DEFAULT-VALUE}, a day in 3 min).")
     double speed;
 
-    @Option(names = "--max-delay", defaultValue = "PT0S", converter = DurationConverter.class,
+    @Option(names = "--max-delay", defaultValue = "PT0S",
             description = "Publish each reading up to this long after its time, shuffling the order (default: ${DEFAULT-VALUE}).")
     Duration maxDelay;
 
-    @Option(names = "--mqtt-url", defaultValue = "${env:KW_MQTT_URL:-tcp://127.0.0.1:1883}",
-            description = "MQTT broker (default: ${DEFAULT-VALUE}, or KW_MQTT_URL).")
-    String mqttUrl;
-
-    @Option(names = "--event-time-spread", defaultValue = "30s", converter = DurationConverter.class,
+    @Option(names = "--event-time-spread", defaultValue = "30s",
             description = "Over several connections, no connection falls further behind another in event time than this (a publish"
                     + " waits for earlier ones' acknowledgements), so the pipeline's out-of-orderness (time.out-of-orderness, 2m)"
                     + " holds at full speed; 0s for no bound (default: ${DEFAULT-VALUE}).")
     Duration eventTimeSpread;
-
-    @Option(names = "--connections", defaultValue = "4", description = "MQTT connections to publish over (default: ${DEFAULT-VALUE}).")
-    int connections;
 
     @Option(names = "--meter-prefix", defaultValue = "M", description = "Meter ids are this prefix and a 5-digit number (default: ${DEFAULT-VALUE}).")
     String prefix;
@@ -73,7 +69,7 @@ public final class FleetCommand implements Callable<Integer> {
     String zoneOffset;
 
     @Option(names = "--mix", defaultValue = "mixed",
-            description = "Customer mix: mixed (80% residential, 9% commercial, 6% industrial, 5% prosumer) or residential (default: ${DEFAULT-VALUE}).")
+            description = "Customer mix: mixed (80%% residential, 9%% commercial, 6%% industrial, 5%% prosumer) or residential (default: ${DEFAULT-VALUE}).")
     String mix;
 
     @Option(names = "--meters-per-transformer", defaultValue = "50", description = "Customers per transformer (default: ${DEFAULT-VALUE}).")
@@ -98,11 +94,11 @@ public final class FleetCommand implements Callable<Integer> {
     @Option(names = "--meters-per-concentrator", defaultValue = "100", description = "Meters behind one concentrator (default: ${DEFAULT-VALUE}).")
     int metersPerConcentrator;
 
-    @Option(names = "--batch-every", defaultValue = "PT15M", converter = DurationConverter.class,
+    @Option(names = "--batch-every", defaultValue = "PT15M",
             description = "A concentrator uploads its readings this often (default: ${DEFAULT-VALUE}).")
     Duration batchEvery;
 
-    @Option(names = "--max-upload-delay", defaultValue = "PT0S", converter = DurationConverter.class,
+    @Option(names = "--max-upload-delay", defaultValue = "PT0S",
             description = "Each batch goes out up to this long after it closed, e.g. 2h (default: ${DEFAULT-VALUE}).")
     Duration maxUploadDelay;
 
@@ -115,7 +111,7 @@ public final class FleetCommand implements Callable<Integer> {
     @Option(names = "--duplicate-rate", defaultValue = "0", description = "Share of meters' messages sent twice (default: ${DEFAULT-VALUE}).")
     double duplicateRate;
 
-    @Option(names = "--max-clock-skew", defaultValue = "PT0S", converter = DurationConverter.class,
+    @Option(names = "--max-clock-skew", defaultValue = "PT0S",
             description = "Each meter's clock is off by a fixed amount up to this, either way (default: ${DEFAULT-VALUE}).")
     Duration maxClockSkew;
 
@@ -128,7 +124,7 @@ public final class FleetCommand implements Callable<Integer> {
     @Option(names = "--record", description = "Write every published reading, exactly as sent, as JSON lines to this file.")
     Path record;
 
-    @Option(names = "--progress", defaultValue = "5s", converter = DurationConverter.class,
+    @Option(names = "--progress", defaultValue = "5s",
             description = "How often to print progress; 0s for never (default: ${DEFAULT-VALUE}).")
     Duration progress;
 
@@ -155,10 +151,10 @@ public final class FleetCommand implements Callable<Integer> {
         FleetSimulation.Settings s = new FleetSimulation.Settings(from, duration, period, speed, maxDelay, seed);
         long expected = (long) topology.size() * (duration.toMillis() / period.toMillis());
         System.out.printf("fleet: %d meters (%d customers', %d transformer areas'), %s from %s, every %s, speed %s, %d readings to %s%n",
-                topology.size(), meters, topology.size() - meters, duration, from, period, speed <= 0 ? "max" : speed + "x", expected, mqttUrl);
+                topology.size(), meters, topology.size() - meters, duration, from, period, speed <= 0 ? "max" : speed + "x", expected, broker.url());
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         long began = System.nanoTime();
-        try (MqttPublisher mqtt = new MqttPublisher(mqttUrl, "kilowatch-sim-" + ProcessHandle.current().pid(), connections,
+        try (MqttPublisher mqtt = new MqttPublisher(broker.url(), "kilowatch-sim-" + ProcessHandle.current().pid(), broker.connections(),
                 eventTimeSpread);
              FleetSimulation sim = new FleetSimulation(fleet, s, new Reporting(concentratorShare, metersPerConcentrator, batchEvery,
                      maxUploadDelay, reuploadRate, dropRate, duplicateRate, maxClockSkew), scenario, inSimulatedTime(mqtt), record)) {
@@ -182,7 +178,6 @@ public final class FleetCommand implements Callable<Integer> {
         }
     }
 
-    /** Durations as ISO-8601 or 90s/15m/2h, the same syntax as every service's settings. */
     /** The fleet's messages keep their connections together in simulated time ({@code --event-time-spread}). */
     private static FleetSimulation.Publisher inSimulatedTime(MqttPublisher mqtt) {
         return new FleetSimulation.Publisher() {
@@ -196,12 +191,5 @@ public final class FleetCommand implements Callable<Integer> {
                 mqtt.publish(topic, payload, simulatedAt);
             }
         };
-    }
-
-    static final class DurationConverter implements ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            return Settings.parseDuration("duration", value);
-        }
     }
 }

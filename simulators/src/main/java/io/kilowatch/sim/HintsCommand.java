@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** What the tariff advisor has told customers so far: hints by kind and the largest savings offered. */
@@ -15,8 +16,8 @@ import picocli.CommandLine.Option;
         description = "Summarises the tariff hints on kw.hints: how many of each kind, and the largest savings offered (one per customer).")
 public final class HintsCommand implements Callable<Integer> {
 
-    @Option(names = "--kafka", defaultValue = "${env:KW_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}", description = "Kafka (default: ${DEFAULT-VALUE}).")
-    String kafka;
+    @Mixin
+    KafkaOption kafka;
 
     @Option(names = "--hints-topic", defaultValue = "${env:KW_KAFKA_TOPIC_HINTS:-kw.hints}", description = "Hints topic (default: ${DEFAULT-VALUE}).")
     String topic;
@@ -26,7 +27,7 @@ public final class HintsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Hint> hints = AlertLog.HINTS.fromKafka(kafka, topic);
+        List<Hint> hints = AlertLog.HINTS.fromKafka(kafka.bootstrap(), topic);
         System.out.print(summary(hints, top));
         return 0;
     }

@@ -33,6 +33,9 @@ public final class ImportCommand implements Callable<Integer> {
     @Mixin
     RecordedInput in;
 
+    @Mixin
+    KafkaOption kafka;
+
     @Option(names = "--format", required = true, description = "csv, lcl, eld or sgcc.")
     String format;
 
@@ -40,16 +43,13 @@ public final class ImportCommand implements Callable<Integer> {
 
 
 
-    @Option(names = "--max-age", defaultValue = "10957d", converter = FleetCommand.DurationConverter.class,
+    @Option(names = "--max-age", defaultValue = "10957d",
             description = "Accepted age horizon of the import; older readings are dead-lettered TIMESTAMP_TOO_OLD; 0s for none"
                     + " (default: ${DEFAULT-VALUE}, thirty years: catches epoch seconds read as milliseconds, which land in 1970).")
     Duration maxAge;
 
     @Option(names = "--max-payload-bytes", defaultValue = "1048576", description = "As the bridge's ingest.max-payload-bytes (default: ${DEFAULT-VALUE}).")
     int maxPayloadBytes;
-
-    @Option(names = "--kafka", defaultValue = "${env:KW_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}", description = "Kafka (default: ${DEFAULT-VALUE}).")
-    String kafka;
 
     @Option(names = "--readings-topic", defaultValue = "${env:KW_KAFKA_TOPIC_READINGS:-" + Topics.READINGS + "}",
             description = "(default: ${DEFAULT-VALUE})")
@@ -75,7 +75,7 @@ public final class ImportCommand implements Callable<Integer> {
                     Instant.ofEpochMilli(judged.accepted().get(judged.accepted().size() - 1).ts()));
         }
         KafkaImportWriter.Written w;
-        try (Producer<byte[], byte[]> producer = KafkaImportWriter.producer(kafka)) {
+        try (Producer<byte[], byte[]> producer = KafkaImportWriter.producer(kafka.bootstrap())) {
             w = new KafkaImportWriter(producer, readingsTopic, dlqTopic, out).write(judged);
         }
         out.println(report(judged, w, readingsTopic, dlqTopic));

@@ -15,6 +15,7 @@ import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "loadtest", mixinStandardHelpOptions = true,
@@ -26,13 +27,22 @@ import picocli.CommandLine.Option;
                 "minutes.csv and plot.png to --out. Scripted by scripts/loadtest.sh."})
 public final class LoadtestCommand implements Callable<Integer> {
 
+    @Mixin
+    MqttOptions broker = MqttOptions.withConnections(8);
+
+    @Mixin
+    KafkaOption kafka;
+
+    @Mixin
+    InfluxOptions influx;
+
     @Option(names = "--rate", defaultValue = "20000", description = "Target readings/s (default: ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--ramp", defaultValue = "PT30S", converter = FleetCommand.DurationConverter.class, description = "Ramp time (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ramp", defaultValue = "PT30S", description = "Ramp time (default: ${DEFAULT-VALUE}).")
     Duration ramp;
 
-    @Option(names = "--hold", defaultValue = "PT2M", converter = FleetCommand.DurationConverter.class, description = "Hold time (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hold", defaultValue = "PT2M", description = "Hold time (default: ${DEFAULT-VALUE}).")
     Duration hold;
 
     @Option(names = "--meters", defaultValue = "0", description = "Meters (default: as many as readings/s, so each reads at most once a second).")
@@ -44,28 +54,13 @@ public final class LoadtestCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "500", description = "Readings per concentrator batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--close-delay", defaultValue = "PT5S", converter = FleetCommand.DurationConverter.class,
+    @Option(names = "--close-delay", defaultValue = "PT5S",
             description = "The job's out-of-orderness: a minute's window closes this long after it ends (default: ${DEFAULT-VALUE}).")
     Duration closeDelay;
 
-    @Option(names = "--settle", defaultValue = "PT3M", converter = FleetCommand.DurationConverter.class,
+    @Option(names = "--settle", defaultValue = "PT3M",
             description = "Longest wait after publishing for the last minutes to appear (default: ${DEFAULT-VALUE}).")
     Duration settle;
-
-    @Option(names = "--mqtt-url", defaultValue = "${env:KW_MQTT_URL:-tcp://127.0.0.1:1883}", description = "MQTT broker (default: ${DEFAULT-VALUE}).")
-    String mqttUrl;
-
-    @Option(names = "--connections", defaultValue = "8", description = "MQTT connections (default: ${DEFAULT-VALUE}).")
-    int connections;
-
-    @Option(names = "--kafka", defaultValue = "${env:KW_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}", description = "Kafka (default: ${DEFAULT-VALUE}).")
-    String kafka;
-
-    @Option(names = "--influx-url", defaultValue = "${env:KW_INFLUX_URL:-http://127.0.0.1:8086}", description = "InfluxDB (default: ${DEFAULT-VALUE}).")
-    String influxUrl;
-
-    @Option(names = "--influx-db", defaultValue = "${env:KW_INFLUX_DATABASE:-kilowatch}", description = "InfluxDB database (default: ${DEFAULT-VALUE}).")
-    String influxDb;
 
     @Option(names = "--meter-prefix", defaultValue = "LT", description = "Meter ids are this prefix and a number (default: ${DEFAULT-VALUE}).")
     String prefix;
@@ -89,10 +84,10 @@ public final class LoadtestCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--mode must be per-meter or concentrator");
         }
         int n = meters > 0 ? meters : (int) Math.max(1, Math.ceil(rate));
-        LoadtestRun.Settings s = new LoadtestRun.Settings(rate, ramp, hold, n, mode, batchSize, closeDelay, settle, kafka, influxUrl,
-                influxDb, prefix, out, alertProbeEvery);
+        LoadtestRun.Settings s = new LoadtestRun.Settings(rate, ramp, hold, n, mode, batchSize, closeDelay, settle, kafka.bootstrap(), influx.url(),
+                influx.database(), prefix, out, alertProbeEvery);
         ReadingCodec codec = new ReadingCodec();
-        try (MqttPublisher mqtt = new MqttPublisher(mqttUrl, "kilowatch-loadtest-" + ProcessHandle.current().pid(), connections)) {
+        try (MqttPublisher mqtt = new MqttPublisher(broker.url(), "kilowatch-loadtest-" + ProcessHandle.current().pid(), broker.connections())) {
             LoadtestRun run = new LoadtestRun(s, new LoadtestRun.Sender() {
                 @Override
                 public void reading(Reading r) throws Exception {
@@ -125,7 +120,7 @@ public final class LoadtestCommand implements Callable<Integer> {
     private void measureComponents() throws Exception {
         System.out.println("measuring the raw components on the same stack ...");
         String run = Long.toString(System.currentTimeMillis(), 36);
-        ComponentRates probe = new ComponentRates(mqttUrl, connections, kafka, influxUrl);
+        ComponentRates probe = new ComponentRates(broker.url(), broker.connections(), kafka.bootstrap(), influx.url());
         int batch = mode.equals("concentrator") ? batchSize : 1;
         // Batches move several times faster through the broker: give them enough to be a sustained rate.
         List<ComponentRates.Rate> rates = List.of(probe.mosquitto(batch > 1 ? componentReadings * 4 : componentReadings, batch, run),

@@ -23,7 +23,7 @@ final class RecordedInput {
             description = "Local time zone of eld timestamps and sgcc dates (default: ${DEFAULT-VALUE}); lcl is UTC.")
     ZoneId zone;
 
-    @Option(names = "--resolution", defaultValue = "PT15M", converter = FleetCommand.DurationConverter.class,
+    @Option(names = "--resolution", defaultValue = "PT15M",
             description = "lcl/eld/sgcc: reading period; must divide the data's (default: ${DEFAULT-VALUE}).")
     Duration resolution;
 

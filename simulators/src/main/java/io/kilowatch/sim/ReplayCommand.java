@@ -35,6 +35,9 @@ public final class ReplayCommand implements Callable<Integer> {
     @Mixin
     RecordedInput in;
 
+    @Mixin
+    MqttOptions broker = new MqttOptions();
+
     @Option(names = "--format", required = true, description = "lcl, eld or sgcc.")
     String format;
 
@@ -48,24 +51,18 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--speed", defaultValue = "0", description = "Simulated seconds per wall-clock second; 0 = as fast as possible (default).")
     double speed;
 
-    @Option(names = "--mqtt-url", defaultValue = "${env:KW_MQTT_URL:-tcp://127.0.0.1:1883}", description = "MQTT broker (default: ${DEFAULT-VALUE}).")
-    String mqttUrl;
-
-    @Option(names = "--connections", defaultValue = "4", description = "MQTT connections (default: ${DEFAULT-VALUE}).")
-    int connections;
-
     @Option(names = "--bridge-max-age", defaultValue = "${env:KW_INGEST_MAX_AGE:-" + PlausibilityRules.DEFAULT_MAX_AGE + "}",
-            converter = FleetCommand.DurationConverter.class,
+            
             description = "The bridge's age horizon (its ingest.max-age; 0s for none): a range it would dead-letter is refused"
                     + " before anything is published (default: ${DEFAULT-VALUE}).")
     Duration bridgeMaxAge;
 
     @Option(names = "--bridge-max-clock-skew", defaultValue = "${env:KW_INGEST_MAX_CLOCK_SKEW:-" + PlausibilityRules.DEFAULT_MAX_CLOCK_SKEW
-            + "}", converter = FleetCommand.DurationConverter.class,
+            + "}",
             description = "The bridge's ingest.max-clock-skew: readings moved further into the future are refused (default: ${DEFAULT-VALUE}).")
     Duration bridgeMaxClockSkew;
 
-    @Option(names = "--event-time-spread", defaultValue = "30s", converter = FleetCommand.DurationConverter.class,
+    @Option(names = "--event-time-spread", defaultValue = "30s",
             description = "Over several connections, no connection falls further behind another in event time than this (a publish"
                     + " waits for earlier ones' acknowledgements), so the pipeline's out-of-orderness (time.out-of-orderness, 2m)"
                     + " holds at full speed; 0s for no bound (default: ${DEFAULT-VALUE}).")
@@ -102,11 +99,11 @@ public final class ReplayCommand implements Callable<Integer> {
             writeGroundTruth(theft, rows, shiftMs);
         }
         System.out.printf("replay: %d rows from %d files -> %d readings, shifted by %d days, to %s%n", rows.size(), in.files.size(),
-                readings.size(), shiftMs / 86_400_000, mqttUrl);
+                readings.size(), shiftMs / 86_400_000, broker.url());
         ReadingCodec codec = new ReadingCodec();
         long began = System.nanoTime();
         long first = readings.get(0).ts();
-        try (MqttPublisher mqtt = new MqttPublisher(mqttUrl, "kilowatch-replay-" + ProcessHandle.current().pid(), connections,
+        try (MqttPublisher mqtt = new MqttPublisher(broker.url(), "kilowatch-replay-" + ProcessHandle.current().pid(), broker.connections(),
                 eventTimeSpread);
              BufferedWriter rec = record == null ? null : Files.newBufferedWriter(record, StandardCharsets.UTF_8)) {
             for (Reading r : readings) {

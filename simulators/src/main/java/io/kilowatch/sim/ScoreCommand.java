@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "score", mixinStandardHelpOptions = true,
@@ -25,6 +26,9 @@ import picocli.CommandLine.Option;
                 "and the tariff hints (kw.hints) against the injected peak_heavy customers.",
                 "Prints a Markdown table; with --out also writes score.md and score.csv there."})
 public final class ScoreCommand implements Callable<Integer> {
+
+    @Mixin
+    KafkaOption kafka;
 
     @Option(names = "--ground-truth", required = true, description = "The ground-truth file (subject,type,start,end).")
     Path groundTruth;
@@ -35,9 +39,6 @@ public final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--alerts-file", description = "Read alerts from this JSON-lines file instead of Kafka.")
     Path alertsFile;
 
-    @Option(names = "--kafka", defaultValue = "${env:KW_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}", description = "Kafka (default: ${DEFAULT-VALUE}).")
-    String kafka;
-
     @Option(names = "--alerts-topic", defaultValue = "${env:KW_KAFKA_TOPIC_ALERTS:-kw.alerts}", description = "Alerts topic (default: ${DEFAULT-VALUE}).")
     String topic;
 
@@ -47,11 +48,11 @@ public final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--hints-topic", defaultValue = "${env:KW_KAFKA_TOPIC_HINTS:-kw.hints}", description = "Hints topic (default: ${DEFAULT-VALUE}).")
     String hintsTopic;
 
-    @Option(names = "--hint-grace", defaultValue = "P1D", converter = FleetCommand.DurationConverter.class,
+    @Option(names = "--hint-grace", defaultValue = "P1D",
             description = "How long after a peak_heavy anomaly ends a shift hint still counts for it (default: ${DEFAULT-VALUE}).")
     Duration hintGrace;
 
-    @Option(names = "--grace", defaultValue = "PT15M", converter = FleetCommand.DurationConverter.class,
+    @Option(names = "--grace", defaultValue = "PT15M",
             description = "How long after an anomaly ends an alert still counts for it (default: ${DEFAULT-VALUE}).")
     Duration grace;
 
@@ -64,13 +65,13 @@ public final class ScoreCommand implements Callable<Integer> {
         List<RegistryEntry> entries = registry == null ? List.of() : RegistryCsv.parse(Files.readAllLines(registry, StandardCharsets.UTF_8));
         Map<String, String> customerOf = new HashMap<>();
         entries.forEach(e -> customerOf.put(e.meterId(), e.customerId()));
-        List<Alert> alerts = alertsFile != null ? AlertLog.ALERTS.fromFile(alertsFile) : AlertLog.ALERTS.fromKafka(kafka, topic);
+        List<Alert> alerts = alertsFile != null ? AlertLog.ALERTS.fromFile(alertsFile) : AlertLog.ALERTS.fromKafka(kafka.bootstrap(), topic);
         Scorer.Result result = Scorer.of(grace, entries).score(truth, alerts);
-        List<Hint> hints = hintsFile != null ? AlertLog.HINTS.fromFile(hintsFile) : AlertLog.HINTS.fromKafka(kafka, hintsTopic);
+        List<Hint> hints = hintsFile != null ? AlertLog.HINTS.fromFile(hintsFile) : AlertLog.HINTS.fromKafka(kafka.bootstrap(), hintsTopic);
         HintScorer.Result hinted = new HintScorer(hintGrace, customerOf).score(truth, hints);
         String md = "# Alert score\n\n" + truth.size() + " injected anomalies (" + groundTruth + "), " + alerts.size()
-                + " alert events (" + (alertsFile != null ? alertsFile : kafka + " " + topic) + ").\n\n" + Scorer.markdown(result, grace)
-                + "\n# Hint score\n\n" + hints.size() + " hints (" + (hintsFile != null ? hintsFile : kafka + " " + hintsTopic) + ").\n\n"
+                + " alert events (" + (alertsFile != null ? alertsFile : kafka.bootstrap() + " " + topic) + ").\n\n" + Scorer.markdown(result, grace)
+                + "\n# Hint score\n\n" + hints.size() + " hints (" + (hintsFile != null ? hintsFile : kafka.bootstrap() + " " + hintsTopic) + ").\n\n"
                 + HintScorer.markdown(hinted);
         System.out.print(md);
         if (out != null) {

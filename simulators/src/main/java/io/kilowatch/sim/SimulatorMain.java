@@ -20,7 +20,15 @@ public final class SimulatorMain implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /**
+     * The command line of a command (this one with every subcommand, or one of them alone, as
+     * tests use them) with the converters every command shares registered once.
+     */
+    public static CommandLine commandLine(Object command) {
+        return new CommandLine(command).registerConverter(java.time.Duration.class, new DurationConverter());
+    }
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new SimulatorMain()).execute(args));
+        System.exit(commandLine(new SimulatorMain()).execute(args));
     }
 }

@@ -22,7 +22,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** `score` reads a real alerts topic to its end, skips what is not an alert, and writes its report. */
 class ScoreCommandIT {
@@ -61,7 +60,7 @@ class ScoreCommandIT {
                 RegistryCsv.row(new RegistryEntry("A1", "CA1", "residential", "T1", "F1", "R1", "res", 8, 630, 230, 1)),
                 RegistryCsv.row(new RegistryEntry("A2", "CA2", "residential", "T1", "F1", "R1", "res", 8, 630, 230, 1))));
 
-        int exit = new CommandLine(new SimulatorMain()).execute("score", "--ground-truth", truth.toString(), "--registry", registry.toString(),
+        int exit = SimulatorMain.commandLine(new SimulatorMain()).execute("score", "--ground-truth", truth.toString(), "--registry", registry.toString(),
                 "--kafka", STACK.kafkaBootstrap(), "--alerts-topic", topic, "--out", dir.resolve("out").toString());
 
         assertThat(exit).isZero();
