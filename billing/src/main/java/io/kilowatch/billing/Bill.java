@@ -13,16 +13,30 @@ import java.util.List;
  * @param powerFactor the month's power factor rounded to 2 decimals, or null when not measured or not used
  * @param maxDemandKw the month's maximum 15-minute demand as estimated from 15-minute blocks, or null
  */
-public record Bill(String planId, String planName, boolean illustrative, YearMonth month, CustomerTerms terms, List<BillLine> lines,
-                   BigDecimal total, BigDecimal kwh, BigDecimal kvarh, BigDecimal powerFactor, BigDecimal maxDemandKw,
-                   Instant maxDemandAt, BigDecimal coveredDays) {
+public record Bill(
+        String planId,
+        String planName,
+        boolean illustrative,
+        YearMonth month,
+        CustomerTerms terms,
+        List<BillLine> lines,
+        BigDecimal total,
+        BigDecimal kwh,
+        BigDecimal kvarh,
+        BigDecimal powerFactor,
+        BigDecimal maxDemandKw,
+        Instant maxDemandAt,
+        BigDecimal coveredDays) {
     public Bill {
         lines = List.copyOf(lines);
     }
 
     /** Sum of the non-memo lines of {@code charge}. */
     public BigDecimal amountOf(BillLine.Charge charge) {
-        return lines.stream().filter(l -> l.charge() == charge && !l.memo()).map(BillLine::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+        return lines.stream()
+                .filter(l -> l.charge() == charge && !l.memo())
+                .map(BillLine::amount)
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
     }
 
     /** Energy and tier lines: what moving load between periods changes. */
@@ -31,7 +45,9 @@ public record Bill(String planId, String planName, boolean illustrative, YearMon
     }
 
     public BigDecimal basicAmount() {
-        return amountOf(BillLine.Charge.BASIC_CAPACITY).add(amountOf(BillLine.Charge.BASIC_DEMAND))
-                .add(amountOf(BillLine.Charge.BASIC_CONTRACT)).add(amountOf(BillLine.Charge.BASIC_CONTRACT_EXCESS));
+        return amountOf(BillLine.Charge.BASIC_CAPACITY)
+                .add(amountOf(BillLine.Charge.BASIC_DEMAND))
+                .add(amountOf(BillLine.Charge.BASIC_CONTRACT))
+                .add(amountOf(BillLine.Charge.BASIC_CONTRACT_EXCESS));
     }
 }

@@ -50,23 +50,30 @@ public final class BillEngine {
 
     public static Bill price(TariffPlan plan, CustomerTerms terms, MonthUsage usage) {
         PlanVersion any = plan.versions().get(usage.slices().get(0).version());
-        boolean twoPart = usage.slices().stream().anyMatch(s -> plan.versions().get(s.version()).twoPart());
+        boolean twoPart = usage.slices().stream()
+                .anyMatch(s -> plan.versions().get(s.version()).twoPart());
         if (twoPart) {
             requireBasis(plan, terms, usage);
         }
         BigDecimal monthKwh = usage.kwh();
         BigDecimal monthKvarh = usage.kvarh();
-        boolean needsPf = usage.slices().stream().anyMatch(s -> plan.versions().get(s.version()).powerFactorFor(terms) != null);
-        boolean needsKvarh = needsPf || usage.slices().stream().anyMatch(s -> plan.versions().get(s.version()).reactive() != null);
+        boolean needsPf = usage.slices().stream()
+                .anyMatch(s -> plan.versions().get(s.version()).powerFactorFor(terms) != null);
+        boolean needsKvarh = needsPf
+                || usage.slices().stream()
+                        .anyMatch(s -> plan.versions().get(s.version()).reactive() != null);
         if (needsKvarh && monthKvarh == null) {
-            throw new BillException("plan " + plan.id() + " prices reactive energy for this customer, but the usage has no kvarh");
+            throw new BillException(
+                    "plan " + plan.id() + " prices reactive energy for this customer, but the usage has no kvarh");
         }
         BigDecimal pf = needsPf ? monthlyPowerFactor(monthKwh, monthKvarh) : null;
         int days = usage.daysInMonth();
 
         List<BillLine> lines = new ArrayList<>();
-        BigDecimal cumulative = any.tiers() != null && any.tiers().basis() == Tiers.Basis.ANNUAL && usage.ytdKwhBefore() != null
-                ? usage.ytdKwhBefore() : BigDecimal.ZERO;
+        BigDecimal cumulative =
+                any.tiers() != null && any.tiers().basis() == Tiers.Basis.ANNUAL && usage.ytdKwhBefore() != null
+                        ? usage.ytdKwhBefore()
+                        : BigDecimal.ZERO;
         BigDecimal minimum = BigDecimal.ZERO;
         boolean hasMinimum = false;
         for (Slice s : usage.slices()) {
@@ -80,33 +87,84 @@ public final class BillEngine {
             BigDecimal funds = BigDecimal.ZERO;
             if (v.governmentFundsPerKwh() != null && s.kwh().signum() > 0) {
                 funds = fen(s.kwh().multiply(v.governmentFundsPerKwh()));
-                lines.add(new BillLine(Charge.GOVERNMENT_FUNDS, null, null, v.effectiveFrom(), s.kwh(), "kWh", v.governmentFundsPerKwh(),
-                        null, funds, true, "inside the energy prices; left out of the power-factor base"));
+                lines.add(new BillLine(
+                        Charge.GOVERNMENT_FUNDS,
+                        null,
+                        null,
+                        v.effectiveFrom(),
+                        s.kwh(),
+                        "kWh",
+                        v.governmentFundsPerKwh(),
+                        null,
+                        funds,
+                        true,
+                        "inside the energy prices; left out of the power-factor base"));
             }
             PowerFactorRule rule = v.powerFactorFor(terms);
             if (rule != null && pf != null) {
                 BigDecimal percent = rule.percent(pf);
                 BigDecimal base = energyAndBasic.subtract(funds);
-                lines.add(new BillLine(Charge.POWER_FACTOR, null, null, v.effectiveFrom(), base, "元 base", percent.divide(HUNDRED), null,
-                        fen(base.multiply(percent).divide(HUNDRED)), false,
-                        "power factor " + pf.toPlainString() + " against " + rule.standard().toPlainString() + ": "
-                                + (percent.signum() > 0 ? "+" : "") + percent.toPlainString() + " %"));
+                lines.add(new BillLine(
+                        Charge.POWER_FACTOR,
+                        null,
+                        null,
+                        v.effectiveFrom(),
+                        base,
+                        "元 base",
+                        percent.divide(HUNDRED),
+                        null,
+                        fen(base.multiply(percent).divide(HUNDRED)),
+                        false,
+                        "power factor " + pf.toPlainString() + " against "
+                                + rule.standard().toPlainString() + ": " + (percent.signum() > 0 ? "+" : "")
+                                + percent.toPlainString() + " %"));
             }
             if (v.reactive() != null && s.kvarh() != null) {
                 BigDecimal free = s.kwh().multiply(v.reactive().freeKvarhPerKwh());
                 BigDecimal charged = s.kvarh().subtract(free).max(BigDecimal.ZERO);
-                lines.add(new BillLine(Charge.REACTIVE, null, null, v.effectiveFrom(), charged, "kvarh", v.reactive().pricePerKvarh(), null,
-                        fen(charged.multiply(v.reactive().pricePerKvarh())), false,
-                        v.reactive().freeKvarhPerKwh().signum() > 0 ? "kvarh above " + v.reactive().freeKvarhPerKwh().toPlainString()
-                                + " per kWh" : null));
+                lines.add(new BillLine(
+                        Charge.REACTIVE,
+                        null,
+                        null,
+                        v.effectiveFrom(),
+                        charged,
+                        "kvarh",
+                        v.reactive().pricePerKvarh(),
+                        null,
+                        fen(charged.multiply(v.reactive().pricePerKvarh())),
+                        false,
+                        v.reactive().freeKvarhPerKwh().signum() > 0
+                                ? "kvarh above "
+                                        + v.reactive().freeKvarhPerKwh().toPlainString() + " per kWh"
+                                : null));
             }
             for (FixedCharge f : v.fixed()) {
                 if (f.perDay() != null) {
-                    lines.add(new BillLine(Charge.FIXED, null, null, v.effectiveFrom(), BigDecimal.valueOf(s.days()), "days", f.perDay(), null,
-                            fen(f.perDay().multiply(BigDecimal.valueOf(s.days()))), false, f.name()));
+                    lines.add(new BillLine(
+                            Charge.FIXED,
+                            null,
+                            null,
+                            v.effectiveFrom(),
+                            BigDecimal.valueOf(s.days()),
+                            "days",
+                            f.perDay(),
+                            null,
+                            fen(f.perDay().multiply(BigDecimal.valueOf(s.days()))),
+                            false,
+                            f.name()));
                 } else {
-                    lines.add(new BillLine(Charge.FIXED, null, null, v.effectiveFrom(), BigDecimal.ONE, "month", f.perMonth(), share,
-                            fen(prorate(f.perMonth(), s.days(), days)), false, f.name()));
+                    lines.add(new BillLine(
+                            Charge.FIXED,
+                            null,
+                            null,
+                            v.effectiveFrom(),
+                            BigDecimal.ONE,
+                            "month",
+                            f.perMonth(),
+                            share,
+                            fen(prorate(f.perMonth(), s.days(), days)),
+                            false,
+                            f.name()));
                 }
             }
             if (v.minimumPerMonth() != null) {
@@ -117,12 +175,34 @@ public final class BillEngine {
         BigDecimal total = sum(lines);
         if (hasMinimum && total.compareTo(fen(minimum)) < 0) {
             BigDecimal topUp = fen(minimum).subtract(total);
-            lines.add(new BillLine(Charge.MINIMUM_TOP_UP, null, null, null, BigDecimal.ONE, "month", fen(minimum), null, topUp, false,
+            lines.add(new BillLine(
+                    Charge.MINIMUM_TOP_UP,
+                    null,
+                    null,
+                    null,
+                    BigDecimal.ONE,
+                    "month",
+                    fen(minimum),
+                    null,
+                    topUp,
+                    false,
                     "the bill is at least the minimum charge"));
             total = total.add(topUp);
         }
-        return new Bill(plan.id(), plan.name(), plan.illustrative(), usage.month(), terms, lines, total, monthKwh, monthKvarh, pf,
-                usage.maxDemandKw(), usage.maxDemandAt(), usage.coveredDays());
+        return new Bill(
+                plan.id(),
+                plan.name(),
+                plan.illustrative(),
+                usage.month(),
+                terms,
+                lines,
+                total,
+                monthKwh,
+                monthKvarh,
+                pf,
+                usage.maxDemandKw(),
+                usage.maxDemandAt(),
+                usage.coveredDays());
     }
 
     private static void energyLines(PlanVersion v, Slice s, List<BillLine> lines) {
@@ -130,8 +210,18 @@ public final class BillEngine {
             BigDecimal q = s.kwhByPeriod().get(p);
             if (q.signum() != 0) {
                 BigDecimal price = v.energy().priceOf(p);
-                lines.add(new BillLine(Charge.ENERGY, v.calendar().periodName(p), null, v.effectiveFrom(), q, "kWh", price, null,
-                        fen(q.multiply(price)), false, null));
+                lines.add(new BillLine(
+                        Charge.ENERGY,
+                        v.calendar().periodName(p),
+                        null,
+                        v.effectiveFrom(),
+                        q,
+                        "kWh",
+                        price,
+                        null,
+                        fen(q.multiply(price)),
+                        false,
+                        null));
             }
         }
     }
@@ -147,36 +237,81 @@ public final class BillEngine {
             BigDecimal inc = t.blocks().get(i).increment();
             BigDecimal q = t.inBlock(i, from, to);
             if (inc.signum() != 0 && q.signum() > 0) {
-                lines.add(new BillLine(Charge.TIER_SURCHARGE, null, i + 1, v.effectiveFrom(), q, "kWh", inc, null, fen(q.multiply(inc)), false,
-                        (t.basis() == Tiers.Basis.ANNUAL ? "year" : "month") + " to date above " + t.lowerOf(i).toPlainString() + " kWh"));
+                lines.add(new BillLine(
+                        Charge.TIER_SURCHARGE,
+                        null,
+                        i + 1,
+                        v.effectiveFrom(),
+                        q,
+                        "kWh",
+                        inc,
+                        null,
+                        fen(q.multiply(inc)),
+                        false,
+                        (t.basis() == Tiers.Basis.ANNUAL ? "year" : "month") + " to date above "
+                                + t.lowerOf(i).toPlainString() + " kWh"));
             }
         }
         return to;
     }
 
-    private static void basicLines(PlanVersion v, Slice s, String share, int days, CustomerTerms c, MonthUsage u, List<BillLine> lines) {
+    private static void basicLines(
+            PlanVersion v, Slice s, String share, int days, CustomerTerms c, MonthUsage u, List<BillLine> lines) {
         BasicCharge b = v.basic();
         if (b == null) {
             return;
         }
-        LineMaker line = (charge, qty, unit, price, note) -> lines.add(new BillLine(charge, null, null, v.effectiveFrom(), qty, unit, price,
-                share, fen(prorate(qty.multiply(price), s.days(), days)), false, note));
+        LineMaker line = (charge, qty, unit, price, note) -> lines.add(new BillLine(
+                charge,
+                null,
+                null,
+                v.effectiveFrom(),
+                qty,
+                unit,
+                price,
+                share,
+                fen(prorate(qty.multiply(price), s.days(), days)),
+                false,
+                note));
         switch (c.basis()) {
             case CAPACITY -> line.add(Charge.BASIC_CAPACITY, c.capacityKva(), "kVA", b.capacityPricePerKva(), null);
-            case DEMAND -> line.add(Charge.BASIC_DEMAND, u.maxDemandKw(), "kW", b.demandPricePerKw(),
-                    "highest 15-minute average (estimated from 15-minute blocks)");
+            case DEMAND ->
+                line.add(
+                        Charge.BASIC_DEMAND,
+                        u.maxDemandKw(),
+                        "kW",
+                        b.demandPricePerKw(),
+                        "highest 15-minute average (estimated from 15-minute blocks)");
             case CONTRACT -> {
                 BigDecimal floor = b.contractFloor().multiply(c.capacityKva());
                 BigDecimal contract = c.contractKw().max(floor);
-                line.add(Charge.BASIC_CONTRACT, contract, "kW", b.demandPricePerKw(),
-                        contract.compareTo(c.contractKw()) > 0 ? "contract raised to " + b.contractFloor().movePointRight(2).stripTrailingZeros()
-                                .toPlainString() + " % of " + c.capacityKva().stripTrailingZeros().toPlainString() + " kVA" : null);
+                line.add(
+                        Charge.BASIC_CONTRACT,
+                        contract,
+                        "kW",
+                        b.demandPricePerKw(),
+                        contract.compareTo(c.contractKw()) > 0
+                                ? "contract raised to "
+                                        + b.contractFloor()
+                                                .movePointRight(2)
+                                                .stripTrailingZeros()
+                                                .toPlainString() + " % of "
+                                        + c.capacityKva().stripTrailingZeros().toPlainString() + " kVA"
+                                : null);
                 BigDecimal band = b.contractBand().multiply(contract);
                 if (u.maxDemandKw().compareTo(band) > 0) {
-                    line.add(Charge.BASIC_CONTRACT_EXCESS, u.maxDemandKw().subtract(band), "kW", b.excessFactor().multiply(b.demandPricePerKw()),
-                            "maximum demand " + u.maxDemandKw().stripTrailingZeros().toPlainString() + " kW above "
-                                    + band.stripTrailingZeros().toPlainString() + " kW (" + b.contractBand().movePointRight(2)
-                                    .stripTrailingZeros().toPlainString() + " % of the contract)");
+                    line.add(
+                            Charge.BASIC_CONTRACT_EXCESS,
+                            u.maxDemandKw().subtract(band),
+                            "kW",
+                            b.excessFactor().multiply(b.demandPricePerKw()),
+                            "maximum demand "
+                                    + u.maxDemandKw().stripTrailingZeros().toPlainString() + " kW above "
+                                    + band.stripTrailingZeros().toPlainString() + " kW ("
+                                    + b.contractBand()
+                                            .movePointRight(2)
+                                            .stripTrailingZeros()
+                                            .toPlainString() + " % of the contract)");
                 }
             }
         }
@@ -189,19 +324,22 @@ public final class BillEngine {
 
     private static void requireBasis(TariffPlan plan, CustomerTerms c, MonthUsage u) {
         if (c.basis() == null) {
-            throw new BillException("plan " + plan.id() + " is two-part: the customer needs a billing basis (capacity, demand or contract)");
+            throw new BillException("plan " + plan.id()
+                    + " is two-part: the customer needs a billing basis (capacity, demand or contract)");
         }
         for (Slice s : u.slices()) {
             BasicCharge b = plan.versions().get(s.version()).basic();
             if (b != null && !b.offers(c.basis())) {
-                throw new BillException("plan " + plan.id() + " has no " + c.basis().id() + " basis");
+                throw new BillException(
+                        "plan " + plan.id() + " has no " + c.basis().id() + " basis");
             }
         }
         if (c.basis() == BasicCharge.Basis.CAPACITY && c.capacityKva() == null) {
             throw new BillException("the capacity basis needs the customer's installed capacity (kVA)");
         }
         if (c.basis() != BasicCharge.Basis.CAPACITY && u.maxDemandKw() == null) {
-            throw new BillException("the " + c.basis().id() + " basis needs the month's maximum 15-minute demand (maxDemandKw)");
+            throw new BillException(
+                    "the " + c.basis().id() + " basis needs the month's maximum 15-minute demand (maxDemandKw)");
         }
         if (c.basis() == BasicCharge.Basis.CONTRACT && c.contractKw() == null) {
             throw new BillException("the contract basis needs the customer's contract demand (contractKw)");
@@ -210,7 +348,9 @@ public final class BillEngine {
 
     /** {@code amount} × days / daysInMonth, exact to 34 digits; the caller rounds the line. */
     static BigDecimal prorate(BigDecimal amount, int days, int daysInMonth) {
-        return days == daysInMonth ? amount : amount.multiply(BigDecimal.valueOf(days)).divide(BigDecimal.valueOf(daysInMonth), MC);
+        return days == daysInMonth
+                ? amount
+                : amount.multiply(BigDecimal.valueOf(days)).divide(BigDecimal.valueOf(daysInMonth), MC);
     }
 
     private static BigDecimal sum(List<BillLine> lines) {

@@ -15,8 +15,18 @@ import java.time.LocalDate;
  * @param share days in force / days of the month, as text ("16/31"), or null when the whole line is the month's
  * @param amount 元, two decimals
  */
-public record BillLine(Charge charge, String period, Integer tier, LocalDate versionFrom, BigDecimal quantity, String unit,
-                       BigDecimal unitPrice, String share, BigDecimal amount, boolean memo, String note) {
+public record BillLine(
+        Charge charge,
+        String period,
+        Integer tier,
+        LocalDate versionFrom,
+        BigDecimal quantity,
+        String unit,
+        BigDecimal unitPrice,
+        String share,
+        BigDecimal amount,
+        boolean memo,
+        String note) {
 
     public enum Charge {
         ENERGY("energy"),

@@ -18,14 +18,19 @@ import java.util.Map;
  * @param maxDemandKw null when not measured
  * @param ytdKwhBefore null counts as 0
  */
-public record MonthTotals(YearMonth month, Map<String, BigDecimal> kwhByPeriod, BigDecimal kvarh, BigDecimal maxDemandKw,
-                          BigDecimal ytdKwhBefore) {
+public record MonthTotals(
+        YearMonth month,
+        Map<String, BigDecimal> kwhByPeriod,
+        BigDecimal kvarh,
+        BigDecimal maxDemandKw,
+        BigDecimal ytdKwhBefore) {
 
     public MonthUsage toUsage(TariffPlan plan) {
         List<Slice> slices = Slice.of(plan, month);
         if (slices.size() > 1) {
-            throw new BillException("plan " + plan.id() + " changes version on " + slices.get(1).from()
-                    + ": month totals cannot say which energy was before it; give 15-minute intervals");
+            throw new BillException(
+                    "plan " + plan.id() + " changes version on " + slices.get(1).from()
+                            + ": month totals cannot say which energy was before it; give 15-minute intervals");
         }
         Slice s = slices.get(0);
         PlanVersion v = plan.versions().get(s.version());
@@ -39,7 +44,8 @@ public record MonthTotals(YearMonth month, Map<String, BigDecimal> kwhByPeriod, 
         for (String p : periods) {
             BigDecimal q = kwhByPeriod.get(p);
             if (q == null) {
-                throw new BillException("month totals lack kWh for period '" + p + "' of plan " + plan.id() + " (give 0 if none)");
+                throw new BillException(
+                        "month totals lack kWh for period '" + p + "' of plan " + plan.id() + " (give 0 if none)");
             }
             if (q.signum() < 0) {
                 throw new BillException("period '" + p + "' has negative energy " + q.toPlainString() + " kWh");
@@ -52,7 +58,12 @@ public record MonthTotals(YearMonth month, Map<String, BigDecimal> kwhByPeriod, 
         if (maxDemandKw != null && maxDemandKw.signum() < 0) {
             throw new BillException("negative maximum demand " + maxDemandKw.toPlainString() + " kW");
         }
-        return new MonthUsage(month, List.of(new Slice(s.version(), s.from(), s.until(), kwh, kvarh)), maxDemandKw, null,
-                ytdKwhBefore == null ? BigDecimal.ZERO : ytdKwhBefore, null);
+        return new MonthUsage(
+                month,
+                List.of(new Slice(s.version(), s.from(), s.until(), kwh, kvarh)),
+                maxDemandKw,
+                null,
+                ytdKwhBefore == null ? BigDecimal.ZERO : ytdKwhBefore,
+                null);
     }
 }

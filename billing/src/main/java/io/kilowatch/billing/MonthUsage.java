@@ -16,8 +16,13 @@ import java.util.List;
  * @param ytdKwhBefore energy of the calendar year before this month (annual tiers), kWh
  * @param coveredDays how many days of the month the usage covers (month to date); null for the whole month
  */
-public record MonthUsage(YearMonth month, List<Slice> slices, BigDecimal maxDemandKw, Instant maxDemandAt, BigDecimal ytdKwhBefore,
-                         BigDecimal coveredDays) {
+public record MonthUsage(
+        YearMonth month,
+        List<Slice> slices,
+        BigDecimal maxDemandKw,
+        Instant maxDemandAt,
+        BigDecimal ytdKwhBefore,
+        BigDecimal coveredDays) {
     public MonthUsage {
         slices = List.copyOf(slices);
     }

@@ -49,14 +49,20 @@ public final class Projection {
      * same profile projects the same energy, so plans compare on the same month; a plan's own
      * periods would each average over different hours.
      */
-    public static MonthUsage toMonthEnd(TariffPlan plan, MonthUsage mtd, BigDecimal startDays, BigDecimal coveredDays,
-                                        double[] kwhPerQuarterByHour) {
+    public static MonthUsage toMonthEnd(
+            TariffPlan plan,
+            MonthUsage mtd,
+            BigDecimal startDays,
+            BigDecimal coveredDays,
+            double[] kwhPerQuarterByHour) {
         if (coveredDays.compareTo(BigDecimal.valueOf(mtd.daysInMonth())) >= 0) {
-            return new MonthUsage(mtd.month(), mtd.slices(), mtd.maxDemandKw(), mtd.maxDemandAt(), mtd.ytdKwhBefore(), null);
+            return new MonthUsage(
+                    mtd.month(), mtd.slices(), mtd.maxDemandKw(), mtd.maxDemandAt(), mtd.ytdKwhBefore(), null);
         }
         Coverage c = Coverage.of(plan, mtd, startDays, coveredDays);
         if (c.coveredTotal() == 0) {
-            throw new IllegalArgumentException("a projection needs some covered time, got " + coveredDays.subtract(startDays) + " days");
+            throw new IllegalArgumentException(
+                    "a projection needs some covered time, got " + coveredDays.subtract(startDays) + " days");
         }
         Map<String, BigDecimal> kwhOf = new HashMap<>();
         Map<String, Integer> quartersOf = new HashMap<>();
@@ -71,7 +77,8 @@ public final class Projection {
             }
         }
         BigDecimal average = all.divide(BigDecimal.valueOf(c.coveredTotal()), MC);
-        BigDecimal[][] toCome = kwhPerQuarterByHour == null ? null : byProfile(plan, mtd, coveredDays, kwhPerQuarterByHour);
+        BigDecimal[][] toCome =
+                kwhPerQuarterByHour == null ? null : byProfile(plan, mtd, coveredDays, kwhPerQuarterByHour);
         List<Slice> out = new ArrayList<>();
         for (int s = 0; s < mtd.slices().size(); s++) {
             Slice slice = mtd.slices().get(s);
@@ -97,7 +104,11 @@ public final class Projection {
             BigDecimal ratio = all.signum() > 0 ? kvarh.divide(all, MC) : BigDecimal.ZERO;
             List<Slice> withKvarh = new ArrayList<>();
             for (Slice s : out) {
-                withKvarh.add(new Slice(s.version(), s.from(), s.until(), s.kwhByPeriod(),
+                withKvarh.add(new Slice(
+                        s.version(),
+                        s.from(),
+                        s.until(),
+                        s.kwhByPeriod(),
                         s.kwh().multiply(ratio).setScale(6, java.math.RoundingMode.HALF_UP)));
             }
             out = withKvarh;
@@ -116,7 +127,9 @@ public final class Projection {
             }
         }
         double fallback = known == 0 ? 0 : sum / known;
-        int from = coveredDays.multiply(BigDecimal.valueOf(PlanCalendar.QUARTERS)).setScale(0, java.math.RoundingMode.HALF_UP)
+        int from = coveredDays
+                .multiply(BigDecimal.valueOf(PlanCalendar.QUARTERS))
+                .setScale(0, java.math.RoundingMode.HALF_UP)
                 .intValueExact();
         double[] kwhOfHour = new double[perHour.length];
         for (int h = 0; h < perHour.length; h++) {

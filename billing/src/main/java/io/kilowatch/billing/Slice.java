@@ -42,10 +42,11 @@ public record Slice(int version, LocalDate from, LocalDate until, List<BigDecima
         while (d.isBefore(end)) {
             int v = plan.versionIndexOn(d);
             if (v < 0) {
-                throw new BillException("plan " + plan.id() + " has no version in force on " + d + " (its first is from "
-                        + plan.versions().get(0).effectiveFrom() + ")");
+                throw new BillException("plan " + plan.id() + " has no version in force on " + d
+                        + " (its first is from " + plan.versions().get(0).effectiveFrom() + ")");
             }
-            LocalDate next = v + 1 < plan.versions().size() ? plan.versions().get(v + 1).effectiveFrom() : end;
+            LocalDate next =
+                    v + 1 < plan.versions().size() ? plan.versions().get(v + 1).effectiveFrom() : end;
             LocalDate until = next.isBefore(end) ? next : end;
             int periods = plan.versions().get(v).calendar().periods().size();
             out.add(new Slice(v, d, until, java.util.Collections.nCopies(periods, BigDecimal.ZERO), BigDecimal.ZERO));

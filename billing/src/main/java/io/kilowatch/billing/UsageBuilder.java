@@ -48,7 +48,8 @@ public final class UsageBuilder {
         ZonedDateTime local = start.atZone(plan.zone());
         LocalDate date = local.toLocalDate();
         if (!YearMonth.from(date).equals(month)) {
-            throw new BillException("interval at " + start + " (" + local.toLocalDateTime() + " " + plan.zone() + ") is not in " + month);
+            throw new BillException("interval at " + start + " (" + local.toLocalDateTime() + " " + plan.zone()
+                    + ") is not in " + month);
         }
         for (int i = 0; i < empty.size(); i++) {
             if (empty.get(i).holds(date)) {
@@ -65,10 +66,12 @@ public final class UsageBuilder {
      */
     public UsageBuilder add(Instant start, BigDecimal kwhOfInterval, BigDecimal kvarhOfInterval) {
         if (kwhOfInterval.signum() < 0) {
-            throw new BillException("interval at " + start + " has negative energy " + kwhOfInterval.toPlainString() + " kWh");
+            throw new BillException(
+                    "interval at " + start + " has negative energy " + kwhOfInterval.toPlainString() + " kWh");
         }
         if (kvarhOfInterval != null && kvarhOfInterval.signum() < 0) {
-            throw new BillException("interval at " + start + " has negative reactive energy " + kvarhOfInterval.toPlainString() + " kvarh");
+            throw new BillException("interval at " + start + " has negative reactive energy "
+                    + kvarhOfInterval.toPlainString() + " kvarh");
         }
         int[] b = bucketOf(start);
         kwh[b[0]][b[1]] = kwh[b[0]][b[1]].add(kwhOfInterval);

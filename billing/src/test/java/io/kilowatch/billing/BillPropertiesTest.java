@@ -29,7 +29,8 @@ class BillPropertiesTest {
         ZonedDateTime t = month.atDay(1).atStartOfDay(plan.zone());
         ZonedDateTime end = month.plusMonths(1).atDay(1).atStartOfDay(plan.zone());
         for (; t.isBefore(end); t = t.plusMinutes(15)) {
-            out.add(new Interval(t.toInstant(), BigDecimal.valueOf(r.nextInt(0, 5_000_000), 3))); // 0 – 5,000 kWh, Wh resolution
+            out.add(new Interval(
+                    t.toInstant(), BigDecimal.valueOf(r.nextInt(0, 5_000_000), 3))); // 0 – 5,000 kWh, Wh resolution
         }
         return out;
     }
@@ -43,7 +44,8 @@ class BillPropertiesTest {
     }
 
     private static CustomerTerms customerFor(TariffPlan plan) {
-        return plan.versions().get(0).twoPart() ? Bills.twoPart("industrial", 630, io.kilowatch.model.tariff.BasicCharge.Basis.CAPACITY, null)
+        return plan.versions().get(0).twoPart()
+                ? Bills.twoPart("industrial", 630, io.kilowatch.model.tariff.BasicCharge.Basis.CAPACITY, null)
                 : SMALL;
     }
 
@@ -77,8 +79,13 @@ class BillPropertiesTest {
                 if (x.compareTo(least) < 0) {
                     continue;
                 }
-                moved.set(from, new Interval(moved.get(from).start(), moved.get(from).kwh().subtract(x)));
-                moved.set(to, new Interval(moved.get(to).start(), moved.get(to).kwh().add(x)));
+                moved.set(
+                        from,
+                        new Interval(
+                                moved.get(from).start(), moved.get(from).kwh().subtract(x)));
+                moved.set(
+                        to,
+                        new Interval(moved.get(to).start(), moved.get(to).kwh().add(x)));
             }
             Bill after = bill(plan, month, moved, customerFor(plan));
             assertThat(after.kwh()).isEqualByComparingTo(before.kwh());
@@ -95,8 +102,10 @@ class BillPropertiesTest {
             List<Interval> intervals = randomMonth(plan, month, r);
             int splitDay = 2 + r.nextInt(month.lengthOfMonth() - 1);
             Instant split = month.atDay(splitDay).atStartOfDay(plan.zone()).toInstant();
-            List<Interval> first = intervals.stream().filter(i -> i.start().isBefore(split)).toList();
-            List<Interval> second = intervals.stream().filter(i -> !i.start().isBefore(split)).toList();
+            List<Interval> first =
+                    intervals.stream().filter(i -> i.start().isBefore(split)).toList();
+            List<Interval> second =
+                    intervals.stream().filter(i -> !i.start().isBefore(split)).toList();
             CustomerTerms c = customerFor(plan);
             Map<String, BigDecimal[]> whole = energyLines(bill(plan, month, intervals, c));
             Map<String, BigDecimal[]> a = energyLines(bill(plan, month, first, c));
@@ -116,8 +125,8 @@ class BillPropertiesTest {
         Map<String, BigDecimal[]> out = new HashMap<>();
         for (BillLine l : b.lines()) {
             if (l.charge() == BillLine.Charge.ENERGY) {
-                out.merge(l.period(), new BigDecimal[] {l.quantity(), l.amount()},
-                        (x, y) -> new BigDecimal[] {x[0].add(y[0]), x[1].add(y[1])});
+                out.merge(l.period(), new BigDecimal[] {l.quantity(), l.amount()}, (x, y) ->
+                        new BigDecimal[] {x[0].add(y[0]), x[1].add(y[1])});
             }
         }
         return out;

@@ -25,7 +25,11 @@ final class Bills {
     }
 
     static TariffPlan yamlPlan(String yaml) {
-        return TariffCatalogue.parseYaml(yaml.getBytes(StandardCharsets.UTF_8)).plans().values().iterator().next();
+        return TariffCatalogue.parseYaml(yaml.getBytes(StandardCharsets.UTF_8))
+                .plans()
+                .values()
+                .iterator()
+                .next();
     }
 
     static CustomerTerms customer(String cls, String level, double kva) {
@@ -33,11 +37,24 @@ final class Bills {
     }
 
     static CustomerTerms twoPart(String cls, double kva, BasicCharge.Basis basis, String contractKw) {
-        return new CustomerTerms(cls, "1-10kV", "R01", BigDecimal.valueOf(kva), basis, contractKw == null ? null : new BigDecimal(contractKw));
+        return new CustomerTerms(
+                cls,
+                "1-10kV",
+                "R01",
+                BigDecimal.valueOf(kva),
+                basis,
+                contractKw == null ? null : new BigDecimal(contractKw));
     }
 
     /** Month totals: "period=kWh" pairs. */
-    static Bill totals(TariffPlan plan, CustomerTerms c, String month, String kvarh, String maxDemandKw, String ytd, String... periodKwh) {
+    static Bill totals(
+            TariffPlan plan,
+            CustomerTerms c,
+            String month,
+            String kvarh,
+            String maxDemandKw,
+            String ytd,
+            String... periodKwh) {
         Map<String, BigDecimal> byPeriod = new LinkedHashMap<>();
         for (String p : plan.versions().get(0).calendar().periods()) {
             byPeriod.put(p, BigDecimal.ZERO);
@@ -46,8 +63,12 @@ final class Bills {
             String[] kv = pk.split("=");
             byPeriod.put(kv[0], new BigDecimal(kv[1]));
         }
-        MonthTotals t = new MonthTotals(YearMonth.parse(month), byPeriod, kvarh == null ? null : new BigDecimal(kvarh),
-                maxDemandKw == null ? null : new BigDecimal(maxDemandKw), ytd == null ? null : new BigDecimal(ytd));
+        MonthTotals t = new MonthTotals(
+                YearMonth.parse(month),
+                byPeriod,
+                kvarh == null ? null : new BigDecimal(kvarh),
+                maxDemandKw == null ? null : new BigDecimal(maxDemandKw),
+                ytd == null ? null : new BigDecimal(ytd));
         return BillEngine.price(plan, c, t.toUsage(plan));
     }
 
@@ -65,7 +86,10 @@ final class Bills {
         Intervals at(String localStart, int quarters, String kwh, String kvarh) {
             LocalDateTime t = LocalDateTime.parse(localStart);
             for (int i = 0; i < quarters; i++) {
-                usage.add(t.plusMinutes(15L * i).atZone(plan.zone()).toInstant(), new BigDecimal(kwh), kvarh == null ? null : new BigDecimal(kvarh));
+                usage.add(
+                        t.plusMinutes(15L * i).atZone(plan.zone()).toInstant(),
+                        new BigDecimal(kwh),
+                        kvarh == null ? null : new BigDecimal(kvarh));
             }
             return this;
         }
@@ -77,8 +101,11 @@ final class Bills {
 
     /** Each line as "charge[ period][ tier N][ from DATE]: amount" (memo lines marked), for readable assertions. */
     static List<String> lines(Bill b) {
-        return b.lines().stream().map(l -> l.charge().id() + (l.period() == null ? "" : " " + l.period())
-                + (l.tier() == null ? "" : " tier " + l.tier()) + (l.memo() ? " (memo)" : "") + ": " + l.amount().toPlainString()).toList();
+        return b.lines().stream()
+                .map(l -> l.charge().id() + (l.period() == null ? "" : " " + l.period())
+                        + (l.tier() == null ? "" : " tier " + l.tier()) + (l.memo() ? " (memo)" : "") + ": "
+                        + l.amount().toPlainString())
+                .toList();
     }
 
     static void assertBill(Bill b, String total, String... lines) {

@@ -16,7 +16,12 @@ class ProjectionTest {
         UsageBuilder u = new UsageBuilder(p, YearMonth.of(2026, 6));
         for (int d = 1; d <= 10; d++) {
             u.add(java.time.LocalDateTime.of(2026, 6, d, 9, 0).atZone(p.zone()).toInstant(), new BigDecimal("4"), null);
-            u.add(java.time.LocalDateTime.of(2026, 6, d, 23, 0).atZone(p.zone()).toInstant(), new BigDecimal("2"), null);
+            u.add(
+                    java.time.LocalDateTime.of(2026, 6, d, 23, 0)
+                            .atZone(p.zone())
+                            .toInstant(),
+                    new BigDecimal("2"),
+                    null);
         }
         MonthUsage mtd = u.build(BigDecimal.ZERO, BigDecimal.TEN);
         MonthUsage month = Projection.toMonthEnd(p, mtd, BigDecimal.TEN);
@@ -41,13 +46,20 @@ class ProjectionTest {
                 """);
         UsageBuilder u = new UsageBuilder(p, YearMonth.of(2026, 4));
         for (int d = 1; d <= 5; d++) {
-            u.add(java.time.LocalDateTime.of(2026, 4, d, 12, 0).atZone(p.zone()).toInstant(), new BigDecimal("10"), null);
+            u.add(
+                    java.time.LocalDateTime.of(2026, 4, d, 12, 0)
+                            .atZone(p.zone())
+                            .toInstant(),
+                    new BigDecimal("10"),
+                    null);
         }
         MonthUsage month = Projection.toMonthEnd(p, u.build(BigDecimal.ZERO, new BigDecimal(5)), new BigDecimal(5));
         // 10 kWh a day: 20 days (1–20) at 0.30 = 60.00, 10 days (21–30) at 0.40 = 40.00
         assertThat(month.slices().get(0).kwh()).isEqualByComparingTo("200");
         assertThat(month.slices().get(1).kwh()).isEqualByComparingTo("100");
-        assertThat(BillEngine.price(p, Bills.customer("residential", "lv", 8), month).total()).isEqualByComparingTo("100.00");
+        assertThat(BillEngine.price(p, Bills.customer("residential", "lv", 8), month)
+                        .total())
+                .isEqualByComparingTo("100.00");
     }
 
     @Test
@@ -72,8 +84,10 @@ class ProjectionTest {
         for (int q = 0; q < 64; q++) {
             u.add(t.plusMinutes(15L * q).atZone(p.zone()).toInstant(), BigDecimal.ONE, null);
         }
-        MonthUsage month = Projection.toMonthEnd(p, u.build(BigDecimal.ZERO, null), new BigDecimal("0.3333333333"), BigDecimal.ONE);
-        // Per period: 1 kWh a quarter in both, carried over the 29 days to come: 56 + 29 × 56 = 1,680 peak; 8 + 29 × 40 = 1,168 valley.
+        MonthUsage month = Projection.toMonthEnd(
+                p, u.build(BigDecimal.ZERO, null), new BigDecimal("0.3333333333"), BigDecimal.ONE);
+        // Per period: 1 kWh a quarter in both, carried over the 29 days to come: 56 + 29 × 56 = 1,680 peak; 8 + 29 × 40
+        // = 1,168 valley.
         // (Per day, 64 kWh a day × 29 more days would have split them 56:8 every day: 1,680 : 240.)
         assertThat(month.slices().get(0).kwhByPeriod().get(0)).isEqualByComparingTo("1680");
         assertThat(month.slices().get(0).kwhByPeriod().get(1)).isEqualByComparingTo("1168");
@@ -110,9 +124,12 @@ class ProjectionTest {
         assertThat(month.slices()).hasSize(1);
         for (int period = 0; period < toCome.length; period++) {
             double expected = mtd.slices().get(0).kwhByPeriod().get(period).doubleValue() + toCome[period];
-            assertThat(month.slices().get(0).kwhByPeriod().get(period).doubleValue()).as(cal.periodName(period))
+            assertThat(month.slices().get(0).kwhByPeriod().get(period).doubleValue())
+                    .as(cal.periodName(period))
                     .isCloseTo(expected, org.assertj.core.data.Offset.offset(2e-6));
         }
-        assertThat(java.util.Arrays.stream(toCome).sum()).as("20.5 days to come").isGreaterThan(20 * 96 * 0.5);
+        assertThat(java.util.Arrays.stream(toCome).sum())
+                .as("20.5 days to come")
+                .isGreaterThan(20 * 96 * 0.5);
     }
 }

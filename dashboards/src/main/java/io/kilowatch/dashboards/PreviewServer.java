@@ -39,11 +39,14 @@ public final class PreviewServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String UPLOT = "META-INF/resources/webjars/uplot/1.6.30/dist/";
     /** One statement, SELECT or SHOW, and no SELECT … INTO (which writes). */
-    private static final Pattern READ = Pattern.compile("^\\s*(SELECT|SHOW)\\b[^;]*;?\\s*$", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    private static final Pattern READ =
+            Pattern.compile("^\\s*(SELECT|SHOW)\\b[^;]*;?\\s*$", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
     private static final Pattern INTO = Pattern.compile("\\bINTO\\b", Pattern.CASE_INSENSITIVE);
 
     private final HttpServer http;
-    private final HttpClient influx = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient influx =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String influxUrl;
     private final String database;
     private final Path dashboards;
@@ -63,11 +66,14 @@ public final class PreviewServer implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> env = System.getenv();
-        PreviewServer s = new PreviewServer(env.getOrDefault("KW_INFLUX_URL", "http://127.0.0.1:8086"),
-                env.getOrDefault("KW_INFLUX_DATABASE", "kilowatch"), Integer.parseInt(env.getOrDefault("KW_PREVIEW_PORT", "3001")),
+        PreviewServer s = new PreviewServer(
+                env.getOrDefault("KW_INFLUX_URL", "http://127.0.0.1:8086"),
+                env.getOrDefault("KW_INFLUX_DATABASE", "kilowatch"),
+                Integer.parseInt(env.getOrDefault("KW_PREVIEW_PORT", "3001")),
                 Path.of(env.getOrDefault("KW_DASHBOARDS_DIR", "dashboards/grafana")));
         s.start();
-        System.err.println("[preview] dashboards on " + s.url() + " (InfluxDB " + s.influxUrl + ", database " + s.database + ")");
+        System.err.println(
+                "[preview] dashboards on " + s.url() + " (InfluxDB " + s.influxUrl + ", database " + s.database + ")");
         Runtime.getRuntime().addShutdownHook(new Thread(s::close));
         Thread.currentThread().join();
     }
@@ -82,7 +88,10 @@ public final class PreviewServer implements AutoCloseable {
 
     /** Whether a query only reads: one SELECT (not SELECT … INTO) or SHOW statement. */
     static boolean isReadOnly(String q) {
-        return q != null && READ.matcher(q).matches() && !(q.strip().toUpperCase(Locale.ROOT).startsWith("SELECT") && INTO.matcher(q).find());
+        return q != null
+                && READ.matcher(q).matches()
+                && !(q.strip().toUpperCase(Locale.ROOT).startsWith("SELECT")
+                        && INTO.matcher(q).find());
     }
 
     private void page(HttpExchange x) throws IOException {
@@ -116,7 +125,9 @@ public final class PreviewServer implements AutoCloseable {
         ArrayNode out = JSON.createArrayNode();
         for (Path f : files()) {
             JsonNode d = JSON.readTree(f.toFile());
-            out.addObject().put("uid", d.path("uid").asText()).put("title", d.path("title").asText());
+            out.addObject()
+                    .put("uid", d.path("uid").asText())
+                    .put("title", d.path("title").asText());
         }
         send(x, 200, "application/json", JSON.writeValueAsBytes(out));
     }
@@ -136,13 +147,21 @@ public final class PreviewServer implements AutoCloseable {
     private void query(HttpExchange x) throws IOException {
         String q = param(x.getRequestURI(), "q");
         if (!isReadOnly(q)) {
-            send(x, 403, "application/json", "{\"error\":\"only one SELECT or SHOW statement is passed on\"}".getBytes(StandardCharsets.UTF_8));
+            send(
+                    x,
+                    403,
+                    "application/json",
+                    "{\"error\":\"only one SELECT or SHOW statement is passed on\"}".getBytes(StandardCharsets.UTF_8));
             return;
         }
-        URI target = URI.create(influxUrl + "/query?epoch=ms&db=" + URLEncoder.encode(database, StandardCharsets.UTF_8) + "&q="
-                + URLEncoder.encode(q, StandardCharsets.UTF_8));
+        URI target = URI.create(influxUrl + "/query?epoch=ms&db=" + URLEncoder.encode(database, StandardCharsets.UTF_8)
+                + "&q=" + URLEncoder.encode(q, StandardCharsets.UTF_8));
         try {
-            HttpResponse<byte[]> r = influx.send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30)).GET().build(),
+            HttpResponse<byte[]> r = influx.send(
+                    HttpRequest.newBuilder(target)
+                            .timeout(Duration.ofSeconds(30))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             send(x, r.statusCode(), "application/json", r.body());
         } catch (InterruptedException e) {
@@ -174,8 +193,9 @@ public final class PreviewServer implements AutoCloseable {
     }
 
     private static String type(String file) {
-        return file.endsWith(".html") ? "text/html; charset=utf-8" : file.endsWith(".js") ? "text/javascript; charset=utf-8"
-                : "text/css; charset=utf-8";
+        return file.endsWith(".html")
+                ? "text/html; charset=utf-8"
+                : file.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
     }
 
     private static void send(HttpExchange x, int status, String type, byte[] body) throws IOException {

@@ -40,18 +40,25 @@ class DashboardFilesTest {
             JsonNode d = JSON.readTree(f.toFile());
             assertThat(d.path("uid").asText()).as("%s uid", f).startsWith("kilowatch-");
             uids.add(d.path("uid").asText());
-            assertThat(d.path("time").path("from").asText()).as("%s time range", f).isNotEmpty();
+            assertThat(d.path("time").path("from").asText())
+                    .as("%s time range", f)
+                    .isNotEmpty();
             assertThat(d.path("refresh").asText()).as("%s refresh", f).isNotEmpty();
             for (JsonNode p : d.path("panels")) {
                 String title = p.path("title").asText();
-                assertThat(p.path("datasource").path("uid").asText()).as("%s: %s datasource", f, title).isEqualTo("kilowatch-influxdb");
-                assertThat(p.path("fieldConfig").path("defaults").path("unit").asText()).as("%s: %s unit", f, title).isNotEmpty()
+                assertThat(p.path("datasource").path("uid").asText())
+                        .as("%s: %s datasource", f, title)
+                        .isEqualTo("kilowatch-influxdb");
+                assertThat(p.path("fieldConfig").path("defaults").path("unit").asText())
+                        .as("%s: %s unit", f, title)
+                        .isNotEmpty()
                         .isNotEqualTo("None");
                 assertThat(p.path("targets")).as("%s: %s queries", f, title).isNotEmpty();
             }
         }
-        assertThat(uids).doesNotHaveDuplicates().contains("kilowatch-customer", "kilowatch-grid-load", "kilowatch-alerts",
-                "kilowatch-load-curves");
+        assertThat(uids)
+                .doesNotHaveDuplicates()
+                .contains("kilowatch-customer", "kilowatch-grid-load", "kilowatch-alerts", "kilowatch-load-curves");
     }
 
     @Test
@@ -62,31 +69,44 @@ class DashboardFilesTest {
             for (JsonNode v : d.path("templating").path("list")) {
                 Matcher m = VARIABLE.matcher(v.path("query").asText());
                 while (m.find()) {
-                    assertThat(defined).as("%s: variable %s uses $%s", f, v.path("name").asText(), m.group(1)).contains(m.group(1));
+                    assertThat(defined)
+                            .as("%s: variable %s uses $%s", f, v.path("name").asText(), m.group(1))
+                            .contains(m.group(1));
                 }
                 defined.add(v.path("name").asText());
             }
             for (JsonNode p : d.path("panels")) {
                 for (JsonNode t : p.path("targets")) {
-                    Matcher m = VARIABLE.matcher(t.path("query").asText() + " " + p.path("title").asText());
+                    Matcher m = VARIABLE.matcher(
+                            t.path("query").asText() + " " + p.path("title").asText());
                     while (m.find()) {
-                        assertThat(defined).as("%s: panel %s uses $%s", f, p.path("title").asText(), m.group(1)).contains(m.group(1));
+                        assertThat(defined)
+                                .as("%s: panel %s uses $%s", f, p.path("title").asText(), m.group(1))
+                                .contains(m.group(1));
                     }
                 }
             }
         }
         JsonNode customer = JSON.readTree(Path.of("grafana/customer.json").toFile());
         List<String> names = new ArrayList<>();
-        customer.path("templating").path("list").forEach(v -> names.add(v.path("name").asText()));
+        customer.path("templating")
+                .path("list")
+                .forEach(v -> names.add(v.path("name").asText()));
         assertThat(names).containsSubsequence("region", "feeder", "transformer", "customer");
     }
 
     @Test
     void theDatasourceTakesItsAddressDatabaseAndCredentialsFromTheEnvironment() throws IOException {
         String ds = Files.readString(Path.of("provisioning/datasources/kilowatch.yml"));
-        assertThat(ds).contains("uid: kilowatch-influxdb", "url: ${KW_INFLUX_URL}", "dbName: ${KW_INFLUX_DATABASE}",
-                "user: ${KW_INFLUX_USER}", "password: ${KW_INFLUX_PASSWORD}");
-        assertThat(Files.readString(Path.of("provisioning/dashboards/kilowatch.yml"))).contains("path: /etc/grafana/dashboards/kilowatch");
+        assertThat(ds)
+                .contains(
+                        "uid: kilowatch-influxdb",
+                        "url: ${KW_INFLUX_URL}",
+                        "dbName: ${KW_INFLUX_DATABASE}",
+                        "user: ${KW_INFLUX_USER}",
+                        "password: ${KW_INFLUX_PASSWORD}");
+        assertThat(Files.readString(Path.of("provisioning/dashboards/kilowatch.yml")))
+                .contains("path: /etc/grafana/dashboards/kilowatch");
     }
 
     /**
@@ -100,7 +120,8 @@ class DashboardFilesTest {
         for (Path f : dashboards()) {
             for (JsonNode p : JSON.readTree(f.toFile()).path("panels")) {
                 String title = p.path("title").asText();
-                boolean chart = p.path("type").asText().equals("timeseries") || p.path("type").asText().equals("barchart");
+                boolean chart = p.path("type").asText().equals("timeseries")
+                        || p.path("type").asText().equals("barchart");
                 boolean renamed = false;
                 for (JsonNode t : p.path("transformations")) {
                     renamed |= t.path("id").asText().equals("renameByRegex");
@@ -111,15 +132,19 @@ class DashboardFilesTest {
                         continue;
                     }
                     for (String item : selectList(t.path("query").asText())) {
-                        assertThat(item).as("%s: %s selects %s without naming it", f.getFileName(), title, item).contains(" AS \"");
+                        assertThat(item)
+                                .as("%s: %s selects %s without naming it", f.getFileName(), title, item)
+                                .contains(" AS \"");
                     }
                 }
                 for (JsonNode o : p.path("fieldConfig").path("overrides")) {
                     for (JsonNode prop : o.path("properties")) {
                         if (prop.path("id").asText().equals("color")) {
                             String name = o.path("matcher").path("options").asText();
-                            String colour = prop.path("value").path("fixedColor").asText();
-                            assertThat(colours.putIfAbsent(name, colour)).as("%s: %s colours %s", f.getFileName(), title, name)
+                            String colour =
+                                    prop.path("value").path("fixedColor").asText();
+                            assertThat(colours.putIfAbsent(name, colour))
+                                    .as("%s: %s colours %s", f.getFileName(), title, name)
                                     .isIn(null, colour);
                         }
                     }

@@ -35,16 +35,19 @@ class DashboardQueriesIT {
         for (int m = 1; m <= 3; m++) {
             for (int w = 0; w < 4; w++) {
                 double kw = m * 10 + w;
-                lines.append(String.format("load,id=m%d,interval=15m,level=meter kw_avg=%s,kw_max=%s,kw_min=%s,kwh=%s,meters=1i,readings=15i %d%n",
+                lines.append(String.format(
+                        "load,id=m%d,interval=15m,level=meter kw_avg=%s,kw_max=%s,kw_min=%s,kwh=%s,meters=1i,readings=15i %d%n",
                         m, kw, kw + 1, kw - 1, kw * 0.25, T0 + w * 900_000L));
                 for (int minute = 0; minute < 15; minute++) {
-                    lines.append(String.format("load,id=m%d,interval=1m,level=meter kw_avg=%s,kw_max=%s,kw_min=%s,kwh=%s,meters=1i,readings=1i %d%n",
+                    lines.append(String.format(
+                            "load,id=m%d,interval=1m,level=meter kw_avg=%s,kw_max=%s,kw_min=%s,kwh=%s,meters=1i,readings=1i %d%n",
                             m, kw, kw, kw, kw / 60, T0 + w * 900_000L + minute * 60_000L));
                 }
             }
         }
         for (int m = 1; m <= 3; m++) {
-            lines.append(String.format("registry,customer=C%d,feeder=F1,id=m%d,region=north,transformer=T1 present=true 0%n", m, m));
+            lines.append(String.format(
+                    "registry,customer=C%d,feeder=F1,id=m%d,region=north,transformer=T1 present=true 0%n", m, m));
         }
         influx.write(lines.toString());
         dashboard = Dashboard.load("grafana/load-curves.json");
@@ -58,7 +61,9 @@ class DashboardQueriesIT {
     /** What Grafana sends for a panel over [T0, T_END) with meters m1 and m2 selected. */
     private static String grafanaRenders(String query) {
         return query.replace("$timeFilter", "time >= " + T0 + "ms and time <= " + (T_END - 1) + "ms")
-                .replace("/^$region$/", "/^(north)$/").replace("/^$feeder$/", "/^(F1)$/").replace("/^$transformer$/", "/^(T1)$/")
+                .replace("/^$region$/", "/^(north)$/")
+                .replace("/^$feeder$/", "/^(F1)$/")
+                .replace("/^$transformer$/", "/^(T1)$/")
                 .replace("/^$meter$/", "/^(m1|m2)$/");
     }
 
@@ -98,7 +103,10 @@ class DashboardQueriesIT {
         for (Map<String, Object> r : influx.rows(grafanaRenders(dashboard.panelQuery("Selected meters")))) {
             perMeter.merge(r.get("id"), 1, Integer::sum);
         }
-        assertThat(perMeter).containsOnlyKeys("m1", "m2").containsEntry("m1", 60).containsEntry("m2", 60);
+        assertThat(perMeter)
+                .containsOnlyKeys("m1", "m2")
+                .containsEntry("m1", 60)
+                .containsEntry("m2", 60);
         // region → feeder → transformer → meter: the meters of T1.
         String variable = dashboard.variableQuery(3).replace("/^$transformer$/", "/^(T1)$/");
         assertThat(influx.rows(variable)).extracting(r -> r.get("value")).containsExactly("m1", "m2", "m3");

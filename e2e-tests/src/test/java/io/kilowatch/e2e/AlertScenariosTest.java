@@ -21,15 +21,24 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AlertScenariosTest {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
-
-    private static Scorer.Result scored(String prefix, int meters, Instant start, Duration duration, String... scenario) throws Exception {
+    private static Scorer.Result scored(String prefix, int meters, Instant start, Duration duration, String... scenario)
+            throws Exception {
         return scored(prefix, meters, 50, 10, start, duration, scenario);
     }
 
-    private static Scorer.Result scored(String prefix, int meters, int perTransformer, int perFeeder, Instant start, Duration duration,
-                                        String... scenario) throws Exception {
+    private static Scorer.Result scored(
+            String prefix,
+            int meters,
+            int perTransformer,
+            int perFeeder,
+            Instant start,
+            Duration duration,
+            String... scenario)
+            throws Exception {
         List<String> lines = new java.util.ArrayList<>(List.of("type,subject,start,duration,factor"));
         for (String s : scenario) {
             lines.add(s.replace("{m}", prefix));
@@ -39,27 +48,38 @@ class AlertScenariosTest {
         Scorer.Result r = fleet.score(alerts);
         System.out.println("### " + prefix + ": " + meters + " meters, " + duration + " from " + start);
         System.out.println(Scorer.markdown(r, Duration.ofMinutes(15)));
-        alerts.stream().filter(a -> a.isOpen() && (a.type().equals("theft_suspected") || a.type().equals("spike")))
-                .forEach(a -> System.out.println(a.type() + " " + a.subjectId() + " " + Instant.ofEpochMilli(a.ts()) + " " + a.message()));
+        alerts.stream()
+                .filter(a -> a.isOpen()
+                        && (a.type().equals("theft_suspected") || a.type().equals("spike")))
+                .forEach(a -> System.out.println(
+                        a.type() + " " + a.subjectId() + " " + Instant.ofEpochMilli(a.ts()) + " " + a.message()));
         // Every type's alerts of this run, for the record (docs/alerts.md has the tables).
         return r;
     }
 
     private static void assertWorthReading(Scorer.Result r) {
         for (Scorer.Row row : r.rows()) {
-            // NaN: nothing of the type was injected (recall), or every alert of it is a consequence of another anomaly (precision).
+            // NaN: nothing of the type was injected (recall), or every alert of it is a consequence of another anomaly
+            // (precision).
             if (!Double.isNaN(row.recall())) {
                 assertThat(row.recall()).as("recall of %s", row.alertType()).isGreaterThanOrEqualTo(0.95);
             }
-            assertThat(Double.isNaN(row.precision()) ? 1.0 : row.precision()).as("precision of %s (%d alerts, %d true, %d explained)", row.alertType(), row.alerts(),
-                    row.truePositives(), row.explained()).isGreaterThanOrEqualTo(0.95);
+            assertThat(Double.isNaN(row.precision()) ? 1.0 : row.precision())
+                    .as(
+                            "precision of %s (%d alerts, %d true, %d explained)",
+                            row.alertType(), row.alerts(), row.truePositives(), row.explained())
+                    .isGreaterThanOrEqualTo(0.95);
         }
     }
 
     /** S1: one of each kind, a working day and a few hours (AlertScoreIT's scenario without the broker). */
     @Test
     void oneOfEachKindOnAWorkingDay() throws Exception {
-        assertWorthReading(scored("S1-M", 100, Instant.parse("2026-11-02T00:00:00Z"), Duration.ofHours(30),
+        assertWorthReading(scored(
+                "S1-M",
+                100,
+                Instant.parse("2026-11-02T00:00:00Z"),
+                Duration.ofHours(30),
                 "over_capacity,{m}00011,+3h,45m,1.4",
                 "outage,{m}00021,+4h,40m",
                 "voltage_sag,R01-F01-T002,+6h,20m",
@@ -83,7 +103,11 @@ class AlertScenariosTest {
      */
     @Test
     void aWeekendWithMagnitudesNearTheThresholds() throws Exception {
-        assertWorthReading(scored("S2-M", 200, Instant.parse("2026-11-07T00:00:00Z"), Duration.ofHours(48),
+        assertWorthReading(scored(
+                "S2-M",
+                200,
+                Instant.parse("2026-11-07T00:00:00Z"),
+                Duration.ofHours(48),
                 "spike,{m}00022,+30h,8m,3.5",
                 "spike,{m}00105,+40h,12m,4",
                 "spike,{m}00150,+36h,5m,6",
@@ -103,7 +127,11 @@ class AlertScenariosTest {
      */
     @Test
     void threeWorkingDaysOfBurstyLoads() throws Exception {
-        assertWorthReading(scored("S3-M", 300, Instant.parse("2026-11-04T00:00:00Z"), Duration.ofHours(72),
+        assertWorthReading(scored(
+                "S3-M",
+                300,
+                Instant.parse("2026-11-04T00:00:00Z"),
+                Duration.ofHours(72),
                 "consumption_drop,{m}00061,+50h,4h,0.3",
                 "consumption_drop,{m}00200,+30h,8h,0.4",
                 "consumption_drop,{m}00251,+60h,3h,0.35",
@@ -122,7 +150,11 @@ class AlertScenariosTest {
      */
     @Test
     void areaEventsAndTamperAtOtherTimes() throws Exception {
-        assertWorthReading(scored("S4-M", 200, Instant.parse("2026-11-05T00:00:00Z"), Duration.ofHours(30),
+        assertWorthReading(scored(
+                "S4-M",
+                200,
+                Instant.parse("2026-11-05T00:00:00Z"),
+                Duration.ofHours(30),
                 "outage,R01-F01-T002,+20h,45m",
                 "voltage_sag,R01-F01-T003,+22h,15m",
                 "voltage_swell,{m}00177,+25h,10m",
@@ -141,18 +173,31 @@ class AlertScenariosTest {
      */
     @Test
     void gridIncidentsAreOneAlertEachWithTheirMembersFoldedUnderThem() throws Exception {
-        Scorer.Result r = scored("S5-M", 240, 20, 4, Instant.parse("2026-11-09T00:00:00Z"), Duration.ofHours(12),
+        Scorer.Result r = scored(
+                "S5-M",
+                240,
+                20,
+                4,
+                Instant.parse("2026-11-09T00:00:00Z"),
+                Duration.ofHours(12),
                 "outage,R01-F02,+3h,30m",
                 "outage,R01-F01-T002,+5h,40m",
                 "voltage_swell,R01-F03,+7h,20m",
                 "outage,{m}00205,+4h,30m",
                 "transformer_overload,R01-F01-T001,+9h,30m,6");
         assertWorthReading(r);
-        java.util.Map<String, Scorer.Row> rows = r.rows().stream().collect(java.util.stream.Collectors.toMap(Scorer.Row::alertType, x -> x));
-        assertThat(rows.get("area_outage").alerts()).as("the feeder and the other transformer: two incidents").isEqualTo(2);
-        assertThat(rows.get("area_outage").folded()).as("the feeder's four transformers").isEqualTo(4);
+        java.util.Map<String, Scorer.Row> rows =
+                r.rows().stream().collect(java.util.stream.Collectors.toMap(Scorer.Row::alertType, x -> x));
+        assertThat(rows.get("area_outage").alerts())
+                .as("the feeder and the other transformer: two incidents")
+                .isEqualTo(2);
+        assertThat(rows.get("area_outage").folded())
+                .as("the feeder's four transformers")
+                .isEqualTo(4);
         assertThat(rows.get("meter_offline").alerts()).as("the lone meter").isEqualTo(1);
-        assertThat(rows.get("meter_offline").folded()).as("84 meters of the feeder, 21 of the transformer (area meters too)").isEqualTo(105);
+        assertThat(rows.get("meter_offline").folded())
+                .as("84 meters of the feeder, 21 of the transformer (area meters too)")
+                .isEqualTo(105);
         assertThat(rows.get("area_voltage_swell").alerts()).isEqualTo(1);
     }
 }

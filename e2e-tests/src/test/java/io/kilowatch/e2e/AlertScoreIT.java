@@ -49,7 +49,9 @@ import org.junit.jupiter.api.io.TempDir;
 class AlertScoreIT {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static final TestStack STACK = TestStack.fromEnvironment();
 
@@ -60,70 +62,137 @@ class AlertScoreIT {
         String alerts = "test." + p + ".alerts";
         String registryTopic = "test." + p + ".registry";
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap()))) {
-            admin.createTopics(List.of(new NewTopic(alerts, 2, (short) 1),
-                    new NewTopic(registryTopic, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")))).all().get();
+            admin.createTopics(List.of(
+                            new NewTopic(alerts, 2, (short) 1),
+                            new NewTopic(registryTopic, 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
+                    .all()
+                    .get();
         }
         Path scenario = dir.resolve("scenario.csv");
-        Files.write(scenario, List.of("type,subject,start,duration,factor",
-                "over_capacity," + m + "00011,+3h,45m,1.4",
-                "outage," + m + "00021,+4h,40m",
-                "voltage_sag,R01-F01-T002,+6h,20m",
-                "voltage_swell," + m + "00050,+7h,20m",
-                "low_pf," + m + "00027,+8h,60m",
-                "spike," + m + "00035,+27h,10m,5",
-                "transformer_overload,R01-F01-T002,+10h,30m,6",
-                "register_backwards," + m + "00075,+12h,1h",
-                "export_non_prosumer," + m + "00086,+13h,30m",
-                "outage,R01-F01-T001,+14h,30m",
-                "current_no_energy," + m + "00097,+15h,30m",
-                "excess_line_loss,R01-F01-T001,+18h,2h,0.15",
-                "consumption_drop," + m + "00065,+26h,4h,0.3",
-                "peak_heavy," + m + "00002,+0h,30h"));
+        Files.write(
+                scenario,
+                List.of(
+                        "type,subject,start,duration,factor",
+                        "over_capacity," + m + "00011,+3h,45m,1.4",
+                        "outage," + m + "00021,+4h,40m",
+                        "voltage_sag,R01-F01-T002,+6h,20m",
+                        "voltage_swell," + m + "00050,+7h,20m",
+                        "low_pf," + m + "00027,+8h,60m",
+                        "spike," + m + "00035,+27h,10m,5",
+                        "transformer_overload,R01-F01-T002,+10h,30m,6",
+                        "register_backwards," + m + "00075,+12h,1h",
+                        "export_non_prosumer," + m + "00086,+13h,30m",
+                        "outage,R01-F01-T001,+14h,30m",
+                        "current_no_energy," + m + "00097,+15h,30m",
+                        "excess_line_loss,R01-F01-T001,+18h,2h,0.15",
+                        "consumption_drop," + m + "00065,+26h,4h,0.3",
+                        "peak_heavy," + m + "00002,+0h,30h"));
         Path truth = dir.resolve("ground-truth.csv");
         Path registry = dir.resolve("registry.csv");
         Path record = dir.resolve("published.jsonl");
         // Midnight UTC two days back: 30 hours of it are in the past and inside the bridge's horizon.
-        String start = LocalDate.now(ZoneOffset.UTC).minusDays(2).atStartOfDay().toInstant(ZoneOffset.UTC).toString();
+        String start = LocalDate.now(ZoneOffset.UTC)
+                .minusDays(2)
+                .atStartOfDay()
+                .toInstant(ZoneOffset.UTC)
+                .toString();
         Map<TopicPartition, Long> from = KafkaTopics.endOffsets(STACK, Topics.READINGS);
 
         long published;
         try (IngestService ingest = IngestService.start(Pipeline.ingestConfig(STACK, p + "-ingest"))) {
-            int exit = SimulatorMain.commandLine(new SimulatorMain()).execute("fleet", "--meters", "100", "--meter-prefix", m,
-                    "--meters-per-transformer", "50", "--start", start, "--duration", "PT30H", "--speed", "0", "--connections", "1",
-                    "--mqtt-url", STACK.mqttUrl(), "--scenario", scenario.toString(), "--ground-truth", truth.toString(),
-                    "--registry", registry.toString(), "--record", record.toString(), "--progress", "0s");
+            int exit = SimulatorMain.commandLine(new SimulatorMain())
+                    .execute(
+                            "fleet",
+                            "--meters",
+                            "100",
+                            "--meter-prefix",
+                            m,
+                            "--meters-per-transformer",
+                            "50",
+                            "--start",
+                            start,
+                            "--duration",
+                            "PT30H",
+                            "--speed",
+                            "0",
+                            "--connections",
+                            "1",
+                            "--mqtt-url",
+                            STACK.mqttUrl(),
+                            "--scenario",
+                            scenario.toString(),
+                            "--ground-truth",
+                            truth.toString(),
+                            "--registry",
+                            registry.toString(),
+                            "--record",
+                            record.toString(),
+                            "--progress",
+                            "0s");
             assertThat(exit).isZero();
             published = Files.lines(record).count();
             Pipeline.awaitForwarded(ingest, published);
         }
-        RegistryLoader.load(IngestConfig.load(null, STACK.bridgeEnvironment(p + "-registry", "KW_KAFKA_TOPIC_REGISTRY", registryTopic)),
-                RegistryCsv.parse(Files.readAllLines(registry)), List.of());
+        RegistryLoader.load(
+                IngestConfig.load(
+                        null, STACK.bridgeEnvironment(p + "-registry", "KW_KAFKA_TOPIC_REGISTRY", registryTopic)),
+                RegistryCsv.parse(Files.readAllLines(registry)),
+                List.of());
         String db = "score_" + Long.toHexString(System.nanoTime());
         InfluxQuery influx = new InfluxQuery(STACK.influxUrl(), db);
         influx.execute("CREATE DATABASE \"" + db + "\"");
         runAlertJob(from, registryTopic, alerts, db, p);
 
         Path out = dir.resolve("score");
-        int exit = SimulatorMain.commandLine(new SimulatorMain()).execute("score", "--kafka", STACK.kafkaBootstrap(), "--alerts-topic", alerts,
-                "--ground-truth", truth.toString(), "--registry", registry.toString(), "--out", out.toString());
+        int exit = SimulatorMain.commandLine(new SimulatorMain())
+                .execute(
+                        "score",
+                        "--kafka",
+                        STACK.kafkaBootstrap(),
+                        "--alerts-topic",
+                        alerts,
+                        "--ground-truth",
+                        truth.toString(),
+                        "--registry",
+                        registry.toString(),
+                        "--out",
+                        out.toString());
         assertThat(exit).isZero();
-        Map<String, String[]> rows = Files.readAllLines(out.resolve("score.csv")).stream().skip(1)
-                .map(l -> l.split(",", -1)).collect(Collectors.toMap(c -> c[0], c -> c));
+        Map<String, String[]> rows = Files.readAllLines(out.resolve("score.csv")).stream()
+                .skip(1)
+                .map(l -> l.split(",", -1))
+                .collect(Collectors.toMap(c -> c[0], c -> c));
         System.out.println(Files.readString(out.resolve("score.md"))); // in the failsafe report, for the record
-        assertThat(rows.keySet()).containsExactlyInAnyOrder("over_capacity", "transformer_overload", "meter_offline", "voltage_sag",
-                "voltage_swell", "low_pf", "spike", "theft_suspected", "tamper", "excess_line_loss", "area_outage", "area_voltage_sag");
+        assertThat(rows.keySet())
+                .containsExactlyInAnyOrder(
+                        "over_capacity",
+                        "transformer_overload",
+                        "meter_offline",
+                        "voltage_sag",
+                        "voltage_swell",
+                        "low_pf",
+                        "spike",
+                        "theft_suspected",
+                        "tamper",
+                        "excess_line_loss",
+                        "area_outage",
+                        "area_voltage_sag");
         // The sagging area and the dark one are one incident each, their meters' alerts folded under them.
         assertThat(rows.get("area_outage")[1]).isEqualTo("1");
         assertThat(rows.get("area_voltage_sag")[1]).isEqualTo("1");
         assertThat(rows.get("voltage_sag")[1]).as("no meter's sag stands alone").isEqualTo("0");
-        assertThat(Integer.parseInt(rows.get("voltage_sag")[10])).as("T002's customers and area meter").isEqualTo(51);
+        assertThat(Integer.parseInt(rows.get("voltage_sag")[10]))
+                .as("T002's customers and area meter")
+                .isEqualTo(51);
         for (String[] row : rows.values()) {
             // alert_type,alerts,true_positives,precision,anomalies,detected,recall,delay_median_s,delay_max_s,explained,folded
             if (!row[4].equals("0")) {
                 assertThat(row[6]).as("recall of %s", row[0]).isEqualTo("1.0000");
             }
             int unexplained = Integer.parseInt(row[1]) - Integer.parseInt(row[2]) - Integer.parseInt(row[9]);
-            assertThat(unexplained).as("%s alerts that no anomaly explains", row[0]).isZero();
+            assertThat(unexplained)
+                    .as("%s alerts that no anomaly explains", row[0])
+                    .isZero();
         }
         try {
             dashboardAgreesWithTheAlertsTopic(influx, AlertLog.ALERTS.fromKafka(STACK.kafkaBootstrap(), alerts));
@@ -144,38 +213,67 @@ class AlertScoreIT {
         Map<String, Alert> last = new java.util.LinkedHashMap<>();
         onTopic.stream().sorted(java.util.Comparator.comparingLong(Alert::ts)).forEach(a -> last.put(a.alertId(), a));
 
-        Map<String, Long> opened = onTopic.stream().filter(Alert::isOpen).map(a -> a.type() + "/" + a.alertId()).distinct()
+        Map<String, Long> opened = onTopic.stream()
+                .filter(Alert::isOpen)
+                .map(a -> a.type() + "/" + a.alertId())
+                .distinct()
                 .collect(Collectors.groupingBy(k -> k.substring(0, k.indexOf('/')), Collectors.counting()));
-        Map<String, Long> panelCounts = influx.rows(dashboard.panelQuery("Alerts opened by type in the time range", from, to, "1h"))
-                .stream().collect(Collectors.toMap(r -> (String) r.get("type"), r -> InfluxQuery.asLong(r.get("opened"))));
-        assertThat(panelCounts).as("alerts opened by type, on the dashboard and on kw.alerts").isEqualTo(opened);
-        Map<String, Long> alone = onTopic.stream().filter(a -> a.isOpen() && a.parentId() == null).map(a -> a.type() + "/" + a.alertId())
-                .distinct().collect(Collectors.groupingBy(k -> k.substring(0, k.indexOf('/')), Collectors.counting()));
+        Map<String, Long> panelCounts =
+                influx.rows(dashboard.panelQuery("Alerts opened by type in the time range", from, to, "1h")).stream()
+                        .collect(Collectors.toMap(
+                                r -> (String) r.get("type"), r -> InfluxQuery.asLong(r.get("opened"))));
+        assertThat(panelCounts)
+                .as("alerts opened by type, on the dashboard and on kw.alerts")
+                .isEqualTo(opened);
+        Map<String, Long> alone = onTopic.stream()
+                .filter(a -> a.isOpen() && a.parentId() == null)
+                .map(a -> a.type() + "/" + a.alertId())
+                .distinct()
+                .collect(Collectors.groupingBy(k -> k.substring(0, k.indexOf('/')), Collectors.counting()));
         assertThat(influx.rows(dashboard.panelQuery("Incidents and alerts standing alone", from, to, "1h")).stream()
-                .collect(Collectors.toMap(r -> (String) r.get("type"), r -> InfluxQuery.asLong(r.get("opened"))))).isEqualTo(alone);
+                        .collect(Collectors.toMap(
+                                r -> (String) r.get("type"), r -> InfluxQuery.asLong(r.get("opened")))))
+                .isEqualTo(alone);
 
-        List<String> openNow = last.values().stream().filter(Alert::isOpen).map(Alert::alertId).sorted().toList();
-        assertThat(influx.rows(dashboard.panelQuery("Open alerts")).stream().filter(r -> "OPEN".equals(r.get("state")))
-                .map(r -> (String) r.get("alert_id")).sorted().toList()).as("each open alert a row").isEqualTo(openNow);
+        List<String> openNow = last.values().stream()
+                .filter(Alert::isOpen)
+                .map(Alert::alertId)
+                .sorted()
+                .toList();
+        assertThat(influx.rows(dashboard.panelQuery("Open alerts")).stream()
+                        .filter(r -> "OPEN".equals(r.get("state")))
+                        .map(r -> (String) r.get("alert_id"))
+                        .sorted()
+                        .toList())
+                .as("each open alert a row")
+                .isEqualTo(openNow);
 
         // Every incident of the run with every member, from the transitions an incident's members carried.
         Map<String, java.util.Set<String>> incidents = new java.util.TreeMap<>();
-        onTopic.stream().filter(a -> a.parentId() != null && a.isOpen())
-                .forEach(a -> incidents.computeIfAbsent(a.parentId(), k -> new java.util.TreeSet<>()).add(a.subjectId()));
-        assertThat(incidents.keySet()).as("the dark area, the sagging one, the overload (and any spike under an over-capacity)")
-                .anyMatch(k -> k.startsWith("R01-F01-T001/area_outage/")).anyMatch(k -> k.startsWith("R01-F01-T002/area_voltage_sag/"))
+        onTopic.stream()
+                .filter(a -> a.parentId() != null && a.isOpen())
+                .forEach(a -> incidents
+                        .computeIfAbsent(a.parentId(), k -> new java.util.TreeSet<>())
+                        .add(a.subjectId()));
+        assertThat(incidents.keySet())
+                .as("the dark area, the sagging one, the overload (and any spike under an over-capacity)")
+                .anyMatch(k -> k.startsWith("R01-F01-T001/area_outage/"))
+                .anyMatch(k -> k.startsWith("R01-F01-T002/area_voltage_sag/"))
                 .anyMatch(k -> k.startsWith("R01-F01-T002/transformer_overload/"));
         for (Map.Entry<String, java.util.Set<String>> incident : incidents.entrySet()) {
-            List<Map<String, Object>> members = influx.rows("SELECT last(\"state\") AS \"state\" FROM \"alerts\" WHERE \"parent_id\" = '"
-                    + incident.getKey() + "' GROUP BY \"id\"");
-            assertThat(members).extracting(r -> (String) r.get("id")).as("members of %s", incident.getKey())
+            List<Map<String, Object>> members =
+                    influx.rows("SELECT last(\"state\") AS \"state\" FROM \"alerts\" WHERE \"parent_id\" = '"
+                            + incident.getKey() + "' GROUP BY \"id\"");
+            assertThat(members)
+                    .extracting(r -> (String) r.get("id"))
+                    .as("members of %s", incident.getKey())
                     .containsExactlyInAnyOrderElementsOf(incident.getValue());
         }
     }
 
     /** The production alert pipeline over this run's readings (bounded at what is in Kafka now), its registry and alerts topics. */
-    private static void runAlertJob(Map<TopicPartition, Long> from, String registryTopic, String alerts, String db, String p)
-            throws Exception {
+    private static void runAlertJob(
+            Map<TopicPartition, Long> from, String registryTopic, String alerts, String db, String p) throws Exception {
         Map<String, String> settings = new HashMap<>();
         settings.put("KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap());
         settings.put("KW_KAFKA_TOPIC_REGISTRY", registryTopic);
@@ -185,9 +283,15 @@ class AlertScoreIT {
         settings.put("KW_INFLUX_DATABASE", db);
         JobConfig config = JobConfig.load(null, settings);
         KafkaSource<Reading> readings = Pipeline.readings(STACK, from);
-        StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
+        StreamExecutionEnvironment flink =
+                StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
         flink.setParallelism(2);
-        new AlertJob(readings, Connectors.registry(config, p + "-alerts"), EventTime.from(config),
-                new AlertStage(AlertStage.Params.from(config), Connectors.influx(config), Connectors.alerts(config))).execute(flink);
+        new AlertJob(
+                        readings,
+                        Connectors.registry(config, p + "-alerts"),
+                        EventTime.from(config),
+                        new AlertStage(
+                                AlertStage.Params.from(config), Connectors.influx(config), Connectors.alerts(config)))
+                .execute(flink);
     }
 }

@@ -38,7 +38,8 @@ final class BridgeProcess implements AutoCloseable {
 
     BridgeProcess start() throws Exception {
         if (!Files.exists(JAR)) {
-            throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: build the ingest module first (mvn package)");
+            throw new IllegalStateException(
+                    JAR.toAbsolutePath() + " is missing: build the ingest module first (mvn package)");
         }
         ProcessBuilder pb = new ProcessBuilder("java", "-Xmx512m", "-jar", JAR.toString())
                 .redirectErrorStream(true)
@@ -62,8 +63,12 @@ final class BridgeProcess implements AutoCloseable {
 
     boolean ready() {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return http.send(
+                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
@@ -75,8 +80,11 @@ final class BridgeProcess implements AutoCloseable {
     /** Sum of a Prometheus metric's samples (all labels), or -1 when the bridge does not answer. */
     long metric(String name) {
         try {
-            String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String body = http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             long sum = 0;
             for (String line : body.split("\n")) {
                 if (line.startsWith(name + " ") || line.startsWith(name + "{")) {

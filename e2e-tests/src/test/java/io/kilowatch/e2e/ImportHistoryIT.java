@@ -5,7 +5,6 @@ import static io.kilowatch.model.testing.InfluxQuery.asLong;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.kilowatch.sim.SimulatorMain;
 import io.kilowatch.flink.JobConfig;
 import io.kilowatch.flink.LoadCurveJob;
 import io.kilowatch.flink.wiring.FlinkSetup;
@@ -14,6 +13,7 @@ import io.kilowatch.model.Topics;
 import io.kilowatch.model.testing.InfluxQuery;
 import io.kilowatch.model.testing.TestStack;
 import io.kilowatch.sim.ImportCommand;
+import io.kilowatch.sim.SimulatorMain;
 import io.kilowatch.sim.replay.RecordedFormats;
 import io.kilowatch.sim.replay.RecordedRow;
 import java.io.ByteArrayOutputStream;
@@ -49,33 +49,41 @@ import org.junit.jupiter.api.io.TempDir;
 class ImportHistoryIT {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static final TestStack STACK = TestStack.fromEnvironment();
-    private static final Path DATA = Path.of(System.getProperty("kw.shared.data", "../../shared/data"), "lcl-london-sample");
+    private static final Path DATA =
+            Path.of(System.getProperty("kw.shared.data", "../../shared/data"), "lcl-london-sample");
     private static final Instant FROM = Instant.parse("2013-06-01T00:00:00Z");
     private static final Instant TO = Instant.parse("2013-06-22T00:00:00Z");
 
     @Test
-    void weeksOfLondonHouseholdsImportedAndBackfilledAddUpToTheWhAndEveryRowIsAccountedFor(@TempDir Path dir) throws Exception {
+    void weeksOfLondonHouseholdsImportedAndBackfilledAddUpToTheWhAndEveryRowIsAccountedFor(@TempDir Path dir)
+            throws Exception {
         String p = TestStack.uniquePrefix("import");
         String db = "import_" + p.substring(p.indexOf('-') + 1);
         List<Path> households;
         try (Stream<Path> files = Files.list(DATA)) {
-            households = files.filter(f -> f.toString().endsWith(".csv")).sorted().toList();
+            households =
+                    files.filter(f -> f.toString().endsWith(".csv")).sorted().toList();
         }
         Path csv = dir.resolve(p + "-mdm.csv");
-        Files.writeString(csv, String.join("\n",
-                "meterId,ts,kW,importKwh",
-                "csv1,2013-06-01T00:30:00Z,3,",
-                "csv1,2013-06-01T00:00:00Z,1,",
-                "csv1,2013-06-01T00:15:00Z,2,",
-                "csv1,1370047500000,4,",                // 00:45 as epoch ms
-                "csv1,2013-06-01T01:00:00Z,four,",      // WRONG_TYPE
-                "csv1,2013-06-01T01:15:00Z,1,2,3",      // BAD_ROW
-                "csv1,1370047500,1,",                   // epoch seconds → 1970: TIMESTAMP_TOO_OLD
-                "csv/2,2013-06-01T00:00:00Z,1,")        // BAD_ID
-                + "\n");
+        Files.writeString(
+                csv,
+                String.join(
+                                "\n",
+                                "meterId,ts,kW,importKwh",
+                                "csv1,2013-06-01T00:30:00Z,3,",
+                                "csv1,2013-06-01T00:00:00Z,1,",
+                                "csv1,2013-06-01T00:15:00Z,2,",
+                                "csv1,1370047500000,4,", // 00:45 as epoch ms
+                                "csv1,2013-06-01T01:00:00Z,four,", // WRONG_TYPE
+                                "csv1,2013-06-01T01:15:00Z,1,2,3", // BAD_ROW
+                                "csv1,1370047500,1,", // epoch seconds → 1970: TIMESTAMP_TOO_OLD
+                                "csv/2,2013-06-01T00:00:00Z,1,") // BAD_ID
+                        + "\n");
         Map<TopicPartition, Long> readingsBefore = KafkaTopics.endOffsets(STACK, Topics.READINGS);
         Map<TopicPartition, Long> dlqBefore = KafkaTopics.endOffsets(STACK, Topics.READINGS_DLQ);
 
@@ -85,20 +93,27 @@ class ImportHistoryIT {
         for (Path h : households) {
             householdReadings += 2L * RecordedFormats.lcl(h, FROM, TO).size();
         }
-        assertThat(lcl).contains(String.format("read %,d = accepted %,d + dead-lettered 0 + outside range 0", householdReadings,
-                householdReadings));
-        assertThat(plain).contains("read 8 = accepted 4 + dead-lettered 4 + outside range 0")
-                .containsPattern("dead-lettered WRONG_TYPE +1").containsPattern("dead-lettered BAD_ROW +1")
-                .containsPattern("dead-lettered TIMESTAMP_TOO_OLD +1").containsPattern("dead-lettered BAD_ID +1")
+        assertThat(lcl)
+                .contains(String.format(
+                        "read %,d = accepted %,d + dead-lettered 0 + outside range 0",
+                        householdReadings, householdReadings));
+        assertThat(plain)
+                .contains("read 8 = accepted 4 + dead-lettered 4 + outside range 0")
+                .containsPattern("dead-lettered WRONG_TYPE +1")
+                .containsPattern("dead-lettered BAD_ROW +1")
+                .containsPattern("dead-lettered TIMESTAMP_TOO_OLD +1")
+                .containsPattern("dead-lettered BAD_ID +1")
                 .contains("acknowledged by Kafka: 4 readings");
         // What Kafka holds reconciles with the report: every accepted reading once, every reject with its reason.
-        assertThat(KafkaTopics.countKeysWithPrefix(STACK, Topics.READINGS, readingsBefore, p + "-")).isEqualTo(householdReadings + 4);
+        assertThat(KafkaTopics.countKeysWithPrefix(STACK, Topics.READINGS, readingsBefore, p + "-"))
+                .isEqualTo(householdReadings + 4);
         Map<String, String> reasons = deadLetters(dlqBefore, "import:" + csv.getFileName());
-        assertThat(reasons).containsOnly(
-                Map.entry("import:" + csv.getFileName() + ":6", "WRONG_TYPE"),
-                Map.entry("import:" + csv.getFileName() + ":7", "BAD_ROW"),
-                Map.entry("import:" + csv.getFileName() + ":8", "TIMESTAMP_TOO_OLD"),
-                Map.entry("import:" + csv.getFileName() + ":9", "BAD_ID"));
+        assertThat(reasons)
+                .containsOnly(
+                        Map.entry("import:" + csv.getFileName() + ":6", "WRONG_TYPE"),
+                        Map.entry("import:" + csv.getFileName() + ":7", "BAD_ROW"),
+                        Map.entry("import:" + csv.getFileName() + ":8", "TIMESTAMP_TOO_OLD"),
+                        Map.entry("import:" + csv.getFileName() + ":9", "BAD_ID"));
 
         InfluxQuery influx = new InfluxQuery(STACK.influxUrl(), db);
         influx.execute("CREATE DATABASE \"" + db + "\"");
@@ -109,14 +124,26 @@ class ImportHistoryIT {
                 List<RecordedRow> rows = RecordedFormats.lcl(household, FROM, TO);
                 double fileKwh = rows.stream().mapToDouble(RecordedRow::kwh).sum();
                 List<Map<String, Object>> points = points(influx, id);
-                double measured = points.stream().filter(r -> asLong(r.get("estimated")) == 0).mapToDouble(r -> asDouble(r.get("kwh"))).sum();
-                assertThat(measured).as(id + ": the imported weeks' energy = the file's").isCloseTo(fileKwh, within(1e-6));
-                assertThat(points.stream().mapToLong(r -> asLong(r.get("readings"))).sum()).as(id).isEqualTo(2L * rows.size());
+                double measured = points.stream()
+                        .filter(r -> asLong(r.get("estimated")) == 0)
+                        .mapToDouble(r -> asDouble(r.get("kwh")))
+                        .sum();
+                assertThat(measured)
+                        .as(id + ": the imported weeks' energy = the file's")
+                        .isCloseTo(fileKwh, within(1e-6));
+                assertThat(points.stream()
+                                .mapToLong(r -> asLong(r.get("readings")))
+                                .sum())
+                        .as(id)
+                        .isEqualTo(2L * rows.size());
                 long lastRow = rows.stream().mapToLong(RecordedRow::start).max().orElseThrow();
-                assertThat(points).as(id + ": the last quarter hour, closed by the end of the input")
+                assertThat(points)
+                        .as(id + ": the last quarter hour, closed by the end of the input")
                         .anySatisfy(r -> assertThat(asLong(r.get("time"))).isEqualTo(lastRow + 900_000));
                 assertThat(influx.rows("SELECT kwh FROM daily_kpi WHERE level = 'meter' AND id = '" + id + "'"))
-                        .as(id + ": a KPI for each whole day of the range in the KPI zone (UTC+8: 2 to 21 June), the last one too")
+                        .as(
+                                id
+                                        + ": a KPI for each whole day of the range in the KPI zone (UTC+8: 2 to 21 June), the last one too")
                         .hasSize(20);
             }
             List<Map<String, Object>> csvPoints = points(influx, p + "-csv1");
@@ -126,8 +153,11 @@ class ImportHistoryIT {
             // 16:45, the next 21:30) are one offline alert, opened three of its 15-minute reading
             // periods after the last reading (docs/alerts.md) and resolved by the next one; the end
             // of the input is not an outage.
-            List<Map<String, Object>> alerts = influx.rows("SELECT state, type, id FROM alerts WHERE id =~ /^" + p + "-/");
-            assertThat(alerts).filteredOn(r -> r.get("id").equals(p + "-MAC000009") && r.get("type").equals("meter_offline"))
+            List<Map<String, Object>> alerts =
+                    influx.rows("SELECT state, type, id FROM alerts WHERE id =~ /^" + p + "-/");
+            assertThat(alerts)
+                    .filteredOn(r -> r.get("id").equals(p + "-MAC000009")
+                            && r.get("type").equals("meter_offline"))
                     .extracting(r -> r.get("state") + "@" + Instant.ofEpochMilli(asLong(r.get("time"))))
                     .containsExactly("OPEN@2013-06-16T17:30:00Z", "RESOLVED@2013-06-16T21:30:00Z");
             assertThat(alerts).allSatisfy(r -> assertThat(asLong(r.get("time"))).isLessThan(TO.toEpochMilli()));
@@ -138,8 +168,17 @@ class ImportHistoryIT {
     }
 
     private static String importFiles(String format, String prefix, List<Path> files) {
-        List<String> args = new ArrayList<>(List.of("--format", format, "--id-prefix", prefix, "--kafka", STACK.kafkaBootstrap(),
-                "--from", FROM.toString(), "--to", TO.toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "--format",
+                format,
+                "--id-prefix",
+                prefix,
+                "--kafka",
+                STACK.kafkaBootstrap(),
+                "--from",
+                FROM.toString(),
+                "--to",
+                TO.toString()));
         files.forEach(f -> args.add(f.toString()));
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream console = System.out;
@@ -167,7 +206,8 @@ class ImportHistoryIT {
         env.put("KW_BACKFILL_FROM", FROM.toString());
         env.put("KW_BACKFILL_TO", TO.toString());
         JobConfig config = JobConfig.load(null, env);
-        StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
+        StreamExecutionEnvironment flink =
+                StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
         flink.setParallelism(2);
         LoadCurveJob.fromConfig(config).execute(flink);
     }
@@ -176,13 +216,16 @@ class ImportHistoryIT {
     private static Map<String, String> deadLetters(Map<TopicPartition, Long> from, String source) {
         Map<String, String> out = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : KafkaTopics.keyedWithPrefix(STACK, Topics.READINGS_DLQ, from, source)) {
-            out.put(new String(r.key(), StandardCharsets.UTF_8),
+            out.put(
+                    new String(r.key(), StandardCharsets.UTF_8),
                     new String(r.headers().lastHeader(DeadLetterHeaders.REASON).value(), StandardCharsets.UTF_8));
         }
         return out;
     }
 
     private static List<Map<String, Object>> points(InfluxQuery influx, String id) throws Exception {
-        return influx.rows("SELECT kwh, readings, estimated FROM load WHERE level = 'meter' AND interval = '15m' AND id = '" + id + "'");
+        return influx.rows(
+                "SELECT kwh, readings, estimated FROM load WHERE level = 'meter' AND interval = '15m' AND id = '" + id
+                        + "'");
     }
 }

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kilowatch.ingest.IngestConfig;
 import io.kilowatch.ingest.IngestService;
-import io.kilowatch.model.intake.PlausibilityRules;
-import io.kilowatch.model.intake.ReadingRouter;
-import io.kilowatch.model.intake.Routed;
 import io.kilowatch.model.ConcentratorBatch;
 import io.kilowatch.model.Reading;
 import io.kilowatch.model.ReadingCodec;
 import io.kilowatch.model.Topics;
+import io.kilowatch.model.intake.ReadingRouter;
+import io.kilowatch.model.intake.Routed;
 import io.kilowatch.model.testing.TestStack;
 import io.kilowatch.sim.mqtt.MqttPublisher;
 import java.nio.charset.StandardCharsets;
@@ -45,9 +44,10 @@ class IngestFuzzIT {
         String readingsTopic = "fuzz." + p + ".readings";
         String dlqTopic = "fuzz." + p + ".dlq";
         createTopics(readingsTopic, dlqTopic);
-        IngestConfig config = IngestConfig.load(null, STACK.bridgeEnvironment(p + "-bridge",
-                "KW_KAFKA_TOPIC_READINGS", readingsTopic,
-                "KW_KAFKA_TOPIC_DLQ", dlqTopic));
+        IngestConfig config = IngestConfig.load(
+                null,
+                STACK.bridgeEnvironment(
+                        p + "-bridge", "KW_KAFKA_TOPIC_READINGS", readingsTopic, "KW_KAFKA_TOPIC_DLQ", dlqTopic));
         // Counting oracle: how many records a payload makes does not depend on validation
         // verdicts, only on its size and on whether a batch envelope parses.
         ReadingRouter counter = new ReadingRouter(codec, config.maxPayloadBytes(), config.rules());
@@ -56,15 +56,17 @@ class IngestFuzzIT {
         long expectedRecords = 0;
         Map<String, Integer> kinds = new HashMap<>();
         try (IngestService bridge = IngestService.start(config);
-             MqttPublisher mqtt = new MqttPublisher(STACK.mqttUrl(), p + "-fuzzer", 2)) {
+                MqttPublisher mqtt = new MqttPublisher(STACK.mqttUrl(), p + "-fuzzer", 2)) {
             for (int i = 0; i < PAYLOADS; i++) {
                 int kind = rnd.nextInt(11);
                 String meter = p + "-m" + rnd.nextInt(50);
-                String topic = kind >= 7 && kind <= 8 ? Topics.concentratorBatchTopic(p + "-c" + rnd.nextInt(5))
+                String topic = kind >= 7 && kind <= 8
+                        ? Topics.concentratorBatchTopic(p + "-c" + rnd.nextInt(5))
                         : Topics.meterReadingTopic(meter);
                 byte[] payload = payload(kind, meter, rnd);
                 Routed counted = counter.route(topic, payload);
-                expectedRecords += counted.accepted().size() + counted.rejected().size();
+                expectedRecords +=
+                        counted.accepted().size() + counted.rejected().size();
                 kinds.merge("kind" + kind, 1, Integer::sum);
                 mqtt.publish(topic, payload);
             }
@@ -73,18 +75,30 @@ class IngestFuzzIT {
             while (bridge.metrics().messagesAcked() < PAYLOADS && System.currentTimeMillis() < deadline) {
                 Thread.sleep(50);
             }
-            LOG.info("{}: payload kinds {}, expected records {}, forwarded {}, dead-lettered {}", p, kinds, expectedRecords,
-                    bridge.metrics().readingsForwarded(), bridge.metrics().deadLettered());
+            LOG.info(
+                    "{}: payload kinds {}, expected records {}, forwarded {}, dead-lettered {}",
+                    p,
+                    kinds,
+                    expectedRecords,
+                    bridge.metrics().readingsForwarded(),
+                    bridge.metrics().deadLettered());
             assertThat(bridge.metrics().messagesReceived()).isEqualTo(PAYLOADS);
             assertThat(bridge.metrics().messagesAcked()).isEqualTo(PAYLOADS);
-            assertThat(bridge.metrics().readingsForwarded() + bridge.metrics().deadLettered()).isEqualTo(expectedRecords);
-            assertThat(bridge.metrics().readingsForwarded()).as("some fuzz is valid").isPositive();
+            assertThat(bridge.metrics().readingsForwarded() + bridge.metrics().deadLettered())
+                    .isEqualTo(expectedRecords);
+            assertThat(bridge.metrics().readingsForwarded())
+                    .as("some fuzz is valid")
+                    .isPositive();
             assertThat(bridge.metrics().deadLettered()).as("most fuzz is not").isGreaterThan(PAYLOADS / 2);
-            assertThat(sumOfEndOffsets(readingsTopic) + sumOfEndOffsets(dlqTopic)).as("records in Kafka").isEqualTo(expectedRecords);
+            assertThat(sumOfEndOffsets(readingsTopic) + sumOfEndOffsets(dlqTopic))
+                    .as("records in Kafka")
+                    .isEqualTo(expectedRecords);
 
             // Still alive and still right: a valid reading after all that goes through.
             long before = bridge.metrics().readingsForwarded();
-            mqtt.publish(Topics.meterReadingTopic(p + "-canary"), codec.encode(Reading.of(p + "-canary", System.currentTimeMillis(), 1)));
+            mqtt.publish(
+                    Topics.meterReadingTopic(p + "-canary"),
+                    codec.encode(Reading.of(p + "-canary", System.currentTimeMillis(), 1)));
             deadline = System.currentTimeMillis() + 10_000;
             while (bridge.metrics().readingsForwarded() == before && System.currentTimeMillis() < deadline) {
                 Thread.sleep(20);
@@ -114,13 +128,21 @@ class IngestFuzzIT {
     private static Reading reading(String meter, SplittableRandom rnd) {
         long now = System.currentTimeMillis();
         long ts = switch (rnd.nextInt(10)) {
-            case 0 -> now + 3_600_000L;              // from the future
-            case 1 -> now - 30L * 86_400_000L;        // beyond the horizon
+            case 0 -> now + 3_600_000L; // from the future
+            case 1 -> now - 30L * 86_400_000L; // beyond the horizon
             default -> now - rnd.nextInt(3_600_000);
         };
         double kw = rnd.nextInt(20) == 0 ? -1e9 : rnd.nextDouble() * 50;
-        return new Reading(meter, ts, kw, rnd.nextDouble() * 1e5, null, null,
-                new double[] {225 + rnd.nextDouble() * 10}, null, rnd.nextInt(20) == 0 ? 1.5 : 0.95);
+        return new Reading(
+                meter,
+                ts,
+                kw,
+                rnd.nextDouble() * 1e5,
+                null,
+                null,
+                new double[] {225 + rnd.nextDouble() * 10},
+                null,
+                rnd.nextInt(20) == 0 ? 1.5 : 0.95);
     }
 
     private byte[] batch(String meter, SplittableRandom rnd) {
@@ -153,14 +175,18 @@ class IngestFuzzIT {
         String big = "x".repeat(size);
         String json = rnd.nextBoolean()
                 ? "{\"meterId\":\"" + big + "\",\"ts\":1,\"kw\":1}"
-                : "{\"meterId\":\"" + meter + "\",\"ts\":" + System.currentTimeMillis() + ",\"kw\":1,\"note\":\"" + big + "\"}";
+                : "{\"meterId\":\"" + meter + "\",\"ts\":" + System.currentTimeMillis() + ",\"kw\":1,\"note\":\"" + big
+                        + "\"}";
         return json.getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] wrongType(byte[] valid, SplittableRandom rnd) {
-        String[] replacements = {"\"kw\":\"12\"", "\"kw\":[1]", "\"kw\":{}", "\"kw\":true", "\"kw\":null", "\"kw\":1e999"};
+        String[] replacements = {
+            "\"kw\":\"12\"", "\"kw\":[1]", "\"kw\":{}", "\"kw\":true", "\"kw\":null", "\"kw\":1e999"
+        };
         String json = new String(valid, StandardCharsets.UTF_8);
-        return json.replaceFirst("\"kw\":[^,}]*", replacements[rnd.nextInt(replacements.length)]).getBytes(StandardCharsets.UTF_8);
+        return json.replaceFirst("\"kw\":[^,}]*", replacements[rnd.nextInt(replacements.length)])
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] randomBytes(int n, SplittableRandom rnd) {
@@ -173,11 +199,17 @@ class IngestFuzzIT {
 
     private static void createTopics(String... names) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap()))) {
-            admin.createTopics(Arrays.stream(names).map(n -> new NewTopic(n, 2, (short) 1)).toList()).all().get();
+            admin.createTopics(Arrays.stream(names)
+                            .map(n -> new NewTopic(n, 2, (short) 1))
+                            .toList())
+                    .all()
+                    .get();
         }
     }
 
     private static long sumOfEndOffsets(String topic) {
-        return KafkaTopics.endOffsets(STACK, topic).values().stream().mapToLong(Long::longValue).sum();
+        return KafkaTopics.endOffsets(STACK, topic).values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
     }
 }

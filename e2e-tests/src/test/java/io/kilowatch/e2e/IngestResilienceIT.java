@@ -38,11 +38,12 @@ class IngestResilienceIT {
     private static CompletableFuture<Long> publish(String p, int meters, int periods, double speed) throws Exception {
         Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(periods + 5L));
         Fleet fleet = new Fleet(p + "-M", meters, 3, Duration.ofMinutes(1), ZoneOffset.UTC);
-        FleetSimulation.Settings s = new FleetSimulation.Settings(start, Duration.ofMinutes(periods), Duration.ofMinutes(1),
-                speed, Duration.ZERO, 3);
+        FleetSimulation.Settings s = new FleetSimulation.Settings(
+                start, Duration.ofMinutes(periods), Duration.ofMinutes(1), speed, Duration.ZERO, 3);
         MqttPublisher mqtt = new MqttPublisher(STACK.mqttUrl(), p + "-pub", 4);
         return CompletableFuture.supplyAsync(() -> {
-            try (mqtt; FleetSimulation sim = new FleetSimulation(fleet, s, mqtt::publish, null)) {
+            try (mqtt;
+                    FleetSimulation sim = new FleetSimulation(fleet, s, mqtt::publish, null)) {
                 sim.run();
                 if (!mqtt.awaitAllAcknowledged(Duration.ofSeconds(120)) || mqtt.failed() > 0) {
                     throw new IllegalStateException("broker did not accept every publish: failed=" + mqtt.failed());
@@ -54,10 +55,17 @@ class IngestResilienceIT {
         });
     }
 
-    private static void assertNothingMissing(String p, Map<TopicPartition, Long> from, long published) throws Exception {
-        Map<String, Integer> copies = KafkaTopics.readingCopies(STACK, Topics.READINGS, from, p + "-M", (int) published, Duration.ofMinutes(3));
+    private static void assertNothingMissing(String p, Map<TopicPartition, Long> from, long published)
+            throws Exception {
+        Map<String, Integer> copies = KafkaTopics.readingCopies(
+                STACK, Topics.READINGS, from, p + "-M", (int) published, Duration.ofMinutes(3));
         long duplicates = copies.values().stream().mapToLong(n -> n - 1).sum();
-        LOG.info("{}: {} published, {} distinct (meterId, ts) in Kafka, {} duplicate copies", p, published, copies.size(), duplicates);
+        LOG.info(
+                "{}: {} published, {} distinct (meterId, ts) in Kafka, {} duplicate copies",
+                p,
+                published,
+                copies.size(),
+                duplicates);
         assertThat(copies).as("every published (meterId, ts) is in kw.readings").hasSize((int) published);
     }
 
@@ -70,14 +78,19 @@ class IngestResilienceIT {
         try {
             CompletableFuture<Long> publishing = publish(p, 500, 200, 480); // 100,000 readings at ~4,000/s
             long deadline = System.currentTimeMillis() + 120_000;
-            while (bridge.metric("kilowatch_ingest_readings_forwarded_total") < 30_000 && System.currentTimeMillis() < deadline) {
+            while (bridge.metric("kilowatch_ingest_readings_forwarded_total") < 30_000
+                    && System.currentTimeMillis() < deadline) {
                 Thread.sleep(20);
             }
             long forwardedBeforeKill = bridge.metric("kilowatch_ingest_readings_forwarded_total");
             assertThat(forwardedBeforeKill).as("the bridge dies mid-stream").isBetween(30_000L, 99_999L);
             boolean stillPublishing = !publishing.isDone();
             bridge.kill();
-            LOG.info("{}: killed after {} forwarded, devices still publishing: {}", p, forwardedBeforeKill, stillPublishing);
+            LOG.info(
+                    "{}: killed after {} forwarded, devices still publishing: {}",
+                    p,
+                    forwardedBeforeKill,
+                    stillPublishing);
             Thread.sleep(2_000);
             bridge.start(); // same client id: resumes the persistent session the broker kept
             long published = publishing.get();
@@ -92,7 +105,8 @@ class IngestResilienceIT {
     void kafkaStoppedForThirtySecondsMidStreamLosesNothingAndTheBridgeSaysSo() throws Exception {
         String p = TestStack.uniquePrefix("outage");
         Map<TopicPartition, Long> from = KafkaTopics.endOffsets(STACK, Topics.READINGS);
-        IngestConfig config = IngestConfig.load(null, STACK.bridgeEnvironment(p + "-bridge", "KW_KAFKA_UNHEALTHY_AFTER", "5s"));
+        IngestConfig config =
+                IngestConfig.load(null, STACK.bridgeEnvironment(p + "-bridge", "KW_KAFKA_UNHEALTHY_AFTER", "5s"));
         try (IngestService bridge = IngestService.start(config)) {
             CompletableFuture<Long> publishing = publish(p, 200, 120, 110); // 24,000 readings over ~65 s
             AtomicBoolean sawUnready = new AtomicBoolean();
@@ -120,7 +134,9 @@ class IngestResilienceIT {
             Thread.sleep(10_000);
             long ackedEarly = bridge.metrics().messagesAcked();
             Thread.sleep(18_000);
-            assertThat(bridge.metrics().messagesAcked()).as("no acknowledgements while Kafka is away").isEqualTo(ackedEarly);
+            assertThat(bridge.metrics().messagesAcked())
+                    .as("no acknowledgements while Kafka is away")
+                    .isEqualTo(ackedEarly);
             assertThat(bridge.isReady()).as("unhealthy while Kafka is away").isFalse();
             KafkaBroker.start();
             LOG.info("{}: Kafka back after ~30 s", p);
@@ -134,7 +150,9 @@ class IngestResilienceIT {
             sampler.join();
             assertThat(bridge.isReady()).as("ready again by itself").isTrue();
             assertThat(sawUnready).isTrue();
-            assertThat(maxInFlight.get()).as("in flight bounded by mqtt.receive-maximum").isLessThanOrEqualTo(config.mqttReceiveMaximum());
+            assertThat(maxInFlight.get())
+                    .as("in flight bounded by mqtt.receive-maximum")
+                    .isLessThanOrEqualTo(config.mqttReceiveMaximum());
             assertNothingMissing(p, from, published);
         }
     }
@@ -150,7 +168,9 @@ class IngestResilienceIT {
         try {
             CompletableFuture<Long> publishing = publish(p, 300, 200, 480); // 60,000 readings at ~2,400/s
             long deadline = System.currentTimeMillis() + 120_000;
-            while (a.metric("kilowatch_ingest_readings_forwarded_total") + b.metric("kilowatch_ingest_readings_forwarded_total") < 20_000
+            while (a.metric("kilowatch_ingest_readings_forwarded_total")
+                                    + b.metric("kilowatch_ingest_readings_forwarded_total")
+                            < 20_000
                     && System.currentTimeMillis() < deadline) {
                 Thread.sleep(20);
             }
@@ -165,8 +185,11 @@ class IngestResilienceIT {
             long published = publishing.get();
             assertThat(published).isEqualTo(60_000);
             assertNothingMissing(p, from, published);
-            LOG.info("{}: after the restart a forwarded {}, b forwarded {}", p,
-                    a.metric("kilowatch_ingest_readings_forwarded_total"), b.metric("kilowatch_ingest_readings_forwarded_total"));
+            LOG.info(
+                    "{}: after the restart a forwarded {}, b forwarded {}",
+                    p,
+                    a.metric("kilowatch_ingest_readings_forwarded_total"),
+                    b.metric("kilowatch_ingest_readings_forwarded_total"));
         } finally {
             a.close();
             b.close();
@@ -195,10 +218,16 @@ class IngestResilienceIT {
             while (!bridge.isReady() && System.currentTimeMillis() < deadline) {
                 Thread.sleep(200);
             }
-            LOG.info("{}: Kafka send failures {}, resyncs {}", p, bridge.metrics().kafkaSendFailures(), bridge.metrics().resyncs());
+            LOG.info(
+                    "{}: Kafka send failures {}, resyncs {}",
+                    p,
+                    bridge.metrics().kafkaSendFailures(),
+                    bridge.metrics().resyncs());
             assertThat(bridge.isReady()).as("ready again by itself").isTrue();
             if (bridge.metrics().kafkaSendFailures() > 0) {
-                assertThat(bridge.metrics().resyncs()).as("records Kafka gave up on are fetched again by a resync").isPositive();
+                assertThat(bridge.metrics().resyncs())
+                        .as("records Kafka gave up on are fetched again by a resync")
+                        .isPositive();
             }
             assertNothingMissing(p, from, published);
         } finally {

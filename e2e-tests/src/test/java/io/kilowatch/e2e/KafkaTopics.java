@@ -27,7 +27,9 @@ final class KafkaTopics {
 
     static Map<TopicPartition, Long> endOffsets(TestStack stack, String topic) {
         try (KafkaConsumer<byte[], byte[]> c = consumer(stack)) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
             return c.endOffsets(parts);
         }
     }
@@ -37,8 +39,14 @@ final class KafkaTopics {
      * after {@code from}, reading until {@code expectedDistinct} distinct ones are seen and the
      * end is reached, or {@code timeout} passes.
      */
-    static Map<String, Integer> readingCopies(TestStack stack, String topic, Map<TopicPartition, Long> from, String prefix,
-                                              int expectedDistinct, Duration timeout) throws Exception {
+    static Map<String, Integer> readingCopies(
+            TestStack stack,
+            String topic,
+            Map<TopicPartition, Long> from,
+            String prefix,
+            int expectedDistinct,
+            Duration timeout)
+            throws Exception {
         io.kilowatch.model.ReadingCodec codec = new io.kilowatch.model.ReadingCodec();
         Map<String, Integer> copies = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> c = consumer(stack)) {
@@ -69,14 +77,16 @@ final class KafkaTopics {
     }
 
     /** The records from {@code from} up to the current end whose key starts with {@code prefix}, in the order read. */
-    static List<ConsumerRecord<byte[], byte[]>> keyedWithPrefix(TestStack stack, String topic, Map<TopicPartition, Long> from, String prefix) {
+    static List<ConsumerRecord<byte[], byte[]>> keyedWithPrefix(
+            TestStack stack, String topic, Map<TopicPartition, Long> from, String prefix) {
         List<ConsumerRecord<byte[], byte[]>> out = new java.util.ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = consumer(stack)) {
             Map<TopicPartition, Long> end = c.endOffsets(from.keySet());
             c.assign(from.keySet());
             from.forEach(c::seek);
             long deadline = System.currentTimeMillis() + 30_000;
-            while (from.keySet().stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
+            while (from.keySet().stream().anyMatch(tp -> c.position(tp) < end.get(tp))
+                    && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
                     if (r.key() != null && new String(r.key(), StandardCharsets.UTF_8).startsWith(prefix)) {
                         out.add(r);

@@ -34,24 +34,32 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class LondonHouseholdAlertsTest {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
-    private static final Path DATA = Path.of(System.getProperty("kw.shared.data", "../../shared/data"), "lcl-london-sample");
+    private static final Path DATA =
+            Path.of(System.getProperty("kw.shared.data", "../../shared/data"), "lcl-london-sample");
 
     @Test
     void aYearOfRealHouseholdsIsNotCalledThievesOrSpikes() throws Exception {
         List<Path> households;
         try (Stream<Path> files = Files.list(DATA)) {
-            households = files.filter(f -> f.toString().endsWith(".csv")).sorted().toList();
+            households =
+                    files.filter(f -> f.toString().endsWith(".csv")).sorted().toList();
         }
         List<RecordedRow> rows = new ArrayList<>();
         for (Path h : households) {
-            rows.addAll(RecordedFormats.lcl(h, Instant.parse("2013-01-01T00:00:00Z"), Instant.parse("2014-01-01T00:00:00Z")));
+            rows.addAll(RecordedFormats.lcl(
+                    h, Instant.parse("2013-01-01T00:00:00Z"), Instant.parse("2014-01-01T00:00:00Z")));
         }
         List<Reading> readings = Replay.readings(rows, 1_800_000, 0, "");
-        List<RegistryEntry> registry = rows.stream().map(RecordedRow::meterId).distinct()
+        List<RegistryEntry> registry = rows.stream()
+                .map(RecordedRow::meterId)
+                .distinct()
                 // A London household on a 60 A single-phase supply (13.8 kVA), one transformer without an area meter.
-                .map(m -> new RegistryEntry(m, "C-" + m, "residential", "LCL-T1", "LCL-F1", "london", "zj-res-tier", 13.8, 500, 230, 1))
+                .map(m -> new RegistryEntry(
+                        m, "C-" + m, "residential", "LCL-T1", "LCL-F1", "london", "zj-res-tier", 13.8, 500, 230, 1))
                 .toList();
         Map<String, long[]> days = new TreeMap<>();
         rows.forEach(r -> days.computeIfAbsent(r.meterId(), k -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE}));
@@ -60,22 +68,40 @@ class LondonHouseholdAlertsTest {
             span[0] = Math.min(span[0], r.start());
             span[1] = Math.max(span[1], r.start() + r.periodMs());
         });
-        double meterDays = days.values().stream().mapToDouble(s -> (s[1] - s[0]) / 86_400_000.0).sum();
+        double meterDays = days.values().stream()
+                .mapToDouble(s -> (s[1] - s[0]) / 86_400_000.0)
+                .sum();
 
         List<Alert> alerts = SimulatedFleet.alertsOf(readings, registry, AlertRules.defaults());
-        Map<String, Long> opened = alerts.stream().filter(Alert::isOpen).map(a -> a.type() + "|" + a.alertId()).distinct()
-                .collect(Collectors.groupingBy(k -> k.substring(0, k.indexOf('|')), TreeMap::new, Collectors.counting()));
-        System.out.printf(java.util.Locale.ROOT, "### London households: %d households, %.0f meter-days, %d readings%n", days.size(), meterDays,
+        Map<String, Long> opened = alerts.stream()
+                .filter(Alert::isOpen)
+                .map(a -> a.type() + "|" + a.alertId())
+                .distinct()
+                .collect(Collectors.groupingBy(
+                        k -> k.substring(0, k.indexOf('|')), TreeMap::new, Collectors.counting()));
+        System.out.printf(
+                java.util.Locale.ROOT,
+                "### London households: %d households, %.0f meter-days, %d readings%n",
+                days.size(),
+                meterDays,
                 readings.size());
         System.out.println("| alert type | alerts | per 1,000 meter-days |\n| --- | ---: | ---: |");
-        opened.forEach((type, n) -> System.out.printf(java.util.Locale.ROOT, "| %s | %d | %.2f |%n", type, n, n * 1000 / meterDays));
-        alerts.stream().filter(a -> a.isOpen() && (Alert.isStaffOnly(a.type()) || a.type().equals("spike")))
-                .forEach(a -> System.out.println(a.type() + " " + a.subjectId() + " " + Instant.ofEpochMilli(a.ts()) + " " + a.message()));
+        opened.forEach((type, n) ->
+                System.out.printf(java.util.Locale.ROOT, "| %s | %d | %.2f |%n", type, n, n * 1000 / meterDays));
+        alerts.stream()
+                .filter(a ->
+                        a.isOpen() && (Alert.isStaffOnly(a.type()) || a.type().equals("spike")))
+                .forEach(a -> System.out.println(
+                        a.type() + " " + a.subjectId() + " " + Instant.ofEpochMilli(a.ts()) + " " + a.message()));
 
         assertThat(households).hasSize(10);
         assertThat(meterDays).as("a year of ten households").isGreaterThan(3_000);
         long staff = opened.getOrDefault("theft_suspected", 0L) + opened.getOrDefault("tamper", 0L);
-        assertThat(staff * 1000 / meterDays).as("theft and tamper per 1,000 meter-days").isLessThan(1.0);
-        assertThat(opened.getOrDefault("spike", 0L) * 1000 / meterDays).as("spikes per 1,000 meter-days").isLessThan(5.0);
+        assertThat(staff * 1000 / meterDays)
+                .as("theft and tamper per 1,000 meter-days")
+                .isLessThan(1.0);
+        assertThat(opened.getOrDefault("spike", 0L) * 1000 / meterDays)
+                .as("spikes per 1,000 meter-days")
+                .isLessThan(5.0);
     }
 }

@@ -47,17 +47,23 @@ final class Pipeline {
      * end, with a registry that knows none of the meters; {@code env} adds settings
      * ({@code KW_*}). Returns what went to kw.late.
      */
-    static List<LateReading> runLoadCurveJob(TestStack stack, Map<TopicPartition, Long> from, Map<String, String> env) throws Exception {
+    static List<LateReading> runLoadCurveJob(TestStack stack, Map<TopicPartition, Long> from, Map<String, String> env)
+            throws Exception {
         Map<String, String> settings = new HashMap<>(env);
         settings.put("KW_INFLUX_URL", stack.influxUrl());
         settings.put("KW_INFLUX_DATABASE", stack.influxDb());
         settings.put("KW_KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrap());
         JobConfig config = JobConfig.load(null, settings);
         KafkaSource<Reading> source = readings(stack, from);
-        StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
+        StreamExecutionEnvironment flink =
+                StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
         flink.setParallelism(2);
-        LoadCurveJob job = new LoadCurveJob(source, Connectors.emptyRegistry(), EventTime.from(config),
-                new LoadCurveStage(LoadCurveStage.Params.from(config), Connectors.influx(config), new DiscardingSink<>()));
+        LoadCurveJob job = new LoadCurveJob(
+                source,
+                Connectors.emptyRegistry(),
+                EventTime.from(config),
+                new LoadCurveStage(
+                        LoadCurveStage.Params.from(config), Connectors.influx(config), new DiscardingSink<>()));
         LoadCurveStage.Curves curves = job.build(flink);
         List<LateReading> late = new ArrayList<>();
         try (CloseableIterator<LateReading> it = curves.late().collectAsync()) {

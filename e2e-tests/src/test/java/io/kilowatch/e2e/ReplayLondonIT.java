@@ -5,7 +5,6 @@ import static io.kilowatch.model.testing.InfluxQuery.asLong;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.kilowatch.sim.SimulatorMain;
 import io.kilowatch.ingest.IngestConfig;
 import io.kilowatch.ingest.IngestService;
 import io.kilowatch.model.ReadingCodec;
@@ -13,6 +12,7 @@ import io.kilowatch.model.Topics;
 import io.kilowatch.model.testing.InfluxQuery;
 import io.kilowatch.model.testing.TestStack;
 import io.kilowatch.sim.ReplayCommand;
+import io.kilowatch.sim.SimulatorMain;
 import io.kilowatch.sim.replay.RecordedFormats;
 import io.kilowatch.sim.replay.RecordedRow;
 import io.kilowatch.sim.replay.Replay;
@@ -43,17 +43,21 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplayLondonIT {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static final TestStack STACK = TestStack.fromEnvironment();
-    private static final Path DATA = Path.of(System.getProperty("kw.shared.data", "../../shared/data"), "lcl-london-sample");
+    private static final Path DATA =
+            Path.of(System.getProperty("kw.shared.data", "../../shared/data"), "lcl-london-sample");
 
     @Test
     void londonHouseholdsEnergyAddsUpAndGapsAreMarkedOrLeftEmpty(@TempDir Path dir) throws Exception {
         String p = TestStack.uniquePrefix("lcl");
         List<Path> households;
         try (Stream<Path> files = Files.list(DATA)) {
-            households = files.filter(f -> f.toString().endsWith(".csv")).sorted().toList();
+            households =
+                    files.filter(f -> f.toString().endsWith(".csv")).sorted().toList();
         }
         assertThat(households).hasSize(10);
         var startOffsets = KafkaTopics.endOffsets(STACK, Topics.READINGS);
@@ -70,10 +74,18 @@ class ReplayLondonIT {
         Path recordB = dir.resolve("b.jsonl");
         long published;
         try (IngestService ingest = IngestService.start(Pipeline.ingestConfig(STACK, p + "-ingest"))) {
-            assertThat(replay(List.of(DATA.resolve("MAC000009.csv")), fromB, toB, p + "-b-", recordB,
-                    java.time.Duration.ofMillis(shiftB).toString())).isZero();
-            assertThat(replay(households, fromA, toA, p + "-a-", recordA, "auto")).isZero();
-            published = Files.readAllLines(recordA).size() + Files.readAllLines(recordB).size();
+            assertThat(replay(
+                            List.of(DATA.resolve("MAC000009.csv")),
+                            fromB,
+                            toB,
+                            p + "-b-",
+                            recordB,
+                            java.time.Duration.ofMillis(shiftB).toString()))
+                    .isZero();
+            assertThat(replay(households, fromA, toA, p + "-a-", recordA, "auto"))
+                    .isZero();
+            published = Files.readAllLines(recordA).size()
+                    + Files.readAllLines(recordB).size();
             Pipeline.awaitForwarded(ingest, published);
             assertThat(ingest.metrics().deadLettered()).isZero();
         }
@@ -83,17 +95,28 @@ class ReplayLondonIT {
         long shiftA = shift(recordA, households.get(0), fromA);
         for (Path household : households) {
             String id = household.getFileName().toString().replace(".csv", "");
-            double fileKwh = RecordedFormats.lcl(household, fromA, toA).stream().mapToDouble(RecordedRow::kwh).sum();
+            double fileKwh = RecordedFormats.lcl(household, fromA, toA).stream()
+                    .mapToDouble(RecordedRow::kwh)
+                    .sum();
             List<Map<String, Object>> points = points(influx, p + "-a-" + id);
-            double measured = points.stream().filter(r -> asLong(r.get("estimated")) == 0).mapToDouble(r -> asDouble(r.get("kwh"))).sum();
-            assertThat(measured).as(id + ": measured 15-minute energy = the file's").isCloseTo(fileKwh, within(1e-6));
-            long readings = points.stream().mapToLong(r -> asLong(r.get("readings"))).sum();
-            assertThat(readings).as(id).isEqualTo(2L * RecordedFormats.lcl(household, fromA, toA).size());
+            double measured = points.stream()
+                    .filter(r -> asLong(r.get("estimated")) == 0)
+                    .mapToDouble(r -> asDouble(r.get("kwh")))
+                    .sum();
+            assertThat(measured)
+                    .as(id + ": measured 15-minute energy = the file's")
+                    .isCloseTo(fileKwh, within(1e-6));
+            long readings =
+                    points.stream().mapToLong(r -> asLong(r.get("readings"))).sum();
+            assertThat(readings)
+                    .as(id)
+                    .isEqualTo(2L * RecordedFormats.lcl(household, fromA, toA).size());
         }
         // MAC000063's missing half hour: two estimated quarter hours, no measured point.
         long gap = Instant.parse("2013-05-31T08:00:00Z").toEpochMilli() + shiftA;
         List<Map<String, Object>> filled = points(influx, p + "-a-MAC000063").stream()
-                .filter(r -> asLong(r.get("time")) == gap || asLong(r.get("time")) == gap + 900_000).toList();
+                .filter(r -> asLong(r.get("time")) == gap || asLong(r.get("time")) == gap + 900_000)
+                .toList();
         assertThat(filled).hasSize(2).allSatisfy(r -> {
             assertThat(asLong(r.get("estimated"))).isEqualTo(1);
             assertThat(asLong(r.get("readings"))).isZero();
@@ -108,7 +131,9 @@ class ReplayLondonIT {
             assertThat(times).as("quarter %d of the long gap", q).doesNotContain(missingFrom + q * 900_000L);
         }
         assertThat(times).contains(missingFrom - 900_000, missingFrom + 18 * 900_000L);
-        double fileB = RecordedFormats.lcl(DATA.resolve("MAC000009.csv"), fromB, toB).stream().mapToDouble(RecordedRow::kwh).sum();
+        double fileB = RecordedFormats.lcl(DATA.resolve("MAC000009.csv"), fromB, toB).stream()
+                .mapToDouble(RecordedRow::kwh)
+                .sum();
         assertThat(b.stream().mapToDouble(r -> asDouble(r.get("kwh"))).sum()).isCloseTo(fileB, within(1e-6));
     }
 
@@ -126,12 +151,16 @@ class ReplayLondonIT {
         Instant to = Instant.parse("2013-03-11T00:00:00Z");
         List<Path> households = new ArrayList<>();
         try (Stream<Path> files = Files.list(DATA)) {
-            for (Path f : files.filter(f -> f.toString().endsWith(".csv")).sorted().toList()) {
+            for (Path f :
+                    files.filter(f -> f.toString().endsWith(".csv")).sorted().toList()) {
                 for (int copy = 0; copy < 9; copy++) {
                     Path c = dir.resolve("c" + copy + "-" + f.getFileName());
                     String prefix = "c" + copy;
-                    Files.write(c, Files.readAllLines(f).stream()
-                            .map(line -> line.startsWith("MAC") ? prefix + line : line).toList());
+                    Files.write(
+                            c,
+                            Files.readAllLines(f).stream()
+                                    .map(line -> line.startsWith("MAC") ? prefix + line : line)
+                                    .toList());
                     households.add(c);
                 }
             }
@@ -139,28 +168,52 @@ class ReplayLondonIT {
         var startOffsets = KafkaTopics.endOffsets(STACK, Topics.READINGS);
         Path record = dir.resolve("r.jsonl");
         long published;
-        try (IngestService ingest = IngestService.start(IngestConfig.load(null,
-                STACK.bridgeEnvironment(p + "-ingest", "KW_INGEST_MAX_AGE", "0s")))) {
-            List<String> args = new ArrayList<>(List.of("--format", "lcl", "--from", from.toString(), "--to", to.toString(),
-                    "--id-prefix", p + "-", "--mqtt-url", STACK.mqttUrl(), "--record", record.toString(), "--shift", "none",
-                    "--bridge-max-age", "0s", "--connections", "4", "--speed", "0",
-                    "--event-time-spread", System.getProperty("kw.spread", "30s")));
+        try (IngestService ingest = IngestService.start(
+                IngestConfig.load(null, STACK.bridgeEnvironment(p + "-ingest", "KW_INGEST_MAX_AGE", "0s")))) {
+            List<String> args = new ArrayList<>(List.of(
+                    "--format",
+                    "lcl",
+                    "--from",
+                    from.toString(),
+                    "--to",
+                    to.toString(),
+                    "--id-prefix",
+                    p + "-",
+                    "--mqtt-url",
+                    STACK.mqttUrl(),
+                    "--record",
+                    record.toString(),
+                    "--shift",
+                    "none",
+                    "--bridge-max-age",
+                    "0s",
+                    "--connections",
+                    "4",
+                    "--speed",
+                    "0",
+                    "--event-time-spread",
+                    System.getProperty("kw.spread", "30s")));
             households.forEach(f -> args.add(f.toString()));
-            assertThat(SimulatorMain.commandLine(new ReplayCommand()).execute(args.toArray(String[]::new))).isZero();
+            assertThat(SimulatorMain.commandLine(new ReplayCommand()).execute(args.toArray(String[]::new)))
+                    .isZero();
             published = Files.readAllLines(record).size();
             Pipeline.awaitForwarded(ingest, published);
             assertThat(ingest.metrics().deadLettered()).isZero();
         }
         assertThat(published).isEqualTo(2 * recordedRows(households, from, to)).isGreaterThan(80_000);
-        assertThat(Pipeline.runLoadCurveJob(STACK, startOffsets, Map.of())).as("late readings").isEmpty();
+        assertThat(Pipeline.runLoadCurveJob(STACK, startOffsets, Map.of()))
+                .as("late readings")
+                .isEmpty();
 
         InfluxQuery influx = new InfluxQuery(STACK.influxUrl(), STACK.influxDb());
         for (Path household : households) {
             List<RecordedRow> rows = RecordedFormats.lcl(household, from, to);
             String meter = p + "-" + rows.get(0).meterId();
             double fileKwh = rows.stream().mapToDouble(RecordedRow::kwh).sum();
-            double measured = points(influx, meter).stream().filter(r -> asLong(r.get("estimated")) == 0)
-                    .mapToDouble(r -> asDouble(r.get("kwh"))).sum();
+            double measured = points(influx, meter).stream()
+                    .filter(r -> asLong(r.get("estimated")) == 0)
+                    .mapToDouble(r -> asDouble(r.get("kwh")))
+                    .sum();
             assertThat(measured).as(meter).isCloseTo(fileKwh, within(1e-6));
         }
     }
@@ -174,11 +227,29 @@ class ReplayLondonIT {
     }
 
     private static int replay(List<Path> files, Instant from, Instant to, String prefix, Path record, String shift) {
-        List<String> args = new ArrayList<>(List.of("--format", "lcl", "--from", from.toString(), "--to", to.toString(),
-                "--id-prefix", prefix, "--mqtt-url", STACK.mqttUrl(), "--record", record.toString(), "--shift", shift,
+        List<String> args = new ArrayList<>(List.of(
+                "--format",
+                "lcl",
+                "--from",
+                from.toString(),
+                "--to",
+                to.toString(),
+                "--id-prefix",
+                prefix,
+                "--mqtt-url",
+                STACK.mqttUrl(),
+                "--record",
+                record.toString(),
+                "--shift",
+                shift,
                 // Four connections as fast as the broker takes them: the event-time spread keeps
                 // them together, so nothing is later than the watermark bound.
-                "--connections", "4", "--speed", "0", "--event-time-spread", System.getProperty("kw.spread", "30s")));
+                "--connections",
+                "4",
+                "--speed",
+                "0",
+                "--event-time-spread",
+                System.getProperty("kw.spread", "30s")));
         files.forEach(f -> args.add(f.toString()));
         return SimulatorMain.commandLine(new ReplayCommand()).execute(args.toArray(String[]::new));
     }
@@ -188,13 +259,17 @@ class ReplayLondonIT {
         ReadingCodec codec = new ReadingCodec();
         long firstPublished = Long.MAX_VALUE;
         for (String line : Files.readAllLines(record)) {
-            firstPublished = Math.min(firstPublished, codec.decodeReading(line.getBytes(StandardCharsets.UTF_8)).ts());
+            firstPublished = Math.min(
+                    firstPublished,
+                    codec.decodeReading(line.getBytes(StandardCharsets.UTF_8)).ts());
         }
         long firstRow = RecordedFormats.lcl(household, from, null).get(0).start();
         return firstPublished - firstRow;
     }
 
     private static List<Map<String, Object>> points(InfluxQuery influx, String id) throws Exception {
-        return influx.rows("SELECT kwh, readings, estimated FROM load WHERE level = 'meter' AND interval = '15m' AND id = '" + id + "'");
+        return influx.rows(
+                "SELECT kwh, readings, estimated FROM load WHERE level = 'meter' AND interval = '15m' AND id = '" + id
+                        + "'");
     }
 }

@@ -20,9 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -41,41 +39,63 @@ final class SimulatedFleet {
     final List<Reading> readings = new ArrayList<>();
 
     /** A mixed fleet of {@code meters} customers (50 a transformer, each with its area meter), seed 42, from {@code start}. */
-    SimulatedFleet(String prefix, int meters, Instant start, Duration duration, List<String> scenarioLines) throws Exception {
+    SimulatedFleet(String prefix, int meters, Instant start, Duration duration, List<String> scenarioLines)
+            throws Exception {
         this(prefix, meters, 50, 10, start, duration, scenarioLines);
     }
 
     /** The same with {@code metersPerTransformer} customers a transformer and {@code transformersPerFeeder} a feeder. */
-    SimulatedFleet(String prefix, int meters, int metersPerTransformer, int transformersPerFeeder, Instant start, Duration duration,
-                   List<String> scenarioLines) throws Exception {
+    SimulatedFleet(
+            String prefix,
+            int meters,
+            int metersPerTransformer,
+            int transformersPerFeeder,
+            Instant start,
+            Duration duration,
+            List<String> scenarioLines)
+            throws Exception {
         topology = Topology.generate(prefix, meters, 42, metersPerTransformer, transformersPerFeeder, 10);
         scenario = Scenario.parse(scenarioLines, start);
         Fleet fleet = new Fleet(topology, 42, Duration.ofMinutes(1), ZoneOffset.ofHours(8));
         ReadingCodec codec = new ReadingCodec();
-        try (FleetSimulation sim = new FleetSimulation(fleet, new FleetSimulation.Settings(start, duration, Duration.ofMinutes(1), 0,
-                Duration.ZERO, 42), Reporting.direct(), scenario, (topic, payload) -> readings.add(codec.decodeReading(payload)), null)) {
+        try (FleetSimulation sim = new FleetSimulation(
+                fleet,
+                new FleetSimulation.Settings(start, duration, Duration.ofMinutes(1), 0, Duration.ZERO, 42),
+                Reporting.direct(),
+                scenario,
+                (topic, payload) -> readings.add(codec.decodeReading(payload)),
+                null)) {
             sim.run();
         }
     }
 
     List<GroundTruth> groundTruth() {
-        return scenario.anomalies().stream().map(a -> new GroundTruth(a.subject(), a.type(), a.start(), a.end())).toList();
+        return scenario.anomalies().stream()
+                .map(a -> new GroundTruth(a.subject(), a.type(), a.start(), a.end()))
+                .toList();
     }
 
     /** Every alert transition of the production alert pipeline (parallelism 2) over the readings. */
     List<Alert> alerts(AlertRules rules) throws Exception {
-        return alertsOf(readings, topology.meters().stream().map(Topology.MeterSpec::entry).toList(), rules);
+        return alertsOf(
+                readings,
+                topology.meters().stream().map(Topology.MeterSpec::entry).toList(),
+                rules);
     }
 
     /** Every alert transition of the production alert pipeline (parallelism 2) over {@code readings} with this registry. */
-    static List<Alert> alertsOf(List<Reading> readings, List<io.kilowatch.model.RegistryEntry> entries, AlertRules rules) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
+    static List<Alert> alertsOf(
+            List<Reading> readings, List<io.kilowatch.model.RegistryEntry> entries, AlertRules rules) throws Exception {
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
         env.setParallelism(2);
         ArrayList<Reading> data = new ArrayList<>(readings);
-        ArrayList<RegistryUpdate> registry = new ArrayList<>(entries.stream().map(e -> new RegistryUpdate(e.meterId(), e)).toList());
+        ArrayList<RegistryUpdate> registry = new ArrayList<>(
+                entries.stream().map(e -> new RegistryUpdate(e.meterId(), e)).toList());
         AlertJob job = new AlertJob(
                 new DataGeneratorSource<>(i -> data.get(i.intValue()), data.size(), TypeInformation.of(Reading.class)),
-                new DataGeneratorSource<>(i -> registry.get(i.intValue()), registry.size(), TypeInformation.of(RegistryUpdate.class)),
+                new DataGeneratorSource<>(
+                        i -> registry.get(i.intValue()), registry.size(), TypeInformation.of(RegistryUpdate.class)),
                 new EventTime(Duration.ofMinutes(2), Duration.ofSeconds(10)),
                 new AlertStage(new AlertStage.Params(rules), new DiscardingSink<>(), new DiscardingSink<>()));
         List<Alert> out = new ArrayList<>();
@@ -87,7 +107,11 @@ final class SimulatedFleet {
     }
 
     Scorer.Result score(List<Alert> alerts) {
-        return Scorer.of(Duration.ofMinutes(15), topology.meters().stream().map(Topology.MeterSpec::entry).toList())
+        return Scorer.of(
+                        Duration.ofMinutes(15),
+                        topology.meters().stream()
+                                .map(Topology.MeterSpec::entry)
+                                .toList())
                 .score(groundTruth(), alerts);
     }
 }

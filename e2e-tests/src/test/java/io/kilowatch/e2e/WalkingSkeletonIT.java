@@ -37,7 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 class WalkingSkeletonIT {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static final TestStack STACK = TestStack.fromEnvironment();
     private static final int METERS = 50;
@@ -66,36 +68,48 @@ class WalkingSkeletonIT {
         // in event time is its own 90 s shuffle; the bound has room to spare. (Over several
         // connections, a connection stalled for a second fell minutes of event time behind the
         // others: clean-clone runs saw whole minutes of a meter late even with a 5 min bound.)
-        List<LateReading> late = Pipeline.runLoadCurveJob(STACK, startOffsets, Map.of("KW_CURVES_METER_1M_CLASSES", "unregistered",
-                "KW_TIME_OUT_OF_ORDERNESS", "5m"));
+        List<LateReading> late = Pipeline.runLoadCurveJob(
+                STACK,
+                startOffsets,
+                Map.of("KW_CURVES_METER_1M_CLASSES", "unregistered", "KW_TIME_OUT_OF_ORDERNESS", "5m"));
         assertThat(late).as("nothing was later than the watermark bound").isEmpty();
 
         // 3. InfluxDB holds exactly what the published readings say
         List<Reading> sent = readRecord(record);
         assertThat(sent).hasSize((int) published);
-        Map<String, List<Reading>> byPoint = sent.stream().collect(Collectors.groupingBy(
-                r -> r.meterId() + "@" + (r.ts() - Math.floorMod(r.ts(), 900_000L))));
+        Map<String, List<Reading>> byPoint = sent.stream()
+                .collect(Collectors.groupingBy(r -> r.meterId() + "@" + (r.ts() - Math.floorMod(r.ts(), 900_000L))));
         assertThat(byPoint).hasSize(METERS * (int) (SIMULATED.toMinutes() / 15));
 
         InfluxQuery influx = new InfluxQuery(STACK.influxUrl(), STACK.influxDb());
-        List<Map<String, Object>> rows = influx.rows("SELECT kw_avg, kwh, readings, energy_source FROM load WHERE interval = '15m' AND level = 'meter' AND id =~ /^"
-                + p + "-/ GROUP BY id");
+        List<Map<String, Object>> rows = influx.rows(
+                "SELECT kw_avg, kwh, readings, energy_source FROM load WHERE interval = '15m' AND level = 'meter' AND id =~ /^"
+                        + p + "-/ GROUP BY id");
         assertThat(rows).hasSize(byPoint.size());
         long readingsInInflux = 0;
         int registerPoints = 0;
         for (Map<String, Object> row : rows) {
             List<Reading> in = byPoint.get(row.get("id") + "@" + asLong(row.get("time")));
-            assertThat(in).as("point %s at %s has published readings", row.get("id"), row.get("time")).isNotNull();
+            assertThat(in)
+                    .as("point %s at %s has published readings", row.get("id"), row.get("time"))
+                    .isNotNull();
             double avg = in.stream().mapToDouble(Reading::kw).sum() / in.size();
             assertRelative(asDouble(row.get("kw_avg")), avg);
             if ("register".equals(row.get("energy_source"))) {
                 // Readings on the minute: the register at both boundaries is a reading's own, no
                 // interpolation; the one at the end is the first reading of the next interval.
                 List<Reading> next = byPoint.get(row.get("id") + "@" + (asLong(row.get("time")) + 900_000L));
-                double end = next.stream().min(java.util.Comparator.comparingLong(Reading::ts)).orElseThrow().importKwh();
-                double start = in.stream().min(java.util.Comparator.comparingLong(Reading::ts)).orElseThrow().importKwh();
+                double end = next.stream()
+                        .min(java.util.Comparator.comparingLong(Reading::ts))
+                        .orElseThrow()
+                        .importKwh();
+                double start = in.stream()
+                        .min(java.util.Comparator.comparingLong(Reading::ts))
+                        .orElseThrow()
+                        .importKwh();
                 assertRelative(asDouble(row.get("kwh")), end - start);
-                assertThat(asDouble(row.get("kwh"))).as("register and power agree to the register's resolution")
+                assertThat(asDouble(row.get("kwh")))
+                        .as("register and power agree to the register's resolution")
                         .isCloseTo(avg * 0.25, org.assertj.core.data.Offset.offset(0.0011));
                 registerPoints++;
             } else {
@@ -109,13 +123,16 @@ class WalkingSkeletonIT {
         // Every interval but each meter's last has a register reading after it.
         assertThat(registerPoints).isEqualTo(byPoint.size() - METERS);
 
-        List<Map<String, Object>> oneMinute = influx.rows("SELECT sum(readings) FROM load WHERE interval = '1m' AND id =~ /^" + p + "-/");
+        List<Map<String, Object>> oneMinute =
+                influx.rows("SELECT sum(readings) FROM load WHERE interval = '1m' AND id =~ /^" + p + "-/");
         assertThat(asLong(oneMinute.get(0).get("sum"))).isEqualTo(published);
-        assertThat(KafkaTopics.countKeysWithPrefix(STACK, Topics.LATE, lateStart, p)).isZero();
+        assertThat(KafkaTopics.countKeysWithPrefix(STACK, Topics.LATE, lateStart, p))
+                .isZero();
     }
 
     private static void assertRelative(double actual, double expected) {
-        assertThat(Math.abs(actual - expected)).as("%s vs %s", actual, expected)
+        assertThat(Math.abs(actual - expected))
+                .as("%s vs %s", actual, expected)
                 .isLessThanOrEqualTo(REL_TOLERANCE * Math.max(Math.abs(expected), Double.MIN_NORMAL));
     }
 
@@ -126,11 +143,14 @@ class WalkingSkeletonIT {
     private static long simulate(String p, Path record) throws Exception {
         Fleet fleet = new Fleet(p + "-M", METERS, 20241123L, Duration.ofMinutes(1), ZoneOffset.ofHours(8));
         // Recent hours, inside the bridge's accepted horizon and not in the future.
-        Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).minus(SIMULATED).minus(Duration.ofHours(1));
-        FleetSimulation.Settings s = new FleetSimulation.Settings(start, SIMULATED,
-                Duration.ofMinutes(1), 0, MAX_DELAY, 20241123L);
+        Instant start = Instant.now()
+                .truncatedTo(java.time.temporal.ChronoUnit.HOURS)
+                .minus(SIMULATED)
+                .minus(Duration.ofHours(1));
+        FleetSimulation.Settings s =
+                new FleetSimulation.Settings(start, SIMULATED, Duration.ofMinutes(1), 0, MAX_DELAY, 20241123L);
         try (MqttPublisher mqtt = new MqttPublisher(STACK.mqttUrl(), p + "-sim", 1);
-             FleetSimulation sim = new FleetSimulation(fleet, s, mqtt::publish, record)) {
+                FleetSimulation sim = new FleetSimulation(fleet, s, mqtt::publish, record)) {
             sim.run();
             assertThat(mqtt.awaitAllAcknowledged(Duration.ofSeconds(60))).isTrue();
             assertThat(mqtt.failed()).isZero();

@@ -27,7 +27,8 @@ public final class AlertJob {
     private final EventTime time;
     private final AlertStage alerts;
 
-    public AlertJob(Source<Reading, ?, ?> source, Source<RegistryUpdate, ?, ?> registry, EventTime time, AlertStage alerts) {
+    public AlertJob(
+            Source<Reading, ?, ?> source, Source<RegistryUpdate, ?, ?> registry, EventTime time, AlertStage alerts) {
         this.source = source;
         this.registry = registry;
         this.time = time;
@@ -47,9 +48,13 @@ public final class AlertJob {
     /** The production job: kw.readings and kw.registry as consumer group {@code alerts.group-id}. */
     public static AlertJob fromConfig(JobConfig c) {
         if (c.isBackfill()) {
-            throw new IllegalArgumentException("the alert job has no backfill: alerts of the past are in kw.alerts already");
+            throw new IllegalArgumentException(
+                    "the alert job has no backfill: alerts of the past are in kw.alerts already");
         }
-        return new AlertJob(Connectors.readings(c, c.alertsGroupId()), Connectors.registry(c, c.alertsGroupId()), EventTime.from(c),
+        return new AlertJob(
+                Connectors.readings(c, c.alertsGroupId()),
+                Connectors.registry(c, c.alertsGroupId()),
+                EventTime.from(c),
                 new AlertStage(AlertStage.Params.from(c), Connectors.influx(c), Connectors.alerts(c)));
     }
 

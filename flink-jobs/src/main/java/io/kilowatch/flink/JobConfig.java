@@ -1,10 +1,10 @@
 package io.kilowatch.flink;
 
+import io.kilowatch.billing.advice.Advisor;
 import io.kilowatch.flink.alerts.AlertRules;
 import io.kilowatch.flink.curves.CurveRules;
 import io.kilowatch.flink.curves.KpiCalendar;
 import io.kilowatch.flink.influx.InfluxConfig;
-import io.kilowatch.billing.advice.Advisor;
 import io.kilowatch.flink.records.EventTimeRange;
 import io.kilowatch.flink.tariffs.TariffRules;
 import io.kilowatch.model.Settings;
@@ -160,13 +160,24 @@ public record JobConfig(
     public static JobConfig from(Settings s) {
         String startFrom = s.get("kafka.start-from");
         if (!startFrom.equals("committed") && !startFrom.equals("earliest") && !startFrom.equals("latest")) {
-            throw new IllegalArgumentException("kafka.start-from must be committed, earliest or latest; got '" + startFrom + "'");
+            throw new IllegalArgumentException(
+                    "kafka.start-from must be committed, earliest or latest; got '" + startFrom + "'");
         }
         InfluxConfig local = InfluxConfig.local(s.get("influx.url"), s.get("influx.database"));
-        InfluxConfig influx = new InfluxConfig(local.url(), local.database(), s.getOrNull("influx.username"),
-                s.getOrNull("influx.password"), s.getInt("influx.batch-size"), local.maxInFlightRequests(),
-                local.maxBufferedRequests(), s.getDuration("influx.flush-interval"), local.requestTimeout(),
-                local.maxRetryBackoff(), s.get("influx.transport"), s.getOrNull("influx.token"), s.getOrNull("influx.org"),
+        InfluxConfig influx = new InfluxConfig(
+                local.url(),
+                local.database(),
+                s.getOrNull("influx.username"),
+                s.getOrNull("influx.password"),
+                s.getInt("influx.batch-size"),
+                local.maxInFlightRequests(),
+                local.maxBufferedRequests(),
+                s.getDuration("influx.flush-interval"),
+                local.requestTimeout(),
+                local.maxRetryBackoff(),
+                s.get("influx.transport"),
+                s.getOrNull("influx.token"),
+                s.getOrNull("influx.org"),
                 s.getOrNull("influx.bucket"));
         JobConfig config = new JobConfig(
                 s.get("kafka.bootstrap-servers"),
@@ -183,10 +194,14 @@ public record JobConfig(
                 s.getDuration("time.close-after-idle"),
                 s.getDuration("time.allowed-lateness.1m"),
                 s.getDuration("time.allowed-lateness.15m"),
-                new CurveRules(s.getInt("gaps.max-intervals"), s.getDouble("register.rollover-kwh"),
-                        s.getDouble("register.reset-below-kwh"), zone(s.get("kpi.zone")),
+                new CurveRules(
+                        s.getInt("gaps.max-intervals"),
+                        s.getDouble("register.rollover-kwh"),
+                        s.getDouble("register.reset-below-kwh"),
+                        zone(s.get("kpi.zone")),
                         KpiCalendar.of(catalogue(s.getOrNull("tariffs.catalogue")), s.get("kpi.tou-plan")),
-                        list(s.getOrNull("curves.meter-1m.classes")), list(s.getOrNull("curves.meter-1m.ids"))),
+                        list(s.getOrNull("curves.meter-1m.classes")),
+                        list(s.getOrNull("curves.meter-1m.ids"))),
                 s.getDuration("checkpoint.interval"),
                 stateBackend(s.get("state.backend")),
                 checkpointDir(s.getOrNull("state.checkpoint-dir")),
@@ -205,8 +220,8 @@ public record JobConfig(
                 durations("curves.compare-shifts", s.getOrNull("curves.compare-shifts")));
         if (!config.closeAfterIdle().isZero() && config.closeAfterIdle().compareTo(config.idleness()) >= 0) {
             // An idle partition's watermark is no longer emitted: the close must come first.
-            throw new IllegalArgumentException("time.close-after-idle (" + config.closeAfterIdle() + ") must be shorter than time.idleness ("
-                    + config.idleness() + ")");
+            throw new IllegalArgumentException("time.close-after-idle (" + config.closeAfterIdle()
+                    + ") must be shorter than time.idleness (" + config.idleness() + ")");
         }
         if (config.allowedLateness1m().compareTo(config.allowedLateness15m()) > 0) {
             // checked now, not when the job starts: the 15-minute interval holds the dedup memory of its minutes
@@ -217,7 +232,10 @@ public record JobConfig(
     }
 
     private static List<Duration> durations(String key, String commaSeparated) {
-        return list(commaSeparated).stream().map(v -> Settings.parseDuration(key, v)).sorted().toList();
+        return list(commaSeparated).stream()
+                .map(v -> Settings.parseDuration(key, v))
+                .sorted()
+                .toList();
     }
 
     private static io.kilowatch.flink.curves.InsightRules insightRules(Settings s) {
@@ -227,11 +245,15 @@ public record JobConfig(
         }
         Map<String, double[]> bands = new java.util.HashMap<>();
         for (Map.Entry<String, String> e : s.withPrefix("insight.bands.").entrySet()) {
-            double[] b = java.util.Arrays.stream(e.getValue().split(",")).map(String::strip).filter(x -> !x.isEmpty())
-                    .mapToDouble(Double::parseDouble).toArray();
+            double[] b = java.util.Arrays.stream(e.getValue().split(","))
+                    .map(String::strip)
+                    .filter(x -> !x.isEmpty())
+                    .mapToDouble(Double::parseDouble)
+                    .toArray();
             for (int i = 1; i < b.length; i++) {
                 if (b[i] <= b[i - 1]) {
-                    throw new IllegalArgumentException("insight.bands." + e.getKey() + " must ascend, got " + e.getValue());
+                    throw new IllegalArgumentException(
+                            "insight.bands." + e.getKey() + " must ascend, got " + e.getValue());
                 }
             }
             bands.put(e.getKey(), b);
@@ -240,16 +262,33 @@ public record JobConfig(
     }
 
     private static AlertRules alertRules(Settings s) {
-        return new AlertRules(s.getDuration("alerts.open-after"), s.getDuration("alerts.resolve-after"),
-                s.getDouble("alerts.over-capacity.ratio"), s.getDouble("alerts.transformer-overload.ratio"),
-                s.getDouble("alerts.voltage.low-ratio"), s.getDouble("alerts.voltage.high-ratio"), s.getDouble("alerts.low-pf"),
-                s.getDouble("alerts.low-pf.min-load-ratio"), new AlertRules.Spike(s.getDouble("alerts.spike.factor"),
-                        s.getDouble("alerts.spike.sigmas"), s.getDouble("alerts.spike.min-kw"), s.getDuration("alerts.spike.max"),
-                        s.getInt("alerts.spike.learn-days")), s.getDuration("alerts.offline-after"),
-                s.getDouble("alerts.theft.ratio"), s.getInt("alerts.theft.window-hours"), s.getDouble("alerts.theft.min-kwh"),
-                s.getDouble("alerts.line-loss.ratio"), s.getDuration("alerts.pipeline-silent-after"),
-                s.getDuration("alerts.state-horizon"), new AlertRules.Fold(s.getDouble("alerts.fold.area-share"),
-                        s.getInt("alerts.fold.min-meters"), s.getDouble("alerts.fold.feeder-share"), s.getDuration("alerts.fold.window")),
+        return new AlertRules(
+                s.getDuration("alerts.open-after"),
+                s.getDuration("alerts.resolve-after"),
+                s.getDouble("alerts.over-capacity.ratio"),
+                s.getDouble("alerts.transformer-overload.ratio"),
+                s.getDouble("alerts.voltage.low-ratio"),
+                s.getDouble("alerts.voltage.high-ratio"),
+                s.getDouble("alerts.low-pf"),
+                s.getDouble("alerts.low-pf.min-load-ratio"),
+                new AlertRules.Spike(
+                        s.getDouble("alerts.spike.factor"),
+                        s.getDouble("alerts.spike.sigmas"),
+                        s.getDouble("alerts.spike.min-kw"),
+                        s.getDuration("alerts.spike.max"),
+                        s.getInt("alerts.spike.learn-days")),
+                s.getDuration("alerts.offline-after"),
+                s.getDouble("alerts.theft.ratio"),
+                s.getInt("alerts.theft.window-hours"),
+                s.getDouble("alerts.theft.min-kwh"),
+                s.getDouble("alerts.line-loss.ratio"),
+                s.getDuration("alerts.pipeline-silent-after"),
+                s.getDuration("alerts.state-horizon"),
+                new AlertRules.Fold(
+                        s.getDouble("alerts.fold.area-share"),
+                        s.getInt("alerts.fold.min-meters"),
+                        s.getDouble("alerts.fold.feeder-share"),
+                        s.getDuration("alerts.fold.window")),
                 s.getDuration("alerts.theft.unconfirmed-after"));
     }
 
@@ -273,15 +312,23 @@ public record JobConfig(
         for (String c : new String[] {"residential", "prosumer", "commercial", "industrial"}) {
             BigDecimal share = decimal(s, "tariffs.flexible-share." + c);
             if (share.signum() < 0 || share.compareTo(BigDecimal.ONE) > 0) {
-                throw new IllegalArgumentException("tariffs.flexible-share." + c + " must be a share between 0 and 1; got " + share);
+                throw new IllegalArgumentException(
+                        "tariffs.flexible-share." + c + " must be a share between 0 and 1; got " + share);
             }
             shares.put(c, share);
         }
-        return new TariffRules(s.getDuration("tariffs.update-every"),
-                new Advisor.Thresholds(decimal(s, "tariffs.hints.min-share"), decimal(s, "tariffs.hints.min-amount"),
-                        decimal(s, "tariffs.hints.peak-share-factor"), decimal(s, "tariffs.hints.target-power-factor"),
-                        decimal(s, "tariffs.hints.demand.min-amount"), decimal(s, "tariffs.hints.demand.min-rise")),
-                shares, decimal(s, "tariffs.hints.resend-change"), s.getDouble("tariffs.hints.demand.min-minutes"),
+        return new TariffRules(
+                s.getDuration("tariffs.update-every"),
+                new Advisor.Thresholds(
+                        decimal(s, "tariffs.hints.min-share"),
+                        decimal(s, "tariffs.hints.min-amount"),
+                        decimal(s, "tariffs.hints.peak-share-factor"),
+                        decimal(s, "tariffs.hints.target-power-factor"),
+                        decimal(s, "tariffs.hints.demand.min-amount"),
+                        decimal(s, "tariffs.hints.demand.min-rise")),
+                shares,
+                decimal(s, "tariffs.hints.resend-change"),
+                s.getDouble("tariffs.hints.demand.min-minutes"),
                 s.getDuration("tariffs.hints.demand.min-days"));
     }
 
@@ -298,7 +345,8 @@ public record JobConfig(
         try {
             return ZoneId.of(id);
         } catch (java.time.DateTimeException e) {
-            throw new IllegalArgumentException("kpi.zone must be a time-zone id like Asia/Shanghai or Europe/London; got '" + id + "'");
+            throw new IllegalArgumentException(
+                    "kpi.zone must be a time-zone id like Asia/Shanghai or Europe/London; got '" + id + "'");
         }
     }
 
@@ -306,7 +354,10 @@ public record JobConfig(
         if (commaSeparated == null) {
             return Set.of();
         }
-        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(x -> !x.isEmpty()).collect(Collectors.toSet());
+        return Arrays.stream(commaSeparated.split(","))
+                .map(String::trim)
+                .filter(x -> !x.isEmpty())
+                .collect(Collectors.toSet());
     }
 
     /**
@@ -315,13 +366,17 @@ public record JobConfig(
      * test). Without a setting: a folder under the JVM's temporary directory.
      */
     private static String checkpointDir(String configured) {
-        return configured != null ? configured
-                : Path.of(System.getProperty("java.io.tmpdir"), "kilowatch-checkpoints").toUri().toString();
+        return configured != null
+                ? configured
+                : Path.of(System.getProperty("java.io.tmpdir"), "kilowatch-checkpoints")
+                        .toUri()
+                        .toString();
     }
 
     private static String stateBackend(String name) {
         if (!name.equals("hashmap") && !name.equals("rocksdb")) {
-            throw new IllegalArgumentException("state.backend must be hashmap (state on the heap) or rocksdb (large fleets); got '" + name + "'");
+            throw new IllegalArgumentException(
+                    "state.backend must be hashmap (state on the heap) or rocksdb (large fleets); got '" + name + "'");
         }
         return name;
     }
@@ -336,7 +391,8 @@ public record JobConfig(
         try {
             return new EventTimeRange(java.time.Instant.parse(from), java.time.Instant.parse(to));
         } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException("backfill.from/to must be ISO-8601 instants like 2026-11-22T00:00:00Z: " + e.getMessage());
+            throw new IllegalArgumentException(
+                    "backfill.from/to must be ISO-8601 instants like 2026-11-22T00:00:00Z: " + e.getMessage());
         }
     }
 

@@ -8,9 +8,9 @@ import io.kilowatch.flink.records.TariffUpdate;
 import io.kilowatch.flink.tariffs.ShadowBills;
 import io.kilowatch.flink.tariffs.TariffParams;
 import io.kilowatch.flink.tariffs.TariffStage;
-import io.kilowatch.flink.wiring.EventTimeInputs;
 import io.kilowatch.flink.wiring.Connectors;
 import io.kilowatch.flink.wiring.EventTime;
+import io.kilowatch.flink.wiring.EventTimeInputs;
 import io.kilowatch.flink.wiring.FlinkSetup;
 import io.kilowatch.flink.wiring.JobArgs;
 import io.kilowatch.flink.wiring.StageInputs;
@@ -40,13 +40,23 @@ public final class LoadCurveJob {
     private final Source<TariffUpdate, ?, ?> catalogue;
     private final UnaryOperator<DataStream<Reading>> afterSource;
 
-    public LoadCurveJob(Source<Reading, ?, ?> source, Source<RegistryUpdate, ?, ?> registry, EventTime time, LoadCurveStage curves) {
+    public LoadCurveJob(
+            Source<Reading, ?, ?> source,
+            Source<RegistryUpdate, ?, ?> registry,
+            EventTime time,
+            LoadCurveStage curves) {
         this(source, registry, time, curves, null, null, null, UnaryOperator.identity());
     }
 
-    private LoadCurveJob(Source<Reading, ?, ?> source, Source<RegistryUpdate, ?, ?> registry, EventTime time, LoadCurveStage curves,
-                         AlertStage alerts, TariffStage tariffs, Source<TariffUpdate, ?, ?> catalogue,
-                         UnaryOperator<DataStream<Reading>> afterSource) {
+    private LoadCurveJob(
+            Source<Reading, ?, ?> source,
+            Source<RegistryUpdate, ?, ?> registry,
+            EventTime time,
+            LoadCurveStage curves,
+            AlertStage alerts,
+            TariffStage tariffs,
+            Source<TariffUpdate, ?, ?> catalogue,
+            UnaryOperator<DataStream<Reading>> afterSource) {
         this.source = source;
         this.registry = registry;
         this.time = time;
@@ -88,7 +98,8 @@ public final class LoadCurveJob {
         }
         TariffStage.Outputs t = null;
         if (tariffs != null) {
-            t = tariffs.build(c, EventTimeInputs.reference(env, catalogue, "tariffs", ShadowBills.TARIFFS, "tariffs-source"));
+            t = tariffs.build(
+                    c, EventTimeInputs.reference(env, catalogue, "tariffs", ShadowBills.TARIFFS, "tariffs-source"));
         }
         return new Outputs(c, t);
     }
@@ -106,19 +117,30 @@ public final class LoadCurveJob {
         TariffStage tariffStage = new TariffStage(TariffParams.from(c), Connectors.influx(c), Connectors.hints(c));
         if (c.isBackfill()) {
             // Late readings of the range were reported to kw.late by the live job already, and its hints were sent.
-            LoadCurveJob backfill = new LoadCurveJob(Connectors.readings(c), Connectors.registry(c), EventTime.from(c),
-                    new LoadCurveStage(params, Connectors.influx(c), new DiscardingSink<>()).restrictedTo(c.backfill()));
+            LoadCurveJob backfill = new LoadCurveJob(
+                    Connectors.readings(c),
+                    Connectors.registry(c),
+                    EventTime.from(c),
+                    new LoadCurveStage(params, Connectors.influx(c), new DiscardingSink<>())
+                            .restrictedTo(c.backfill()));
             // History's alerts, to InfluxDB only (AlertStage#restrictedTo).
-            backfill = backfill.withAlerts(new AlertStage(AlertStage.Params.from(c), Connectors.influx(c), new DiscardingSink<>())
-                    .restrictedTo(c.backfill()));
-            return c.tariffsEnabled() ? backfill.withTariffs(tariffStage.restrictedTo(c.backfill()), Connectors.tariffs(c)) : backfill;
+            backfill = backfill.withAlerts(
+                    new AlertStage(AlertStage.Params.from(c), Connectors.influx(c), new DiscardingSink<>())
+                            .restrictedTo(c.backfill()));
+            return c.tariffsEnabled()
+                    ? backfill.withTariffs(tariffStage.restrictedTo(c.backfill()), Connectors.tariffs(c))
+                    : backfill;
         }
-        LoadCurveJob job = new LoadCurveJob(Connectors.readings(c), Connectors.registry(c), EventTime.from(c),
+        LoadCurveJob job = new LoadCurveJob(
+                Connectors.readings(c),
+                Connectors.registry(c),
+                EventTime.from(c),
                 new LoadCurveStage(params, Connectors.influx(c), Connectors.late(c)));
         if (c.tariffsEnabled()) {
             job = job.withTariffs(tariffStage, Connectors.tariffs(c));
         }
-        return c.alertsWithLoadCurves() ? job.withAlerts(new AlertStage(AlertStage.Params.from(c), Connectors.influx(c), Connectors.alerts(c)))
+        return c.alertsWithLoadCurves()
+                ? job.withAlerts(new AlertStage(AlertStage.Params.from(c), Connectors.influx(c), Connectors.alerts(c)))
                 : job;
     }
 

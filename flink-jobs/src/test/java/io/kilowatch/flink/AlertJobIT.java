@@ -49,7 +49,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AlertJobIT {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static final TestStack STACK = TestStack.fromEnvironment();
     private static final long MIN = 60_000;
@@ -67,12 +69,19 @@ class AlertJobIT {
         String registry = "test." + p + ".registry";
         String alerts = "test." + p + ".alerts";
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap()))) {
-            admin.createTopics(List.of(new NewTopic(readings, 2, (short) 1), new NewTopic(alerts, 2, (short) 1),
-                    new NewTopic(registry, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")))).all().get();
+            admin.createTopics(List.of(
+                            new NewTopic(readings, 2, (short) 1),
+                            new NewTopic(alerts, 2, (short) 1),
+                            new NewTopic(registry, 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
+                    .all()
+                    .get();
         }
         InfluxQuery influx = new InfluxQuery(STACK.influxUrl(), db);
         influx.execute("CREATE DATABASE \"" + db + "\"");
-        long t0 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(3)).toEpochMilli();
+        long t0 = Instant.now()
+                .truncatedTo(ChronoUnit.HOURS)
+                .minus(Duration.ofHours(3))
+                .toEpochMilli();
         String m1 = p + "-m1";
         String m2 = p + "-m2";
         String m3 = p + "-m3";
@@ -80,8 +89,11 @@ class AlertJobIT {
             try (KafkaProducer<byte[], byte[]> kafka = producer()) {
                 RegistryCodec registryCodec = new RegistryCodec();
                 for (String m : List.of(m1, m2, m3)) {
-                    RegistryEntry e = new RegistryEntry(m, "c-" + m, "residential", "T1", "F1", "north", "res-tou", 8, 400, 230, 1);
-                    kafka.send(new ProducerRecord<>(registry, m.getBytes(StandardCharsets.UTF_8), registryCodec.encode(e))).get();
+                    RegistryEntry e = new RegistryEntry(
+                            m, "c-" + m, "residential", "T1", "F1", "north", "res-tou", 8, 400, 230, 1);
+                    kafka.send(new ProducerRecord<>(
+                                    registry, m.getBytes(StandardCharsets.UTF_8), registryCodec.encode(e)))
+                            .get();
                 }
                 // m1: 10 kW (over its 8 kVA) in minutes 40–49; m2: its register 50 kWh back at minute 30;
                 // m3: dark after minute 19. Everything sent twice.
@@ -96,7 +108,8 @@ class AlertJobIT {
                             batch.add(Reading.of(m3, ts, 1));
                         }
                         for (Reading r : batch) {
-                            kafka.send(new ProducerRecord<>(readings, r.meterId().getBytes(StandardCharsets.UTF_8), codec.encode(r)));
+                            kafka.send(new ProducerRecord<>(
+                                    readings, r.meterId().getBytes(StandardCharsets.UTF_8), codec.encode(r)));
                         }
                     }
                 }
@@ -111,47 +124,62 @@ class AlertJobIT {
 
             runBounded(mode, p + "-run1", readings, registry, alerts, db);
             List<ConsumerRecord<byte[], byte[]>> first = readAll(alerts);
-            assertThat(first).allSatisfy(r -> assertThat(new String(r.key(), StandardCharsets.UTF_8))
-                    .isEqualTo(new AlertCodec().decode(r.value()).subjectId()));
+            assertThat(first)
+                    .allSatisfy(r -> assertThat(new String(r.key(), StandardCharsets.UTF_8))
+                            .isEqualTo(new AlertCodec().decode(r.value()).subjectId()));
             List<Alert> firstAlerts = decode(first);
-            assertThat(firstAlerts).extracting(Alert::subjectId, Alert::type, Alert::state, Alert::ts)
-                    .containsExactlyInAnyOrderElementsOf(expected.stream().map(o -> (org.assertj.core.groups.Tuple) o).toList());
+            assertThat(firstAlerts)
+                    .extracting(Alert::subjectId, Alert::type, Alert::state, Alert::ts)
+                    .containsExactlyInAnyOrderElementsOf(expected.stream()
+                            .map(o -> (org.assertj.core.groups.Tuple) o)
+                            .toList());
             assertThat(influx.rows("SELECT state, alert_id, value FROM alerts")).hasSize(4);
             List<Map<String, Object>> now = influx.rows("SELECT last(state) AS state FROM alerts GROUP BY id, type");
-            assertThat(now).extracting(r -> r.get("id") + " " + r.get("type") + " " + r.get("state")).containsExactlyInAnyOrder(
-                    m1 + " over_capacity RESOLVED", m2 + " tamper OPEN", m3 + " meter_offline OPEN");
+            assertThat(now)
+                    .extracting(r -> r.get("id") + " " + r.get("type") + " " + r.get("state"))
+                    .containsExactlyInAnyOrder(
+                            m1 + " over_capacity RESOLVED", m2 + " tamper OPEN", m3 + " meter_offline OPEN");
 
             // A replay: the same episodes with the same ids; InfluxDB's points are overwritten, not added.
             runBounded(mode, p + "-run2", readings, registry, alerts, db);
             List<Alert> all = decode(readAll(alerts));
             assertThat(all).hasSize(8);
-            assertThat(all.stream().map(Alert::alertId).distinct()).containsExactlyInAnyOrderElementsOf(
-                    firstAlerts.stream().map(Alert::alertId).distinct().toList());
+            assertThat(all.stream().map(Alert::alertId).distinct())
+                    .containsExactlyInAnyOrderElementsOf(
+                            firstAlerts.stream().map(Alert::alertId).distinct().toList());
             assertThat(influx.rows("SELECT state, alert_id, value FROM alerts")).hasSize(4);
             if (mode.equals("with-load-curves")) {
                 // One source for both: m1's curve is there too (70 readings, each counted once).
-                assertThat(influx.rows("SELECT sum(readings) FROM load WHERE level = 'meter' AND interval = '15m' AND id = '" + m1 + "'"))
-                        .singleElement().satisfies(r -> assertThat(InfluxQuery.asLong(r.get("sum"))).isEqualTo(70));
+                assertThat(influx.rows(
+                                "SELECT sum(readings) FROM load WHERE level = 'meter' AND interval = '15m' AND id = '"
+                                        + m1 + "'"))
+                        .singleElement()
+                        .satisfies(r ->
+                                assertThat(InfluxQuery.asLong(r.get("sum"))).isEqualTo(70));
             }
         } finally {
             influx.execute("DROP DATABASE \"" + db + "\"");
         }
     }
 
-    private static void runBounded(String mode, String group, String readings, String registry, String alerts, String db) throws Exception {
-        JobConfig config = JobConfig.load(null, Map.ofEntries(
-                Map.entry("KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap()),
-                Map.entry("KW_KAFKA_TOPIC_READINGS", readings),
-                Map.entry("KW_KAFKA_TOPIC_REGISTRY", registry),
-                Map.entry("KW_KAFKA_TOPIC_ALERTS", alerts),
-                Map.entry("KW_ALERTS_GROUP_ID", group),
-                Map.entry("KW_KAFKA_GROUP_ID", group),
-                Map.entry("KW_ALERTS_WITH_LOAD_CURVES", Boolean.toString(mode.equals("with-load-curves"))),
-                Map.entry("KW_KAFKA_START_FROM", "earliest"),
-                Map.entry("KW_JOB_BOUNDED", "true"),
-                Map.entry("KW_INFLUX_URL", STACK.influxUrl()),
-                Map.entry("KW_INFLUX_DATABASE", db)));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
+    private static void runBounded(
+            String mode, String group, String readings, String registry, String alerts, String db) throws Exception {
+        JobConfig config = JobConfig.load(
+                null,
+                Map.ofEntries(
+                        Map.entry("KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap()),
+                        Map.entry("KW_KAFKA_TOPIC_READINGS", readings),
+                        Map.entry("KW_KAFKA_TOPIC_REGISTRY", registry),
+                        Map.entry("KW_KAFKA_TOPIC_ALERTS", alerts),
+                        Map.entry("KW_ALERTS_GROUP_ID", group),
+                        Map.entry("KW_KAFKA_GROUP_ID", group),
+                        Map.entry("KW_ALERTS_WITH_LOAD_CURVES", Boolean.toString(mode.equals("with-load-curves"))),
+                        Map.entry("KW_KAFKA_START_FROM", "earliest"),
+                        Map.entry("KW_JOB_BOUNDED", "true"),
+                        Map.entry("KW_INFLUX_URL", STACK.influxUrl()),
+                        Map.entry("KW_INFLUX_DATABASE", db)));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
         // One subtask: a meter that went dark is declared offline once other meters' readings
         // show the time has passed, which needs them on the same subtask in a three-meter test.
         env.setParallelism(1);
@@ -163,9 +191,13 @@ class AlertJobIT {
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                STACK.kafkaBootstrap(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class));
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
@@ -175,7 +207,9 @@ class AlertJobIT {
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props)) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);

@@ -38,7 +38,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AlertPipelineTest {
     @org.junit.jupiter.api.extension.RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static final long T0 = Instant.parse("2026-11-01T00:00:00Z").toEpochMilli();
     private static final long MIN = 60_000;
@@ -86,17 +88,21 @@ class AlertPipelineTest {
         List<Alert> alerts = run(readings(), stateBackend).stream()
                 .sorted(java.util.Comparator.comparingLong(Alert::ts).thenComparing(Alert::type))
                 .toList();
-        assertThat(alerts).extracting(Alert::type, Alert::subjectId, Alert::state, Alert::ts, Alert::openedAt).containsExactly(
-                tuple("over_capacity", "m1", Alert.State.OPEN, T0 + 62 * MIN, T0 + 60 * MIN),
-                tuple("excess_line_loss", "T1", Alert.State.OPEN, T0 + 75 * MIN, T0 + 30 * MIN),
-                tuple("over_capacity", "m1", Alert.State.RESOLVED, T0 + 80 * MIN, T0 + 60 * MIN),
-                tuple("meter_offline", "m2", Alert.State.OPEN, T0 + 114 * MIN, T0 + 99 * MIN),
-                tuple("excess_line_loss", "T1", Alert.State.RESOLVED, T0 + 135 * MIN, T0 + 30 * MIN));
+        assertThat(alerts)
+                .extracting(Alert::type, Alert::subjectId, Alert::state, Alert::ts, Alert::openedAt)
+                .containsExactly(
+                        tuple("over_capacity", "m1", Alert.State.OPEN, T0 + 62 * MIN, T0 + 60 * MIN),
+                        tuple("excess_line_loss", "T1", Alert.State.OPEN, T0 + 75 * MIN, T0 + 30 * MIN),
+                        tuple("over_capacity", "m1", Alert.State.RESOLVED, T0 + 80 * MIN, T0 + 60 * MIN),
+                        tuple("meter_offline", "m2", Alert.State.OPEN, T0 + 114 * MIN, T0 + 99 * MIN),
+                        tuple("excess_line_loss", "T1", Alert.State.RESOLVED, T0 + 135 * MIN, T0 + 30 * MIN));
         // The end of the input passed every meter's offline timer: no meter went offline for it.
         Alert loss = alerts.get(1);
         assertThat(loss.level()).isEqualTo("transformer");
         assertThat(loss.customerId()).isNull();
-        assertThat(loss.value()).as("0.28 of every 1.28 kWh reached no customer meter").isEqualTo(0.219);
+        assertThat(loss.value())
+                .as("0.28 of every 1.28 kWh reached no customer meter")
+                .isEqualTo(0.219);
         assertThat(loss.alertId()).isEqualTo("T1/excess_line_loss/" + (T0 + 30 * MIN));
         assertThat(alerts.get(0).customerId()).isEqualTo("c1");
     }
@@ -111,25 +117,37 @@ class AlertPipelineTest {
             }
         }
         readings.add(Reading.of("h2", T0, 0.5)); // another meter, silent after its first reading
-        var range = new io.kilowatch.flink.records.EventTimeRange(Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + 180 * MIN));
+        var range = new io.kilowatch.flink.records.EventTimeRange(
+                Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + 180 * MIN));
         Configuration conf = FlinkSetup.baseConfiguration();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         ArrayList<Reading> data = new ArrayList<>(readings);
         AlertJob job = new AlertJob(
                 new DataGeneratorSource<>(i -> data.get(i.intValue()), data.size(), TypeInformation.of(Reading.class)),
-                new DataGeneratorSource<>(i -> new RegistryUpdate("", null), 1, TypeInformation.of(RegistryUpdate.class)),
-                new EventTime(Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ZERO, true), // a backfill's: judged at the end
-                new AlertStage(new AlertStage.Params(AlertRules.defaults()), new DiscardingSink<>(), new DiscardingSink<>()).restrictedTo(range));
+                new DataGeneratorSource<>(
+                        i -> new RegistryUpdate("", null), 1, TypeInformation.of(RegistryUpdate.class)),
+                new EventTime(
+                        Duration.ofMinutes(2),
+                        Duration.ofSeconds(10),
+                        Duration.ZERO,
+                        true), // a backfill's: judged at the end
+                new AlertStage(
+                                new AlertStage.Params(AlertRules.defaults()),
+                                new DiscardingSink<>(),
+                                new DiscardingSink<>())
+                        .restrictedTo(range));
         List<Alert> out = new ArrayList<>();
         try (CloseableIterator<Alert> it = job.build(env).collectAsync()) {
             env.execute("alert backfill test");
             it.forEachRemaining(out::add);
         }
-        assertThat(out).extracting(Alert::subjectId, Alert::type, Alert::state, Alert::ts).containsExactlyInAnyOrder(
-                tuple("h1", "meter_offline", Alert.State.OPEN, T0 + 74 * MIN),
-                tuple("h1", "meter_offline", Alert.State.RESOLVED, T0 + 120 * MIN),
-                tuple("h2", "meter_offline", Alert.State.OPEN, T0 + 15 * MIN));
+        assertThat(out)
+                .extracting(Alert::subjectId, Alert::type, Alert::state, Alert::ts)
+                .containsExactlyInAnyOrder(
+                        tuple("h1", "meter_offline", Alert.State.OPEN, T0 + 74 * MIN),
+                        tuple("h1", "meter_offline", Alert.State.RESOLVED, T0 + 120 * MIN),
+                        tuple("h2", "meter_offline", Alert.State.OPEN, T0 + 15 * MIN));
     }
 
     private static List<Alert> run(List<Reading> readings, String stateBackend) throws Exception {
@@ -138,12 +156,15 @@ class AlertPipelineTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         ArrayList<Reading> data = new ArrayList<>(readings);
-        ArrayList<RegistryUpdate> registry = new ArrayList<>(REGISTRY.stream().map(e -> new RegistryUpdate(e.meterId(), e)).toList());
+        ArrayList<RegistryUpdate> registry = new ArrayList<>(
+                REGISTRY.stream().map(e -> new RegistryUpdate(e.meterId(), e)).toList());
         AlertJob job = new AlertJob(
                 new DataGeneratorSource<>(i -> data.get(i.intValue()), data.size(), TypeInformation.of(Reading.class)),
-                new DataGeneratorSource<>(i -> registry.get(i.intValue()), registry.size(), TypeInformation.of(RegistryUpdate.class)),
+                new DataGeneratorSource<>(
+                        i -> registry.get(i.intValue()), registry.size(), TypeInformation.of(RegistryUpdate.class)),
                 new EventTime(Duration.ofMinutes(2), Duration.ofSeconds(10)),
-                new AlertStage(new AlertStage.Params(AlertRules.defaults()), new DiscardingSink<>(), new DiscardingSink<>()));
+                new AlertStage(
+                        new AlertStage.Params(AlertRules.defaults()), new DiscardingSink<>(), new DiscardingSink<>()));
         List<Alert> out = new ArrayList<>();
         try (CloseableIterator<Alert> it = job.build(env).collectAsync()) {
             env.execute("alert pipeline test");

@@ -39,26 +39,39 @@ class JobConfigTest {
     void theDefaultsInCodeAreTheConfigurationDefaults() throws Exception {
         JobConfig c = JobConfig.load(null, Map.of());
         RecursiveComparisonConfiguration exact = RecursiveComparisonConfiguration.builder()
-                .withComparatorForType(BigDecimal::compareTo, BigDecimal.class).build();
+                .withComparatorForType(BigDecimal::compareTo, BigDecimal.class)
+                .build();
         assertThat(c.alertRules()).usingRecursiveComparison(exact).isEqualTo(AlertRules.defaults());
         assertThat(c.rules()).usingRecursiveComparison(exact).isEqualTo(CurveRules.defaults());
         assertThat(c.insightRules()).usingRecursiveComparison(exact).isEqualTo(InsightRules.defaults());
-        assertThat(c.tariffRules().thresholds()).usingRecursiveComparison(exact).isEqualTo(Advisor.Thresholds.defaults());
-        assertThat(c.influx()).usingRecursiveComparison(exact).isEqualTo(InfluxConfig.local(c.influx().url(), c.influx().database()));
+        assertThat(c.tariffRules().thresholds())
+                .usingRecursiveComparison(exact)
+                .isEqualTo(Advisor.Thresholds.defaults());
+        assertThat(c.influx())
+                .usingRecursiveComparison(exact)
+                .isEqualTo(InfluxConfig.local(c.influx().url(), c.influx().database()));
         assertThat(c.compareShifts()).isEqualTo(LoadCurveStage.Params.DEFAULT_COMPARE_SHIFTS);
     }
 
     @Test
     void backfillNeedsBothEndsOnQuarterHours() throws Exception {
-        JobConfig c = JobConfig.load(null, Map.of("KW_BACKFILL_FROM", "2026-11-22T00:00:00Z", "KW_BACKFILL_TO", "2026-11-22T06:15:00Z"));
-        assertThat(c.backfill()).isEqualTo(new EventTimeRange(Instant.parse("2026-11-22T00:00:00Z"), Instant.parse("2026-11-22T06:15:00Z")));
+        JobConfig c = JobConfig.load(
+                null, Map.of("KW_BACKFILL_FROM", "2026-11-22T00:00:00Z", "KW_BACKFILL_TO", "2026-11-22T06:15:00Z"));
+        assertThat(c.backfill())
+                .isEqualTo(new EventTimeRange(
+                        Instant.parse("2026-11-22T00:00:00Z"), Instant.parse("2026-11-22T06:15:00Z")));
         assertThatThrownBy(() -> JobConfig.load(null, Map.of("KW_BACKFILL_FROM", "2026-11-22T00:00:00Z")))
                 .hasMessageContaining("both");
-        assertThatThrownBy(() -> JobConfig.load(null, Map.of("KW_BACKFILL_FROM", "2026-11-22T00:05:00Z", "KW_BACKFILL_TO", "2026-11-22T01:00:00Z")))
+        assertThatThrownBy(() -> JobConfig.load(
+                        null,
+                        Map.of("KW_BACKFILL_FROM", "2026-11-22T00:05:00Z", "KW_BACKFILL_TO", "2026-11-22T01:00:00Z")))
                 .hasMessageContaining("15-minute");
-        assertThatThrownBy(() -> JobConfig.load(null, Map.of("KW_BACKFILL_FROM", "2026-11-22T01:00:00Z", "KW_BACKFILL_TO", "2026-11-22T01:00:00Z")))
+        assertThatThrownBy(() -> JobConfig.load(
+                        null,
+                        Map.of("KW_BACKFILL_FROM", "2026-11-22T01:00:00Z", "KW_BACKFILL_TO", "2026-11-22T01:00:00Z")))
                 .hasMessageContaining("empty");
-        assertThatThrownBy(() -> JobConfig.load(null, Map.of("KW_BACKFILL_FROM", "yesterday", "KW_BACKFILL_TO", "today")))
+        assertThatThrownBy(
+                        () -> JobConfig.load(null, Map.of("KW_BACKFILL_FROM", "yesterday", "KW_BACKFILL_TO", "today")))
                 .hasMessageContaining("ISO-8601");
     }
 
@@ -82,7 +95,8 @@ class JobConfigTest {
 
     @Test
     void rangeKeepsItsStartAndDropsItsEnd() {
-        EventTimeRange r = new EventTimeRange(Instant.parse("2026-11-22T00:00:00Z"), Instant.parse("2026-11-22T00:15:00Z"));
+        EventTimeRange r =
+                new EventTimeRange(Instant.parse("2026-11-22T00:00:00Z"), Instant.parse("2026-11-22T00:15:00Z"));
         assertThat(r.contains(r.from().toEpochMilli())).isTrue();
         assertThat(r.contains(r.to().toEpochMilli() - 1)).isTrue();
         assertThat(r.contains(r.to().toEpochMilli())).isFalse();

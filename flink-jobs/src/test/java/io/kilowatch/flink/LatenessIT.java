@@ -47,7 +47,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class LatenessIT {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static final TestStack STACK = TestStack.fromEnvironment();
     private final ReadingCodec codec = new ReadingCodec();
@@ -58,23 +60,39 @@ class LatenessIT {
         String readingsTopic = "test." + p + ".readings";
         String lateTopic = "test." + p + ".late";
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap()))) {
-            admin.createTopics(List.of(new NewTopic(readingsTopic, 1, (short) 1), new NewTopic(lateTopic, 1, (short) 1))).all().get();
+            admin.createTopics(
+                            List.of(new NewTopic(readingsTopic, 1, (short) 1), new NewTopic(lateTopic, 1, (short) 1)))
+                    .all()
+                    .get();
         }
-        JobConfig config = JobConfig.load(null, Map.of(
-                "KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap(),
-                "KW_KAFKA_TOPIC_READINGS", readingsTopic,
-                "KW_KAFKA_TOPIC_LATE", lateTopic,
-                "KW_KAFKA_GROUP_ID", p,
-                "KW_KAFKA_START_FROM", "earliest",
-                "KW_INFLUX_URL", STACK.influxUrl(),
-                "KW_INFLUX_DATABASE", STACK.influxDb()));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
+        JobConfig config = JobConfig.load(
+                null,
+                Map.of(
+                        "KW_KAFKA_BOOTSTRAP_SERVERS",
+                        STACK.kafkaBootstrap(),
+                        "KW_KAFKA_TOPIC_READINGS",
+                        readingsTopic,
+                        "KW_KAFKA_TOPIC_LATE",
+                        lateTopic,
+                        "KW_KAFKA_GROUP_ID",
+                        p,
+                        "KW_KAFKA_START_FROM",
+                        "earliest",
+                        "KW_INFLUX_URL",
+                        STACK.influxUrl(),
+                        "KW_INFLUX_DATABASE",
+                        STACK.influxDb()));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
         env.setParallelism(1);
         env.enableCheckpointing(2_000);
         LoadCurveJob.fromConfig(config).build(env);
         JobClient job = env.executeAsync("lateness test");
 
-        long t0 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(8)).toEpochMilli();
+        long t0 = Instant.now()
+                .truncatedTo(ChronoUnit.HOURS)
+                .minus(Duration.ofHours(8))
+                .toEpochMilli();
         long batchInterval = t0 + Duration.ofHours(4).toMillis();
         InfluxQuery influx = new InfluxQuery(STACK.influxUrl(), STACK.influxDb());
         try (KafkaProducer<byte[], byte[]> kafka = new KafkaProducer<>(Map.of(
@@ -96,7 +114,10 @@ class LatenessIT {
             }
             kafka.flush();
             Map<String, Object> before = await(influx, p + "-m2", batchInterval, r -> asLong(r.get("readings")) == 8);
-            assertThat(asDouble(before.get("kw_avg"))).isCloseTo((1.0 + 1.2 + 1.4 + 1.6 + 1.8 + 2.0 + 2.2 + 2.4) / 8, org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(asDouble(before.get("kw_avg")))
+                    .isCloseTo(
+                            (1.0 + 1.2 + 1.4 + 1.6 + 1.8 + 2.0 + 2.2 + 2.4) / 8,
+                            org.assertj.core.data.Offset.offset(1e-12));
 
             // The batch arrives: the watermark is near t0+6h, its interval closed at t0+4h15m,
             // ~100 minutes ago, inside the 2 h allowed lateness of 15-minute windows.
@@ -114,11 +135,15 @@ class LatenessIT {
             }
             double expectedAvg = allFifteen / 15;
             Map<String, Object> after = await(influx, p + "-m2", batchInterval, r -> asLong(r.get("readings")) == 15);
-            assertThat(asDouble(after.get("kw_avg"))).isCloseTo(expectedAvg, org.assertj.core.data.Offset.offset(1e-12));
-            assertThat(asDouble(after.get("kwh"))).isCloseTo(expectedAvg * 0.25, org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(asDouble(after.get("kw_avg")))
+                    .isCloseTo(expectedAvg, org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(asDouble(after.get("kwh")))
+                    .isCloseTo(expectedAvg * 0.25, org.assertj.core.data.Offset.offset(1e-12));
 
             Map<String, List<String>> late = lateRecords(lateTopic, 2 + batch.size());
-            assertThat(late.get(p + "-m1@" + tooLate.ts())).as("5.5 h late: late for both intervals").containsExactlyInAnyOrder("1m", "15m");
+            assertThat(late.get(p + "-m1@" + tooLate.ts()))
+                    .as("5.5 h late: late for both intervals")
+                    .containsExactlyInAnyOrder("1m", "15m");
             for (Reading r : batch) {
                 // 1-minute windows allow no lateness by default; the 15-minute one took them.
                 assertThat(late.get(p + "-m2@" + r.ts())).containsExactly("1m");
@@ -135,9 +160,10 @@ class LatenessIT {
         kafka.send(new ProducerRecord<>(topic, r.meterId().getBytes(StandardCharsets.UTF_8), codec.encode(r)));
     }
 
-    private static Map<String, Object> await(InfluxQuery influx, String id, long windowStart, Predicate<Map<String, Object>> done)
-            throws Exception {
-        String q = "SELECT kw_avg, kwh, readings FROM load WHERE interval = '15m' AND id = '" + id + "' AND time = " + windowStart + "ms";
+    private static Map<String, Object> await(
+            InfluxQuery influx, String id, long windowStart, Predicate<Map<String, Object>> done) throws Exception {
+        String q = "SELECT kw_avg, kwh, readings FROM load WHERE interval = '15m' AND id = '" + id + "' AND time = "
+                + windowStart + "ms";
         long deadline = System.currentTimeMillis() + 90_000;
         List<Map<String, Object>> rows = List.of();
         while (System.currentTimeMillis() < deadline) {
@@ -166,8 +192,13 @@ class LatenessIT {
             while (seen < n && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(250))) {
                     Reading reading = codec.decodeReading(r.value());
-                    String interval = new String(r.headers().lastHeader(LateReadingSerializationSchema.INTERVAL_HEADER).value(), StandardCharsets.UTF_8);
-                    out.computeIfAbsent(reading.meterId() + "@" + reading.ts(), k -> new ArrayList<>()).add(interval);
+                    String interval = new String(
+                            r.headers()
+                                    .lastHeader(LateReadingSerializationSchema.INTERVAL_HEADER)
+                                    .value(),
+                            StandardCharsets.UTF_8);
+                    out.computeIfAbsent(reading.meterId() + "@" + reading.ts(), k -> new ArrayList<>())
+                            .add(interval);
                     seen++;
                 }
             }

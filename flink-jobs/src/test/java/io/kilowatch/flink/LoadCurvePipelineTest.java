@@ -39,10 +39,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class LoadCurvePipelineTest {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     /** Midnight in Asia/Shanghai. */
     private static final long T0 = Instant.parse("2026-11-01T16:00:00Z").toEpochMilli();
+
     private static final long Q = 900_000;
 
     /**
@@ -77,16 +80,25 @@ class LoadCurvePipelineTest {
         Run rocks = run(readings, "rocksdb", List.of());
         Map<String, LoadPoint> h = latest(heap.points);
         Map<String, LoadPoint> r = latest(rocks.points);
-        List<String> differ = h.keySet().stream().filter(k -> !h.get(k).equals(r.get(k))).sorted().toList();
-        assertThat(differ).as("points that differ, e.g. %s vs %s", differ.isEmpty() ? null : h.get(differ.get(0)),
-                differ.isEmpty() ? null : r.get(differ.get(0))).isEmpty();
+        List<String> differ = h.keySet().stream()
+                .filter(k -> !h.get(k).equals(r.get(k)))
+                .sorted()
+                .toList();
+        assertThat(differ)
+                .as(
+                        "points that differ, e.g. %s vs %s",
+                        differ.isEmpty() ? null : h.get(differ.get(0)), differ.isEmpty() ? null : r.get(differ.get(0)))
+                .isEmpty();
         assertThat(r).hasSameSizeAs(h);
         assertThat(rocks.kpis).hasSameSizeAs(heap.kpis);
     }
 
     private static Map<String, LoadPoint> latest(List<LoadPoint> points) {
-        return points.stream().collect(Collectors.toMap(
-                p -> p.level() + "/" + p.id() + "/" + p.interval() + "/" + p.windowStart(), Function.identity(), (a, b) -> b));
+        return points.stream()
+                .collect(Collectors.toMap(
+                        p -> p.level() + "/" + p.id() + "/" + p.interval() + "/" + p.windowStart(),
+                        Function.identity(),
+                        (a, b) -> b));
     }
 
     private static List<Reading> readings() {
@@ -110,16 +122,23 @@ class LoadCurvePipelineTest {
     private static void check(List<Reading> readings, Run run) {
 
         List<Reading> unique = readings.stream().distinct().toList();
-        Map<String, LoadPoint> byKey = run.points.stream().collect(Collectors.toMap(
-                p -> p.level() + "/" + p.id() + "/" + p.interval() + "/" + p.windowStart(), Function.identity(), (a, b) -> b));
+        Map<String, LoadPoint> byKey = run.points.stream()
+                .collect(Collectors.toMap(
+                        p -> p.level() + "/" + p.id() + "/" + p.interval() + "/" + p.windowStart(),
+                        Function.identity(),
+                        (a, b) -> b));
         for (long start = T0; start < T0 + 2 * 3_600_000; start += Q) {
             long s = start;
             for (int m = 1; m <= 7; m++) {
                 String meter = "m" + m;
-                List<Reading> in = unique.stream().filter(r -> r.meterId().equals(meter) && r.ts() >= s && r.ts() < s + Q).toList();
+                List<Reading> in = unique.stream()
+                        .filter(r -> r.meterId().equals(meter) && r.ts() >= s && r.ts() < s + Q)
+                        .toList();
                 LoadPoint p = byKey.get("meter/" + meter + "/15m/" + start);
                 assertThat(p.readings()).isEqualTo(45);
-                assertThat(p.kwAvg()).isCloseTo(in.stream().mapToDouble(Reading::kw).average().orElseThrow(), within(1e-12));
+                assertThat(p.kwAvg())
+                        .isCloseTo(
+                                in.stream().mapToDouble(Reading::kw).average().orElseThrow(), within(1e-12));
             }
             assertAggregate(byKey, "transformer/T1/15m/" + start, s, "m1", "m2", "m3");
             assertAggregate(byKey, "transformer/T2/15m/" + start, s, "m4");
@@ -131,17 +150,28 @@ class LoadCurvePipelineTest {
         }
         // Every reading counts once in the class level, registered or not, at both intervals.
         for (String interval : List.of("1m", "15m")) {
-            assertThat(run.points.stream().filter(p -> p.level().equals("class") && p.interval().equals(interval)
-                            && p.windowStart() < T0 + 2 * 3_600_000)
-                    .collect(Collectors.toMap(p -> p.id() + p.windowStart(), LoadPoint::readings, (a, b) -> b))
-                    .values().stream().mapToLong(Long::longValue).sum())
+            assertThat(run.points.stream()
+                            .filter(p -> p.level().equals("class")
+                                    && p.interval().equals(interval)
+                                    && p.windowStart() < T0 + 2 * 3_600_000)
+                            .collect(Collectors.toMap(p -> p.id() + p.windowStart(), LoadPoint::readings, (a, b) -> b))
+                            .values()
+                            .stream()
+                            .mapToLong(Long::longValue)
+                            .sum())
                     .isEqualTo(unique.size() - 1);
         }
         // Per-meter 1-minute curves only for the industrial meter and the area meter.
-        assertThat(run.points.stream().filter(p -> p.level().equals("meter") && p.interval().equals("1m")).map(LoadPoint::id).distinct())
+        assertThat(run.points.stream()
+                        .filter(p -> p.level().equals("meter") && p.interval().equals("1m"))
+                        .map(LoadPoint::id)
+                        .distinct())
                 .containsExactlyInAnyOrder("m4", "m7");
 
-        DailyKpi t1 = run.kpis.stream().filter(k -> k.level().equals("transformer") && k.id().equals("T1")).findFirst().orElseThrow();
+        DailyKpi t1 = run.kpis.stream()
+                .filter(k -> k.level().equals("transformer") && k.id().equals("T1"))
+                .findFirst()
+                .orElseThrow();
         assertThat(t1.dayStart()).isEqualTo(T0);
         assertThat(t1.intervals()).isEqualTo(8);
         double peak = 0;
@@ -153,7 +183,11 @@ class LoadCurvePipelineTest {
         }
         assertThat(t1.peakKw()).isCloseTo(peak, within(1e-9));
         assertThat(t1.kwh()).isCloseTo(kwh, within(1e-9));
-        assertThat(run.kpis.stream().filter(k -> k.level().equals("meter")).map(DailyKpi::id).distinct()).hasSize(7);
+        assertThat(run.kpis.stream()
+                        .filter(k -> k.level().equals("meter"))
+                        .map(DailyKpi::id)
+                        .distinct())
+                .hasSize(7);
     }
 
     private static void assertAggregate(Map<String, LoadPoint> byKey, String key, long start, String... meters) {
@@ -188,22 +222,34 @@ class LoadCurvePipelineTest {
         ArrayList<Reading> data = new ArrayList<>(readings);
         // Which readings a meter's cell sees before the registry reaches it is a matter of timing on a cold start
         // (docs/decisions.md); these checks are about a registry already read, so the readings start a moment later.
-        DataGeneratorSource<Reading> source = new DataGeneratorSource<>(i -> {
-            if (i == 0 && !entries.isEmpty()) {
-                Thread.sleep(1_000);
-            }
-            return data.get(i.intValue());
-        }, data.size(), TypeInformation.of(Reading.class));
-        ArrayList<RegistryUpdate> registry = new ArrayList<>(entries.stream().map(e -> new RegistryUpdate(e.meterId(), e)).toList());
-        var registrySource = registry.isEmpty() ? Connectors.emptyRegistry() : new DataGeneratorSource<>(i -> registry.get(i.intValue()),
-                registry.size(), TypeInformation.of(RegistryUpdate.class));
-        LoadCurveJob job = new LoadCurveJob(source, registrySource, new EventTime(Duration.ofMinutes(2), Duration.ofSeconds(10)),
-                new LoadCurveStage(new LoadCurveStage.Params(Duration.ZERO, Duration.ofHours(2), CurveRules.defaults()),
-                        new DiscardingSink<>(), new DiscardingSink<LateReading>()));
+        DataGeneratorSource<Reading> source = new DataGeneratorSource<>(
+                i -> {
+                    if (i == 0 && !entries.isEmpty()) {
+                        Thread.sleep(1_000);
+                    }
+                    return data.get(i.intValue());
+                },
+                data.size(),
+                TypeInformation.of(Reading.class));
+        ArrayList<RegistryUpdate> registry = new ArrayList<>(
+                entries.stream().map(e -> new RegistryUpdate(e.meterId(), e)).toList());
+        var registrySource = registry.isEmpty()
+                ? Connectors.emptyRegistry()
+                : new DataGeneratorSource<>(
+                        i -> registry.get(i.intValue()), registry.size(), TypeInformation.of(RegistryUpdate.class));
+        LoadCurveJob job = new LoadCurveJob(
+                source,
+                registrySource,
+                new EventTime(Duration.ofMinutes(2), Duration.ofSeconds(10)),
+                new LoadCurveStage(
+                        new LoadCurveStage.Params(Duration.ZERO, Duration.ofHours(2), CurveRules.defaults()),
+                        new DiscardingSink<>(),
+                        new DiscardingSink<LateReading>()));
         LoadCurveStage.Curves curves = job.build(env);
         List<LoadPoint> points = new ArrayList<>();
         List<DailyKpi> kpis = new ArrayList<>();
-        try (CloseableIterator<LoadPoint> p = curves.points().collectAsync(); CloseableIterator<DailyKpi> k = curves.kpis().collectAsync()) {
+        try (CloseableIterator<LoadPoint> p = curves.points().collectAsync();
+                CloseableIterator<DailyKpi> k = curves.kpis().collectAsync()) {
             env.execute("load curve pipeline test");
             p.forEachRemaining(points::add);
             k.forEachRemaining(kpis::add);
@@ -211,7 +257,9 @@ class LoadCurvePipelineTest {
         return new Run(points, kpis);
     }
 
-    private static RegistryEntry entry(String meter, String customerClass, String transformer, String feeder, String region) {
-        return new RegistryEntry(meter, "c-" + meter, customerClass, transformer, feeder, region, "flat", 10, 400, 230, 1);
+    private static RegistryEntry entry(
+            String meter, String customerClass, String transformer, String feeder, String region) {
+        return new RegistryEntry(
+                meter, "c-" + meter, customerClass, transformer, feeder, region, "flat", 10, 400, 230, 1);
     }
 }

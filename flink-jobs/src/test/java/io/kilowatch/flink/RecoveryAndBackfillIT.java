@@ -42,7 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
 class RecoveryAndBackfillIT {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static final TestStack STACK = TestStack.fromEnvironment();
     private static final int METERS = 20;
@@ -55,7 +57,10 @@ class RecoveryAndBackfillIT {
         String hex = p.substring(p.indexOf('-') + 1);
         String cleanDb = "recov_clean_" + hex;
         String failedDb = "recov_failed_" + hex;
-        long t0 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(4)).toEpochMilli();
+        long t0 = Instant.now()
+                .truncatedTo(ChronoUnit.HOURS)
+                .minus(Duration.ofHours(4))
+                .toEpochMilli();
         produce(topic, p, t0);
         InfluxQuery clean = new InfluxQuery(STACK.influxUrl(), cleanDb);
         InfluxQuery failed = new InfluxQuery(STACK.influxUrl(), failedDb);
@@ -66,32 +71,55 @@ class RecoveryAndBackfillIT {
             Path marker = dir.resolve("failed-once");
             run(config(topic, failedDb, p + "-failed", Map.of()), new SlowDown(marker.toString(), 600));
             assertThat(marker).as("the failure was really injected").exists();
-            long replayed = Files.readAllLines(Path.of(marker + ".retried")).stream().mapToLong(Long::parseLong).sum();
+            long replayed = Files.readAllLines(Path.of(marker + ".retried")).stream()
+                    .mapToLong(Long::parseLong)
+                    .sum();
             org.slf4j.LoggerFactory.getLogger(RecoveryAndBackfillIT.class)
-                    .info("{}: failed once after a checkpoint; the retry processed {} of {} readings", p, replayed, METERS * MINUTES);
-            assertThat(replayed).as("the retry started from a checkpoint, not from the first reading")
-                    .isPositive().isLessThan((long) METERS * MINUTES);
+                    .info(
+                            "{}: failed once after a checkpoint; the retry processed {} of {} readings",
+                            p,
+                            replayed,
+                            METERS * MINUTES);
+            assertThat(replayed)
+                    .as("the retry started from a checkpoint, not from the first reading")
+                    .isPositive()
+                    .isLessThan((long) METERS * MINUTES);
 
             Map<String, Map<String, Object>> expected = points(clean);
             // Every meter at 15 minutes (none is configured for 1-minute curves) and, the registry
             // knowing none of them, the "unregistered" class at both intervals.
             assertThat(expected).hasSize(METERS * MINUTES / 15 + MINUTES + MINUTES / 15);
-            assertThat(expected.keySet()).filteredOn(k -> k.startsWith("class|unregistered|15m|")).hasSize(MINUTES / 15);
-            assertThat(points(failed)).as("recovered from its checkpoint: same points, same values").isEqualTo(expected);
+            assertThat(expected.keySet())
+                    .filteredOn(k -> k.startsWith("class|unregistered|15m|"))
+                    .hasSize(MINUTES / 15);
+            assertThat(points(failed))
+                    .as("recovered from its checkpoint: same points, same values")
+                    .isEqualTo(expected);
 
             // Backfill [t0+1h, t0+2h): a point inside is restored, a point outside is not touched.
             long inside = t0 + Duration.ofMinutes(75).toMillis();
             long outside = t0 + Duration.ofMinutes(135).toMillis();
-            clean.write("load,id=" + p + "-m3,interval=15m,level=meter kw_avg=-1 " + inside + "\n"
-                    + "load,id=" + p + "-m3,interval=15m,level=meter kw_avg=-1 " + outside + "\n");
-            run(config(topic, cleanDb, p + "-clean", Map.of(
-                    "KW_BACKFILL_FROM", Instant.ofEpochMilli(t0 + 3_600_000L).toString(),
-                    "KW_BACKFILL_TO", Instant.ofEpochMilli(t0 + 7_200_000L).toString())), new SlowDown(null, 0));
+            clean.write("load,id=" + p + "-m3,interval=15m,level=meter kw_avg=-1 " + inside + "\n" + "load,id=" + p
+                    + "-m3,interval=15m,level=meter kw_avg=-1 " + outside + "\n");
+            run(
+                    config(
+                            topic,
+                            cleanDb,
+                            p + "-clean",
+                            Map.of(
+                                    "KW_BACKFILL_FROM",
+                                            Instant.ofEpochMilli(t0 + 3_600_000L)
+                                                    .toString(),
+                                    "KW_BACKFILL_TO",
+                                            Instant.ofEpochMilli(t0 + 7_200_000L)
+                                                    .toString())),
+                    new SlowDown(null, 0));
             Map<String, Map<String, Object>> afterBackfill = points(clean);
             String insideKey = "meter|" + p + "-m3|15m|" + inside;
             String outsideKey = "meter|" + p + "-m3|15m|" + outside;
             assertThat(afterBackfill.get(insideKey)).isEqualTo(expected.get(insideKey));
-            assertThat(InfluxQuery.asDouble(afterBackfill.get(outsideKey).get("kw_avg"))).isEqualTo(-1.0);
+            assertThat(InfluxQuery.asDouble(afterBackfill.get(outsideKey).get("kw_avg")))
+                    .isEqualTo(-1.0);
             assertThat(afterBackfill).hasSameSizeAs(expected);
         } finally {
             clean.execute("DROP DATABASE \"" + cleanDb + "\"");
@@ -113,15 +141,20 @@ class RecoveryAndBackfillIT {
     }
 
     private static void run(JobConfig config, SlowDown afterSource) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
         env.setParallelism(2);
         env.enableCheckpointing(200);
-        LoadCurveJob.fromConfig(config).withAfterSource(s -> s.map(afterSource).name("slow down / fail once")).execute(env);
+        LoadCurveJob.fromConfig(config)
+                .withAfterSource(s -> s.map(afterSource).name("slow down / fail once"))
+                .execute(env);
     }
 
     private static void produce(String topic, String p, long t0) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap()))) {
-            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1), new NewTopic(topic + ".late", 1, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1), new NewTopic(topic + ".late", 1, (short) 1)))
+                    .all()
+                    .get();
         }
         ReadingCodec codec = new ReadingCodec();
         try (KafkaProducer<byte[], byte[]> kafka = new KafkaProducer<>(Map.of(
@@ -130,8 +163,10 @@ class RecoveryAndBackfillIT {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
             for (int minute = 0; minute < MINUTES; minute++) {
                 for (int m = 0; m < METERS; m++) {
-                    Reading r = Reading.of(p + "-m" + m, t0 + minute * 60_000L, 0.1 + ((m * 37 + minute * 11) % 97) / 7.0);
-                    kafka.send(new ProducerRecord<>(topic, r.meterId().getBytes(StandardCharsets.UTF_8), codec.encode(r)));
+                    Reading r =
+                            Reading.of(p + "-m" + m, t0 + minute * 60_000L, 0.1 + ((m * 37 + minute * 11) % 97) / 7.0);
+                    kafka.send(
+                            new ProducerRecord<>(topic, r.meterId().getBytes(StandardCharsets.UTF_8), codec.encode(r)));
                 }
             }
         }
@@ -142,7 +177,8 @@ class RecoveryAndBackfillIT {
         Map<String, Map<String, Object>> out = new HashMap<>();
         for (Map<String, Object> row : influx.rows("SELECT * FROM load GROUP BY *")) {
             Map<String, Object> fields = new HashMap<>(row);
-            String key = fields.remove("level") + "|" + fields.remove("id") + "|" + fields.remove("interval") + "|" + fields.remove("time");
+            String key = fields.remove("level") + "|" + fields.remove("id") + "|" + fields.remove("interval") + "|"
+                    + fields.remove("time");
             out.put(key, fields);
         }
         return out;
@@ -194,8 +230,12 @@ class RecoveryAndBackfillIT {
         @Override
         public void close() throws Exception {
             if (marker != null && getRuntimeContext().getTaskInfo().getAttemptNumber() > 0) {
-                Files.writeString(Path.of(marker + ".retried"), seen + "\n", StandardCharsets.UTF_8,
-                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                Files.writeString(
+                        Path.of(marker + ".retried"),
+                        seen + "\n",
+                        StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
             }
         }
     }

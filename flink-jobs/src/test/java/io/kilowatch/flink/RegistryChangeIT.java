@@ -38,7 +38,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RegistryChangeIT {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static final TestStack STACK = TestStack.fromEnvironment();
     private static final long Q = 900_000;
@@ -50,29 +52,49 @@ class RegistryChangeIT {
         String readings = "test." + p + ".readings";
         String registry = "test." + p + ".registry";
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap()))) {
-            admin.createTopics(List.of(new NewTopic(readings, 2, (short) 1), new NewTopic(registry, 1, (short) 1)
-                    .configs(Map.of("cleanup.policy", "compact")), new NewTopic(readings + ".late", 1, (short) 1))).all().get();
+            admin.createTopics(List.of(
+                            new NewTopic(readings, 2, (short) 1),
+                            new NewTopic(registry, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
+                            new NewTopic(readings + ".late", 1, (short) 1)))
+                    .all()
+                    .get();
         }
         InfluxQuery influx = new InfluxQuery(STACK.influxUrl(), db);
         influx.execute("CREATE DATABASE \"" + db + "\"");
-        JobConfig config = JobConfig.load(null, Map.of(
-                "KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap(),
-                "KW_KAFKA_TOPIC_READINGS", readings,
-                "KW_KAFKA_TOPIC_REGISTRY", registry,
-                "KW_KAFKA_TOPIC_LATE", readings + ".late",
-                "KW_KAFKA_GROUP_ID", p,
-                "KW_KAFKA_START_FROM", "earliest",
-                "KW_TIME_OUT_OF_ORDERNESS", "30s",
-                "KW_TIME_IDLENESS", "2s", // three meters may all hash to one of the two partitions
-                "KW_INFLUX_URL", STACK.influxUrl(),
-                "KW_INFLUX_DATABASE", db));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
+        JobConfig config = JobConfig.load(
+                null,
+                Map.of(
+                        "KW_KAFKA_BOOTSTRAP_SERVERS",
+                        STACK.kafkaBootstrap(),
+                        "KW_KAFKA_TOPIC_READINGS",
+                        readings,
+                        "KW_KAFKA_TOPIC_REGISTRY",
+                        registry,
+                        "KW_KAFKA_TOPIC_LATE",
+                        readings + ".late",
+                        "KW_KAFKA_GROUP_ID",
+                        p,
+                        "KW_KAFKA_START_FROM",
+                        "earliest",
+                        "KW_TIME_OUT_OF_ORDERNESS",
+                        "30s",
+                        "KW_TIME_IDLENESS",
+                        "2s", // three meters may all hash to one of the two partitions
+                        "KW_INFLUX_URL",
+                        STACK.influxUrl(),
+                        "KW_INFLUX_DATABASE",
+                        db));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
         env.setParallelism(2);
         env.enableCheckpointing(2_000);
         LoadCurveJob.fromConfig(config).build(env);
         JobClient job = env.executeAsync("registry change test");
 
-        long t0 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(6)).toEpochMilli();
+        long t0 = Instant.now()
+                .truncatedTo(ChronoUnit.HOURS)
+                .minus(Duration.ofHours(6))
+                .toEpochMilli();
         String m1 = p + "-m1";
         String m2 = p + "-m2";
         String m3 = p + "-m3";
@@ -92,12 +114,20 @@ class RegistryChangeIT {
 
             awaitMeters(influx, "transformer", p + "-T2", t0 + 7 * Q, 1);
             for (int i = 4; i < 8; i++) {
-                assertThat(meters(influx, "transformer", p + "-T1", t0 + i * Q)).as("T1 after the move, interval " + i).isEqualTo(1);
-                assertThat(meters(influx, "transformer", p + "-T2", t0 + i * Q)).as("T2 after the move, interval " + i).isEqualTo(1);
+                assertThat(meters(influx, "transformer", p + "-T1", t0 + i * Q))
+                        .as("T1 after the move, interval " + i)
+                        .isEqualTo(1);
+                assertThat(meters(influx, "transformer", p + "-T2", t0 + i * Q))
+                        .as("T2 after the move, interval " + i)
+                        .isEqualTo(1);
             }
             for (int i = 0; i < 4; i++) {
-                assertThat(meters(influx, "transformer", p + "-T1", t0 + i * Q)).as("T1 before the move, interval " + i).isEqualTo(2);
-                assertThat(meters(influx, "transformer", p + "-T2", t0 + i * Q)).as("T2 before the move, interval " + i).isZero();
+                assertThat(meters(influx, "transformer", p + "-T1", t0 + i * Q))
+                        .as("T1 before the move, interval " + i)
+                        .isEqualTo(2);
+                assertThat(meters(influx, "transformer", p + "-T2", t0 + i * Q))
+                        .as("T2 before the move, interval " + i)
+                        .isZero();
                 // The meter the registry does not know: curved, and counted as unregistered.
                 assertThat(meters(influx, "meter", m3, t0 + i * Q)).isEqualTo(1);
                 assertThat(meters(influx, "class", "unregistered", t0 + i * Q)).isEqualTo(1);
@@ -110,18 +140,26 @@ class RegistryChangeIT {
     }
 
     private static RegistryEntry entry(String meter, String transformer) {
-        return new RegistryEntry(meter, "c-" + meter, "residential", transformer, "F1", "north", "flat", 8, 400, 230, 1);
+        return new RegistryEntry(
+                meter, "c-" + meter, "residential", transformer, "F1", "north", "flat", 8, 400, 230, 1);
     }
 
-    private static void register(KafkaProducer<byte[], byte[]> kafka, String topic, RegistryEntry... entries) throws Exception {
+    private static void register(KafkaProducer<byte[], byte[]> kafka, String topic, RegistryEntry... entries)
+            throws Exception {
         RegistryCodec codec = new RegistryCodec();
         for (RegistryEntry e : entries) {
-            kafka.send(new ProducerRecord<>(topic, e.meterId().getBytes(StandardCharsets.UTF_8), codec.encode(e))).get();
+            kafka.send(new ProducerRecord<>(topic, e.meterId().getBytes(StandardCharsets.UTF_8), codec.encode(e)))
+                    .get();
         }
     }
 
-    private static void produce(KafkaProducer<byte[], byte[]> kafka, String topic, long from, int fromMinute, int toMinute,
-                                String... meters) {
+    private static void produce(
+            KafkaProducer<byte[], byte[]> kafka,
+            String topic,
+            long from,
+            int fromMinute,
+            int toMinute,
+            String... meters) {
         ReadingCodec codec = new ReadingCodec();
         for (int minute = fromMinute; minute < toMinute; minute++) {
             for (String m : meters) {
@@ -133,8 +171,8 @@ class RegistryChangeIT {
     }
 
     private static long meters(InfluxQuery influx, String level, String id, long start) throws Exception {
-        List<Map<String, Object>> rows = influx.rows("SELECT meters FROM load WHERE interval = '15m' AND level = '" + level
-                + "' AND id = '" + id + "' AND time = " + start + "ms");
+        List<Map<String, Object>> rows = influx.rows("SELECT meters FROM load WHERE interval = '15m' AND level = '"
+                + level + "' AND id = '" + id + "' AND time = " + start + "ms");
         return rows.isEmpty() ? 0 : asLong(rows.get(0).get("meters"));
     }
 
@@ -146,7 +184,10 @@ class RegistryChangeIT {
             }
             Thread.sleep(250);
         }
-        throw new AssertionError(level + " " + id + " at " + start + " never had " + n + " meters; has " + meters(influx, level, id, start)
-                + "; transformer points: " + influx.rows("SELECT meters, readings FROM load WHERE level = 'transformer' AND interval = '15m' GROUP BY id"));
+        throw new AssertionError(
+                level + " " + id + " at " + start + " never had " + n + " meters; has "
+                        + meters(influx, level, id, start) + "; transformer points: "
+                        + influx.rows(
+                                "SELECT meters, readings FROM load WHERE level = 'transformer' AND interval = '15m' GROUP BY id"));
     }
 }

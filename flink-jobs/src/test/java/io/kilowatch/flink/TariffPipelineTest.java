@@ -49,15 +49,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TariffPipelineTest {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
     private static final TariffCatalogue SAMPLE = TariffCatalogue.sample();
     private static final YearMonth MARCH = YearMonth.of(2026, 3);
     private static final long Q = 900_000;
     private static final List<RegistryEntry> REGISTRY = List.of(
-            new RegistryEntry("H1", "CH1", "residential", "T1", "F1", "R01", "zj-res-tier-tou", 8, 400, 230, 1).withBilling("lv", null, null),
-            new RegistryEntry("S1", "CS1", "commercial", "T1", "F1", "R01", "hb-ic-lv-tou", 50, 400, 230, 3).withBilling("lv", null, null),
+            new RegistryEntry("H1", "CH1", "residential", "T1", "F1", "R01", "zj-res-tier-tou", 8, 400, 230, 1)
+                    .withBilling("lv", null, null),
+            new RegistryEntry("S1", "CS1", "commercial", "T1", "F1", "R01", "hb-ic-lv-tou", 50, 400, 230, 3)
+                    .withBilling("lv", null, null),
             new RegistryEntry("F1", "CF1", "industrial", "T1", "F1", "R01", "hb-ic-10kv-2part", 400, 400, 230, 3)
                     .withBilling("1-10kV", "demand", null));
 
@@ -75,7 +79,12 @@ class TariffPipelineTest {
     private static List<Reading> month() {
         List<Reading> out = new ArrayList<>();
         long from = MARCH.atDay(1).atStartOfDay(SHANGHAI).toInstant().toEpochMilli();
-        long to = MARCH.plusMonths(1).atDay(1).atStartOfDay(SHANGHAI).toInstant().plus(Duration.ofHours(1)).toEpochMilli();
+        long to = MARCH.plusMonths(1)
+                .atDay(1)
+                .atStartOfDay(SHANGHAI)
+                .toInstant()
+                .plus(Duration.ofHours(1))
+                .toEpochMilli();
         Map<String, Double> register = new HashMap<>(Map.of("H1", 100.0, "S1", 5000.0, "F1", 90000.0));
         for (long ts = from; ts < to; ts += Q) {
             for (String m : List.of("H1", "S1", "F1")) {
@@ -89,28 +98,53 @@ class TariffPipelineTest {
     }
 
     private static List<BillPoint> run(EventTimeRange backfill) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
         env.setParallelism(2);
         ArrayList<Reading> data = new ArrayList<>(month());
-        ArrayList<RegistryUpdate> registry = new ArrayList<>(REGISTRY.stream().map(e -> new RegistryUpdate(e.meterId(), e)).toList());
+        ArrayList<RegistryUpdate> registry = new ArrayList<>(
+                REGISTRY.stream().map(e -> new RegistryUpdate(e.meterId(), e)).toList());
         ArrayList<TariffUpdate> tariffs = new ArrayList<>();
-        SAMPLE.wireValues().forEach((id, json) -> tariffs.add(new TariffUpdate(id, new String(json, StandardCharsets.UTF_8))));
-        LoadCurveStage curves = new LoadCurveStage(new LoadCurveStage.Params(Duration.ZERO, Duration.ofHours(2), CurveRules.defaults()),
-                new DiscardingSink<>(), new DiscardingSink<>());
-        TariffStage stage = new TariffStage(new TariffParams(Duration.ofHours(2), new TariffRules(Duration.ZERO, Advisor.Thresholds.defaults(),
-                Map.of(), new BigDecimal("0.2"), 5, Duration.ofDays(7))), new DiscardingSink<>(), new DiscardingSink<>());
+        SAMPLE.wireValues()
+                .forEach((id, json) -> tariffs.add(new TariffUpdate(id, new String(json, StandardCharsets.UTF_8))));
+        LoadCurveStage curves = new LoadCurveStage(
+                new LoadCurveStage.Params(Duration.ZERO, Duration.ofHours(2), CurveRules.defaults()),
+                new DiscardingSink<>(),
+                new DiscardingSink<>());
+        TariffStage stage = new TariffStage(
+                new TariffParams(
+                        Duration.ofHours(2),
+                        new TariffRules(
+                                Duration.ZERO,
+                                Advisor.Thresholds.defaults(),
+                                Map.of(),
+                                new BigDecimal("0.2"),
+                                5,
+                                Duration.ofDays(7))),
+                new DiscardingSink<>(),
+                new DiscardingSink<>());
         if (backfill != null) {
             curves = curves.restrictedTo(backfill);
             stage = stage.restrictedTo(backfill);
         }
         LoadCurveJob job = new LoadCurveJob(
-                new DataGeneratorSource<>(i -> data.get(i.intValue()), data.size(), TypeInformation.of(Reading.class)),
-                new DataGeneratorSource<>(i -> registry.get(i.intValue()), registry.size(), TypeInformation.of(RegistryUpdate.class)),
-                new EventTime(Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ZERO, backfill != null), curves) // as a backfill keeps it
-                .withTariffs(stage, new DataGeneratorSource<>(i -> tariffs.get(i.intValue()), tariffs.size(),
-                        TypeInformation.of(TariffUpdate.class)));
+                        new DataGeneratorSource<>(
+                                i -> data.get(i.intValue()), data.size(), TypeInformation.of(Reading.class)),
+                        new DataGeneratorSource<>(
+                                i -> registry.get(i.intValue()),
+                                registry.size(),
+                                TypeInformation.of(RegistryUpdate.class)),
+                        new EventTime(Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ZERO, backfill != null),
+                        curves) // as a backfill keeps it
+                .withTariffs(
+                        stage,
+                        new DataGeneratorSource<>(
+                                i -> tariffs.get(i.intValue()),
+                                tariffs.size(),
+                                TypeInformation.of(TariffUpdate.class)));
         List<BillPoint> bills = new ArrayList<>();
-        try (CloseableIterator<BillPoint> it = job.buildAll(env).tariffs().bills().collectAsync()) {
+        try (CloseableIterator<BillPoint> it =
+                job.buildAll(env).tariffs().bills().collectAsync()) {
             env.execute("tariff pipeline test");
             it.forEachRemaining(bills::add);
         }
@@ -131,14 +165,18 @@ class TariffPipelineTest {
     @Test
     void aWholeMonthLiveAndAsABackfillGivesTheSameFinalBillsAndTheyAreTheEnginesBills() throws Exception {
         Map<String, BillPoint> live = finals(run(null));
-        EventTimeRange march = new EventTimeRange(MARCH.atDay(1).atStartOfDay(SHANGHAI).toInstant(),
+        EventTimeRange march = new EventTimeRange(
+                MARCH.atDay(1).atStartOfDay(SHANGHAI).toInstant(),
                 MARCH.plusMonths(1).atDay(1).atStartOfDay(SHANGHAI).toInstant());
         Map<String, BillPoint> backfill = finals(run(march));
 
-        assertThat(live.keySet()).contains("CH1/zj-res-tier-tou", "CH1/zj-res-tier", "CS1/hb-ic-lv-tou", "CF1/hb-ic-10kv-2part");
+        assertThat(live.keySet())
+                .contains("CH1/zj-res-tier-tou", "CH1/zj-res-tier", "CS1/hb-ic-lv-tou", "CF1/hb-ic-10kv-2part");
         assertThat(backfill.keySet()).isEqualTo(live.keySet());
         for (Map.Entry<String, BillPoint> e : live.entrySet()) {
-            assertThat(backfill.get(e.getKey()).total()).as(e.getKey()).isEqualTo(e.getValue().total());
+            assertThat(backfill.get(e.getKey()).total())
+                    .as(e.getKey())
+                    .isEqualTo(e.getValue().total());
             assertThat(e.getValue().partial()).isFalse();
         }
         // Each customer's bill on its own plan, from the month's 15-minute energies straight into the engine.
@@ -146,12 +184,21 @@ class TariffPipelineTest {
             TariffPlan plan = SAMPLE.plan(r.tariffPlanId());
             UsageBuilder u = new UsageBuilder(plan, MARCH);
             long from = MARCH.atDay(1).atStartOfDay(SHANGHAI).toInstant().toEpochMilli();
-            long to = MARCH.plusMonths(1).atDay(1).atStartOfDay(SHANGHAI).toInstant().toEpochMilli();
+            long to = MARCH.plusMonths(1)
+                    .atDay(1)
+                    .atStartOfDay(SHANGHAI)
+                    .toInstant()
+                    .toEpochMilli();
             for (long ts = from; ts < to; ts += Q) {
                 double k = kw(r.meterId(), ts);
-                u.add(Instant.ofEpochMilli(ts), BigDecimal.valueOf(Math.round(k * 0.25 * 1e6), 6), BigDecimal.valueOf(Math.round(0.4 * k * 0.25 * 1e6), 6));
+                u.add(
+                        Instant.ofEpochMilli(ts),
+                        BigDecimal.valueOf(Math.round(k * 0.25 * 1e6), 6),
+                        BigDecimal.valueOf(Math.round(0.4 * k * 0.25 * 1e6), 6));
             }
-            String expected = BillEngine.price(plan, CustomerTerms.of(r), u.build(BigDecimal.ZERO, null)).total().toPlainString();
+            String expected = BillEngine.price(plan, CustomerTerms.of(r), u.build(BigDecimal.ZERO, null))
+                    .total()
+                    .toPlainString();
             BillPoint b = live.get(r.customerId() + "/" + r.tariffPlanId());
             assertThat(b.total()).as("bill of %s", r.customerId()).isEqualTo(expected);
             assertThat(b.current()).isTrue();

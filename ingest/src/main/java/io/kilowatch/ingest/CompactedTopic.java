@@ -20,7 +20,9 @@ final class CompactedTopic {
     private CompactedTopic() {}
 
     /** @return how many records Kafka acknowledged */
-    static int send(IngestConfig config, String topic, String clientId, Map<String, byte[]> records, List<String> removed) throws Exception {
+    static int send(
+            IngestConfig config, String topic, String clientId, Map<String, byte[]> records, List<String> removed)
+            throws Exception {
         Map<String, Object> p = IngestService.producerProperties(config);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);

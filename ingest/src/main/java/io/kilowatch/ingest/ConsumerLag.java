@@ -38,19 +38,31 @@ final class ConsumerLag implements AutoCloseable {
     String lines(long nowMs) throws Exception {
         StringBuilder b = new StringBuilder();
         for (String group : groups) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
                     .get(5, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetAndMetadata> known = committed.entrySet().stream().filter(e -> e.getValue() != null)
+            Map<TopicPartition, OffsetAndMetadata> known = committed.entrySet().stream()
+                    .filter(e -> e.getValue() != null)
                     .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
             if (known.isEmpty()) {
                 continue;
             }
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(known.keySet().stream()
-                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all().get(5, TimeUnit.SECONDS);
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(
+                            known.keySet().stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
+                    .all()
+                    .get(5, TimeUnit.SECONDS);
             Map<String, Long> byTopic = new TreeMap<>();
-            known.forEach((tp, offset) -> byTopic.merge(tp.topic(), Math.max(0, ends.get(tp).offset() - offset.offset()), Long::sum));
-            byTopic.forEach((topic, lag) -> b.append("pipeline,component=kafka,group=").append(tag(group)).append(",topic=").append(tag(topic))
-                    .append(" lag_records=").append(lag).append("i ").append(nowMs).append('\n'));
+            known.forEach((tp, offset) ->
+                    byTopic.merge(tp.topic(), Math.max(0, ends.get(tp).offset() - offset.offset()), Long::sum));
+            byTopic.forEach((topic, lag) -> b.append("pipeline,component=kafka,group=")
+                    .append(tag(group))
+                    .append(",topic=")
+                    .append(tag(topic))
+                    .append(" lag_records=")
+                    .append(lag)
+                    .append("i ")
+                    .append(nowMs)
+                    .append('\n'));
         }
         return b.toString();
     }

@@ -54,12 +54,17 @@ public final class CustomerRouting {
             }
             JsonNode parent = alert.get("parentId");
             JsonNode subject = alert.get("subjectId");
-            if (parent != null && parent.isTextual() && subject != null && subject.isTextual()
+            if (parent != null
+                    && parent.isTextual()
+                    && subject != null
+                    && subject.isTextual()
                     && parent.textValue().startsWith(subject.textValue() + "/")) {
                 return new AlertRoute(false, true, null);
             }
             JsonNode customer = alert.get("customerId");
-            if (customer != null && customer.isTextual() && !customer.textValue().isBlank()) {
+            if (customer != null
+                    && customer.isTextual()
+                    && !customer.textValue().isBlank()) {
                 return new AlertRoute(false, false, customer.textValue());
             }
         } catch (Exception notJson) {

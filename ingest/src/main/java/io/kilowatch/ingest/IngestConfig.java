@@ -1,8 +1,8 @@
 package io.kilowatch.ingest;
 
-import io.kilowatch.model.intake.PlausibilityRules;
 import io.kilowatch.model.Settings;
 import io.kilowatch.model.Topics;
+import io.kilowatch.model.intake.PlausibilityRules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,7 +127,10 @@ public record IngestConfig(
                 s.getOrNull("influx.url"),
                 s.get("influx.database"),
                 s.getDuration("pipeline.every"),
-                java.util.Arrays.stream(s.get("pipeline.lag-groups").split(",")).map(String::strip).filter(g -> !g.isEmpty()).toList());
+                java.util.Arrays.stream(s.get("pipeline.lag-groups").split(","))
+                        .map(String::strip)
+                        .filter(g -> !g.isEmpty())
+                        .toList());
     }
 
     private static String startFrom(String v) {
@@ -164,12 +167,14 @@ public record IngestConfig(
         try {
             javax.net.ssl.TrustManagerFactory tmf = null;
             if (mqttTlsTruststore != null) {
-                tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+                tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
                 tmf.init(loadStore(mqttTlsTruststore, mqttTlsTruststorePassword));
             }
             javax.net.ssl.KeyManagerFactory kmf = null;
             if (mqttTlsKeystore != null) {
-                kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+                kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                        javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
                 char[] pw = mqttTlsKeystorePassword == null ? new char[0] : mqttTlsKeystorePassword.toCharArray();
                 kmf.init(loadStore(mqttTlsKeystore, mqttTlsKeystorePassword), pw);
             }
@@ -181,7 +186,8 @@ public record IngestConfig(
         }
     }
 
-    private static java.security.KeyStore loadStore(String path, String password) throws IOException, java.security.GeneralSecurityException {
+    private static java.security.KeyStore loadStore(String path, String password)
+            throws IOException, java.security.GeneralSecurityException {
         java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
         try (var in = Files.newInputStream(Path.of(path))) {
             ks.load(in, password == null ? null : password.toCharArray());
@@ -208,7 +214,8 @@ public record IngestConfig(
                 + " sharedGroup=" + mqttSharedGroup + " sessionExpiry=" + mqttSessionExpiry
                 + " receiveMaximum=" + mqttReceiveMaximum + " kafka=" + kafkaBootstrapServers
                 + " tls=" + (mqttTlsTruststore != null || mqttTlsKeystore != null)
-                + " readings=" + readingsTopic + " dlq=" + deadLetterTopic + " outbound=" + (outboundEnabled ? alertsTopic + "," + hintsTopic + "->customers/" : "off")
+                + " readings=" + readingsTopic + " dlq=" + deadLetterTopic + " outbound="
+                + (outboundEnabled ? alertsTopic + "," + hintsTopic + "->customers/" : "off")
                 + " kafkaClient=" + kafkaClient.keySet()
                 + " maxPayloadBytes=" + maxPayloadBytes + " rules=" + rules + " httpPort=" + httpPort + "]";
     }

@@ -15,10 +15,13 @@ public final class IngestMain {
         IngestConfig config = IngestConfig.load(file == null ? null : Path.of(file), System.getenv());
         IngestService service = IngestService.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            service.close();
-            stopped.countDown();
-        }, "ingest-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            service.close();
+                            stopped.countDown();
+                        },
+                        "ingest-shutdown"));
         stopped.await();
     }
 }

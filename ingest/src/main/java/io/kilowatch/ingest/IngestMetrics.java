@@ -25,6 +25,7 @@ public final class IngestMetrics {
     final LongAdder pipelineWriteFailures = new LongAdder();
     /** System.nanoTime() of the last acknowledgement; with messages in flight, its age says whether Kafka is answering. */
     final AtomicLong lastAckNanos = new AtomicLong(System.nanoTime());
+
     final AtomicLong inFlight = new AtomicLong();
     final LongAdder sendLatencyMicrosTotal = new LongAdder();
     final LongAdder sendLatencyCount = new LongAdder();
@@ -101,53 +102,137 @@ public final class IngestMetrics {
     public String pipelineLines(long nowMs) {
         StringBuilder b = new StringBuilder(512);
         long latencyCount = sendLatencyCount.sum();
-        b.append("pipeline,component=ingest messages_received=").append(messagesReceived.sum()).append('i')
-                .append(",messages_acked=").append(messagesAcked.sum()).append('i')
-                .append(",readings_forwarded=").append(readingsForwarded.sum()).append('i')
-                .append(",dead_lettered=").append(deadLettered()).append('i')
-                .append(",kafka_send_failures=").append(kafkaSendFailures.sum()).append('i')
-                .append(",in_flight=").append(inFlight.get()).append('i')
-                .append(",outbound_published=").append(outboundPublished.sum()).append('i')
-                .append(",send_latency_ms=").append(latencyCount == 0 ? 0.0 : sendLatencyMicrosTotal.sum() / 1000.0 / latencyCount)
-                .append(' ').append(nowMs).append('\n');
-        deadLettered.forEach((reason, n) -> b.append("pipeline,component=ingest,reason=").append(reason.name()).append(" dead_lettered=")
-                .append(n.sum()).append("i ").append(nowMs).append('\n'));
+        b.append("pipeline,component=ingest messages_received=")
+                .append(messagesReceived.sum())
+                .append('i')
+                .append(",messages_acked=")
+                .append(messagesAcked.sum())
+                .append('i')
+                .append(",readings_forwarded=")
+                .append(readingsForwarded.sum())
+                .append('i')
+                .append(",dead_lettered=")
+                .append(deadLettered())
+                .append('i')
+                .append(",kafka_send_failures=")
+                .append(kafkaSendFailures.sum())
+                .append('i')
+                .append(",in_flight=")
+                .append(inFlight.get())
+                .append('i')
+                .append(",outbound_published=")
+                .append(outboundPublished.sum())
+                .append('i')
+                .append(",send_latency_ms=")
+                .append(latencyCount == 0 ? 0.0 : sendLatencyMicrosTotal.sum() / 1000.0 / latencyCount)
+                .append(' ')
+                .append(nowMs)
+                .append('\n');
+        deadLettered.forEach((reason, n) -> b.append("pipeline,component=ingest,reason=")
+                .append(reason.name())
+                .append(" dead_lettered=")
+                .append(n.sum())
+                .append("i ")
+                .append(nowMs)
+                .append('\n'));
         return b.toString();
     }
 
     public String prometheus() {
         StringBuilder b = new StringBuilder(1024);
         counter(b, "kilowatch_ingest_messages_received_total", "MQTT messages received", messagesReceived.sum());
-        counter(b, "kilowatch_ingest_messages_acked_total", "MQTT messages acknowledged after Kafka accepted all their records", messagesAcked.sum());
-        counter(b, "kilowatch_ingest_readings_forwarded_total", "Readings written to the readings topic", readingsForwarded.sum());
-        counter(b, "kilowatch_ingest_kafka_send_failures_total", "Messages left unacknowledged because Kafka refused a record", kafkaSendFailures.sum());
-        counter(b, "kilowatch_ingest_resyncs_total", "MQTT session resumptions forced to get unacknowledged messages redelivered", resyncs.sum());
-        counter(b, "kilowatch_ingest_outbound_published_total", "Alerts and hints published to customers and acknowledged by the broker", outboundPublished.sum());
-        counter(b, "kilowatch_ingest_outbound_unroutable_total", "Alerts and hints with no known customer, not published", outboundUnroutable.sum());
-        counter(b, "kilowatch_ingest_outbound_staff_only_total", "Alerts for staff only (theft, tamper, grid assets), not sent to customers",
+        counter(
+                b,
+                "kilowatch_ingest_messages_acked_total",
+                "MQTT messages acknowledged after Kafka accepted all their records",
+                messagesAcked.sum());
+        counter(
+                b,
+                "kilowatch_ingest_readings_forwarded_total",
+                "Readings written to the readings topic",
+                readingsForwarded.sum());
+        counter(
+                b,
+                "kilowatch_ingest_kafka_send_failures_total",
+                "Messages left unacknowledged because Kafka refused a record",
+                kafkaSendFailures.sum());
+        counter(
+                b,
+                "kilowatch_ingest_resyncs_total",
+                "MQTT session resumptions forced to get unacknowledged messages redelivered",
+                resyncs.sum());
+        counter(
+                b,
+                "kilowatch_ingest_outbound_published_total",
+                "Alerts and hints published to customers and acknowledged by the broker",
+                outboundPublished.sum());
+        counter(
+                b,
+                "kilowatch_ingest_outbound_unroutable_total",
+                "Alerts and hints with no known customer, not published",
+                outboundUnroutable.sum());
+        counter(
+                b,
+                "kilowatch_ingest_outbound_staff_only_total",
+                "Alerts for staff only (theft, tamper, grid assets), not sent to customers",
                 outboundStaffOnly.sum());
-        counter(b, "kilowatch_ingest_outbound_consequences_total",
+        counter(
+                b,
+                "kilowatch_ingest_outbound_consequences_total",
                 "Alerts folded under another alert of the same meter (a spike of an over-capacity), not sent on their own",
                 outboundConsequences.sum());
-        counter(b, "kilowatch_ingest_outbound_bad_registry_entries_total", "Registry records that could not be read", outboundBadRegistryEntries.sum());
-        counter(b, "kilowatch_ingest_messages_deferred_total", "Messages left for redelivery while a resync was pending", deferred.sum());
-        counter(b, "kilowatch_ingest_pipeline_write_failures_total", "Writes of the pipeline counters to InfluxDB that failed",
+        counter(
+                b,
+                "kilowatch_ingest_outbound_bad_registry_entries_total",
+                "Registry records that could not be read",
+                outboundBadRegistryEntries.sum());
+        counter(
+                b,
+                "kilowatch_ingest_messages_deferred_total",
+                "Messages left for redelivery while a resync was pending",
+                deferred.sum());
+        counter(
+                b,
+                "kilowatch_ingest_pipeline_write_failures_total",
+                "Writes of the pipeline counters to InfluxDB that failed",
                 pipelineWriteFailures.sum());
         b.append("# HELP kilowatch_ingest_dead_lettered_total Readings or payloads written to the dead-letter topic\n")
                 .append("# TYPE kilowatch_ingest_dead_lettered_total counter\n");
         deadLettered.forEach((reason, n) -> b.append("kilowatch_ingest_dead_lettered_total{reason=\"")
-                .append(reason.name()).append("\"} ").append(n.sum()).append('\n'));
+                .append(reason.name())
+                .append("\"} ")
+                .append(n.sum())
+                .append('\n'));
         b.append("# HELP kilowatch_ingest_in_flight MQTT messages received and not yet acknowledged\n")
                 .append("# TYPE kilowatch_ingest_in_flight gauge\n")
-                .append("kilowatch_ingest_in_flight ").append(inFlight.get()).append('\n');
-        counter(b, "kilowatch_ingest_kafka_send_latency_micros_total", "Sum of message receive-to-Kafka-ack latency", sendLatencyMicrosTotal.sum());
-        counter(b, "kilowatch_ingest_kafka_send_latency_count", "Messages whose Kafka latency is summed above", sendLatencyCount.sum());
+                .append("kilowatch_ingest_in_flight ")
+                .append(inFlight.get())
+                .append('\n');
+        counter(
+                b,
+                "kilowatch_ingest_kafka_send_latency_micros_total",
+                "Sum of message receive-to-Kafka-ack latency",
+                sendLatencyMicrosTotal.sum());
+        counter(
+                b,
+                "kilowatch_ingest_kafka_send_latency_count",
+                "Messages whose Kafka latency is summed above",
+                sendLatencyCount.sum());
         return b.toString();
     }
 
     private static void counter(StringBuilder b, String name, String help, long value) {
-        b.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" counter\n")
-                .append(name).append(' ').append(value).append('\n');
+        b.append("# HELP ")
+                .append(name)
+                .append(' ')
+                .append(help)
+                .append('\n')
+                .append("# TYPE ")
+                .append(name)
+                .append(" counter\n")
+                .append(name)
+                .append(' ')
+                .append(value)
+                .append('\n');
     }
 }

@@ -1,7 +1,7 @@
 package io.kilowatch.ingest;
 
-import io.kilowatch.model.intake.ReadingRouter;
 import io.kilowatch.model.ReadingCodec;
+import io.kilowatch.model.intake.ReadingRouter;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -30,11 +30,15 @@ public final class IngestService implements AutoCloseable {
         this.config = config;
         producer = new KafkaProducer<>(producerProperties(config));
         ReadingRouter router = new ReadingRouter(new ReadingCodec(), config.maxPayloadBytes(), config.rules());
-        KafkaForwarder forwarder = new KafkaForwarder(producer, config.readingsTopic(), config.deadLetterTopic(), metrics);
+        KafkaForwarder forwarder =
+                new KafkaForwarder(producer, config.readingsTopic(), config.deadLetterTopic(), metrics);
         bridge = new MqttKafkaBridge(config, router, forwarder, metrics);
         outbound = config.outboundEnabled() ? new OutboundRelay(config, metrics) : null;
-        health = new HealthServer(config.httpPort(), () -> bridge.isHealthy(config.kafkaUnhealthyAfter()), metrics::prometheus);
-        pipeline = config.influxUrl() == null || config.influxUrl().isBlank() ? null : new PipelineReporter(config, metrics);
+        health = new HealthServer(
+                config.httpPort(), () -> bridge.isHealthy(config.kafkaUnhealthyAfter()), metrics::prometheus);
+        pipeline = config.influxUrl() == null || config.influxUrl().isBlank()
+                ? null
+                : new PipelineReporter(config, metrics);
     }
 
     public static IngestService start(IngestConfig config) throws IOException, MqttException {
@@ -63,7 +67,8 @@ public final class IngestService implements AutoCloseable {
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         // Kafka away for a while is back-pressure, not failure: records wait in the producer
         // (its buffer bounded by what the MQTT receive-maximum lets in) until it returns.
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, config.kafkaDeliveryTimeout().toMillis()));
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int)
+                Math.min(Integer.MAX_VALUE, config.kafkaDeliveryTimeout().toMillis()));
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -96,7 +101,11 @@ public final class IngestService implements AutoCloseable {
         if (pipeline != null) {
             pipeline.close();
         }
-        LOG.info("ingest stopped; received={} acked={} forwarded={} dead-lettered={}",
-                metrics.messagesReceived(), metrics.messagesAcked(), metrics.readingsForwarded(), metrics.deadLettered());
+        LOG.info(
+                "ingest stopped; received={} acked={} forwarded={} dead-lettered={}",
+                metrics.messagesReceived(),
+                metrics.messagesAcked(),
+                metrics.readingsForwarded(),
+                metrics.deadLettered());
     }
 }

@@ -24,7 +24,8 @@ public final class KafkaForwarder {
     private final String deadLetterTopic;
     private final IngestMetrics metrics;
 
-    public KafkaForwarder(Producer<byte[], byte[]> producer, String readingsTopic, String deadLetterTopic, IngestMetrics metrics) {
+    public KafkaForwarder(
+            Producer<byte[], byte[]> producer, String readingsTopic, String deadLetterTopic, IngestMetrics metrics) {
         this.producer = producer;
         this.readingsTopic = readingsTopic;
         this.deadLetterTopic = deadLetterTopic;
@@ -47,7 +48,8 @@ public final class KafkaForwarder {
             }
         };
         for (Routed.Accepted a : routed.accepted()) {
-            producer.send(new ProducerRecord<>(readingsTopic, a.meterId().getBytes(StandardCharsets.UTF_8), a.value()),
+            producer.send(
+                    new ProducerRecord<>(readingsTopic, a.meterId().getBytes(StandardCharsets.UTF_8), a.value()),
                     (meta, error) -> {
                         if (error == null) {
                             metrics.readingsForwarded.increment();
@@ -59,7 +61,8 @@ public final class KafkaForwarder {
         for (Routed.Rejected r : routed.rejected()) {
             RecordHeaders headers = new RecordHeaders();
             r.headers(mqttTopic, rejectedAt).forEach(headers::add);
-            producer.send(new ProducerRecord<>(deadLetterTopic, null, utf8(mqttTopic), r.original(), headers),
+            producer.send(
+                    new ProducerRecord<>(deadLetterTopic, null, utf8(mqttTopic), r.original(), headers),
                     (meta, error) -> {
                         if (error == null) {
                             metrics.countDeadLettered(r.reason());

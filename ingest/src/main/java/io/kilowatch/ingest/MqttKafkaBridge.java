@@ -41,11 +41,12 @@ public final class MqttKafkaBridge implements AutoCloseable {
     private final IngestMetrics metrics;
     private final MqttAsyncClient client;
     private final MqttConnectionOptions options;
-    private final java.util.concurrent.ExecutorService resyncer = java.util.concurrent.Executors.newSingleThreadExecutor(
-            r -> new Thread(r, "mqtt-resync"));
+    private final java.util.concurrent.ExecutorService resyncer =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> new Thread(r, "mqtt-resync"));
     private final java.util.concurrent.Semaphore inFlightPermits;
     private volatile boolean connected;
-    private final java.util.concurrent.atomic.AtomicBoolean resyncRequested = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean resyncRequested =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean resyncPending;
     private volatile boolean closed;
 
@@ -112,7 +113,8 @@ public final class MqttKafkaBridge implements AutoCloseable {
             return;
         }
         if (metrics.inFlight.incrementAndGet() == 1) {
-            metrics.lastAckNanos.set(System.nanoTime()); // the stall clock starts now, not at the last ack an idle hour ago
+            metrics.lastAckNanos.set(
+                    System.nanoTime()); // the stall clock starts now, not at the last ack an idle hour ago
         }
         long started = System.nanoTime();
         Routed routed = router.route(topic, message.getPayload());
@@ -120,8 +122,11 @@ public final class MqttKafkaBridge implements AutoCloseable {
             if (error != null) {
                 // Not acknowledged: the broker keeps the message and redelivers it on the next session.
                 metrics.kafkaSendFailures.increment();
-                LOG.error("Kafka refused records from MQTT message {} on {}; left unacknowledged, resyncing the session for redelivery",
-                        message.getId(), topic, error);
+                LOG.error(
+                        "Kafka refused records from MQTT message {} on {}; left unacknowledged, resyncing the session for redelivery",
+                        message.getId(),
+                        topic,
+                        error);
                 requestResync();
                 settled();
                 return;
@@ -193,7 +198,10 @@ public final class MqttKafkaBridge implements AutoCloseable {
         try {
             client.messageArrivedComplete(message.getId(), message.getQos());
         } catch (MqttException e) {
-            LOG.warn("could not acknowledge MQTT message {} (connection lost?); the broker will redeliver it", message.getId(), e);
+            LOG.warn(
+                    "could not acknowledge MQTT message {} (connection lost?); the broker will redeliver it",
+                    message.getId(),
+                    e);
         }
     }
 
@@ -212,7 +220,8 @@ public final class MqttKafkaBridge implements AutoCloseable {
             }
         }
         if (metrics.inFlight() > 0) {
-            LOG.warn("closing with {} MQTT messages unacknowledged; the broker will redeliver them", metrics.inFlight());
+            LOG.warn(
+                    "closing with {} MQTT messages unacknowledged; the broker will redeliver them", metrics.inFlight());
         }
         try {
             if (client.isConnected()) {
@@ -233,8 +242,10 @@ public final class MqttKafkaBridge implements AutoCloseable {
                 try {
                     subscribe();
                 } catch (MqttException e) {
-                    LOG.error("resubscribing to {} failed; no readings will arrive until the next reconnect",
-                            Arrays.toString(config.subscriptions()), e);
+                    LOG.error(
+                            "resubscribing to {} failed; no readings will arrive until the next reconnect",
+                            Arrays.toString(config.subscriptions()),
+                            e);
                 }
             }
         }

@@ -82,15 +82,19 @@ public final class OutboundRelay implements AutoCloseable {
     private void run() {
         try {
             List<TopicPartition> parts = registry.partitionsFor(config.registryTopic()).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                    .map(i -> new TopicPartition(i.topic(), i.partition()))
+                    .toList();
             registry.assign(parts);
             registry.seekToBeginning(parts);
             Map<TopicPartition, Long> end = registry.endOffsets(parts);
             while (running && parts.stream().anyMatch(tp -> registry.position(tp) < end.get(tp))) {
                 applyRegistry(registry.poll(Duration.ofMillis(200)));
             }
-            LOG.info("registry loaded: {} meters; relaying {} and {} to customers", routing.registeredMeters(),
-                    config.alertsTopic(), config.hintsTopic());
+            LOG.info(
+                    "registry loaded: {} meters; relaying {} and {} to customers",
+                    routing.registeredMeters(),
+                    config.alertsTopic(),
+                    config.hintsTopic());
             events.subscribe(List.of(config.alertsTopic(), config.hintsTopic()));
             while (running) {
                 applyRegistry(registry.poll(Duration.ZERO));

@@ -26,7 +26,8 @@ final class PipelineReporter implements AutoCloseable {
 
     private final IngestMetrics metrics;
     private final URI write;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pipeline-reporter");
         t.setDaemon(true);
@@ -41,7 +42,8 @@ final class PipelineReporter implements AutoCloseable {
         this.lag = config.lagGroups().isEmpty() ? null : new ConsumerLag(config);
         this.every = config.pipelineEvery();
         String base = config.influxUrl().endsWith("/") ? config.influxUrl() : config.influxUrl() + "/";
-        this.write = URI.create(base + "write?precision=ms&db=" + URLEncoder.encode(config.influxDatabase(), StandardCharsets.UTF_8));
+        this.write = URI.create(
+                base + "write?precision=ms&db=" + URLEncoder.encode(config.influxDatabase(), StandardCharsets.UTF_8));
     }
 
     void start() {
@@ -63,8 +65,11 @@ final class PipelineReporter implements AutoCloseable {
             }
         }
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(write).timeout(Duration.ofSeconds(10))
-                    .POST(HttpRequest.BodyPublishers.ofString(lines)).build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(write)
+                            .timeout(Duration.ofSeconds(10))
+                            .POST(HttpRequest.BodyPublishers.ofString(lines))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() / 100 != 2) {
                 failed("InfluxDB answered " + r.statusCode() + ": " + r.body());
@@ -81,7 +86,10 @@ final class PipelineReporter implements AutoCloseable {
         long now = System.currentTimeMillis();
         long last = lastWarned.get();
         if (now - last > 60_000 && lastWarned.compareAndSet(last, now)) {
-            LOG.warn("pipeline counters not written to {} ({}); readings are not affected, the pipeline dashboard is behind", write, why);
+            LOG.warn(
+                    "pipeline counters not written to {} ({}); readings are not affected, the pipeline dashboard is behind",
+                    write,
+                    why);
         }
     }
 

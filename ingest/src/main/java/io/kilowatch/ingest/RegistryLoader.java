@@ -61,8 +61,13 @@ public final class RegistryLoader {
             return;
         }
         int n = load(config, entries, removed);
-        LOG.info("registry: {} meters loaded and {} removed in {} on {}", entries.size(), removed.size(),
-                config.registryTopic(), config.kafkaBootstrapServers());
-        System.out.println("loaded " + entries.size() + " registry entries, removed " + removed.size() + " (" + n + " records acknowledged)");
+        LOG.info(
+                "registry: {} meters loaded and {} removed in {} on {}",
+                entries.size(),
+                removed.size(),
+                config.registryTopic(),
+                config.kafkaBootstrapServers());
+        System.out.println("loaded " + entries.size() + " registry entries, removed " + removed.size() + " (" + n
+                + " records acknowledged)");
     }
 }

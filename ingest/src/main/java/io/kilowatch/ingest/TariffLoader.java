@@ -24,8 +24,12 @@ public final class TariffLoader {
 
     /** Sends every plan of {@code catalogue} (null: none) and tombstones for {@code removed}; returns records acknowledged. */
     public static int load(IngestConfig config, TariffCatalogue catalogue, List<String> removed) throws Exception {
-        return CompactedTopic.send(config, config.tariffsTopic(), "kilowatch-tariff-loader",
-                catalogue == null ? java.util.Map.of() : catalogue.wireValues(), removed);
+        return CompactedTopic.send(
+                config,
+                config.tariffsTopic(),
+                "kilowatch-tariff-loader",
+                catalogue == null ? java.util.Map.of() : catalogue.wireValues(),
+                removed);
     }
 
     public static void main(String[] args) throws Exception {
@@ -50,14 +54,22 @@ public final class TariffLoader {
                 return;
             }
             if (file == null) {
-                System.out.println("no file given: loading the sample catalogue " + catalogue.name() + " (illustrative numbers)");
+                System.out.println(
+                        "no file given: loading the sample catalogue " + catalogue.name() + " (illustrative numbers)");
             }
         }
         int n = load(config, catalogue, removed);
         int plans = catalogue == null ? 0 : catalogue.plans().size();
-        LOG.info("tariffs: {} plans loaded and {} removed in {} on {}", plans, removed.size(), config.tariffsTopic(),
+        LOG.info(
+                "tariffs: {} plans loaded and {} removed in {} on {}",
+                plans,
+                removed.size(),
+                config.tariffsTopic(),
                 config.kafkaBootstrapServers());
-        System.out.println("loaded " + plans + " tariff plans" + (catalogue == null ? "" : " of " + catalogue.name() + " "
-                + catalogue.plans().keySet()) + ", removed " + removed.size() + " (" + n + " records acknowledged)");
+        System.out.println("loaded " + plans + " tariff plans"
+                + (catalogue == null
+                        ? ""
+                        : " of " + catalogue.name() + " " + catalogue.plans().keySet()) + ", removed " + removed.size()
+                + " (" + n + " records acknowledged)");
     }
 }

@@ -23,12 +23,17 @@ class IngestConfigTest {
     @Test
     void fileThenEnvironmentAndPassThroughKafkaProperties(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("ingest.properties");
-        Files.writeString(f, "mqtt.shared-group=bridges\nmqtt.session-expiry=2h\nkafka.client.security.protocol=SSL\nmqtt.password=s3cret\n");
+        Files.writeString(
+                f,
+                "mqtt.shared-group=bridges\nmqtt.session-expiry=2h\nkafka.client.security.protocol=SSL\nmqtt.password=s3cret\n");
         IngestConfig c = IngestConfig.load(f, Map.of("KW_MQTT_URL", "ssl://broker:8883"));
         assertThat(c.mqttUrl()).isEqualTo("ssl://broker:8883");
         assertThat(c.mqttSessionExpiry()).isEqualTo(Duration.ofHours(2));
-        assertThat(c.subscriptions()).containsExactly("$share/bridges/meters/+/reading", "$share/bridges/concentrators/+/batch");
-        assertThat(IngestService.producerProperties(c)).containsEntry("security.protocol", "SSL").containsEntry("acks", "all");
+        assertThat(c.subscriptions())
+                .containsExactly("$share/bridges/meters/+/reading", "$share/bridges/concentrators/+/batch");
+        assertThat(IngestService.producerProperties(c))
+                .containsEntry("security.protocol", "SSL")
+                .containsEntry("acks", "all");
         assertThat(c.toString()).doesNotContain("s3cret");
     }
 }

@@ -1,6 +1,5 @@
 package io.kilowatch.ingest;
 
-import io.kilowatch.model.intake.Routed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kilowatch.model.ConcentratorBatch;
@@ -8,6 +7,7 @@ import io.kilowatch.model.DeadLetterHeaders;
 import io.kilowatch.model.Reading;
 import io.kilowatch.model.ReadingCodec;
 import io.kilowatch.model.Topics;
+import io.kilowatch.model.intake.Routed;
 import io.kilowatch.model.testing.TestStack;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,35 +48,50 @@ class IngestIT {
             device.publish(Topics.meterReadingTopic(good.meterId()), codec.encode(good), 1, false);
             device.publish(Topics.meterReadingTopic(p + "-m1"), codec.encode(Reading.of(p + "-m2", now, 1)), 1, false);
             device.publish(Topics.meterReadingTopic(p + "-m1"), "not json".getBytes(StandardCharsets.UTF_8), 1, false);
-            ConcentratorBatch batch = new ConcentratorBatch(p + "-c1",
-                    List.of(Reading.of(p + "-m3", now, 3), Reading.of(p + "-m4", now, 4)));
-            String batchJson = new String(codec.encode(batch), StandardCharsets.UTF_8)
-                    .replace("\"kw\":4.0", "\"kw\":\"four\"");
-            device.publish(Topics.concentratorBatchTopic(p + "-c1"), batchJson.getBytes(StandardCharsets.UTF_8), 1, false);
+            ConcentratorBatch batch = new ConcentratorBatch(
+                    p + "-c1", List.of(Reading.of(p + "-m3", now, 3), Reading.of(p + "-m4", now, 4)));
+            String batchJson =
+                    new String(codec.encode(batch), StandardCharsets.UTF_8).replace("\"kw\":4.0", "\"kw\":\"four\"");
+            device.publish(
+                    Topics.concentratorBatchTopic(p + "-c1"), batchJson.getBytes(StandardCharsets.UTF_8), 1, false);
             // A concentrator speaking as another (the body names c2 on c1's topic): dead-lettered whole.
-            device.publish(Topics.concentratorBatchTopic(p + "-c1"),
-                    codec.encode(new ConcentratorBatch(p + "-c2", List.of(Reading.of(p + "-m5", now, 5)))), 1, false);
+            device.publish(
+                    Topics.concentratorBatchTopic(p + "-c1"),
+                    codec.encode(new ConcentratorBatch(p + "-c2", List.of(Reading.of(p + "-m5", now, 5)))),
+                    1,
+                    false);
 
             List<ConsumerRecord<byte[], byte[]>> readings = consumeUntil(Topics.READINGS, readingsStart, p, 2);
             List<ConsumerRecord<byte[], byte[]>> dead = consumeUntil(Topics.READINGS_DLQ, dlqStart, p, 4);
 
-            assertThat(readings).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+            assertThat(readings)
+                    .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
                     .containsExactlyInAnyOrder(p + "-m1", p + "-m3");
-            Reading forwarded = readings.stream().filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(p + "-m1"))
-                    .map(r -> decode(r.value())).findFirst().orElseThrow();
+            Reading forwarded = readings.stream()
+                    .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(p + "-m1"))
+                    .map(r -> decode(r.value()))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(forwarded).isEqualTo(good);
 
-            assertThat(dead).extracting(r -> header(r, DeadLetterHeaders.REASON))
+            assertThat(dead)
+                    .extracting(r -> header(r, DeadLetterHeaders.REASON))
                     .containsExactlyInAnyOrder("METER_MISMATCH", "NOT_JSON", "WRONG_TYPE", "CONCENTRATOR_MISMATCH");
             ConsumerRecord<byte[], byte[]> garbage = dead.stream()
-                    .filter(r -> header(r, DeadLetterHeaders.REASON).equals("NOT_JSON")).findFirst().orElseThrow();
+                    .filter(r -> header(r, DeadLetterHeaders.REASON).equals("NOT_JSON"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(new String(garbage.value(), StandardCharsets.UTF_8)).isEqualTo("not json");
-            assertThat(new String(garbage.key(), StandardCharsets.UTF_8)).isEqualTo(Topics.meterReadingTopic(p + "-m1"));
+            assertThat(new String(garbage.key(), StandardCharsets.UTF_8))
+                    .isEqualTo(Topics.meterReadingTopic(p + "-m1"));
             ConsumerRecord<byte[], byte[]> inBatch = dead.stream()
-                    .filter(r -> header(r, DeadLetterHeaders.REASON).equals("WRONG_TYPE")).findFirst().orElseThrow();
+                    .filter(r -> header(r, DeadLetterHeaders.REASON).equals("WRONG_TYPE"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(header(inBatch, DeadLetterHeaders.BATCH_INDEX)).isEqualTo("1");
 
-            // Counts reconcile: 6 readings sent = 2 forwarded + 4 dead-lettered (the hostile batch as one), 5 messages acknowledged.
+            // Counts reconcile: 6 readings sent = 2 forwarded + 4 dead-lettered (the hostile batch as one), 5 messages
+            // acknowledged.
             awaitAcked(ingest, 5);
             assertThat(ingest.metrics().readingsForwarded()).isEqualTo(2);
             assertThat(ingest.metrics().deadLettered()).isEqualTo(4);
@@ -95,7 +110,8 @@ class IngestIT {
         IngestConfig config = IngestConfig.load(null, STACK.bridgeEnvironment(p + "-bridge"));
         MqttClient device = connect(p + "-device");
         try (IngestService ingest = IngestService.start(config)) {
-            byte[] big = new byte[1_048_000]; // under the 1 MiB payload limit; whole, its dead letter would not fit in Kafka
+            byte[] big =
+                    new byte[1_048_000]; // under the 1 MiB payload limit; whole, its dead letter would not fit in Kafka
             java.util.Arrays.fill(big, (byte) 'x');
             device.publish(Topics.meterReadingTopic(p + "-m1"), big, 1, false);
             awaitAcked(ingest, 1);
@@ -118,11 +134,13 @@ class IngestIT {
         try (IngestService ingest = IngestService.start(config)) {
             String base = "http://127.0.0.1:" + ingest.httpPort();
             HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+            HttpResponse<String> metrics = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).contains("kilowatch_ingest_dead_lettered_total{reason=\"METER_MISMATCH\"} 0");
-            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
+            HttpResponse<String> ready = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).isEqualTo(200);
         }
@@ -167,13 +185,16 @@ class IngestIT {
 
     private static Map<TopicPartition, Long> endOffsets(String topic) {
         try (KafkaConsumer<byte[], byte[]> c = consumer()) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
             return c.endOffsets(parts);
         }
     }
 
     /** Records from {@code start} on whose key or value mentions this test's prefix, until {@code n} are seen. */
-    private static List<ConsumerRecord<byte[], byte[]>> consumeUntil(String topic, Map<TopicPartition, Long> start, String prefix, int n) {
+    private static List<ConsumerRecord<byte[], byte[]>> consumeUntil(
+            String topic, Map<TopicPartition, Long> start, String prefix, int n) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = consumer()) {
             c.assign(start.keySet());

@@ -17,9 +17,13 @@ class IngestMetricsTest {
         m.sendLatencyMicrosTotal.add(3000);
         m.sendLatencyCount.add(2);
         String lines = m.pipelineLines(1_000);
-        assertThat(lines).startsWith("pipeline,component=ingest messages_received=10i,messages_acked=9i,readings_forwarded=25i,"
-                + "dead_lettered=1i,kafka_send_failures=0i,in_flight=0i,outbound_published=0i,send_latency_ms=1.5 1000\n");
-        assertThat(lines).contains("pipeline,component=ingest,reason=" + RejectReason.values()[0].name() + " dead_lettered=1i 1000\n");
+        assertThat(lines)
+                .startsWith(
+                        "pipeline,component=ingest messages_received=10i,messages_acked=9i,readings_forwarded=25i,"
+                                + "dead_lettered=1i,kafka_send_failures=0i,in_flight=0i,outbound_published=0i,send_latency_ms=1.5 1000\n");
+        assertThat(lines)
+                .contains("pipeline,component=ingest,reason=" + RejectReason.values()[0].name()
+                        + " dead_lettered=1i 1000\n");
         assertThat(lines.lines().count()).isEqualTo(1 + RejectReason.values().length);
     }
 }

@@ -31,8 +31,13 @@ class OutboundRelayIT {
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
             // The registry says whose meter p-m1 is; the relay must have read it before routing.
-            RegistryEntry entry = new RegistryEntry(p + "-m1", p + "-c1", "industrial", "T1", "F1", "north", "TOU", 630, 1000, 230, 3);
-            kafka.send(record(Topics.REGISTRY, p + "-m1", new String(new RegistryCodec().encode(entry), StandardCharsets.UTF_8))).get();
+            RegistryEntry entry = new RegistryEntry(
+                    p + "-m1", p + "-c1", "industrial", "T1", "F1", "north", "TOU", 630, 1000, 230, 3);
+            kafka.send(record(
+                            Topics.REGISTRY,
+                            p + "-m1",
+                            new String(new RegistryCodec().encode(entry), StandardCharsets.UTF_8)))
+                    .get();
 
             Map<String, String> received = new ConcurrentHashMap<>();
             MqttClient customer = new MqttClient(STACK.mqttUrl(), p + "-customer", new MemoryPersistence());
@@ -42,22 +47,36 @@ class OutboundRelayIT {
                     received.put(t, new String(m.getPayload(), StandardCharsets.UTF_8));
                 }
             };
-            customer.subscribe(new MqttSubscription[] {new MqttSubscription("customers/+/alerts", 1), new MqttSubscription("customers/+/hints", 1)},
+            customer.subscribe(
+                    new MqttSubscription[] {
+                        new MqttSubscription("customers/+/alerts", 1), new MqttSubscription("customers/+/hints", 1)
+                    },
                     new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {collect, collect});
 
-            IngestConfig config = IngestConfig.load(null, STACK.bridgeEnvironment(p + "-bridge", "KW_OUTBOUND_GROUP_ID", p + "-outbound", "KW_OUTBOUND_START_FROM", "earliest"));
+            IngestConfig config = IngestConfig.load(
+                    null,
+                    STACK.bridgeEnvironment(
+                            p + "-bridge",
+                            "KW_OUTBOUND_GROUP_ID",
+                            p + "-outbound",
+                            "KW_OUTBOUND_START_FROM",
+                            "earliest"));
             try (IngestService ingest = IngestService.start(config)) {
-                String viaRegistry = "{\"type\":\"OVER_CONTRACTED_CAPACITY\",\"meterId\":\"" + p + "-m1\",\"state\":\"OPEN\"}";
-                String named = "{\"type\":\"LOW_POWER_FACTOR\",\"meterId\":\"" + p + "-m2\",\"customerId\":\"" + p + "-c2\"}";
+                String viaRegistry =
+                        "{\"type\":\"OVER_CONTRACTED_CAPACITY\",\"meterId\":\"" + p + "-m1\",\"state\":\"OPEN\"}";
+                String named =
+                        "{\"type\":\"LOW_POWER_FACTOR\",\"meterId\":\"" + p + "-m2\",\"customerId\":\"" + p + "-c2\"}";
                 String orphan = "{\"type\":\"METER_OFFLINE\",\"meterId\":\"" + p + "-m9\"}";
                 String hint = "{\"kind\":\"SHIFT_LOAD\",\"saving\":\"12.40\"}";
                 // A suspected bypass of p-m1's meter: for the utility's inspectors, not for its customer.
-                String tamper = "{\"type\":\"tamper\",\"subjectId\":\"" + p + "-m1\",\"customerId\":\"" + p + "-c1\",\"state\":\"OPEN\"}";
-                // Folded: p-m1's outage under its area's (their supply: sent), a spike under p-m1's own over-capacity (not sent).
-                String member = "{\"type\":\"meter_offline\",\"subjectId\":\"" + p + "-m1\",\"customerId\":\"" + p + "-c4\","
-                        + "\"state\":\"OPEN\",\"parentId\":\"T1/area_outage/5\"}";
-                String consequence = "{\"type\":\"spike\",\"subjectId\":\"" + p + "-m1\",\"customerId\":\"" + p + "-c1\","
-                        + "\"state\":\"OPEN\",\"parentId\":\"" + p + "-m1/over_capacity/5\"}";
+                String tamper = "{\"type\":\"tamper\",\"subjectId\":\"" + p + "-m1\",\"customerId\":\"" + p
+                        + "-c1\",\"state\":\"OPEN\"}";
+                // Folded: p-m1's outage under its area's (their supply: sent), a spike under p-m1's own over-capacity
+                // (not sent).
+                String member = "{\"type\":\"meter_offline\",\"subjectId\":\"" + p + "-m1\",\"customerId\":\"" + p
+                        + "-c4\"," + "\"state\":\"OPEN\",\"parentId\":\"T1/area_outage/5\"}";
+                String consequence = "{\"type\":\"spike\",\"subjectId\":\"" + p + "-m1\",\"customerId\":\"" + p
+                        + "-c1\"," + "\"state\":\"OPEN\",\"parentId\":\"" + p + "-m1/over_capacity/5\"}";
                 kafka.send(record(Topics.ALERTS, p + "-m1", consequence));
                 kafka.send(record(Topics.ALERTS, p + "-m1", member));
                 kafka.send(record(Topics.ALERTS, p + "-m1", tamper));
@@ -68,18 +87,25 @@ class OutboundRelayIT {
                 kafka.flush();
 
                 long deadline = System.currentTimeMillis() + 20_000;
-                while ((received.size() < 4 || ingest.metrics().outboundUnroutable() < 1 || ingest.metrics().outboundStaffOnly() < 1)
+                while ((received.size() < 4
+                                || ingest.metrics().outboundUnroutable() < 1
+                                || ingest.metrics().outboundStaffOnly() < 1)
                         && System.currentTimeMillis() < deadline) {
                     Thread.sleep(50);
                 }
-                assertThat(received).containsOnly(
-                        Map.entry(Topics.customerAlertsTopic(p + "-c1"), viaRegistry),
-                        Map.entry(Topics.customerAlertsTopic(p + "-c2"), named),
-                        Map.entry(Topics.customerAlertsTopic(p + "-c4"), member),
-                        Map.entry(Topics.customerHintsTopic(p + "-c3"), hint));
+                assertThat(received)
+                        .containsOnly(
+                                Map.entry(Topics.customerAlertsTopic(p + "-c1"), viaRegistry),
+                                Map.entry(Topics.customerAlertsTopic(p + "-c2"), named),
+                                Map.entry(Topics.customerAlertsTopic(p + "-c4"), member),
+                                Map.entry(Topics.customerHintsTopic(p + "-c3"), hint));
                 assertThat(ingest.metrics().outboundUnroutable()).isGreaterThanOrEqualTo(1);
-                assertThat(ingest.metrics().outboundStaffOnly()).as("the tamper alert was withheld").isGreaterThanOrEqualTo(1);
-                assertThat(ingest.metrics().outboundConsequences()).as("the spike of the over-capacity was folded").isGreaterThanOrEqualTo(1);
+                assertThat(ingest.metrics().outboundStaffOnly())
+                        .as("the tamper alert was withheld")
+                        .isGreaterThanOrEqualTo(1);
+                assertThat(ingest.metrics().outboundConsequences())
+                        .as("the spike of the over-capacity was folded")
+                        .isGreaterThanOrEqualTo(1);
                 assertThat(ingest.metrics().outboundPublished()).isGreaterThanOrEqualTo(4);
             } finally {
                 customer.disconnect();
@@ -89,6 +115,7 @@ class OutboundRelayIT {
     }
 
     private static ProducerRecord<byte[], byte[]> record(String topic, String key, String value) {
-        return new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+        return new ProducerRecord<>(
+                topic, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
     }
 }

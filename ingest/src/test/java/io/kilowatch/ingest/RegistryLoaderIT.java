@@ -30,15 +30,18 @@ class RegistryLoaderIT {
         String p = TestStack.uniquePrefix("registry");
         String topic = "test." + p + ".registry";
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap()))) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
-                    .configs(Map.of("cleanup.policy", "compact")))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
+                    .all()
+                    .get();
         }
         IngestConfig config = IngestConfig.load(null, STACK.bridgeEnvironment(p, "KW_KAFKA_TOPIC_REGISTRY", topic));
-        List<RegistryEntry> first = RegistryCsv.parse(List.of(RegistryCsv.header(),
+        List<RegistryEntry> first = RegistryCsv.parse(List.of(
+                RegistryCsv.header(),
                 "M1,C1,residential,T1,F1,north,flat,8,400,230,1",
                 "M2,C2,industrial,T2,F1,north,tou,315,630,230,3"));
         assertThat(RegistryLoader.load(config, first, List.of())).isEqualTo(2);
-        List<RegistryEntry> moved = RegistryCsv.parse(List.of(RegistryCsv.header(), "M1,C1,residential,T2,F1,north,flat,8,630,230,1"));
+        List<RegistryEntry> moved =
+                RegistryCsv.parse(List.of(RegistryCsv.header(), "M1,C1,residential,T2,F1,north,flat,8,630,230,1"));
         assertThat(RegistryLoader.load(config, moved, List.of("M2"))).isEqualTo(2);
 
         Map<String, RegistryEntry> latest = new HashMap<>();

@@ -2,11 +2,11 @@ package io.kilowatch.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kilowatch.model.testing.TestKafka;
-import io.kilowatch.model.testing.TestStack;
 import io.kilowatch.model.tariff.TariffCatalogue;
 import io.kilowatch.model.tariff.TariffCodec;
 import io.kilowatch.model.tariff.TariffPlan;
+import io.kilowatch.model.testing.TestKafka;
+import io.kilowatch.model.testing.TestStack;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -33,9 +33,11 @@ class TariffLoaderIT {
         for (TestKafka.Record r : records) {
             latest.put(r.key(), r.value() == null ? null : TariffCodec.decodePlan(r.value()));
         }
-        assertThat(latest.get("hb-ic-10kv-2part").versions().get(0).basic().demandPricePerKw()).isEqualByComparingTo("42.0");
+        assertThat(latest.get("hb-ic-10kv-2part").versions().get(0).basic().demandPricePerKw())
+                .isEqualByComparingTo("42.0");
         assertThat(latest.get("zj-res-tier").illustrative()).isTrue();
         assertThat(latest).containsEntry("gd-ic-10kv-2part", null);
-        assertThat(latest.keySet()).containsExactlyInAnyOrderElementsOf(sample.plans().keySet());
+        assertThat(latest.keySet())
+                .containsExactlyInAnyOrderElementsOf(sample.plans().keySet());
     }
 }

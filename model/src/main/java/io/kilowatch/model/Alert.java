@@ -39,14 +39,20 @@ public record Alert(
         String message,
         String parentId) {
 
-    public enum State { OPEN, RESOLVED }
+    public enum State {
+        OPEN,
+        RESOLVED
+    }
 
     /** The kinds of alert, as they are named on the wire and in InfluxDB ({@link AlertType}). */
-    public static final java.util.List<String> TYPES = java.util.Arrays.stream(AlertType.values()).map(AlertType::wire).toList();
+    public static final java.util.List<String> TYPES =
+            java.util.Arrays.stream(AlertType.values()).map(AlertType::wire).toList();
 
     /** The wire names of {@link AlertType#staffOnly()} types. */
-    public static final java.util.Set<String> STAFF_ONLY_TYPES = java.util.Arrays.stream(AlertType.values()).filter(AlertType::staffOnly)
-            .map(AlertType::wire).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    public static final java.util.Set<String> STAFF_ONLY_TYPES = java.util.Arrays.stream(AlertType.values())
+            .filter(AlertType::staffOnly)
+            .map(AlertType::wire)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     public static boolean isStaffOnly(String type) {
         return type != null && STAFF_ONLY_TYPES.contains(type);
@@ -60,9 +66,35 @@ public record Alert(
     }
 
     /** An alert that stands alone (no incident above it). */
-    public Alert(String alertId, String type, String severity, String level, String subjectId, String customerId, State state, long ts,
-                 long openedAt, double value, double threshold, String unit, String message) {
-        this(alertId, type, severity, level, subjectId, customerId, state, ts, openedAt, value, threshold, unit, message, null);
+    public Alert(
+            String alertId,
+            String type,
+            String severity,
+            String level,
+            String subjectId,
+            String customerId,
+            State state,
+            long ts,
+            long openedAt,
+            double value,
+            double threshold,
+            String unit,
+            String message) {
+        this(
+                alertId,
+                type,
+                severity,
+                level,
+                subjectId,
+                customerId,
+                state,
+                ts,
+                openedAt,
+                value,
+                threshold,
+                unit,
+                message,
+                null);
     }
 
     public boolean isOpen() {
@@ -71,7 +103,21 @@ public record Alert(
 
     /** This alert folded under the incident {@code parent} (null: standing alone). */
     public Alert withParent(String parent) {
-        return new Alert(alertId, type, severity, level, subjectId, customerId, state, ts, openedAt, value, threshold, unit, message, parent);
+        return new Alert(
+                alertId,
+                type,
+                severity,
+                level,
+                subjectId,
+                customerId,
+                state,
+                ts,
+                openedAt,
+                value,
+                threshold,
+                unit,
+                message,
+                parent);
     }
 
     /**

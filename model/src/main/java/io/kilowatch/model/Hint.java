@@ -38,8 +38,8 @@ public record Hint(
         boolean illustrative,
         String message) {
 
-    public static final java.util.List<String> KINDS = java.util.List.of("switch_plan", "shift_load", "basis", "power_factor",
-            "demand_warning");
+    public static final java.util.List<String> KINDS =
+            java.util.List.of("switch_plan", "shift_load", "basis", "power_factor", "demand_warning");
 
     public Hint {
         Objects.requireNonNull(hintId, "hintId");

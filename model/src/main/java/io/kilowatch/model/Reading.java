@@ -26,7 +26,8 @@ public record Reading(
         Double kvar,
         double[] voltageV,
         double[] currentA,
-        Double pf) implements Serializable {
+        Double pf)
+        implements Serializable {
 
     public Reading {
         Objects.requireNonNull(meterId, "meterId");

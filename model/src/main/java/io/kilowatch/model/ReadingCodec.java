@@ -51,7 +51,9 @@ public final class ReadingCodec {
                 // Let NaN/Infinity through the parser so they are rejected as NOT_FINITE, which
                 // tells the device owner more than "not JSON".
                 .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(MAX_NESTING)
+                        .build())
                 .build();
         this.mapper = JsonMapper.builder(f).build();
         this.factory = f;
@@ -91,6 +93,7 @@ public final class ReadingCodec {
     private static final class StreamedReading {
         /** For each field: null when absent or null, else the value's type as the tree names it. */
         private String meterIdType;
+
         private String meterId;
         private String tsType;
         private Long tsMillis;
@@ -112,7 +115,8 @@ public final class ReadingCodec {
                     }
                     case "ts" -> {
                         tsType = type;
-                        tsOutOfRange = t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.BIG_INTEGER;
+                        tsOutOfRange = t == JsonToken.VALUE_NUMBER_INT
+                                && p.getNumberType() == JsonParser.NumberType.BIG_INTEGER;
                         tsMillis = t == JsonToken.VALUE_NUMBER_INT && !tsOutOfRange ? p.getLongValue() : null;
                         tsText = t == JsonToken.VALUE_STRING ? p.getText() : null;
                     }
@@ -124,7 +128,7 @@ public final class ReadingCodec {
                     case "pf" -> number(4, t, type, p);
                     case "voltageV" -> arrays[0] = t == JsonToken.START_ARRAY ? elements(p) : type;
                     case "currentA" -> arrays[1] = t == JsonToken.START_ARRAY ? elements(p) : type;
-                    default -> { }
+                    default -> {}
                 }
                 p.skipChildren();
             }
@@ -214,7 +218,10 @@ public final class ReadingCodec {
         String meterId = requiredId(node, "meterId");
         long ts = timestamp(node);
         double kw = requiredNumber(node, "kw");
-        return new Reading(meterId, ts, kw,
+        return new Reading(
+                meterId,
+                ts,
+                kw,
                 optionalNumber(node, "importKwh"),
                 optionalNumber(node, "exportKwh"),
                 optionalNumber(node, "kvar"),
@@ -270,7 +277,8 @@ public final class ReadingCodec {
             return; // nearly every payload: no decoder, no char buffer
         }
         try {
-            StandardCharsets.UTF_8.newDecoder()
+            StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes));
@@ -291,7 +299,10 @@ public final class ReadingCodec {
     private static String requiredId(JsonNode node, String field) throws InvalidReadingException {
         JsonNode v = node.get(field);
         boolean absent = v == null || v.isNull();
-        return checkedId(field, absent || !v.isTextual() ? null : v.textValue(), absent ? null : v.getNodeType().name());
+        return checkedId(
+                field,
+                absent || !v.isTextual() ? null : v.textValue(),
+                absent ? null : v.getNodeType().name());
     }
 
     /** {@code type}: null when absent or null, else the JSON type of the value (STRING for {@code text}). */
@@ -377,8 +388,11 @@ public final class ReadingCodec {
         JsonNode v = node.get("ts");
         boolean absent = v == null || v.isNull();
         boolean integral = !absent && v.isIntegralNumber();
-        return checkedTimestamp(absent ? null : v.getNodeType().name(), integral && v.canConvertToLong() ? v.longValue() : null,
-                integral && !v.canConvertToLong(), !absent && v.isTextual() ? v.textValue() : null);
+        return checkedTimestamp(
+                absent ? null : v.getNodeType().name(),
+                integral && v.canConvertToLong() ? v.longValue() : null,
+                integral && !v.canConvertToLong(),
+                !absent && v.isTextual() ? v.textValue() : null);
     }
 
     /**
@@ -386,7 +400,8 @@ public final class ReadingCodec {
      * is an integer that fits a long, {@code outOfRange} when it is one that does not;
      * {@code text}: the value when it is a string.
      */
-    private static long checkedTimestamp(String type, Long millis, boolean outOfRange, String text) throws InvalidReadingException {
+    private static long checkedTimestamp(String type, Long millis, boolean outOfRange, String text)
+            throws InvalidReadingException {
         if (type == null) {
             throw new InvalidReadingException(RejectReason.MISSING_FIELD, "ts: missing");
         }
@@ -400,11 +415,13 @@ public final class ReadingCodec {
             try {
                 return OffsetDateTime.parse(text).toInstant().toEpochMilli();
             } catch (DateTimeParseException | ArithmeticException e) {
-                throw new InvalidReadingException(RejectReason.BAD_TIMESTAMP,
+                throw new InvalidReadingException(
+                        RejectReason.BAD_TIMESTAMP,
                         "ts: expected ISO-8601 with offset or epoch millis, got '" + abbreviate(text) + "'");
             }
         }
-        throw new InvalidReadingException(RejectReason.WRONG_TYPE, "ts: expected epoch millis (integer) or ISO-8601 string, got " + type);
+        throw new InvalidReadingException(
+                RejectReason.WRONG_TYPE, "ts: expected epoch millis (integer) or ISO-8601 string, got " + type);
     }
 
     private static String abbreviate(String s) {
@@ -433,7 +450,8 @@ public final class ReadingCodec {
     }
 
     public byte[] encode(ConcentratorBatch batch) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 160 * batch.readings().size());
+        ByteArrayOutputStream out =
+                new ByteArrayOutputStream(64 + 160 * batch.readings().size());
         try (JsonGenerator g = factory.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("concentratorId", batch.concentratorId());
@@ -478,5 +496,4 @@ public final class ReadingCodec {
             g.writeEndArray();
         }
     }
-
 }

@@ -17,12 +17,24 @@ import java.util.Set;
  * ids are plain.
  */
 public final class RegistryCsv {
-    public static final List<String> COLUMNS = List.of("meterId", "customerId", "class", "transformerId", "feederId", "region",
-            "tariffPlan", "contractedKva", "transformerKva", "nominalVoltageV", "phases");
+    public static final List<String> COLUMNS = List.of(
+            "meterId",
+            "customerId",
+            "class",
+            "transformerId",
+            "feederId",
+            "region",
+            "tariffPlan",
+            "contractedKva",
+            "transformerKva",
+            "nominalVoltageV",
+            "phases");
     /** Columns a file may leave out (older exports); an empty cell is the same as no column. */
     public static final List<String> OPTIONAL_COLUMNS = List.of("voltageLevel", "billingBasis", "contractKw");
+
     public static final Set<String> BASES = Set.of("capacity", "demand", "contract");
-    public static final Set<String> CLASSES = Set.of("residential", "commercial", "industrial", "prosumer", RegistryEntry.TRANSFORMER_METER);
+    public static final Set<String> CLASSES =
+            Set.of("residential", "commercial", "industrial", "prosumer", RegistryEntry.TRANSFORMER_METER);
 
     private RegistryCsv() {}
 
@@ -33,10 +45,22 @@ public final class RegistryCsv {
 
     /** A row under {@link #header()}. */
     public static String row(RegistryEntry e) {
-        return String.join(",", e.meterId(), e.customerId(), e.customerClass(), e.transformerId(), e.feederId(), e.region(),
-                e.tariffPlanId(), plain(e.contractedKva()), plain(e.transformerKva()), plain(e.nominalVoltageV()),
-                Integer.toString(e.phases()), e.voltageLevel() == null ? "" : e.voltageLevel(),
-                e.billingBasis() == null ? "" : e.billingBasis(), e.contractKw() == null ? "" : plain(e.contractKw()));
+        return String.join(
+                ",",
+                e.meterId(),
+                e.customerId(),
+                e.customerClass(),
+                e.transformerId(),
+                e.feederId(),
+                e.region(),
+                e.tariffPlanId(),
+                plain(e.contractedKva()),
+                plain(e.transformerKva()),
+                plain(e.nominalVoltageV()),
+                Integer.toString(e.phases()),
+                e.voltageLevel() == null ? "" : e.voltageLevel(),
+                e.billingBasis() == null ? "" : e.billingBasis(),
+                e.contractKw() == null ? "" : plain(e.contractKw()));
     }
 
     private static String plain(double v) {
@@ -46,7 +70,8 @@ public final class RegistryCsv {
     /** @throws IllegalArgumentException naming every bad line */
     public static List<RegistryEntry> parse(List<String> lines) {
         if (lines.isEmpty()) {
-            throw new IllegalArgumentException("registry CSV is empty: it needs the header " + String.join(",", COLUMNS));
+            throw new IllegalArgumentException(
+                    "registry CSV is empty: it needs the header " + String.join(",", COLUMNS));
         }
         int[] at = columnPositions(lines.get(0));
         List<RegistryEntry> out = new ArrayList<>();
@@ -72,7 +97,8 @@ public final class RegistryCsv {
             }
         }
         if (!errors.isEmpty()) {
-            throw new IllegalArgumentException("registry CSV rejected, nothing loaded:\n  " + String.join("\n  ", errors));
+            throw new IllegalArgumentException(
+                    "registry CSV rejected, nothing loaded:\n  " + String.join("\n  ", errors));
         }
         return out;
     }
@@ -144,8 +170,21 @@ public final class RegistryCsv {
         if ("contract".equals(basis) && contractKw == null) {
             throw new IllegalArgumentException("billingBasis contract needs contractKw");
         }
-        return new RegistryEntry(v[0], v[1], customerClass, v[3], v[4], v[5], v[6], contracted, transformer, voltage, phases,
-                opt[0], basis, contractKw);
+        return new RegistryEntry(
+                v[0],
+                v[1],
+                customerClass,
+                v[3],
+                v[4],
+                v[5],
+                v[6],
+                contracted,
+                transformer,
+                voltage,
+                phases,
+                opt[0],
+                basis,
+                contractKw);
     }
 
     private static double positive(String s, String column) {

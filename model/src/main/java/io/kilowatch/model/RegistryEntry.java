@@ -33,7 +33,8 @@ public record RegistryEntry(
         int phases,
         String voltageLevel,
         String billingBasis,
-        Double contractKw) implements java.io.Serializable {
+        Double contractKw)
+        implements java.io.Serializable {
 
     /** The class of a transformer-area meter: not a customer, so not summed with them. */
     public static final String TRANSFORMER_METER = "transformer";
@@ -48,21 +49,69 @@ public record RegistryEntry(
     }
 
     /** An entry without the optional billing columns: a single-part customer, voltage level from the nominal voltage. */
-    public RegistryEntry(String meterId, String customerId, String customerClass, String transformerId, String feederId,
-                         String region, String tariffPlanId, double contractedKva, double transformerKva, double nominalVoltageV,
-                         int phases) {
-        this(meterId, customerId, customerClass, transformerId, feederId, region, tariffPlanId, contractedKva, transformerKva,
-                nominalVoltageV, phases, null, null, null);
+    public RegistryEntry(
+            String meterId,
+            String customerId,
+            String customerClass,
+            String transformerId,
+            String feederId,
+            String region,
+            String tariffPlanId,
+            double contractedKva,
+            double transformerKva,
+            double nominalVoltageV,
+            int phases) {
+        this(
+                meterId,
+                customerId,
+                customerClass,
+                transformerId,
+                feederId,
+                region,
+                tariffPlanId,
+                contractedKva,
+                transformerKva,
+                nominalVoltageV,
+                phases,
+                null,
+                null,
+                null);
     }
 
     public RegistryEntry withBilling(String level, String basis, Double contract) {
-        return new RegistryEntry(meterId, customerId, customerClass, transformerId, feederId, region, tariffPlanId, contractedKva,
-                transformerKva, nominalVoltageV, phases, level, basis, contract);
+        return new RegistryEntry(
+                meterId,
+                customerId,
+                customerClass,
+                transformerId,
+                feederId,
+                region,
+                tariffPlanId,
+                contractedKva,
+                transformerKva,
+                nominalVoltageV,
+                phases,
+                level,
+                basis,
+                contract);
     }
 
     public RegistryEntry withTariffPlan(String plan) {
-        return new RegistryEntry(meterId, customerId, customerClass, transformerId, feederId, region, plan, contractedKva,
-                transformerKva, nominalVoltageV, phases, voltageLevel, billingBasis, contractKw);
+        return new RegistryEntry(
+                meterId,
+                customerId,
+                customerClass,
+                transformerId,
+                feederId,
+                region,
+                plan,
+                contractedKva,
+                transformerKva,
+                nominalVoltageV,
+                phases,
+                voltageLevel,
+                billingBasis,
+                contractKw);
     }
 
     /**
@@ -74,8 +123,11 @@ public record RegistryEntry(
         if (voltageLevel != null) {
             return voltageLevel;
         }
-        return nominalVoltageV < 1000 ? "lv" : nominalVoltageV <= 10_000 ? "1-10kV" : nominalVoltageV <= 20_000 ? "20kV"
-                : nominalVoltageV <= 35_000 ? "35kV" : "110kV";
+        return nominalVoltageV < 1000
+                ? "lv"
+                : nominalVoltageV <= 10_000
+                        ? "1-10kV"
+                        : nominalVoltageV <= 20_000 ? "20kV" : nominalVoltageV <= 35_000 ? "35kV" : "110kV";
     }
 
     /** Billed by the utility: a customer's meter, not a transformer's area meter. */

@@ -56,7 +56,8 @@ public final class Settings {
     public String get(String key) {
         String v = values.get(key);
         if (v == null) {
-            throw new IllegalArgumentException("no setting '" + key + "' (and no default); set it in the file or as " + envName(key));
+            throw new IllegalArgumentException(
+                    "no setting '" + key + "' (and no default); set it in the file or as " + envName(key));
         }
         return v;
     }
@@ -120,7 +121,8 @@ public final class Settings {
                 default -> throw new IllegalArgumentException();
             };
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("setting '" + key + "' must be a duration like PT15M, 500ms, 30s, 2m, 2h; got '" + v + "'");
+            throw new IllegalArgumentException(
+                    "setting '" + key + "' must be a duration like PT15M, 500ms, 30s, 2m, 2h; got '" + v + "'");
         }
     }
 

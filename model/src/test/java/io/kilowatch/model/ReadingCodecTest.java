@@ -18,10 +18,26 @@ class ReadingCodecTest {
         return Stream.of(
                 Reading.of("m-1", 0L, 0.0),
                 Reading.of("m-2", 1_700_000_000_123L, -3.5), // export shows as negative net power
-                new Reading("m-3", 1_700_000_000_000L, 12.345678901234567, 123456.789, 0.0, -1.25,
-                        new double[] {229.9, 230.1, 231.0}, new double[] {10.0, 0.0, 9.5}, 0.97),
-                new Reading("m-4", Long.MAX_VALUE, Double.MAX_VALUE, Double.MIN_VALUE, null, null,
-                        new double[0], null, -1.0),
+                new Reading(
+                        "m-3",
+                        1_700_000_000_000L,
+                        12.345678901234567,
+                        123456.789,
+                        0.0,
+                        -1.25,
+                        new double[] {229.9, 230.1, 231.0},
+                        new double[] {10.0, 0.0, 9.5},
+                        0.97),
+                new Reading(
+                        "m-4",
+                        Long.MAX_VALUE,
+                        Double.MAX_VALUE,
+                        Double.MIN_VALUE,
+                        null,
+                        null,
+                        new double[0],
+                        null,
+                        -1.0),
                 new Reading("m-5", Long.MIN_VALUE, -Double.MAX_VALUE, null, null, null, null, null, null),
                 new Reading("ünïcödé \"quoted\"\\", 1L, 1e-300, 4.9e-324, 1e300, null, null, null, null));
     }
@@ -36,14 +52,18 @@ class ReadingCodecTest {
     void absentOptionalsAreOmittedNotZero() throws Exception {
         String json = new String(codec.encode(Reading.of("m", 5L, 1.5)), StandardCharsets.UTF_8);
         assertThat(json).isEqualTo("{\"meterId\":\"m\",\"ts\":5,\"kw\":1.5}");
-        assertThat(codec.decodeReading(json.getBytes(StandardCharsets.UTF_8)).importKwh()).isNull();
+        assertThat(codec.decodeReading(json.getBytes(StandardCharsets.UTF_8)).importKwh())
+                .isNull();
     }
 
     @Test
     void acceptsIsoTimestampsWithAnyOffsetAndEpochMillis() throws Exception {
         long expected = 1_700_000_000_000L; // 2023-11-14T22:13:20Z
-        for (String ts : List.of("\"2023-11-14T22:13:20Z\"", "\"2023-11-15T06:13:20+08:00\"",
-                "\"2023-11-14T22:13:20.000Z\"", "1700000000000")) {
+        for (String ts : List.of(
+                "\"2023-11-14T22:13:20Z\"",
+                "\"2023-11-15T06:13:20+08:00\"",
+                "\"2023-11-14T22:13:20.000Z\"",
+                "1700000000000")) {
             byte[] in = ("{\"meterId\":\"m\",\"ts\":" + ts + ",\"kw\":1}").getBytes(StandardCharsets.UTF_8);
             assertThat(codec.decodeReading(in).ts()).as(ts).isEqualTo(expected);
         }
@@ -51,7 +71,8 @@ class ReadingCodecTest {
 
     @Test
     void ignoresUnknownFieldsFromNewerFirmware() throws Exception {
-        byte[] in = "{\"meterId\":\"m\",\"ts\":1,\"kw\":2,\"firmware\":\"9.1\",\"extra\":{\"a\":[1]}}".getBytes(StandardCharsets.UTF_8);
+        byte[] in = "{\"meterId\":\"m\",\"ts\":1,\"kw\":2,\"firmware\":\"9.1\",\"extra\":{\"a\":[1]}}"
+                .getBytes(StandardCharsets.UTF_8);
         assertThat(codec.decodeReading(in)).isEqualTo(Reading.of("m", 1, 2));
     }
 
@@ -102,23 +123,26 @@ class ReadingCodecTest {
         com.fasterxml.jackson.databind.JsonNode tree;
         try {
             tree = new com.fasterxml.jackson.databind.ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
-                    .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build()).readTree(payload);
+                            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                            .build())
+                    .readTree(payload);
         } catch (java.io.IOException notJson) {
             return; // no tree to compare with; rejectsWithAReason covers it
         }
         if (tree == null || !tree.isObject()) {
             return;
         }
-        InvalidReadingException streamed = org.junit.jupiter.api.Assertions.assertThrows(InvalidReadingException.class,
-                () -> codec.decodeReading(payload.getBytes(StandardCharsets.UTF_8)));
-        InvalidReadingException fromTree = org.junit.jupiter.api.Assertions.assertThrows(InvalidReadingException.class,
-                () -> codec.decodeReading(tree));
+        InvalidReadingException streamed = org.junit.jupiter.api.Assertions.assertThrows(
+                InvalidReadingException.class, () -> codec.decodeReading(payload.getBytes(StandardCharsets.UTF_8)));
+        InvalidReadingException fromTree = org.junit.jupiter.api.Assertions.assertThrows(
+                InvalidReadingException.class, () -> codec.decodeReading(tree));
         assertThat(streamed.reason()).isEqualTo(fromTree.reason()).isEqualTo(reason);
         assertThat(streamed.detail()).isEqualTo(fromTree.detail());
     }
 
     static Stream<String> typeMixes() {
-        return Stream.of("{\"meterId\":\"m\",\"ts\":1,\"kw\":1,\"voltageV\":[1e400,\"x\"]}",
+        return Stream.of(
+                "{\"meterId\":\"m\",\"ts\":1,\"kw\":1,\"voltageV\":[1e400,\"x\"]}",
                 "{\"meterId\":\"m\",\"ts\":1,\"kw\":1,\"currentA\":[1,{\"a\":1},true]}",
                 "{\"meterId\":\"m\",\"ts\":{\"x\":[1]},\"kw\":1}",
                 "{\"meterId\":[\"m\"],\"ts\":1,\"kw\":1}",
@@ -152,7 +176,8 @@ class ReadingCodecTest {
     void rejectsBytesThatAreNotUtf8() {
         byte[] bad = {'{', '"', 'm', (byte) 0xC3, (byte) 0x28, '"', '}'};
         assertThatThrownBy(() -> codec.decodeReading(bad))
-                .isInstanceOfSatisfying(InvalidReadingException.class,
+                .isInstanceOfSatisfying(
+                        InvalidReadingException.class,
                         e -> assertThat(e.reason()).isEqualTo(RejectReason.NOT_UTF8));
     }
 
@@ -163,19 +188,23 @@ class ReadingCodecTest {
         assertThat(env.concentratorId()).isEqualTo("c-9");
         assertThat(env.size()).isEqualTo(batch.readings().size());
         for (int i = 0; i < env.size(); i++) {
-            assertThat(codec.decodeReading(env.reading(i))).isEqualTo(batch.readings().get(i));
+            assertThat(codec.decodeReading(env.reading(i)))
+                    .isEqualTo(batch.readings().get(i));
         }
     }
 
     @Test
     void emptyBatchIsValid() throws Exception {
-        assertThat(codec.decodeBatch(codec.encode(new ConcentratorBatch("c", List.of()))).size()).isZero();
+        assertThat(codec.decodeBatch(codec.encode(new ConcentratorBatch("c", List.of())))
+                        .size())
+                .isZero();
     }
 
     @Test
     void batchElementsAreDecodedOneByOneSoGoodOnesSurviveBadNeighbours() throws Exception {
-        byte[] in = "{\"concentratorId\":\"c\",\"readings\":[{\"meterId\":\"a\",\"ts\":1,\"kw\":1},{\"meterId\":\"b\",\"ts\":\"x\",\"kw\":1},7]}"
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] in =
+                "{\"concentratorId\":\"c\",\"readings\":[{\"meterId\":\"a\",\"ts\":1,\"kw\":1},{\"meterId\":\"b\",\"ts\":\"x\",\"kw\":1},7]}"
+                        .getBytes(StandardCharsets.UTF_8);
         BatchEnvelope env = codec.decodeBatch(in);
         assertThat(codec.decodeReading(env.reading(0))).isEqualTo(Reading.of("a", 1, 1));
         assertThatThrownBy(() -> codec.decodeReading(env.reading(1))).isInstanceOf(InvalidReadingException.class);
@@ -187,8 +216,13 @@ class ReadingCodecTest {
     @Test
     void batchEnvelopeErrorsHaveReasons() {
         assertThatThrownBy(() -> codec.decodeBatch("{\"readings\":[]}".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOfSatisfying(InvalidReadingException.class, e -> assertThat(e.reason()).isEqualTo(RejectReason.MISSING_FIELD));
-        assertThatThrownBy(() -> codec.decodeBatch("{\"concentratorId\":\"c\",\"readings\":{}}".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOfSatisfying(InvalidReadingException.class, e -> assertThat(e.reason()).isEqualTo(RejectReason.WRONG_TYPE));
+                .isInstanceOfSatisfying(
+                        InvalidReadingException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.MISSING_FIELD));
+        assertThatThrownBy(() -> codec.decodeBatch(
+                        "{\"concentratorId\":\"c\",\"readings\":{}}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(
+                        InvalidReadingException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.WRONG_TYPE));
     }
 }

@@ -24,7 +24,8 @@ class SettingsTest {
     }
 
     @Test
-    void loadReadsAnOptionalFileBetweenDefaultsAndEnvironment(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    void loadReadsAnOptionalFileBetweenDefaultsAndEnvironment(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
         java.nio.file.Path f = dir.resolve("svc.properties");
         java.nio.file.Files.writeString(f, "a=file\nb=file\n");
         Settings s = Settings.load(Map.of("a", "d", "b", "d", "c", "d"), f, Map.of("KW_B", "env"));

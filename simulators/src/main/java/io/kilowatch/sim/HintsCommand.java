@@ -12,17 +12,26 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** What the tariff advisor has told customers so far: hints by kind and the largest savings offered. */
-@Command(name = "hints", mixinStandardHelpOptions = true,
-        description = "Summarises the tariff hints on kw.hints: how many of each kind, and the largest savings offered (one per customer).")
+@Command(
+        name = "hints",
+        mixinStandardHelpOptions = true,
+        description =
+                "Summarises the tariff hints on kw.hints: how many of each kind, and the largest savings offered (one per customer).")
 public final class HintsCommand implements Callable<Integer> {
 
     @Mixin
     KafkaOption kafka;
 
-    @Option(names = "--hints-topic", defaultValue = "${env:KW_KAFKA_TOPIC_HINTS:-kw.hints}", description = "Hints topic (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--hints-topic",
+            defaultValue = "${env:KW_KAFKA_TOPIC_HINTS:-kw.hints}",
+            description = "Hints topic (default: ${DEFAULT-VALUE}).")
     String topic;
 
-    @Option(names = "--top", defaultValue = "5", description = "How many of the largest savings to list (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--top",
+            defaultValue = "5",
+            description = "How many of the largest savings to list (default: ${DEFAULT-VALUE}).")
     int top;
 
     @Override
@@ -47,10 +56,19 @@ public final class HintsCommand implements Callable<Integer> {
             }
         }
         StringBuilder b = new StringBuilder();
-        b.append(unique.size()).append(" hints sent").append(kinds.isEmpty() ? "" : " " + kinds).append('\n');
-        best.values().stream().sorted((x, y) -> y.saving().compareTo(x.saving())).limit(top).forEach(h -> b.append(String.format(
-                "  %12s 元/month  %-13s %s: %s%n", h.saving().setScale(2, RoundingMode.HALF_UP).toPlainString(), h.kind(), h.customerId(),
-                h.message().length() > 140 ? h.message().substring(0, 140) + "…" : h.message())));
+        b.append(unique.size())
+                .append(" hints sent")
+                .append(kinds.isEmpty() ? "" : " " + kinds)
+                .append('\n');
+        best.values().stream()
+                .sorted((x, y) -> y.saving().compareTo(x.saving()))
+                .limit(top)
+                .forEach(h -> b.append(String.format(
+                        "  %12s 元/month  %-13s %s: %s%n",
+                        h.saving().setScale(2, RoundingMode.HALF_UP).toPlainString(),
+                        h.kind(),
+                        h.customerId(),
+                        h.message().length() > 140 ? h.message().substring(0, 140) + "…" : h.message())));
         return b.toString();
     }
 }

@@ -11,20 +11,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "loadtest", mixinStandardHelpOptions = true,
-        description = {"Drives the running pipeline (bridge, Kafka, load-curve job, InfluxDB) at a target rate and reports what it",
-                "sustained: ramps to --rate readings/s, holds it, then publishes a thin tail so the last minutes close.",
-                "Readings carry their publish time as event time. Measures, per minute, when InfluxDB's class-level 1-minute",
-                "points add up to what was published (publish -> point and window close -> point latencies, HdrHistogram),",
-                "reconciles published / in Kafka / dead-lettered / counted in InfluxDB, and writes report.md, seconds.csv,",
-                "minutes.csv and plot.png to --out. Scripted by scripts/loadtest.sh."})
+@Command(
+        name = "loadtest",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Drives the running pipeline (bridge, Kafka, load-curve job, InfluxDB) at a target rate and reports what it",
+            "sustained: ramps to --rate readings/s, holds it, then publishes a thin tail so the last minutes close.",
+            "Readings carry their publish time as event time. Measures, per minute, when InfluxDB's class-level 1-minute",
+            "points add up to what was published (publish -> point and window close -> point latencies, HdrHistogram),",
+            "reconciles published / in Kafka / dead-lettered / counted in InfluxDB, and writes report.md, seconds.csv,",
+            "minutes.csv and plot.png to --out. Scripted by scripts/loadtest.sh."
+        })
 public final class LoadtestCommand implements Callable<Integer> {
 
     @Mixin
@@ -45,37 +49,63 @@ public final class LoadtestCommand implements Callable<Integer> {
     @Option(names = "--hold", defaultValue = "PT2M", description = "Hold time (default: ${DEFAULT-VALUE}).")
     Duration hold;
 
-    @Option(names = "--meters", defaultValue = "0", description = "Meters (default: as many as readings/s, so each reads at most once a second).")
+    @Option(
+            names = "--meters",
+            defaultValue = "0",
+            description = "Meters (default: as many as readings/s, so each reads at most once a second).")
     int meters;
 
-    @Option(names = "--mode", defaultValue = "per-meter", description = "per-meter (one message a reading) or concentrator (batches) (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--mode",
+            defaultValue = "per-meter",
+            description = "per-meter (one message a reading) or concentrator (batches) (default: ${DEFAULT-VALUE}).")
     String mode;
 
-    @Option(names = "--batch-size", defaultValue = "500", description = "Readings per concentrator batch (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch-size",
+            defaultValue = "500",
+            description = "Readings per concentrator batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--close-delay", defaultValue = "PT5S",
-            description = "The job's out-of-orderness: a minute's window closes this long after it ends (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--close-delay",
+            defaultValue = "PT5S",
+            description =
+                    "The job's out-of-orderness: a minute's window closes this long after it ends (default: ${DEFAULT-VALUE}).")
     Duration closeDelay;
 
-    @Option(names = "--settle", defaultValue = "PT3M",
+    @Option(
+            names = "--settle",
+            defaultValue = "PT3M",
             description = "Longest wait after publishing for the last minutes to appear (default: ${DEFAULT-VALUE}).")
     Duration settle;
 
-    @Option(names = "--meter-prefix", defaultValue = "LT", description = "Meter ids are this prefix and a number (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--meter-prefix",
+            defaultValue = "LT",
+            description = "Meter ids are this prefix and a number (default: ${DEFAULT-VALUE}).")
     String prefix;
 
-    @Option(names = "--out", defaultValue = "loadtest-report", description = "Report folder (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--out",
+            defaultValue = "loadtest-report",
+            description = "Report folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--component-readings", defaultValue = "300000",
-            description = "After the run, measure the broker, a Kafka producer and InfluxDB /write alone with this many readings"
-                    + " (points) each; 0 to skip (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--component-readings",
+            defaultValue = "300000",
+            description =
+                    "After the run, measure the broker, a Kafka producer and InfluxDB /write alone with this many readings"
+                            + " (points) each; 0 to skip (default: ${DEFAULT-VALUE}).")
     int componentReadings;
 
-    @Option(names = "--alert-probe-every", defaultValue = "1000",
-            description = "One meter in this many sets its register back once, halfway through the hold: a tamper alert each for"
-                    + " the publish -> alert latency when an alert job runs; 0 for none (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--alert-probe-every",
+            defaultValue = "1000",
+            description =
+                    "One meter in this many sets its register back once, halfway through the hold: a tamper alert each for"
+                            + " the publish -> alert latency when an alert job runs; 0 for none (default: ${DEFAULT-VALUE}).")
     int alertProbeEvery;
 
     @Override
@@ -84,10 +114,24 @@ public final class LoadtestCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--mode must be per-meter or concentrator");
         }
         int n = meters > 0 ? meters : (int) Math.max(1, Math.ceil(rate));
-        LoadtestRun.Settings s = new LoadtestRun.Settings(rate, ramp, hold, n, mode, batchSize, closeDelay, settle, kafka.bootstrap(), influx.url(),
-                influx.database(), prefix, out, alertProbeEvery);
+        LoadtestRun.Settings s = new LoadtestRun.Settings(
+                rate,
+                ramp,
+                hold,
+                n,
+                mode,
+                batchSize,
+                closeDelay,
+                settle,
+                kafka.bootstrap(),
+                influx.url(),
+                influx.database(),
+                prefix,
+                out,
+                alertProbeEvery);
         ReadingCodec codec = new ReadingCodec();
-        try (MqttPublisher mqtt = new MqttPublisher(broker.url(), "kilowatch-loadtest-" + ProcessHandle.current().pid(), broker.connections())) {
+        try (MqttPublisher mqtt = new MqttPublisher(
+                broker.url(), "kilowatch-loadtest-" + ProcessHandle.current().pid(), broker.connections())) {
             LoadtestRun run = new LoadtestRun(s, new LoadtestRun.Sender() {
                 @Override
                 public void reading(Reading r) throws Exception {
@@ -123,8 +167,10 @@ public final class LoadtestCommand implements Callable<Integer> {
         ComponentRates probe = new ComponentRates(broker.url(), broker.connections(), kafka.bootstrap(), influx.url());
         int batch = mode.equals("concentrator") ? batchSize : 1;
         // Batches move several times faster through the broker: give them enough to be a sustained rate.
-        List<ComponentRates.Rate> rates = List.of(probe.mosquitto(batch > 1 ? componentReadings * 4 : componentReadings, batch, run),
-                probe.kafkaProducer(componentReadings, run), probe.influxWrite(componentReadings, run));
+        List<ComponentRates.Rate> rates = List.of(
+                probe.mosquitto(batch > 1 ? componentReadings * 4 : componentReadings, batch, run),
+                probe.kafkaProducer(componentReadings, run),
+                probe.influxWrite(componentReadings, run));
         String md = ComponentRates.markdown(rates);
         Files.writeString(out.resolve("report.md"), md, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         Files.write(out.resolve("components.csv"), ComponentRates.csv(rates), StandardCharsets.UTF_8);

@@ -9,7 +9,9 @@ import picocli.CommandLine.Option;
  * mixin field's instance and shows its initial values as the defaults).
  */
 public final class MqttOptions {
-    @Option(names = "--mqtt-url", defaultValue = "${env:KW_MQTT_URL:-tcp://127.0.0.1:1883}",
+    @Option(
+            names = "--mqtt-url",
+            defaultValue = "${env:KW_MQTT_URL:-tcp://127.0.0.1:1883}",
             description = "MQTT broker (default: ${DEFAULT-VALUE}, or KW_MQTT_URL).")
     String url;
 

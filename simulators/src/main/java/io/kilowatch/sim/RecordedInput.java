@@ -19,11 +19,15 @@ final class RecordedInput {
     @Option(names = "--to", description = "Only readings before this instant (ISO-8601).")
     Instant to;
 
-    @Option(names = "--zone", defaultValue = "Europe/Lisbon",
+    @Option(
+            names = "--zone",
+            defaultValue = "Europe/Lisbon",
             description = "Local time zone of eld timestamps and sgcc dates (default: ${DEFAULT-VALUE}); lcl is UTC.")
     ZoneId zone;
 
-    @Option(names = "--resolution", defaultValue = "PT15M",
+    @Option(
+            names = "--resolution",
+            defaultValue = "PT15M",
             description = "lcl/eld/sgcc: reading period; must divide the data's (default: ${DEFAULT-VALUE}).")
     Duration resolution;
 

@@ -7,10 +7,20 @@ import picocli.CommandLine.Command;
  * {@code java -jar kilowatch-simulators.jar <subcommand> --help}. The subcommand names are part
  * of the stable interface (DESIGN.md): fleet, replay, import, loadtest, score (and bench-ingest).
  */
-@Command(name = "kilowatch-simulators", mixinStandardHelpOptions = true, version = "kilowatch-simulators 0.1",
+@Command(
+        name = "kilowatch-simulators",
+        mixinStandardHelpOptions = true,
+        version = "kilowatch-simulators 0.1",
         description = "Drives Kilowatch with simulated or recorded meter data.",
-        subcommands = {FleetCommand.class, ReplayCommand.class, ImportCommand.class, LoadtestCommand.class, ScoreCommand.class, HintsCommand.class,
-            BenchIngestCommand.class})
+        subcommands = {
+            FleetCommand.class,
+            ReplayCommand.class,
+            ImportCommand.class,
+            LoadtestCommand.class,
+            ScoreCommand.class,
+            HintsCommand.class,
+            BenchIngestCommand.class
+        })
 public final class SimulatorMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -37,39 +37,113 @@ class ScoreCommandIT {
         long ms = t0.toEpochMilli();
         AlertCodec codec = new AlertCodec();
         List<Alert> alerts = List.of(
-                new Alert("t1", "area_outage", "critical", "transformer", "T1", null, Alert.State.OPEN, ms + 300_000, ms, 2, 2, "meters", "dark"),
-                new Alert("a1", "meter_offline", "warning", "meter", "A1", "CA1", Alert.State.OPEN, ms + 120_000, ms + 120_000, 0, 0, "", "dark")
+                new Alert(
+                        "t1",
+                        "area_outage",
+                        "critical",
+                        "transformer",
+                        "T1",
+                        null,
+                        Alert.State.OPEN,
+                        ms + 300_000,
+                        ms,
+                        2,
+                        2,
+                        "meters",
+                        "dark"),
+                new Alert(
+                                "a1",
+                                "meter_offline",
+                                "warning",
+                                "meter",
+                                "A1",
+                                "CA1",
+                                Alert.State.OPEN,
+                                ms + 120_000,
+                                ms + 120_000,
+                                0,
+                                0,
+                                "",
+                                "dark")
                         .withParent("t1"),
-                new Alert("a2", "meter_offline", "warning", "meter", "A2", "CA2", Alert.State.OPEN, ms + 300_000, ms + 300_000, 0, 0, "", "dark")
+                new Alert(
+                                "a2",
+                                "meter_offline",
+                                "warning",
+                                "meter",
+                                "A2",
+                                "CA2",
+                                Alert.State.OPEN,
+                                ms + 300_000,
+                                ms + 300_000,
+                                0,
+                                0,
+                                "",
+                                "dark")
                         .withParent("t1"),
-                new Alert("a3", "spike", "info", "meter", "B1", "CB1", Alert.State.OPEN, ms, ms, 50, 10, "kW", "spike"));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+                new Alert(
+                        "a3", "spike", "info", "meter", "B1", "CB1", Alert.State.OPEN, ms, ms, 50, 10, "kW", "spike"));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                STACK.kafkaBootstrap(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class))) {
             for (Alert a : alerts) {
-                producer.send(new ProducerRecord<>(topic, a.subjectId().getBytes(StandardCharsets.UTF_8), codec.encode(a))).get();
+                producer.send(new ProducerRecord<>(
+                                topic, a.subjectId().getBytes(StandardCharsets.UTF_8), codec.encode(a)))
+                        .get();
             }
-            producer.send(new ProducerRecord<>(topic, "x".getBytes(StandardCharsets.UTF_8), "not an alert".getBytes(StandardCharsets.UTF_8))).get();
-            producer.send(new ProducerRecord<>(topic, "A1".getBytes(StandardCharsets.UTF_8), codec.encode(alerts.get(1)))).get(); // redelivered
+            producer.send(new ProducerRecord<>(
+                            topic,
+                            "x".getBytes(StandardCharsets.UTF_8),
+                            "not an alert".getBytes(StandardCharsets.UTF_8)))
+                    .get();
+            producer.send(new ProducerRecord<>(
+                            topic, "A1".getBytes(StandardCharsets.UTF_8), codec.encode(alerts.get(1))))
+                    .get(); // redelivered
         }
         Path truth = dir.resolve("truth.csv");
-        Files.write(truth, List.of("subject,type,start,end", "T1,outage," + t0 + "," + t0.plusSeconds(900),
-                "B2,spike," + t0 + "," + t0.plusSeconds(60)));
+        Files.write(
+                truth,
+                List.of(
+                        "subject,type,start,end",
+                        "T1,outage," + t0 + "," + t0.plusSeconds(900),
+                        "B2,spike," + t0 + "," + t0.plusSeconds(60)));
         Path registry = dir.resolve("registry.csv");
-        Files.write(registry, List.of(RegistryCsv.header(),
-                RegistryCsv.row(new RegistryEntry("A1", "CA1", "residential", "T1", "F1", "R1", "res", 8, 630, 230, 1)),
-                RegistryCsv.row(new RegistryEntry("A2", "CA2", "residential", "T1", "F1", "R1", "res", 8, 630, 230, 1))));
+        Files.write(
+                registry,
+                List.of(
+                        RegistryCsv.header(),
+                        RegistryCsv.row(
+                                new RegistryEntry("A1", "CA1", "residential", "T1", "F1", "R1", "res", 8, 630, 230, 1)),
+                        RegistryCsv.row(new RegistryEntry(
+                                "A2", "CA2", "residential", "T1", "F1", "R1", "res", 8, 630, 230, 1))));
 
-        int exit = SimulatorMain.commandLine(new SimulatorMain()).execute("score", "--ground-truth", truth.toString(), "--registry", registry.toString(),
-                "--kafka", STACK.kafkaBootstrap(), "--alerts-topic", topic, "--out", dir.resolve("out").toString());
+        int exit = SimulatorMain.commandLine(new SimulatorMain())
+                .execute(
+                        "score",
+                        "--ground-truth",
+                        truth.toString(),
+                        "--registry",
+                        registry.toString(),
+                        "--kafka",
+                        STACK.kafkaBootstrap(),
+                        "--alerts-topic",
+                        topic,
+                        "--out",
+                        dir.resolve("out").toString());
 
         assertThat(exit).isZero();
         List<String> csv = Files.readAllLines(dir.resolve("out/score.csv"));
-        assertThat(csv).containsExactly(
-                "alert_type,alerts,true_positives,precision,anomalies,detected,recall,delay_median_s,delay_max_s,explained,folded",
-                "area_outage,1,1,1.0000,1,1,1.0000,300.000,300.000,0,0",
-                "meter_offline,0,0,,0,0,,,,0,2",
-                "spike,1,0,0.0000,1,0,0.0000,,,0,0");
-        assertThat(Files.readString(dir.resolve("out/score.md"))).contains("5 alert events", "| area_outage | 1 | 1 | 0 | 1.00 |");
+        assertThat(csv)
+                .containsExactly(
+                        "alert_type,alerts,true_positives,precision,anomalies,detected,recall,delay_median_s,delay_max_s,explained,folded",
+                        "area_outage,1,1,1.0000,1,1,1.0000,300.000,300.000,0,0",
+                        "meter_offline,0,0,,0,0,,,,0,2",
+                        "spike,1,0,0.0000,1,0,0.0000,,,0,0");
+        assertThat(Files.readString(dir.resolve("out/score.md")))
+                .contains("5 alert events", "| area_outage | 1 | 1 | 0 | 1.00 |");
     }
 }

@@ -13,11 +13,21 @@ import java.util.Map;
  * @param saving currentCost − alternativeCost (for a demand warning: what the new maximum would add)
  * @param figures the numbers behind the hint, by name (kWh to move, break-even kW, kvar, ...)
  */
-public record Advice(Kind kind, String target, BigDecimal currentCost, BigDecimal alternativeCost, BigDecimal saving,
-                     Map<String, BigDecimal> figures, String message) {
+public record Advice(
+        Kind kind,
+        String target,
+        BigDecimal currentCost,
+        BigDecimal alternativeCost,
+        BigDecimal saving,
+        Map<String, BigDecimal> figures,
+        String message) {
 
     public enum Kind {
-        SWITCH_PLAN, SHIFT_LOAD, BASIS, POWER_FACTOR, DEMAND_WARNING;
+        SWITCH_PLAN,
+        SHIFT_LOAD,
+        BASIS,
+        POWER_FACTOR,
+        DEMAND_WARNING;
 
         public String id() {
             return name().toLowerCase(java.util.Locale.ROOT);

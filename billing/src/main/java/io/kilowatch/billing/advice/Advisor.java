@@ -41,11 +41,22 @@ public final class Advisor {
      * @param warningMinRise and rise above the month's maximum by at least this share of it (a
      *     fraction of a kW above it is not news)
      */
-    public record Thresholds(BigDecimal minShare, BigDecimal minAmount, BigDecimal peakShareFactor, BigDecimal targetPowerFactor,
-                             BigDecimal warningMinAmount, BigDecimal warningMinRise) implements java.io.Serializable {
+    public record Thresholds(
+            BigDecimal minShare,
+            BigDecimal minAmount,
+            BigDecimal peakShareFactor,
+            BigDecimal targetPowerFactor,
+            BigDecimal warningMinAmount,
+            BigDecimal warningMinRise)
+            implements java.io.Serializable {
         public static Thresholds defaults() {
-            return new Thresholds(new BigDecimal("0.02"), new BigDecimal("5"), new BigDecimal("1.4"), new BigDecimal("0.95"),
-                    new BigDecimal("10"), new BigDecimal("0.05"));
+            return new Thresholds(
+                    new BigDecimal("0.02"),
+                    new BigDecimal("5"),
+                    new BigDecimal("1.4"),
+                    new BigDecimal("0.95"),
+                    new BigDecimal("10"),
+                    new BigDecimal("0.05"));
         }
     }
 
@@ -63,11 +74,16 @@ public final class Advisor {
      * projected. {@code mtd} and {@code projected} give each option's usage (each plan reads the
      * same intervals with its own calendar).
      */
-    public Optional<Advice> switchPlan(Option current, Bill currentMtd, Bill currentProjected, List<Option> options,
-                                       java.util.function.Function<Option, Bill[]> billsOf) {
+    public Optional<Advice> switchPlan(
+            Option current,
+            Bill currentMtd,
+            Bill currentProjected,
+            List<Option> options,
+            java.util.function.Function<Option, Bill[]> billsOf) {
         Advice best = null;
         for (Option o : options) {
-            if (o.plan().id().equals(current.plan().id()) && o.terms().basis() == current.terms().basis()) {
+            if (o.plan().id().equals(current.plan().id())
+                    && o.terms().basis() == current.terms().basis()) {
                 continue;
             }
             Bill[] b = billsOf.apply(o);
@@ -77,16 +93,33 @@ public final class Advisor {
                 continue;
             }
             if (best == null || saving.compareTo(best.saving()) > 0) {
-                String target = o.plan().id() + (o.terms().basis() == null ? "" : "/" + o.terms().basis().id());
+                String target = o.plan().id()
+                        + (o.terms().basis() == null
+                                ? ""
+                                : "/" + o.terms().basis().id());
                 Map<String, BigDecimal> f = new LinkedHashMap<>();
                 f.put("saving_so_far", savingSoFar);
                 f.put("saving_percent", percent(saving, currentProjected.total()));
-                best = new Advice(Advice.Kind.SWITCH_PLAN, target, currentProjected.total(), b[1].total(), saving, f,
-                        String.format("On %s%s this month's bill would be about %s 元 instead of %s 元 on %s (%s %%): %s 元 less; "
+                best = new Advice(
+                        Advice.Kind.SWITCH_PLAN,
+                        target,
+                        currentProjected.total(),
+                        b[1].total(),
+                        saving,
+                        f,
+                        String.format(
+                                "On %s%s this month's bill would be about %s 元 instead of %s 元 on %s (%s %%): %s 元 less; "
                                         + "%s 元 less already on the month so far. %s",
-                                o.plan().name(), o.terms().basis() == null ? "" : " (" + basisWords(o.terms().basis()) + ")",
-                                money(b[1].total()), money(currentProjected.total()), current.plan().id(),
-                                "-" + percent(saving, currentProjected.total()).toPlainString(), money(saving), money(savingSoFar),
+                                o.plan().name(),
+                                o.terms().basis() == null
+                                        ? ""
+                                        : " (" + basisWords(o.terms().basis()) + ")",
+                                money(b[1].total()),
+                                money(currentProjected.total()),
+                                current.plan().id(),
+                                "-" + percent(saving, currentProjected.total()).toPlainString(),
+                                money(saving),
+                                money(savingSoFar),
                                 constraint(current, o)));
             }
         }
@@ -94,10 +127,12 @@ public final class Advisor {
     }
 
     private static String constraint(Option from, Option to) {
-        if (to.plan().versions().get(to.plan().versions().size() - 1).twoPart() || from.terms().basis() != to.terms().basis()) {
+        if (to.plan().versions().get(to.plan().versions().size() - 1).twoPart()
+                || from.terms().basis() != to.terms().basis()) {
             return "A two-part basis is chosen for at least a quarter, with notice to the supplier.";
         }
-        if ("residential".equals(to.terms().customerClass()) || "prosumer".equals(to.terms().customerClass())) {
+        if ("residential".equals(to.terms().customerClass())
+                || "prosumer".equals(to.terms().customerClass())) {
             return "A time-of-use choice may be locked for 12 months.";
         }
         return "Ask the supplier when the change can take effect.";
@@ -114,8 +149,13 @@ public final class Advisor {
      * @param mtd the month to date; {@code coverage} the quarter-hours it covers
      * @param projected the month carried to its end: what the saving is priced on
      */
-    public Optional<Advice> shiftLoad(TariffPlan plan, CustomerTerms terms, MonthUsage mtd, io.kilowatch.billing.Coverage coverage,
-                                      MonthUsage projected, BigDecimal flexibleShare) {
+    public Optional<Advice> shiftLoad(
+            TariffPlan plan,
+            CustomerTerms terms,
+            MonthUsage mtd,
+            io.kilowatch.billing.Coverage coverage,
+            MonthUsage projected,
+            BigDecimal flexibleShare) {
         Slice last = projected.slices().get(projected.slices().size() - 1);
         PlanVersion v = plan.versions().get(last.version());
         PlanCalendar cal = v.calendar();
@@ -130,7 +170,8 @@ public final class Advisor {
         long allQuarters = 0;
         for (int s = 0; s < mtd.slices().size(); s++) {
             Slice slice = mtd.slices().get(s);
-            boolean same = plan.versions().get(slice.version()).calendar().periods().equals(cal.periods());
+            boolean same =
+                    plan.versions().get(slice.version()).calendar().periods().equals(cal.periods());
             for (int p = 0; p < slice.kwhByPeriod().size(); p++) {
                 allQuarters += coverage.covered()[s][p];
                 if (same && expensive[p]) {
@@ -167,8 +208,13 @@ public final class Advisor {
             move = move.add(moved);
             shifted.add(new Slice(s.version(), s.from(), s.until(), kwh, s.kvarh()));
         }
-        MonthUsage after = new MonthUsage(projected.month(), shifted, projected.maxDemandKw(), projected.maxDemandAt(),
-                projected.ytdKwhBefore(), projected.coveredDays());
+        MonthUsage after = new MonthUsage(
+                projected.month(),
+                shifted,
+                projected.maxDemandKw(),
+                projected.maxDemandAt(),
+                projected.ytdKwhBefore(),
+                projected.coveredDays());
         BigDecimal before = BillEngine.price(plan, terms, projected).energyAmount();
         BigDecimal afterCost = BillEngine.price(plan, terms, after).energyAmount();
         BigDecimal saving = before.subtract(afterCost);
@@ -182,13 +228,30 @@ public final class Advisor {
         f.put("expensive_time_share", timeShare.setScale(3, RoundingMode.HALF_UP));
         String from = String.join(" and ", names(cal, expensive));
         String to = cal.periodName(cheapest);
-        return Optional.of(new Advice(Advice.Kind.SHIFT_LOAD, to, before, afterCost, saving, f,
-                String.format("%s %% of this month's energy falls in the %s hours, which are %s %% of the time. Moving %s kWh "
+        return Optional.of(new Advice(
+                Advice.Kind.SHIFT_LOAD,
+                to,
+                before,
+                afterCost,
+                saving,
+                f,
+                String.format(
+                        "%s %% of this month's energy falls in the %s hours, which are %s %% of the time. Moving %s kWh "
                                 + "(%s %% of it) to the %s hours (%s) would cut the energy charges by about %s 元 this month.",
-                        energyShare.multiply(HUNDRED).setScale(0, RoundingMode.HALF_UP).toPlainString(), from,
-                        timeShare.multiply(HUNDRED).setScale(0, RoundingMode.HALF_UP).toPlainString(),
-                        grouped(move.setScale(0, RoundingMode.HALF_UP)), flexibleShare.multiply(HUNDRED).stripTrailingZeros().toPlainString(),
-                        to, hours(cal.scheduleOf(day), cheapest), money(saving))));
+                        energyShare
+                                .multiply(HUNDRED)
+                                .setScale(0, RoundingMode.HALF_UP)
+                                .toPlainString(),
+                        from,
+                        timeShare
+                                .multiply(HUNDRED)
+                                .setScale(0, RoundingMode.HALF_UP)
+                                .toPlainString(),
+                        grouped(move.setScale(0, RoundingMode.HALF_UP)),
+                        flexibleShare.multiply(HUNDRED).stripTrailingZeros().toPlainString(),
+                        to,
+                        hours(cal.scheduleOf(day), cheapest),
+                        money(saving))));
     }
 
     static int cheapest(PlanVersion v) {
@@ -205,14 +268,17 @@ public final class Advisor {
 
     /** A two-part customer on one basis whose pattern would be cheaper on another. */
     public Optional<Advice> basis(TariffPlan plan, CustomerTerms terms, MonthUsage projected) {
-        PlanVersion v = plan.versions().get(projected.slices().get(projected.slices().size() - 1).version());
+        PlanVersion v = plan.versions()
+                .get(projected.slices().get(projected.slices().size() - 1).version());
         if (!v.twoPart() || terms.basis() == null || projected.maxDemandKw() == null) {
             return Optional.empty();
         }
         Bill now = BillEngine.price(plan, terms, projected);
         Advice best = null;
         for (BasicCharge.Basis b : BasicCharge.Basis.values()) {
-            if (b == terms.basis() || !v.basic().offers(b) || (b == BasicCharge.Basis.CONTRACT && terms.contractKw() == null)) {
+            if (b == terms.basis()
+                    || !v.basic().offers(b)
+                    || (b == BasicCharge.Basis.CONTRACT && terms.contractKw() == null)) {
                 continue;
             }
             Bill other = BillEngine.price(plan, terms.withBasis(b, terms.contractKw()), projected);
@@ -226,19 +292,39 @@ public final class Advisor {
             f.put("max_demand_kw", projected.maxDemandKw().setScale(1, RoundingMode.HALF_UP));
             String breakEven = "";
             if (v.basic().capacityPricePerKva() != null && v.basic().demandPricePerKw() != null) {
-                BigDecimal kw = terms.capacityKva().multiply(v.basic().capacityPricePerKva()).divide(v.basic().demandPricePerKw(), 1,
-                        RoundingMode.HALF_UP);
+                BigDecimal kw = terms.capacityKva()
+                        .multiply(v.basic().capacityPricePerKva())
+                        .divide(v.basic().demandPricePerKw(), 1, RoundingMode.HALF_UP);
                 f.put("break_even_kw", kw);
-                breakEven = String.format(" The demand basis is the cheaper one while the maximum demand stays below %s kW "
-                        + "(%s kVA × %s ÷ %s).", kw.toPlainString(), plain(terms.capacityKva()), plain(v.basic().capacityPricePerKva()),
+                breakEven = String.format(
+                        " The demand basis is the cheaper one while the maximum demand stays below %s kW "
+                                + "(%s kVA × %s ÷ %s).",
+                        kw.toPlainString(),
+                        plain(terms.capacityKva()),
+                        plain(v.basic().capacityPricePerKva()),
                         plain(v.basic().demandPricePerKw()));
             }
-            best = new Advice(Advice.Kind.BASIS, b.id(), now.total(), other.total(), saving, f,
-                    String.format("On %s the basic charge would be %s 元 instead of %s 元 on %s, this month's maximum demand being "
+            best = new Advice(
+                    Advice.Kind.BASIS,
+                    b.id(),
+                    now.total(),
+                    other.total(),
+                    saving,
+                    f,
+                    String.format(
+                            "On %s the basic charge would be %s 元 instead of %s 元 on %s, this month's maximum demand being "
                                     + "%s kW (estimated from 15-minute blocks): %s 元 less.%s A basis is chosen for at least a quarter, "
                                     + "with notice to the supplier.",
-                            basisWords(b), money(other.basicAmount()), money(now.basicAmount()), basisWords(terms.basis()),
-                            projected.maxDemandKw().setScale(1, RoundingMode.HALF_UP).toPlainString(), money(saving), breakEven));
+                            basisWords(b),
+                            money(other.basicAmount()),
+                            money(now.basicAmount()),
+                            basisWords(terms.basis()),
+                            projected
+                                    .maxDemandKw()
+                                    .setScale(1, RoundingMode.HALF_UP)
+                                    .toPlainString(),
+                            money(saving),
+                            breakEven));
         }
         return Optional.ofNullable(best);
     }
@@ -247,7 +333,8 @@ public final class Advisor {
 
     /** A month whose power factor is below the target: the surcharge avoided or the discount gained, and the capacitor it needs. */
     public Optional<Advice> powerFactor(TariffPlan plan, CustomerTerms terms, MonthUsage projected) {
-        PlanVersion v = plan.versions().get(projected.slices().get(projected.slices().size() - 1).version());
+        PlanVersion v = plan.versions()
+                .get(projected.slices().get(projected.slices().size() - 1).version());
         PowerFactorRule rule = v.powerFactorFor(terms);
         BigDecimal kwh = projected.kwh();
         BigDecimal kvarh = projected.kvarh();
@@ -264,18 +351,26 @@ public final class Advisor {
         BigDecimal ratio = tanTarget.multiply(new BigDecimal("0.999"));
         List<Slice> corrected = new ArrayList<>();
         for (Slice s : projected.slices()) {
-            corrected.add(new Slice(s.version(), s.from(), s.until(), s.kwhByPeriod(), s.kwh().multiply(ratio)));
+            corrected.add(new Slice(
+                    s.version(), s.from(), s.until(), s.kwhByPeriod(), s.kwh().multiply(ratio)));
         }
-        MonthUsage after = new MonthUsage(projected.month(), corrected, projected.maxDemandKw(), projected.maxDemandAt(),
-                projected.ytdKwhBefore(), projected.coveredDays());
+        MonthUsage after = new MonthUsage(
+                projected.month(),
+                corrected,
+                projected.maxDemandKw(),
+                projected.maxDemandAt(),
+                projected.ytdKwhBefore(),
+                projected.coveredDays());
         Bill now = BillEngine.price(plan, terms, projected);
         Bill then = BillEngine.price(plan, terms, after);
         BigDecimal saving = now.total().subtract(then.total());
         if (saving.compareTo(t.minAmount()) < 0) {
             return Optional.empty();
         }
-        BigDecimal p = projected.maxDemandKw() != null && projected.maxDemandKw().signum() > 0 ? projected.maxDemandKw()
-                : kwh.divide(BigDecimal.valueOf(24L * projected.daysInMonth()), MC);
+        BigDecimal p =
+                projected.maxDemandKw() != null && projected.maxDemandKw().signum() > 0
+                        ? projected.maxDemandKw()
+                        : kwh.divide(BigDecimal.valueOf(24L * projected.daysInMonth()), MC);
         BigDecimal kvar = p.multiply(tanNow.subtract(tanTarget)).setScale(0, RoundingMode.HALF_UP);
         BigDecimal pctNow = rule.percent(pf);
         BigDecimal pctThen = rule.percent(t.targetPowerFactor().setScale(2, RoundingMode.HALF_UP));
@@ -286,11 +381,24 @@ public final class Advisor {
         f.put("adjustment_percent_target", pctThen);
         f.put("capacitor_kvar", kvar);
         f.put("sizing_kw", p.setScale(1, RoundingMode.HALF_UP));
-        return Optional.of(new Advice(Advice.Kind.POWER_FACTOR, t.targetPowerFactor().toPlainString(), now.total(), then.total(), saving, f,
-                String.format("This month's power factor is %s against a standard of %s: %s. At %s it would be %s: about %s 元 less "
+        return Optional.of(new Advice(
+                Advice.Kind.POWER_FACTOR,
+                t.targetPowerFactor().toPlainString(),
+                now.total(),
+                then.total(),
+                saving,
+                f,
+                String.format(
+                        "This month's power factor is %s against a standard of %s: %s. At %s it would be %s: about %s 元 less "
                                 + "this month. A capacitor bank of about %s kvar would do it (Q = P·(tan φ₁ − tan φ₂) at %s kW).",
-                        pf.toPlainString(), rule.standard().toPlainString(), adjustmentWords(pctNow), t.targetPowerFactor().toPlainString(),
-                        adjustmentWords(pctThen), money(saving), kvar.toPlainString(), p.setScale(0, RoundingMode.HALF_UP).toPlainString())));
+                        pf.toPlainString(),
+                        rule.standard().toPlainString(),
+                        adjustmentWords(pctNow),
+                        t.targetPowerFactor().toPlainString(),
+                        adjustmentWords(pctThen),
+                        money(saving),
+                        kvar.toPlainString(),
+                        p.setScale(0, RoundingMode.HALF_UP).toPlainString())));
     }
 
     static BigDecimal tan(BigDecimal cos) {
@@ -307,8 +415,13 @@ public final class Advisor {
      * @param monthMaxKw the month's maximum so far, before this window
      * @param projectedKw where this window is heading (the mean of its readings so far)
      */
-    public Optional<Advice> demandWarning(TariffPlan plan, CustomerTerms terms, LocalDate day, BigDecimal monthMaxKw,
-                                          BigDecimal projectedKw, String windowLocalTime) {
+    public Optional<Advice> demandWarning(
+            TariffPlan plan,
+            CustomerTerms terms,
+            LocalDate day,
+            BigDecimal monthMaxKw,
+            BigDecimal projectedKw,
+            String windowLocalTime) {
         PlanVersion v = plan.versionOn(day);
         if (v == null || !v.twoPart() || terms.basis() == null || terms.basis() == BasicCharge.Basis.CAPACITY) {
             return Optional.empty();
@@ -320,12 +433,14 @@ public final class Advisor {
             kwAdded = projectedKw.subtract(monthMaxKw);
             unitPrice = price;
         } else {
-            BigDecimal contract = terms.contractKw().max(v.basic().contractFloor().multiply(terms.capacityKva()));
+            BigDecimal contract =
+                    terms.contractKw().max(v.basic().contractFloor().multiply(terms.capacityKva()));
             BigDecimal band = v.basic().contractBand().multiply(contract);
             kwAdded = projectedKw.subtract(band.max(monthMaxKw));
             unitPrice = price.multiply(v.basic().excessFactor());
         }
-        if (kwAdded.signum() <= 0 || projectedKw.compareTo(monthMaxKw.multiply(BigDecimal.ONE.add(t.warningMinRise()))) < 0) {
+        if (kwAdded.signum() <= 0
+                || projectedKw.compareTo(monthMaxKw.multiply(BigDecimal.ONE.add(t.warningMinRise()))) < 0) {
             return Optional.empty();
         }
         BigDecimal added = BillEngine.fen(kwAdded.multiply(unitPrice));
@@ -337,13 +452,23 @@ public final class Advisor {
         f.put("month_max_kw", monthMaxKw.setScale(1, RoundingMode.HALF_UP));
         f.put("kw_added", kwAdded.setScale(1, RoundingMode.HALF_UP));
         f.put("price_per_kw", unitPrice);
-        return Optional.of(new Advice(Advice.Kind.DEMAND_WARNING, terms.basis().id(), null, null, added, f,
-                String.format("Your load is on course to set a new maximum demand this month: %s kW in the 15 minutes from %s, "
+        return Optional.of(new Advice(
+                Advice.Kind.DEMAND_WARNING,
+                terms.basis().id(),
+                null,
+                null,
+                added,
+                f,
+                String.format(
+                        "Your load is on course to set a new maximum demand this month: %s kW in the 15 minutes from %s, "
                                 + "against %s kW so far this month. If it holds, the basic charge rises by about %s 元 (%s kW × %s 元/kW%s). "
                                 + "Shedding load before the quarter-hour ends avoids it.",
-                        projectedKw.setScale(1, RoundingMode.HALF_UP).toPlainString(), windowLocalTime,
-                        monthMaxKw.setScale(1, RoundingMode.HALF_UP).toPlainString(), money(added),
-                        kwAdded.setScale(1, RoundingMode.HALF_UP).toPlainString(), plain(unitPrice),
+                        projectedKw.setScale(1, RoundingMode.HALF_UP).toPlainString(),
+                        windowLocalTime,
+                        monthMaxKw.setScale(1, RoundingMode.HALF_UP).toPlainString(),
+                        money(added),
+                        kwAdded.setScale(1, RoundingMode.HALF_UP).toPlainString(),
+                        plain(unitPrice),
                         terms.basis() == BasicCharge.Basis.CONTRACT ? ", the price above the contract band" : "")));
     }
 
@@ -378,8 +503,11 @@ public final class Advisor {
     }
 
     private static String adjustmentWords(BigDecimal pct) {
-        return pct.signum() == 0 ? "no adjustment" : pct.signum() > 0 ? "a surcharge of " + pct.stripTrailingZeros().toPlainString() + " %"
-                : "a discount of " + pct.negate().stripTrailingZeros().toPlainString() + " %";
+        return pct.signum() == 0
+                ? "no adjustment"
+                : pct.signum() > 0
+                        ? "a surcharge of " + pct.stripTrailingZeros().toPlainString() + " %"
+                        : "a discount of " + pct.negate().stripTrailingZeros().toPlainString() + " %";
     }
 
     private static List<String> names(PlanCalendar cal, boolean[] which) {

@@ -32,18 +32,30 @@ import picocli.CommandLine.Parameters;
  * catalogue, line by line, or under every plan the customer may choose. How staff check a bill
  * by hand; docs/tariffs.md describes the usage files.
  */
-@Command(name = "bill", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Price a customer-month of usage under a tariff plan, line by line.",
-            "USAGE is 15-minute intervals (CSV: start,kwh[,kvarh][,meterId]) or month totals (.json); see docs/tariffs.md."},
-        exitCodeListHeading = "Exit codes:%n", exitCodeList = {"0:priced", "2:bad input (one message on stderr)"})
+@Command(
+        name = "bill",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Price a customer-month of usage under a tariff plan, line by line.",
+            "USAGE is 15-minute intervals (CSV: start,kwh[,kvarh][,meterId]) or month totals (.json); see docs/tariffs.md."
+        },
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:priced", "2:bad input (one message on stderr)"})
 final class BillCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "USAGE", description = "interval CSV or month-totals JSON")
     Path usageFile;
 
-    @Option(names = "--catalogue", paramLabel = "FILE", description = "tariff catalogue (default: the sample catalogue, illustrative)")
+    @Option(
+            names = "--catalogue",
+            paramLabel = "FILE",
+            description = "tariff catalogue (default: the sample catalogue, illustrative)")
     Path catalogueFile;
 
-    @Option(names = "--plan", paramLabel = "ID", description = "the plan to price under (with --all-plans: the customer's current plan)")
+    @Option(
+            names = "--plan",
+            paramLabel = "ID",
+            description = "the plan to price under (with --all-plans: the customer's current plan)")
     String planId;
 
     @Option(names = "--all-plans", description = "price under every plan the customer may choose, cheapest first")
@@ -52,25 +64,47 @@ final class BillCommand implements Callable<Integer> {
     @Option(names = "--json", description = "machine-readable output")
     boolean json;
 
-    @Option(names = "--class", required = true, paramLabel = "CLASS", description = "residential, commercial, industrial or prosumer")
+    @Option(
+            names = "--class",
+            required = true,
+            paramLabel = "CLASS",
+            description = "residential, commercial, industrial or prosumer")
     String customerClass;
 
-    @Option(names = "--capacity-kva", required = true, paramLabel = "KVA", description = "installed (contracted) capacity")
+    @Option(
+            names = "--capacity-kva",
+            required = true,
+            paramLabel = "KVA",
+            description = "installed (contracted) capacity")
     BigDecimal capacityKva;
 
-    @Option(names = "--voltage-level", defaultValue = "lv", paramLabel = "LEVEL", description = "lv, 1-10kV, 35kV, ... (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--voltage-level",
+            defaultValue = "lv",
+            paramLabel = "LEVEL",
+            description = "lv, 1-10kV, 35kV, ... (default: ${DEFAULT-VALUE})")
     String voltageLevel;
 
-    @Option(names = "--basis", paramLabel = "BASIS", description = "basic-charge basis of a two-part plan: capacity, demand or contract")
+    @Option(
+            names = "--basis",
+            paramLabel = "BASIS",
+            description = "basic-charge basis of a two-part plan: capacity, demand or contract")
     String basis;
 
     @Option(names = "--contract-kw", paramLabel = "KW", description = "contract demand, for the contract basis")
     BigDecimal contractKw;
 
-    @Option(names = "--region", defaultValue = "", paramLabel = "ID", description = "the customer's region (plans may be for some regions only)")
+    @Option(
+            names = "--region",
+            defaultValue = "",
+            paramLabel = "ID",
+            description = "the customer's region (plans may be for some regions only)")
     String region;
 
-    @Option(names = "--ytd-kwh", paramLabel = "KWH", description = "the calendar year's energy before the month, for annual tiers (default: 0, or the file's)")
+    @Option(
+            names = "--ytd-kwh",
+            paramLabel = "KWH",
+            description = "the calendar year's energy before the month, for annual tiers (default: 0, or the file's)")
     BigDecimal ytdKwh;
 
     @Override
@@ -79,12 +113,15 @@ final class BillCommand implements Callable<Integer> {
             throw new BillException("give --plan ID, or --all-plans to price under every plan the customer may choose");
         }
         if (!RegistryCsv.CLASSES.contains(customerClass)) {
-            throw new BillException("--class must be one of residential, commercial, industrial, prosumer; got '" + customerClass + "'");
+            throw new BillException("--class must be one of residential, commercial, industrial, prosumer; got '"
+                    + customerClass + "'");
         }
-        TariffCatalogue catalogue = catalogueFile == null ? TariffCatalogue.sample() : TariffCatalogue.load(catalogueFile);
+        TariffCatalogue catalogue =
+                catalogueFile == null ? TariffCatalogue.sample() : TariffCatalogue.load(catalogueFile);
         TariffPlan current = planId == null ? null : catalogue.plan(planId);
         if (planId != null && current == null) {
-            throw new BillException("unknown plan " + planId + "; the catalogue has " + catalogue.plans().keySet());
+            throw new BillException("unknown plan " + planId + "; the catalogue has "
+                    + catalogue.plans().keySet());
         }
         BasicCharge.Basis b;
         try {
@@ -121,19 +158,27 @@ final class BillCommand implements Callable<Integer> {
             }
         }
         if (options.isEmpty()) {
-            throw new BillException("no plan of the catalogue is open to this customer: " + String.join("; ", notEligible));
+            throw new BillException(
+                    "no plan of the catalogue is open to this customer: " + String.join("; ", notEligible));
         }
         options.sort(Comparator.comparing(p -> p.bill().total()));
-        Priced reference = current == null ? null : options.stream()
-                .filter(p -> p.bill().planId().equals(current.id()) && (terms.basis() == null || terms.basis() == p.bill().terms().basis()))
-                .findFirst().orElse(null);
+        Priced reference = current == null
+                ? null
+                : options.stream()
+                        .filter(p -> p.bill().planId().equals(current.id())
+                                && (terms.basis() == null
+                                        || terms.basis() == p.bill().terms().basis()))
+                        .findFirst()
+                        .orElse(null);
         if (json) {
             ObjectNode root = mapper().createObjectNode();
             ArrayNode arr = root.putArray("options");
             for (Priced p : options) {
                 ObjectNode o = toJson(p, catalogue.plan(p.bill().planId()));
                 if (reference != null) {
-                    o.put("differenceFromCurrent", p.bill().total().subtract(reference.bill().total()));
+                    o.put(
+                            "differenceFromCurrent",
+                            p.bill().total().subtract(reference.bill().total()));
                 }
                 arr.add(o);
             }
@@ -141,7 +186,11 @@ final class BillCommand implements Callable<Integer> {
             out.println(mapper().writeValueAsString(root));
             return 0;
         }
-        out.printf("Month %s, %s; %d option(s), cheapest first%s%n", options.get(0).bill().month(), describe(terms), options.size(),
+        out.printf(
+                "Month %s, %s; %d option(s), cheapest first%s%n",
+                options.get(0).bill().month(),
+                describe(terms),
+                options.size(),
                 anyIllustrative(options) ? " (ILLUSTRATIVE tariff numbers, not official prices)" : "");
         out.printf("%-20s %-9s %14s %14s %9s %16s%n", "plan", "basis", "total (元)", "vs current", "", "projected (元)");
         for (Priced p : options) {
@@ -150,11 +199,24 @@ final class BillCommand implements Callable<Integer> {
             if (reference != null) {
                 BigDecimal d = p.bill().total().subtract(reference.bill().total());
                 diff = (d.signum() > 0 ? "+" : "") + d.toPlainString();
-                pct = reference.bill().total().signum() == 0 ? "" : (d.signum() > 0 ? "+" : "")
-                        + d.multiply(BigDecimal.valueOf(100)).divide(reference.bill().total(), 1, RoundingMode.HALF_UP).toPlainString() + " %";
+                pct = reference.bill().total().signum() == 0
+                        ? ""
+                        : (d.signum() > 0 ? "+" : "")
+                                + d.multiply(BigDecimal.valueOf(100))
+                                        .divide(reference.bill().total(), 1, RoundingMode.HALF_UP)
+                                        .toPlainString()
+                                + " %";
             }
-            out.printf("%-20s %-9s %14s %14s %9s %16s%s%n", p.bill().planId(), p.bill().terms().basis() == null ? "-" : p.bill().terms().basis().id(),
-                    p.bill().total().toPlainString(), diff, pct, p.projected() == null ? "" : p.projected().total().toPlainString(),
+            out.printf(
+                    "%-20s %-9s %14s %14s %9s %16s%s%n",
+                    p.bill().planId(),
+                    p.bill().terms().basis() == null
+                            ? "-"
+                            : p.bill().terms().basis().id(),
+                    p.bill().total().toPlainString(),
+                    diff,
+                    pct,
+                    p.projected() == null ? "" : p.projected().total().toPlainString(),
                     p == reference ? "  (current)" : "");
         }
         for (String n : notEligible) {
@@ -168,7 +230,9 @@ final class BillCommand implements Callable<Integer> {
     private Priced price(TariffPlan plan, CustomerTerms terms, UsageFiles.Usage usage) {
         UsageFiles.Priced u = usage.under(plan, ytdKwh);
         Bill bill = BillEngine.price(plan, terms, u.usage());
-        Bill projected = u.coveredDays() == null ? null : BillEngine.price(plan, terms, Projection.toMonthEnd(plan, u.usage(), u.coveredDays()));
+        Bill projected = u.coveredDays() == null
+                ? null
+                : BillEngine.price(plan, terms, Projection.toMonthEnd(plan, u.usage(), u.coveredDays()));
         return new Priced(bill, projected);
     }
 
@@ -192,46 +256,77 @@ final class BillCommand implements Callable<Integer> {
     }
 
     private static String describe(CustomerTerms t) {
-        return t.customerClass() + ", " + t.capacityKva().stripTrailingZeros().toPlainString() + " kVA at " + t.voltageLevel()
-                + (t.basis() == null ? "" : ", basis " + t.basis().id()) + (t.contractKw() == null ? "" : ", contract "
-                + t.contractKw().stripTrailingZeros().toPlainString() + " kW");
+        return t.customerClass() + ", " + t.capacityKva().stripTrailingZeros().toPlainString() + " kVA at "
+                + t.voltageLevel()
+                + (t.basis() == null ? "" : ", basis " + t.basis().id())
+                + (t.contractKw() == null
+                        ? ""
+                        : ", contract " + t.contractKw().stripTrailingZeros().toPlainString() + " kW");
     }
 
     private static void printBill(PrintStream out, Priced p) {
         Bill b = p.bill();
-        out.printf("Plan %s — %s%s%n", b.planId(), b.planName(), b.illustrative() ? " (ILLUSTRATIVE numbers, not official prices)" : "");
-        out.printf("Month %s%s; %s%n", b.month(), b.coveredDays() == null ? "" : " to date (" + b.coveredDays().setScale(2, RoundingMode.HALF_UP)
-                .toPlainString() + " days)", describe(b.terms()));
-        StringBuilder usage = new StringBuilder("Usage: " + b.kwh().stripTrailingZeros().toPlainString() + " kWh");
+        out.printf(
+                "Plan %s — %s%s%n",
+                b.planId(), b.planName(), b.illustrative() ? " (ILLUSTRATIVE numbers, not official prices)" : "");
+        out.printf(
+                "Month %s%s; %s%n",
+                b.month(),
+                b.coveredDays() == null
+                        ? ""
+                        : " to date ("
+                                + b.coveredDays()
+                                        .setScale(2, RoundingMode.HALF_UP)
+                                        .toPlainString() + " days)",
+                describe(b.terms()));
+        StringBuilder usage =
+                new StringBuilder("Usage: " + b.kwh().stripTrailingZeros().toPlainString() + " kWh");
         if (b.kvarh() != null) {
-            usage.append(", ").append(b.kvarh().stripTrailingZeros().toPlainString()).append(" kvarh");
+            usage.append(", ")
+                    .append(b.kvarh().stripTrailingZeros().toPlainString())
+                    .append(" kvarh");
         }
         if (b.powerFactor() != null) {
             usage.append(", power factor ").append(b.powerFactor().toPlainString());
         }
         if (b.maxDemandKw() != null) {
-            usage.append(", maximum demand ").append(b.maxDemandKw().stripTrailingZeros().toPlainString())
+            usage.append(", maximum demand ")
+                    .append(b.maxDemandKw().stripTrailingZeros().toPlainString())
                     .append(" kW (highest 15-minute block: an estimate of the billed value)");
         }
         out.println(usage);
         out.println();
-        out.printf("%-45s %-9s %4s %-10s %16s %-7s %12s %6s %13s%n", "charge", "period", "tier", "version", "quantity", "unit", "unit price",
-                "share", "amount (元)");
+        out.printf(
+                "%-45s %-9s %4s %-10s %16s %-7s %12s %6s %13s%n",
+                "charge", "period", "tier", "version", "quantity", "unit", "unit price", "share", "amount (元)");
         for (BillLine l : b.lines()) {
-            out.printf("%-45s %-9s %4s %-10s %16s %-7s %12s %6s %13s%s%n", (l.memo() ? "  " : "") + l.charge().label,
-                    l.period() == null ? "" : l.period(), l.tier() == null ? "" : l.tier(), l.versionFrom() == null ? "" : l.versionFrom(),
-                    l.quantity().stripTrailingZeros().toPlainString(), l.unit(), l.unitPrice().stripTrailingZeros().toPlainString(),
-                    l.share() == null ? "" : l.share(), (l.memo() ? "(" + l.amount().toPlainString() + ")" : l.amount().toPlainString()),
+            out.printf(
+                    "%-45s %-9s %4s %-10s %16s %-7s %12s %6s %13s%s%n",
+                    (l.memo() ? "  " : "") + l.charge().label,
+                    l.period() == null ? "" : l.period(),
+                    l.tier() == null ? "" : l.tier(),
+                    l.versionFrom() == null ? "" : l.versionFrom(),
+                    l.quantity().stripTrailingZeros().toPlainString(),
+                    l.unit(),
+                    l.unitPrice().stripTrailingZeros().toPlainString(),
+                    l.share() == null ? "" : l.share(),
+                    (l.memo()
+                            ? "(" + l.amount().toPlainString() + ")"
+                            : l.amount().toPlainString()),
                     l.note() == null ? "" : "  " + l.note());
         }
         out.printf("%-45s %91s%n", "total", b.total().toPlainString());
         if (p.projected() != null) {
-            out.printf("%-45s %91s%n", "projected to the month's end", p.projected().total().toPlainString());
+            out.printf(
+                    "%-45s %91s%n",
+                    "projected to the month's end", p.projected().total().toPlainString());
         }
     }
 
     private static ObjectMapper mapper() {
-        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+        return new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
                 .findAndRegisterModules();
     }
 
@@ -256,7 +351,9 @@ final class BillCommand implements Callable<Integer> {
             x.put("charge", l.charge().id());
             x.put("period", l.period());
             x.put("tier", l.tier());
-            x.put("versionFrom", l.versionFrom() == null ? null : l.versionFrom().toString());
+            x.put(
+                    "versionFrom",
+                    l.versionFrom() == null ? null : l.versionFrom().toString());
             x.put("quantity", l.quantity());
             x.put("unit", l.unit());
             x.put("unitPrice", l.unitPrice());

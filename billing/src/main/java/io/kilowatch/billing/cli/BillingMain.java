@@ -4,7 +4,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code java -jar kilowatch-billing.jar bill|check ...}: staff's tools for tariffs and bills. */
-@Command(name = "kilowatch-billing", mixinStandardHelpOptions = true, subcommands = {BillCommand.class, CheckCommand.class},
+@Command(
+        name = "kilowatch-billing",
+        mixinStandardHelpOptions = true,
+        subcommands = {BillCommand.class, CheckCommand.class},
         description = "Price usage under tariff plans (bill) and validate tariff catalogues (check).")
 public final class BillingMain implements Runnable {
     @Override

@@ -42,7 +42,8 @@ final class UsageFiles {
     record Priced(MonthUsage usage, BigDecimal coveredDays) {}
 
     /** Customer-level intervals (summed over meters), each start a 15-minute boundary. */
-    record Intervals(TreeMap<Instant, BigDecimal[]> byStart, boolean kvarh, Instant first, Instant end) implements Usage {
+    record Intervals(TreeMap<Instant, BigDecimal[]> byStart, boolean kvarh, Instant first, Instant end)
+            implements Usage {
         @Override
         public Priced under(TariffPlan plan, BigDecimal ytd) {
             YearMonth m = YearMonth.from(first.atZone(plan.zone()));
@@ -51,7 +52,8 @@ final class UsageFiles {
                 b.add(e.getKey(), e.getValue()[0], kvarh ? e.getValue()[1] : null);
             }
             Instant monthStart = m.atDay(1).atStartOfDay(plan.zone()).toInstant();
-            Instant monthEnd = m.plusMonths(1).atDay(1).atStartOfDay(plan.zone()).toInstant();
+            Instant monthEnd =
+                    m.plusMonths(1).atDay(1).atStartOfDay(plan.zone()).toInstant();
             BigDecimal covered = null;
             if (first.equals(monthStart) && end.isBefore(monthEnd)) {
                 covered = BigDecimal.valueOf(end.toEpochMilli() - monthStart.toEpochMilli())
@@ -65,7 +67,8 @@ final class UsageFiles {
         @Override
         public Priced under(TariffPlan plan, BigDecimal ytd) {
             MonthTotals t = totals.ytdKwhBefore() == null && ytd != null
-                    ? new MonthTotals(totals.month(), totals.kwhByPeriod(), totals.kvarh(), totals.maxDemandKw(), ytd) : totals;
+                    ? new MonthTotals(totals.month(), totals.kwhByPeriod(), totals.kvarh(), totals.maxDemandKw(), ytd)
+                    : totals;
             return new Priced(t.toUsage(plan), null);
         }
     }
@@ -91,8 +94,9 @@ final class UsageFiles {
         int kvarh = indexOf(header, "kvarh");
         int meter = indexOf(header, "meterid");
         if (start < 0 || kwh < 0) {
-            throw new BillException(file + " line 1: the header needs columns start and kwh (and may have kvarh, meterId); got '"
-                    + lines.get(0).strip() + "'");
+            throw new BillException(
+                    file + " line 1: the header needs columns start and kwh (and may have kvarh, meterId); got '"
+                            + lines.get(0).strip() + "'");
         }
         Map<String, TreeMap<Instant, BigDecimal[]>> byMeter = new LinkedHashMap<>();
         for (int i = 1; i < lines.size(); i++) {
@@ -109,7 +113,8 @@ final class UsageFiles {
             try {
                 t = OffsetDateTime.parse(c[start].strip()).toInstant();
             } catch (DateTimeParseException e) {
-                throw new BillException(where + "start '" + c[start].strip() + "' is not an ISO-8601 time with an offset (2026-03-01T00:00+08:00)");
+                throw new BillException(where + "start '" + c[start].strip()
+                        + "' is not an ISO-8601 time with an offset (2026-03-01T00:00+08:00)");
             }
             if (t.toEpochMilli() % QUARTER_MS != 0) {
                 throw new BillException(where + "start " + c[start].strip() + " is not on a 15-minute boundary");
@@ -117,7 +122,8 @@ final class UsageFiles {
             BigDecimal e = number(where, "kwh", c[kwh]);
             BigDecimal q = kvarh < 0 ? null : number(where, "kvarh", c[kvarh]);
             if (e.signum() < 0 || (q != null && q.signum() < 0)) {
-                throw new BillException(where + "negative energy (" + c[kwh].strip() + (q == null ? "" : ", " + c[kvarh].strip()) + ")");
+                throw new BillException(where + "negative energy (" + c[kwh].strip()
+                        + (q == null ? "" : ", " + c[kvarh].strip()) + ")");
             }
             String m = meter < 0 ? "" : c[meter].strip();
             if (byMeter.computeIfAbsent(m, k -> new TreeMap<>()).put(t, new BigDecimal[] {e, q}) != null) {
@@ -135,18 +141,19 @@ final class UsageFiles {
             Instant expected = null;
             for (Map.Entry<Instant, BigDecimal[]> e : m.getValue().entrySet()) {
                 if (expected != null && !e.getKey().equals(expected)) {
-                    throw new BillException(file + ": missing intervals" + (m.getKey().isEmpty() ? "" : " of meter " + m.getKey())
-                            + " from " + expected + " to " + e.getKey() + " (a bill needs every 15 minutes between the first and the last)");
+                    throw new BillException(file + ": missing intervals"
+                            + (m.getKey().isEmpty() ? "" : " of meter " + m.getKey()) + " from " + expected + " to "
+                            + e.getKey() + " (a bill needs every 15 minutes between the first and the last)");
                 }
                 expected = e.getKey().plusMillis(QUARTER_MS);
-                sum.merge(e.getKey(), e.getValue(), (a, b) -> new BigDecimal[] {a[0].add(b[0]),
-                        a[1] == null || b[1] == null ? null : a[1].add(b[1])});
+                sum.merge(e.getKey(), e.getValue(), (a, b) ->
+                        new BigDecimal[] {a[0].add(b[0]), a[1] == null || b[1] == null ? null : a[1].add(b[1])});
             }
             Instant f = m.getValue().firstKey();
             Instant l = m.getValue().lastKey().plusMillis(QUARTER_MS);
             if (first != null && (!f.equals(first) || !l.equals(end))) {
-                throw new BillException(file + ": meter " + m.getKey() + " covers " + f + " .. " + l + ", another meter " + first + " .. " + end
-                        + "; a customer's meters must cover the same time");
+                throw new BillException(file + ": meter " + m.getKey() + " covers " + f + " .. " + l
+                        + ", another meter " + first + " .. " + end + "; a customer's meters must cover the same time");
             }
             first = f;
             end = l;
@@ -174,9 +181,12 @@ final class UsageFiles {
     static Totals totals(Path file) throws IOException {
         JsonNode n;
         try {
-            n = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(file.toFile());
+            n = new ObjectMapper()
+                    .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                    .readTree(file.toFile());
         } catch (IOException e) {
-            throw new BillException(file + " is not valid JSON: " + e.getMessage().split("\n")[0]);
+            throw new BillException(
+                    file + " is not valid JSON: " + e.getMessage().split("\n")[0]);
         }
         if (n == null || !n.isObject()) {
             throw new BillException(file + ": month totals are a JSON object (docs/tariffs.md)");
@@ -199,7 +209,11 @@ final class UsageFiles {
             Map.Entry<String, JsonNode> e = it.next();
             byPeriod.put(e.getKey(), decimal(file, "kwh." + e.getKey(), e.getValue()));
         }
-        return new Totals(new MonthTotals(month, byPeriod, optional(file, n, "kvarh"), optional(file, n, "maxDemandKw"),
+        return new Totals(new MonthTotals(
+                month,
+                byPeriod,
+                optional(file, n, "kvarh"),
+                optional(file, n, "maxDemandKw"),
                 optional(file, n, "ytdKwhBefore")));
     }
 
@@ -213,5 +227,4 @@ final class UsageFiles {
         }
         return v.decimalValue();
     }
-
 }

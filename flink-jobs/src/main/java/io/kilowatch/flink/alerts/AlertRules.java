@@ -44,28 +44,62 @@ public record AlertRules(
         Duration pipelineSilentAfter,
         Duration stateHorizon,
         Fold fold,
-        Duration theftUnconfirmedAfter) implements Serializable {
+        Duration theftUnconfirmedAfter)
+        implements Serializable {
 
     public AlertRules {
         if (theftWindowHours < 1 || theftWindowHours > 24) {
             throw new IllegalArgumentException("alerts.theft.window-hours must be 1..24, got " + theftWindowHours);
         }
         if (voltageLowRatio >= 1 || voltageHighRatio <= 1) {
-            throw new IllegalArgumentException("alerts.voltage.low-ratio must be below 1 and alerts.voltage.high-ratio above 1");
+            throw new IllegalArgumentException(
+                    "alerts.voltage.low-ratio must be below 1 and alerts.voltage.high-ratio above 1");
         }
     }
 
     public static AlertRules defaults() {
-        return new AlertRules(Duration.ofMinutes(2), Duration.ofMinutes(5), 1.0, 1.0, 0.9, 1.1, 0.8, 0.05, Spike.defaults(),
-                Duration.ofMinutes(15), 0.5, 3, 1.0, 0.10, Duration.ofMinutes(5),
-                Duration.ofDays(7), Fold.defaults(), Duration.ofDays(14));
+        return new AlertRules(
+                Duration.ofMinutes(2),
+                Duration.ofMinutes(5),
+                1.0,
+                1.0,
+                0.9,
+                1.1,
+                0.8,
+                0.05,
+                Spike.defaults(),
+                Duration.ofMinutes(15),
+                0.5,
+                3,
+                1.0,
+                0.10,
+                Duration.ofMinutes(5),
+                Duration.ofDays(7),
+                Fold.defaults(),
+                Duration.ofDays(14));
     }
 
     /** These rules with another {@link #theftUnconfirmedAfter()}. */
     public AlertRules withTheftUnconfirmedAfter(Duration d) {
-        return new AlertRules(openAfter, resolveAfter, overCapacityRatio, transformerOverloadRatio, voltageLowRatio, voltageHighRatio, lowPf,
-                pfMinLoadRatio, spike, offlineAfter, theftRatio, theftWindowHours, theftMinKwh, lossRatio, pipelineSilentAfter,
-                stateHorizon, fold, d);
+        return new AlertRules(
+                openAfter,
+                resolveAfter,
+                overCapacityRatio,
+                transformerOverloadRatio,
+                voltageLowRatio,
+                voltageHighRatio,
+                lowPf,
+                pfMinLoadRatio,
+                spike,
+                offlineAfter,
+                theftRatio,
+                theftWindowHours,
+                theftMinKwh,
+                lossRatio,
+                pipelineSilentAfter,
+                stateHorizon,
+                fold,
+                d);
     }
 
     /**
@@ -78,7 +112,8 @@ public record AlertRules(
      * @param max an excursion longer than this is a change of level, not a spike (no alert)
      * @param learnDays days a meter's hour must have been seen before its spikes are judged
      */
-    public record Spike(double factor, double sigmas, double minKw, Duration max, int learnDays) implements Serializable {
+    public record Spike(double factor, double sigmas, double minKw, Duration max, int learnDays)
+            implements Serializable {
         public Spike {
             if (learnDays < 1) {
                 throw new IllegalArgumentException("alerts.spike.learn-days must be at least 1, got " + learnDays);
@@ -102,7 +137,8 @@ public record AlertRules(
     public record Fold(double areaShare, int minMeters, double feederShare, Duration window) implements Serializable {
         public Fold {
             if (areaShare <= 0 || areaShare > 1 || feederShare <= 0 || feederShare > 1) {
-                throw new IllegalArgumentException("alerts.fold.area-share and alerts.fold.feeder-share must be in (0, 1]");
+                throw new IllegalArgumentException(
+                        "alerts.fold.area-share and alerts.fold.feeder-share must be in (0, 1]");
             }
             if (minMeters < 2) {
                 throw new IllegalArgumentException("alerts.fold.min-meters must be at least 2, got " + minMeters);

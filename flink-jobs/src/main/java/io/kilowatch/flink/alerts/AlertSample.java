@@ -16,8 +16,16 @@ import org.apache.flink.core.memory.DataOutputView;
  * phase voltage in V and the highest phase current in A.
  */
 @TypeInfo(AlertSample.Type.class)
-public record AlertSample(String meterId, long ts, double kw, double importKwh, double kva, double pf,
-                          double minVoltageV, double maxVoltageV, double maxCurrentA) {
+public record AlertSample(
+        String meterId,
+        long ts,
+        double kw,
+        double importKwh,
+        double kva,
+        double pf,
+        double minVoltageV,
+        double maxVoltageV,
+        double maxCurrentA) {
 
     public static AlertSample of(Reading r) {
         double kw = r.kw();
@@ -47,7 +55,8 @@ public record AlertSample(String meterId, long ts, double kw, double importKwh, 
                 iMax = Double.isNaN(iMax) ? Math.abs(a) : Math.max(iMax, Math.abs(a));
             }
         }
-        return new AlertSample(r.meterId(), r.ts(), kw, r.importKwh() == null ? Double.NaN : r.importKwh(), kva, pf, vMin, vMax, iMax);
+        return new AlertSample(
+                r.meterId(), r.ts(), kw, r.importKwh() == null ? Double.NaN : r.importKwh(), kva, pf, vMin, vMax, iMax);
     }
 
     public static final class Codec extends WireType.Codec<AlertSample> {
@@ -72,8 +81,16 @@ public record AlertSample(String meterId, long ts, double kw, double importKwh, 
 
         @Override
         protected AlertSample read(DataInputView in) throws IOException {
-            return new AlertSample(WireType.readString(in), in.readLong(), in.readDouble(), in.readDouble(), in.readDouble(),
-                    in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble());
+            return new AlertSample(
+                    WireType.readString(in),
+                    in.readLong(),
+                    in.readDouble(),
+                    in.readDouble(),
+                    in.readDouble(),
+                    in.readDouble(),
+                    in.readDouble(),
+                    in.readDouble(),
+                    in.readDouble());
         }
 
         @Override

@@ -1,16 +1,16 @@
 package io.kilowatch.flink.alerts;
 
 import io.kilowatch.flink.JobConfig;
+import io.kilowatch.flink.functions.KeepEventTimeRange;
 import io.kilowatch.flink.influx.LineProtocol;
+import io.kilowatch.flink.records.EventTimeRange;
 import io.kilowatch.flink.wiring.StageInputs;
 import io.kilowatch.model.Alert;
 import java.io.Serializable;
-import io.kilowatch.flink.functions.KeepEventTimeRange;
-import io.kilowatch.flink.records.EventTimeRange;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 /**
  * Anomaly alerts: readings → per meter (keyed, the registry as broadcast state), in event-time
@@ -66,14 +66,24 @@ public final class AlertStage {
     /** Adds the rules and sinks; returns the alert transitions (tests collect them). */
     public DataStream<Alert> build(StageInputs in) {
         EventTimeRange r = range;
-        DataStream<Alert> alerts = r == null ? rules(in, true) : rules(in.withReadings(in.readings().filter(new KeepEventTimeRange(r))
-                .name("keep " + r.from() + " .. " + r.to())), false).filter(a -> r.contains(a.ts())).name("transitions in range");
+        DataStream<Alert> alerts = r == null
+                ? rules(in, true)
+                : rules(
+                                in.withReadings(in.readings()
+                                        .filter(new KeepEventTimeRange(r))
+                                        .name("keep " + r.from() + " .. " + r.to())),
+                                false)
+                        .filter(a -> r.contains(a.ts()))
+                        .name("transitions in range");
         alerts.sinkTo(alertSink).name("kw.alerts").uid("alerts-kafka-sink");
         DataStream<String> lines = alerts.map(LineProtocol::alert).name("alerts lines");
         if (range == null) {
             lines = lines.union(alerts.keyBy(a -> a.isOpen() ? "opened" : "resolved")
-                    .process(new io.kilowatch.flink.functions.RunningCount<Alert>("alerts", "alerts_")).name("count alerts")
-                    .uid("count-alerts").map(LineProtocol::pipeline).name("pipeline lines"));
+                    .process(new io.kilowatch.flink.functions.RunningCount<Alert>("alerts", "alerts_"))
+                    .name("count alerts")
+                    .uid("count-alerts")
+                    .map(LineProtocol::pipeline)
+                    .name("pipeline lines"));
         }
         lines.sinkTo(influx).name("influxdb alerts").uid("alerts-influx-sink");
         return alerts;
@@ -81,16 +91,26 @@ public final class AlertStage {
 
     private DataStream<Alert> rules(StageInputs in, boolean watchSilence) {
         SingleOutputStreamOperator<Alert> meters = in.readings()
-                .map(AlertSample::of).name("to alert samples").uid("to-alert-samples")
+                .map(AlertSample::of)
+                .name("to alert samples")
+                .uid("to-alert-samples")
                 .keyBy(AlertSample::meterId)
                 .connect(in.registry())
                 .process(new MeterAlerts(params.rules()))
                 .name("meter alert rules")
                 .uid("meter-alerts");
-        SingleOutputStreamOperator<Alert> areaIncidents = fold(meters.getSideOutput(MeterAlerts.AREA_MEMBERS), in,
-                IncidentFold.Level.TRANSFORMER, "transformer area incidents", "area-incidents");
-        DataStream<Alert> feederIncidents = fold(areaIncidents.getSideOutput(IncidentFold.UP), in, IncidentFold.Level.FEEDER,
-                "feeder incidents", "feeder-incidents");
+        SingleOutputStreamOperator<Alert> areaIncidents = fold(
+                meters.getSideOutput(MeterAlerts.AREA_MEMBERS),
+                in,
+                IncidentFold.Level.TRANSFORMER,
+                "transformer area incidents",
+                "area-incidents");
+        DataStream<Alert> feederIncidents = fold(
+                areaIncidents.getSideOutput(IncidentFold.UP),
+                in,
+                IncidentFold.Level.FEEDER,
+                "feeder incidents",
+                "feeder-incidents");
         DataStream<Alert> areas = meters.getSideOutput(MeterAlerts.AREA_ENERGY)
                 .keyBy(AreaEnergy::transformerId)
                 .connect(meters.getSideOutput(MeterAlerts.SUSPICIONS).keyBy(Suspicion::transformerId))
@@ -102,7 +122,9 @@ public final class AlertStage {
             return alerts;
         }
         DataStream<Alert> silence = in.readings()
-                .process(new Heartbeats<>()).name("heartbeats").uid("heartbeats")
+                .process(new Heartbeats<>())
+                .name("heartbeats")
+                .uid("heartbeats")
                 .keyBy(beat -> PipelineWatch.SUBJECT)
                 .process(new PipelineWatch(params.rules().pipelineSilentAfter()))
                 .name("pipeline silence")
@@ -110,9 +132,12 @@ public final class AlertStage {
         return alerts.union(silence);
     }
 
-    private SingleOutputStreamOperator<Alert> fold(DataStream<AreaMember> members, StageInputs in, IncidentFold.Level level, String name,
-                                                   String uid) {
-        return members.keyBy(AreaMember::groupId).connect(in.registry()).process(new IncidentFold(level, params.rules().fold()))
-                .name(name).uid(uid);
+    private SingleOutputStreamOperator<Alert> fold(
+            DataStream<AreaMember> members, StageInputs in, IncidentFold.Level level, String name, String uid) {
+        return members.keyBy(AreaMember::groupId)
+                .connect(in.registry())
+                .process(new IncidentFold(level, params.rules().fold()))
+                .name(name)
+                .uid(uid);
     }
 }

@@ -1,7 +1,7 @@
 package io.kilowatch.flink.alerts;
 
-import io.kilowatch.model.AlertType;
 import io.kilowatch.model.Alert;
+import io.kilowatch.model.AlertType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +44,7 @@ import org.apache.flink.util.Collector;
 public class AreaBalance extends KeyedCoProcessFunction<String, AreaEnergy, Suspicion, Alert> {
     /** The balance of meters on no known transformer: it never has an area meter. */
     public static final String NO_AREA = "(no transformer)";
+
     private static final long QUARTER_MS = 15 * 60_000L;
     private static final double MIN_AREA_KWH = 1.0;
     private static final int ACCEPT_NEW_SIZE_AFTER = 8;
@@ -77,12 +78,14 @@ public class AreaBalance extends KeyedCoProcessFunction<String, AreaEnergy, Susp
         public boolean areaMetered;
         /** Judged complete quarters, a ring by quarter index: start (NONE: none), area and customers' kWh. */
         public long[] histStart = emptyHistory();
+
         public double[] histAreaKwh = new double[HISTORY];
         public double[] histCustomersKwh = new double[HISTORY];
         /** Whether a suspect's window covered it (then the loss model does not learn it). */
         public boolean[] histSuspected = new boolean[HISTORY];
         /** Decayed sums of the least-squares loss model u = a·e + b·e² and how many quarters it has seen. */
         public double see2;
+
         public double see3;
         public double see4;
         public double sue;
@@ -107,6 +110,7 @@ public class AreaBalance extends KeyedCoProcessFunction<String, AreaEnergy, Susp
         public double ratio;
         /** The event time at which the window's quarters are all judged. */
         public long judgeAt;
+
         public boolean judged;
         public boolean raised;
         /** warning when the balance confirmed it, info when nothing could. */
@@ -118,6 +122,7 @@ public class AreaBalance extends KeyedCoProcessFunction<String, AreaEnergy, Susp
     private final AlertRules rules;
     /** Quarters after which a judged quarter is learnt: no suspicion about it can come later. */
     private final int learnLag;
+
     private transient MapState<Long, Quarter> quarters;
     private transient ValueState<Area> area;
     private transient MapState<String, Suspect> suspects;
@@ -130,11 +135,14 @@ public class AreaBalance extends KeyedCoProcessFunction<String, AreaEnergy, Susp
 
     @Override
     public void open(OpenContext openContext) {
-        quarters = getRuntimeContext().getMapState(new MapStateDescriptor<>("quarters", Types.LONG, TypeInformation.of(Quarter.class)));
+        quarters = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("quarters", Types.LONG, TypeInformation.of(Quarter.class)));
         area = getRuntimeContext().getState(new ValueStateDescriptor<>("area", TypeInformation.of(Area.class)));
-        suspects = getRuntimeContext().getMapState(new MapStateDescriptor<>("suspects", Types.STRING, TypeInformation.of(Suspect.class)));
-        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-suspicions", Types.LONG,
-                Types.LIST(TypeInformation.of(Suspicion.class))));
+        suspects = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("suspects", Types.STRING, TypeInformation.of(Suspect.class)));
+        pending = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(
+                        "pending-suspicions", Types.LONG, Types.LIST(TypeInformation.of(Suspicion.class))));
     }
 
     @Override
@@ -229,7 +237,8 @@ public class AreaBalance extends KeyedCoProcessFunction<String, AreaEnergy, Susp
         }
     }
 
-    private boolean judgeQuarter(long quarterStart, long t, String transformer, Area a, Collector<Alert> out) throws Exception {
+    private boolean judgeQuarter(long quarterStart, long t, String transformer, Area a, Collector<Alert> out)
+            throws Exception {
         Quarter q = quarters.get(quarterStart);
         if (q == null) {
             return false;
@@ -253,11 +262,23 @@ public class AreaBalance extends KeyedCoProcessFunction<String, AreaEnergy, Susp
         Episode.Step step = a.loss.observe(quarterStart, loss > rules.lossRatio(), loss, true, QUARTER_MS, QUARTER_MS);
         if (step != Episode.Step.NOTHING) {
             boolean open = step == Episode.Step.OPENED;
-            String message = open ? Messages.lossOpened(transformer, a.loss.worst, rules.lossRatio())
+            String message = open
+                    ? Messages.lossOpened(transformer, a.loss.worst, rules.lossRatio())
                     : Messages.lossResolved(transformer, a.loss.worst, rules.lossRatio());
-            out.collect(new Alert(Condition.alertId(transformer, AlertType.EXCESS_LINE_LOSS.wire(), a.loss.openedAt), "excess_line_loss", "warning",
-                    "transformer", transformer, null, open ? Alert.State.OPEN : Alert.State.RESOLVED, t, a.loss.openedAt,
-                    Math.round(a.loss.worst * 1000) / 1000.0, rules.lossRatio(), "ratio", message));
+            out.collect(new Alert(
+                    Condition.alertId(transformer, AlertType.EXCESS_LINE_LOSS.wire(), a.loss.openedAt),
+                    "excess_line_loss",
+                    "warning",
+                    "transformer",
+                    transformer,
+                    null,
+                    open ? Alert.State.OPEN : Alert.State.RESOLVED,
+                    t,
+                    a.loss.openedAt,
+                    Math.round(a.loss.worst * 1000) / 1000.0,
+                    rules.lossRatio(),
+                    "ratio",
+                    message));
         }
         return true;
     }
@@ -339,7 +360,8 @@ public class AreaBalance extends KeyedCoProcessFunction<String, AreaEnergy, Susp
             // Its meter stopped saying anything (left the registry, went dark): nothing to follow.
             Suspect x = suspects.get(meter);
             if (x.raised) {
-                out.collect(theft(meter, x, Alert.State.RESOLVED, t, Messages.theftNoLongerFollowed(meter, x.windowEnd)));
+                out.collect(
+                        theft(meter, x, Alert.State.RESOLVED, t, Messages.theftNoLongerFollowed(meter, x.windowEnd)));
             }
             suspects.remove(meter);
         }
@@ -356,8 +378,19 @@ public class AreaBalance extends KeyedCoProcessFunction<String, AreaEnergy, Susp
             if (!a.areaMetered) {
                 if (x.windowEnd - x.openedAt >= rules.theftUnconfirmedAfter().toMillis()) {
                     raise(x, "info");
-                    out.collect(theft(e.getKey(), x, Alert.State.OPEN, t, Messages.theftUnconfirmed(e.getKey(), x.ratio, x.openedAt,
-                            x.windowStart, x.windowEnd, x.missingKwh, NO_AREA.equals(transformer) ? null : transformer)));
+                    out.collect(theft(
+                            e.getKey(),
+                            x,
+                            Alert.State.OPEN,
+                            t,
+                            Messages.theftUnconfirmed(
+                                    e.getKey(),
+                                    x.ratio,
+                                    x.openedAt,
+                                    x.windowStart,
+                                    x.windowEnd,
+                                    x.missingKwh,
+                                    NO_AREA.equals(transformer) ? null : transformer)));
                 }
             } else {
                 open.add(e);
@@ -389,7 +422,8 @@ public class AreaBalance extends KeyedCoProcessFunction<String, AreaEnergy, Susp
      * suspect and not every neighbour who used less that day. The others are cleared for this
      * drop: the grid says the energy was not used.
      */
-    private static void confirm(List<Map.Entry<String, Suspect>> open, double[] left, long t, String transformer, Collector<Alert> out) {
+    private static void confirm(
+            List<Map.Entry<String, Suspect>> open, double[] left, long t, String transformer, Collector<Alert> out) {
         List<Map.Entry<String, Suspect>> waiting = new ArrayList<>(open);
         while (!waiting.isEmpty()) {
             Map.Entry<String, Suspect> best = null;
@@ -406,11 +440,17 @@ public class AreaBalance extends KeyedCoProcessFunction<String, AreaEnergy, Susp
                 return;
             }
             Suspect x = best.getValue();
-            double excess = java.util.Arrays.stream(left).map(v -> Math.max(v, 0)).sum();
+            double excess =
+                    java.util.Arrays.stream(left).map(v -> Math.max(v, 0)).sum();
             subtract(left, x.missingByHour);
             raise(x, "warning");
-            out.collect(theft(best.getKey(), x, Alert.State.OPEN, t,
-                    Messages.theftConfirmed(best.getKey(), x.ratio, x.windowStart, x.windowEnd, x.missingKwh, transformer, excess)));
+            out.collect(theft(
+                    best.getKey(),
+                    x,
+                    Alert.State.OPEN,
+                    t,
+                    Messages.theftConfirmed(
+                            best.getKey(), x.ratio, x.windowStart, x.windowEnd, x.missingKwh, transformer, excess)));
             waiting.remove(best);
         }
     }
@@ -452,8 +492,19 @@ public class AreaBalance extends KeyedCoProcessFunction<String, AreaEnergy, Susp
     }
 
     private static Alert theft(String meterId, Suspect x, Alert.State state, long ts, String message) {
-        return new Alert(Condition.THEFT.alertId(meterId, x.openedAt), Condition.THEFT.alertType, x.severity,
-                "meter", meterId, x.customerId, state, ts, x.openedAt, Math.round(x.missingKwh * 1000) / 1000.0,
-                Math.round(CONFIRM_SHARE * x.missingKwh * 1000) / 1000.0, "kWh", message);
+        return new Alert(
+                Condition.THEFT.alertId(meterId, x.openedAt),
+                Condition.THEFT.alertType,
+                x.severity,
+                "meter",
+                meterId,
+                x.customerId,
+                state,
+                ts,
+                x.openedAt,
+                Math.round(x.missingKwh * 1000) / 1000.0,
+                Math.round(CONFIRM_SHARE * x.missingKwh * 1000) / 1000.0,
+                "kWh",
+                message);
     }
 }

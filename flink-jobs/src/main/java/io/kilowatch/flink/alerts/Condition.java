@@ -22,6 +22,7 @@ public enum Condition {
     public final AlertType type;
     /** {@code type}'s wire name. */
     public final String alertType;
+
     public final String severity;
     public final String unit;
     public final boolean higherIsWorse;

@@ -8,12 +8,17 @@ package io.kilowatch.flink.alerts;
 public class Episode {
     public static final long NONE = Long.MIN_VALUE;
 
-    public enum Step { NOTHING, OPENED, RESOLVED }
+    public enum Step {
+        NOTHING,
+        OPENED,
+        RESOLVED
+    }
 
     /** When the condition began to hold (this run), or NONE. */
     public long since = NONE;
     /** While open: when the condition stopped holding, or NONE. */
     public long clearSince = NONE;
+
     public boolean open;
     /** The event time the open (or last) episode began. */
     public long openedAt = NONE;
@@ -25,7 +30,8 @@ public class Episode {
      *
      * @param higherIsWorse whether {@link #worst} keeps the highest value or the lowest
      */
-    public Step observe(long ts, boolean holds, double value, boolean higherIsWorse, long openAfterMs, long resolveAfterMs) {
+    public Step observe(
+            long ts, boolean holds, double value, boolean higherIsWorse, long openAfterMs, long resolveAfterMs) {
         if (holds) {
             clearSince = NONE;
             if (since == NONE) {

@@ -1,9 +1,9 @@
 package io.kilowatch.flink.alerts;
 
-import io.kilowatch.model.AlertType;
 import io.kilowatch.flink.curves.MeterIntervals;
 import io.kilowatch.flink.records.RegistryUpdate;
 import io.kilowatch.model.Alert;
+import io.kilowatch.model.AlertType;
 import io.kilowatch.model.RegistryEntry;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -60,7 +60,8 @@ public class IncidentFold extends KeyedBroadcastProcessFunction<String, AreaMemb
     }
 
     /** A transformer's area incidents on their way to its feeder's fold. */
-    public static final OutputTag<AreaMember> UP = new OutputTag<>("feeder-members", TypeInformation.of(AreaMember.class));
+    public static final OutputTag<AreaMember> UP =
+            new OutputTag<>("feeder-members", TypeInformation.of(AreaMember.class));
 
     static final String OVERLOAD = AlertType.TRANSFORMER_OVERLOAD.wire();
     private static final long NONE = Long.MIN_VALUE;
@@ -73,13 +74,15 @@ public class IncidentFold extends KeyedBroadcastProcessFunction<String, AreaMemb
     /** The incident an alert of this type may be a member of, or null. */
     static String incidentOf(String type) {
         AlertType t = AlertType.of(type);
-        AlertType incident = t == null ? null : switch (t) {
-            case METER_OFFLINE, AREA_OUTAGE -> AlertType.AREA_OUTAGE;
-            case VOLTAGE_SAG, AREA_VOLTAGE_SAG -> AlertType.AREA_VOLTAGE_SAG;
-            case VOLTAGE_SWELL, AREA_VOLTAGE_SWELL -> AlertType.AREA_VOLTAGE_SWELL;
-            case OVER_CAPACITY -> AlertType.TRANSFORMER_OVERLOAD;
-            default -> null;
-        };
+        AlertType incident = t == null
+                ? null
+                : switch (t) {
+                    case METER_OFFLINE, AREA_OUTAGE -> AlertType.AREA_OUTAGE;
+                    case VOLTAGE_SAG, AREA_VOLTAGE_SAG -> AlertType.AREA_VOLTAGE_SAG;
+                    case VOLTAGE_SWELL, AREA_VOLTAGE_SWELL -> AlertType.AREA_VOLTAGE_SWELL;
+                    case OVER_CAPACITY -> AlertType.TRANSFORMER_OVERLOAD;
+                    default -> null;
+                };
         return incident == null ? null : incident.wire();
     }
 
@@ -89,12 +92,15 @@ public class IncidentFold extends KeyedBroadcastProcessFunction<String, AreaMemb
         public long decideAt = NONE;
         /** The open incident (for over-capacity: the transformer's open overload), or null. */
         public String parentId;
+
         public long parentOpenedAt;
         /** Members the incident took, and how many the group had, when it opened. */
         public int need;
+
         public int size;
         /** Members with their alert open now, linked or not; of them, linked to {@link #parentId}. */
         public int open;
+
         public int linkedOpen;
         /** The most members linked at once. */
         public int peak;
@@ -114,6 +120,7 @@ public class IncidentFold extends KeyedBroadcastProcessFunction<String, AreaMemb
     private transient MapState<String, List<Alert>> held;
     /** kind|member → the incident it is linked to, "" when alone; members with an open alert only. */
     private transient MapState<String, String> members;
+
     private transient Counter incidents;
     private transient Counter folded;
 
@@ -127,7 +134,8 @@ public class IncidentFold extends KeyedBroadcastProcessFunction<String, AreaMemb
     public void open(OpenContext openContext) {
         TypeInformation<List<Alert>> alerts = Types.LIST(TypeInformation.of(Alert.class));
         arrived = getRuntimeContext().getMapState(new MapStateDescriptor<>("arrived", Types.LONG, alerts));
-        folds = getRuntimeContext().getMapState(new MapStateDescriptor<>("folds", Types.STRING, TypeInformation.of(Fold.class)));
+        folds = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("folds", Types.STRING, TypeInformation.of(Fold.class)));
         held = getRuntimeContext().getMapState(new MapStateDescriptor<>("held", Types.STRING, alerts));
         members = getRuntimeContext().getMapState(new MapStateDescriptor<>("members", Types.STRING, Types.STRING));
         incidents = getRuntimeContext().getMetricGroup().counter("incidentsOpened");
@@ -143,7 +151,8 @@ public class IncidentFold extends KeyedBroadcastProcessFunction<String, AreaMemb
     public void processElement(AreaMember m, ReadOnlyContext ctx, Collector<Alert> out) throws Exception {
         long t = m.alert().ts();
         if (t <= ctx.timerService().currentWatermark()) {
-            // Behind the watermark already (a meter taken out of the registry is closed at once): in order as far as it can be.
+            // Behind the watermark already (a meter taken out of the registry is closed at once): in order as far as it
+            // can be.
             handle(m.alert(), ctx, out);
             return;
         }
@@ -162,7 +171,8 @@ public class IncidentFold extends KeyedBroadcastProcessFunction<String, AreaMemb
         if (at != null) {
             arrived.remove(t);
             // An overload before the over-capacities it explains; members in a fixed order (a replay folds alike).
-            at.sort(Comparator.comparing((Alert a) -> !OVERLOAD.equals(a.type())).thenComparing(Alert::subjectId));
+            at.sort(Comparator.comparing((Alert a) -> !OVERLOAD.equals(a.type()))
+                    .thenComparing(Alert::subjectId));
             for (Alert a : at) {
                 handle(a, ctx, out);
             }
@@ -270,16 +280,22 @@ public class IncidentFold extends KeyedBroadcastProcessFunction<String, AreaMemb
             }
         }
         if (!OVERLOAD.equals(kind) && f.parentId != null && f.linkedOpen == 0) {
-            // Every member was over within the window: the incident opened and ends now (1 ms on, its own point in InfluxDB).
+            // Every member was over within the window: the incident opened and ends now (1 ms on, its own point in
+            // InfluxDB).
             resolveIncident(kind, f, h.stream().mapToLong(Alert::ts).max().orElseThrow() + 1, ctx, out);
         }
         save(kind, f);
     }
 
-    private String openIncident(String kind, Fold f, List<Alert> h, int size, int need, ReadOnlyContext ctx, Collector<Alert> out)
+    private String openIncident(
+            String kind, Fold f, List<Alert> h, int size, int need, ReadOnlyContext ctx, Collector<Alert> out)
             throws Exception {
         String group = ctx.getCurrentKey();
-        long openedAt = h.stream().filter(Alert::isOpen).mapToLong(Alert::openedAt).min().orElse(h.get(0).openedAt());
+        long openedAt = h.stream()
+                .filter(Alert::isOpen)
+                .mapToLong(Alert::openedAt)
+                .min()
+                .orElse(h.get(0).openedAt());
         long ts = h.stream().mapToLong(Alert::ts).max().orElseThrow();
         Set<String> affected = new TreeSet<>();
         for (Map.Entry<String, String> e : members.entries()) {
@@ -295,8 +311,19 @@ public class IncidentFold extends KeyedBroadcastProcessFunction<String, AreaMemb
         f.peak = 0;
         f.upTo = level == Level.TRANSFORMER ? feederOf(ctx.getBroadcastState(MeterIntervals.REGISTRY), group) : null;
         incidents.inc();
-        up(f, incident(kind, group, Alert.State.OPEN, ts, f, affected.size(),
-                Messages.incidentOpened(kind, level.name, group, affected.size(), size, level.memberUnit, openedAt, affected)), ctx, out);
+        up(
+                f,
+                incident(
+                        kind,
+                        group,
+                        Alert.State.OPEN,
+                        ts,
+                        f,
+                        affected.size(),
+                        Messages.incidentOpened(
+                                kind, level.name, group, affected.size(), size, level.memberUnit, openedAt, affected)),
+                ctx,
+                out);
         return f.parentId;
     }
 
@@ -310,7 +337,8 @@ public class IncidentFold extends KeyedBroadcastProcessFunction<String, AreaMemb
     }
 
     /** @param mayResolve whether the incident may end with this member (not while a decision is still linking others) */
-    private void close(String kind, Fold f, Alert a, String link, boolean mayResolve, ReadOnlyContext ctx, Collector<Alert> out)
+    private void close(
+            String kind, Fold f, Alert a, String link, boolean mayResolve, ReadOnlyContext ctx, Collector<Alert> out)
             throws Exception {
         members.remove(kind + "|" + a.subjectId());
         f.open = Math.max(f.open - 1, 0);
@@ -330,8 +358,19 @@ public class IncidentFold extends KeyedBroadcastProcessFunction<String, AreaMemb
 
     private void resolveIncident(String kind, Fold f, long ts, ReadOnlyContext ctx, Collector<Alert> out) {
         String group = ctx.getCurrentKey();
-        up(f, incident(kind, group, Alert.State.RESOLVED, ts, f, f.peak,
-                Messages.incidentResolved(kind, level.name, group, f.peak, level.memberUnit, f.parentOpenedAt, ts)), ctx, out);
+        up(
+                f,
+                incident(
+                        kind,
+                        group,
+                        Alert.State.RESOLVED,
+                        ts,
+                        f,
+                        f.peak,
+                        Messages.incidentResolved(
+                                kind, level.name, group, f.peak, level.memberUnit, f.parentOpenedAt, ts)),
+                ctx,
+                out);
         f.parentId = null;
         f.upTo = null;
     }
@@ -346,8 +385,20 @@ public class IncidentFold extends KeyedBroadcastProcessFunction<String, AreaMemb
 
     private Alert incident(String kind, String group, Alert.State state, long ts, Fold f, int members, String message) {
         String severity = AlertType.AREA_OUTAGE.wire().equals(kind) ? "critical" : "warning";
-        return new Alert(f.parentId, kind, severity, level.name, group, null, state, ts, f.parentOpenedAt, members, f.need,
-                level.memberUnit, message);
+        return new Alert(
+                f.parentId,
+                kind,
+                severity,
+                level.name,
+                group,
+                null,
+                state,
+                ts,
+                f.parentOpenedAt,
+                members,
+                f.need,
+                level.memberUnit,
+                message);
     }
 
     private double share() {
@@ -369,7 +420,8 @@ public class IncidentFold extends KeyedBroadcastProcessFunction<String, AreaMemb
         return level == Level.TRANSFORMER ? meters : transformers.size();
     }
 
-    private static String feederOf(ReadOnlyBroadcastState<String, RegistryEntry> registry, String transformer) throws Exception {
+    private static String feederOf(ReadOnlyBroadcastState<String, RegistryEntry> registry, String transformer)
+            throws Exception {
         for (Map.Entry<String, RegistryEntry> e : registry.immutableEntries()) {
             if (transformer.equals(e.getValue().transformerId()) && e.getValue().feederId() != null) {
                 return e.getValue().feederId();

@@ -32,17 +32,22 @@ import org.apache.flink.util.OutputTag;
  * meter's quarter-hour energy ({@link #AREA_ENERGY}) and its theft suspicions ({@link #SUSPICIONS}).
  */
 public class MeterAlerts extends KeyedBroadcastProcessFunction<String, AlertSample, RegistryUpdate, Alert> {
-    public static final OutputTag<AreaEnergy> AREA_ENERGY = new OutputTag<>("area-energy", TypeInformation.of(AreaEnergy.class));
-    public static final OutputTag<AreaMember> AREA_MEMBERS = new OutputTag<>("area-members", TypeInformation.of(AreaMember.class));
-    public static final OutputTag<Suspicion> SUSPICIONS = new OutputTag<>("theft-suspicions", TypeInformation.of(Suspicion.class));
+    public static final OutputTag<AreaEnergy> AREA_ENERGY =
+            new OutputTag<>("area-energy", TypeInformation.of(AreaEnergy.class));
+    public static final OutputTag<AreaMember> AREA_MEMBERS =
+            new OutputTag<>("area-members", TypeInformation.of(AreaMember.class));
+    public static final OutputTag<Suspicion> SUSPICIONS =
+            new OutputTag<>("theft-suspicions", TypeInformation.of(Suspicion.class));
 
-    private final ValueStateDescriptor<MeterWatch> watchState = new ValueStateDescriptor<>("watch", TypeInformation.of(MeterWatch.class));
+    private final ValueStateDescriptor<MeterWatch> watchState =
+            new ValueStateDescriptor<>("watch", TypeInformation.of(MeterWatch.class));
 
     private final MeterRules rules;
     private transient MapState<Long, AlertSample> pending;
     private transient ValueState<MeterWatch> watch;
     /** The latest event time of any reading this instance has seen: how far the data really goes. */
     private transient long latestReading = Long.MIN_VALUE;
+
     private transient Counter late;
     private transient Counter duplicates;
     private transient Counter opened;
@@ -55,7 +60,8 @@ public class MeterAlerts extends KeyedBroadcastProcessFunction<String, AlertSamp
 
     @Override
     public void open(OpenContext openContext) {
-        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.LONG, TypeInformation.of(AlertSample.class)));
+        pending = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("pending", Types.LONG, TypeInformation.of(AlertSample.class)));
         watch = getRuntimeContext().getState(watchState);
         var metrics = getRuntimeContext().getMetricGroup();
         late = metrics.counter("lateReadings");
@@ -76,7 +82,12 @@ public class MeterAlerts extends KeyedBroadcastProcessFunction<String, AlertSamp
             ctx.applyToKeyedState(watchState, (meterId, state) -> {
                 if (meterId.equals(u.meterId()) && state.value() != null) {
                     MeterWatch w = state.value();
-                    rules.forget(w, meterId, old, Math.max(now, w.lastTs), "left the registry",
+                    rules.forget(
+                            w,
+                            meterId,
+                            old,
+                            Math.max(now, w.lastTs),
+                            "left the registry",
                             sink(out, m -> ctx.output(AREA_MEMBERS, m), old));
                     state.clear();
                     forgotten.inc();
@@ -116,8 +127,7 @@ public class MeterAlerts extends KeyedBroadcastProcessFunction<String, AlertSamp
         if (s != null) {
             pending.remove(t);
             long before = w.lastTs == MeterWatch.NONE ? MeterWatch.NONE : rules.offlineAt(w);
-            if (rules.observe(w, s, entry, alerts, e -> ctx.output(AREA_ENERGY, e),
-                    x -> ctx.output(SUSPICIONS, x))) {
+            if (rules.observe(w, s, entry, alerts, e -> ctx.output(AREA_ENERGY, e), x -> ctx.output(SUSPICIONS, x))) {
                 // A timer is (key, time): the old offline time may also be a reading's, one
                 // that came early (a backlog runs far ahead of the watermark). Keep it then.
                 long next = rules.offlineAt(w);
@@ -138,8 +148,13 @@ public class MeterAlerts extends KeyedBroadcastProcessFunction<String, AlertSamp
             ctx.timerService().registerEventTimeTimer(rules.forgetAt(w));
             changed = true;
         } else if (w.lastTs != MeterWatch.NONE && t == rules.forgetAt(w) && t <= latestReading) {
-            rules.forget(w, meterId, entry, t, String.format(java.util.Locale.ROOT, "has sent nothing for %d days",
-                    (t - w.lastTs) / 86_400_000L), alerts);
+            rules.forget(
+                    w,
+                    meterId,
+                    entry,
+                    t,
+                    String.format(java.util.Locale.ROOT, "has sent nothing for %d days", (t - w.lastTs) / 86_400_000L),
+                    alerts);
             watch.clear();
             forgotten.inc();
             return;
@@ -150,8 +165,8 @@ public class MeterAlerts extends KeyedBroadcastProcessFunction<String, AlertSamp
     }
 
     /** Where a meter's alerts go: its transformer area's incident fold, or straight out. */
-    private java.util.function.Consumer<Alert> sink(Collector<Alert> out, java.util.function.Consumer<AreaMember> toFold,
-                                                    RegistryEntry entry) {
+    private java.util.function.Consumer<Alert> sink(
+            Collector<Alert> out, java.util.function.Consumer<AreaMember> toFold, RegistryEntry entry) {
         String area = entry == null ? null : entry.transformerId();
         return a -> {
             (a.isOpen() ? opened : resolved).inc();

@@ -21,6 +21,7 @@ public final class MeterRules implements Serializable {
     private static final long HOUR_MS = 3_600_000L;
     /** A reading's energy covers at most this much time since the one before (longer is a gap, not load). */
     private static final long MAX_STEP_MS = QUARTER_MS;
+
     private static final double REGISTER_TOLERANCE_KWH = 0.01;
     private static final double EXPORT_TOLERANCE_KW = 0.05;
     private static final double NO_ENERGY_KW = 0.01;
@@ -48,16 +49,30 @@ public final class MeterRules implements Serializable {
      * @param entry the meter's registry entry, or null when the registry does not know it
      * @return false when the reading is not later than the last one (a duplicate or out of order): nothing done
      */
-    public boolean observe(MeterWatch w, AlertSample s, RegistryEntry entry, Consumer<Alert> alerts, Consumer<AreaEnergy> energy,
-                           Consumer<Suspicion> suspicions) {
+    public boolean observe(
+            MeterWatch w,
+            AlertSample s,
+            RegistryEntry entry,
+            Consumer<Alert> alerts,
+            Consumer<AreaEnergy> energy,
+            Consumer<Suspicion> suspicions) {
         if (w.lastTs != MeterWatch.NONE && s.ts() <= w.lastTs) {
             return false;
         }
         Subject meter = Subject.of(s.meterId(), entry);
         Episode offline = w.episode(Condition.OFFLINE);
         if (offline.forceResolve()) {
-            alerts.accept(alert(Condition.OFFLINE, meter, Alert.State.RESOLVED, s.ts(), offline, (offlineAt(w) - w.lastTs) / 60_000.0,
-                    String.format(Locale.ROOT, "Meter %s is reporting again after %d min without readings.", s.meterId(),
+            alerts.accept(alert(
+                    Condition.OFFLINE,
+                    meter,
+                    Alert.State.RESOLVED,
+                    s.ts(),
+                    offline,
+                    (offlineAt(w) - w.lastTs) / 60_000.0,
+                    String.format(
+                            Locale.ROOT,
+                            "Meter %s is reporting again after %d min without readings.",
+                            s.meterId(),
                             (s.ts() - w.lastTs) / 60_000)));
         }
         double hours = w.lastTs == MeterWatch.NONE ? 0 : Math.min(s.ts() - w.lastTs, MAX_STEP_MS) / 3_600_000.0;
@@ -70,14 +85,29 @@ public final class MeterRules implements Serializable {
         boolean area = RegistryEntry.isTransformerMeter(entry);
         if (entry != null && area && entry.transformerId() != null && entry.transformerKva() > 0) {
             double limit = rules.transformerOverloadRatio() * entry.transformerKva();
-            step(Condition.TRANSFORMER_OVERLOAD, Subject.transformer(entry), w, s.ts(), s.kva() > limit, s.kva(), limit, alerts);
+            step(
+                    Condition.TRANSFORMER_OVERLOAD,
+                    Subject.transformer(entry),
+                    w,
+                    s.ts(),
+                    s.kva() > limit,
+                    s.kva(),
+                    limit,
+                    alerts);
         }
         if (entry != null && !area && entry.contractedKva() > 0) {
             double limit = rules.overCapacityRatio() * entry.contractedKva();
             step(Condition.OVER_CAPACITY, meter, w, s.ts(), s.kva() > limit, s.kva(), limit, alerts);
             boolean loaded = s.kw() > rules.pfMinLoadRatio() * entry.contractedKva();
-            step(Condition.LOW_PF, meter, w, s.ts(), loaded && !Double.isNaN(s.pf()) && Math.abs(s.pf()) < rules.lowPf(),
-                    Math.abs(s.pf()), rules.lowPf(), alerts);
+            step(
+                    Condition.LOW_PF,
+                    meter,
+                    w,
+                    s.ts(),
+                    loaded && !Double.isNaN(s.pf()) && Math.abs(s.pf()) < rules.lowPf(),
+                    Math.abs(s.pf()),
+                    rules.lowPf(),
+                    alerts);
         }
         if (entry != null && entry.nominalVoltageV() > 0 && !Double.isNaN(s.minVoltageV())) {
             double low = rules.voltageLowRatio() * entry.nominalVoltageV();
@@ -90,15 +120,29 @@ public final class MeterRules implements Serializable {
         }
         spikes.observe(w, s, meter, alerts);
         if (!Double.isNaN(s.importKwh())) {
-            boolean backwards = !Double.isNaN(w.maxImportKwh) && s.importKwh() < w.maxImportKwh - REGISTER_TOLERANCE_KWH;
-            step(Condition.REGISTER_BACKWARDS, meter, w, s.ts(), backwards, backwards ? w.maxImportKwh - s.importKwh() : 0,
-                    REGISTER_TOLERANCE_KWH, alerts);
+            boolean backwards =
+                    !Double.isNaN(w.maxImportKwh) && s.importKwh() < w.maxImportKwh - REGISTER_TOLERANCE_KWH;
+            step(
+                    Condition.REGISTER_BACKWARDS,
+                    meter,
+                    w,
+                    s.ts(),
+                    backwards,
+                    backwards ? w.maxImportKwh - s.importKwh() : 0,
+                    REGISTER_TOLERANCE_KWH,
+                    alerts);
             w.maxImportKwh = Double.isNaN(w.maxImportKwh) ? s.importKwh() : Math.max(w.maxImportKwh, s.importKwh());
         }
         if (!Double.isNaN(s.maxCurrentA())) {
-            step(Condition.CURRENT_NO_ENERGY, meter, w, s.ts(),
-                    s.maxCurrentA() >= CURRENT_WITHOUT_ENERGY_A && Math.abs(s.kw()) < NO_ENERGY_KW, s.maxCurrentA(),
-                    CURRENT_WITHOUT_ENERGY_A, alerts);
+            step(
+                    Condition.CURRENT_NO_ENERGY,
+                    meter,
+                    w,
+                    s.ts(),
+                    s.maxCurrentA() >= CURRENT_WITHOUT_ENERGY_A && Math.abs(s.kw()) < NO_ENERGY_KW,
+                    s.maxCurrentA(),
+                    CURRENT_WITHOUT_ENERGY_A,
+                    alerts);
         }
         if (w.lastTs != MeterWatch.NONE) {
             long gap = s.ts() - w.lastTs;
@@ -113,8 +157,18 @@ public final class MeterRules implements Serializable {
         Episode e = w.episode(Condition.OFFLINE);
         double minutes = (at - w.lastTs) / 60_000.0;
         if (w.lastTs != MeterWatch.NONE && e.forceOpen(w.lastTs, minutes)) {
-            alerts.accept(alert(Condition.OFFLINE, Subject.of(meterId, entry), Alert.State.OPEN, at, e, (offlineAt(w) - w.lastTs) / 60_000.0,
-                    String.format(Locale.ROOT, "Meter %s has sent no reading since %s.", meterId, Instant.ofEpochMilli(w.lastTs))));
+            alerts.accept(alert(
+                    Condition.OFFLINE,
+                    Subject.of(meterId, entry),
+                    Alert.State.OPEN,
+                    at,
+                    e,
+                    (offlineAt(w) - w.lastTs) / 60_000.0,
+                    String.format(
+                            Locale.ROOT,
+                            "Meter %s has sent no reading since %s.",
+                            meterId,
+                            Instant.ofEpochMilli(w.lastTs))));
         }
     }
 
@@ -129,7 +183,8 @@ public final class MeterRules implements Serializable {
             Episode e = w.episode(c);
             if (e.forceResolve()) {
                 Subject subject = c == Condition.TRANSFORMER_OVERLOAD && entry != null && entry.transformerId() != null
-                        ? Subject.transformer(entry) : meter;
+                        ? Subject.transformer(entry)
+                        : meter;
                 alerts.accept(alert(c, subject, Alert.State.RESOLVED, at, e, 0, Messages.forgotten(meterId, why)));
             }
         }
@@ -156,7 +211,11 @@ public final class MeterRules implements Serializable {
         long q = Math.floorDiv(s.ts(), QUARTER_MS) * QUARTER_MS;
         if (q != w.quarterStart) {
             if (w.quarterStart != MeterWatch.NONE && entry != null && entry.transformerId() != null) {
-                energy.accept(new AreaEnergy(entry.transformerId(), w.quarterStart, s.meterId(), RegistryEntry.isTransformerMeter(entry),
+                energy.accept(new AreaEnergy(
+                        entry.transformerId(),
+                        w.quarterStart,
+                        s.meterId(),
+                        RegistryEntry.isTransformerMeter(entry),
                         w.quarterKwh));
             }
             w.quarterStart = q;
@@ -172,8 +231,14 @@ public final class MeterRules implements Serializable {
      * learnt from hours that look like theft: a household away for weeks stays suspected until
      * someone looks (docs/alerts.md).
      */
-    private void hour(MeterWatch w, AlertSample s, RegistryEntry entry, double kwh, Subject meter, Consumer<Alert> alerts,
-                      Consumer<Suspicion> suspicions) {
+    private void hour(
+            MeterWatch w,
+            AlertSample s,
+            RegistryEntry entry,
+            double kwh,
+            Subject meter,
+            Consumer<Alert> alerts,
+            Consumer<Suspicion> suspicions) {
         long h = Math.floorDiv(s.ts(), HOUR_MS) * HOUR_MS;
         if (h != w.hourStart) {
             if (w.hourStart != MeterWatch.NONE && theftWatched(entry)) {
@@ -195,8 +260,13 @@ public final class MeterRules implements Serializable {
      * ({@link AreaBalance}); a meter on no known transformer to a balance without one, where only
      * a drop that lasts is raised (unconfirmed).
      */
-    private void closeHour(MeterWatch w, long ts, Subject meter, String transformerId, Consumer<Alert> alerts,
-                           Consumer<Suspicion> suspicions) {
+    private void closeHour(
+            MeterWatch w,
+            long ts,
+            Subject meter,
+            String transformerId,
+            Consumer<Alert> alerts,
+            Consumer<Suspicion> suspicions) {
         int hourOfDay = (int) Math.floorMod(w.hourStart / HOUR_MS, 24);
         w.lastHoursKwh[hourOfDay] = w.hourKwh;
         w.lastHoursStart[hourOfDay] = w.hourStart;
@@ -223,8 +293,16 @@ public final class MeterRules implements Serializable {
             if (holds || step == Episode.Step.RESOLVED) {
                 // A meter on no known transformer goes to a balance with no area meter: nothing can confirm it.
                 long windowEnd = w.hourStart + HOUR_MS;
-                suspicions.accept(new Suspicion(transformerId == null ? AreaBalance.NO_AREA : transformerId, meter.id, meter.customerId,
-                        windowEnd - rules.theftWindowHours() * HOUR_MS, windowEnd, e.openedAt, usual, actual, missingByHour(w, hourOfDay),
+                suspicions.accept(new Suspicion(
+                        transformerId == null ? AreaBalance.NO_AREA : transformerId,
+                        meter.id,
+                        meter.customerId,
+                        windowEnd - rules.theftWindowHours() * HOUR_MS,
+                        windowEnd,
+                        e.openedAt,
+                        usual,
+                        actual,
+                        missingByHour(w, hourOfDay),
                         holds));
             }
         }
@@ -248,24 +326,65 @@ public final class MeterRules implements Serializable {
         return out;
     }
 
-    private void step(Condition c, Subject subject, MeterWatch w, long ts, boolean holds, double value, double threshold,
-                      Consumer<Alert> alerts) {
+    private void step(
+            Condition c,
+            Subject subject,
+            MeterWatch w,
+            long ts,
+            boolean holds,
+            double value,
+            double threshold,
+            Consumer<Alert> alerts) {
         Episode e = w.episode(c);
         Episode.Step step = e.observe(ts, holds, value, c.higherIsWorse, c.debounced ? openAfterMs : 0, resolveAfterMs);
         emit(step, c, subject, ts, e, threshold, alerts);
     }
 
-    private void emit(Episode.Step step, Condition c, Subject subject, long ts, Episode e, double threshold, Consumer<Alert> alerts) {
+    private void emit(
+            Episode.Step step,
+            Condition c,
+            Subject subject,
+            long ts,
+            Episode e,
+            double threshold,
+            Consumer<Alert> alerts) {
         if (step == Episode.Step.OPENED) {
-            alerts.accept(alert(c, subject, Alert.State.OPEN, ts, e, threshold, Messages.opened(c, subject.id, e.worst, threshold)));
+            alerts.accept(alert(
+                    c,
+                    subject,
+                    Alert.State.OPEN,
+                    ts,
+                    e,
+                    threshold,
+                    Messages.opened(c, subject.id, e.worst, threshold)));
         } else if (step == Episode.Step.RESOLVED) {
-            alerts.accept(alert(c, subject, Alert.State.RESOLVED, ts, e, threshold, Messages.resolved(c, subject.id, e.worst, threshold)));
+            alerts.accept(alert(
+                    c,
+                    subject,
+                    Alert.State.RESOLVED,
+                    ts,
+                    e,
+                    threshold,
+                    Messages.resolved(c, subject.id, e.worst, threshold)));
         }
     }
 
-    static Alert alert(Condition c, Subject subject, Alert.State state, long ts, Episode e, double threshold, String message) {
-        return new Alert(c.alertId(subject.id, e.openedAt), c.alertType, c.severity, subject.level, subject.id, subject.customerId, state,
-                ts, e.openedAt, round(e.worst), round(threshold), c.unit, message);
+    static Alert alert(
+            Condition c, Subject subject, Alert.State state, long ts, Episode e, double threshold, String message) {
+        return new Alert(
+                c.alertId(subject.id, e.openedAt),
+                c.alertType,
+                c.severity,
+                subject.level,
+                subject.id,
+                subject.customerId,
+                state,
+                ts,
+                e.openedAt,
+                round(e.worst),
+                round(threshold),
+                c.unit,
+                message);
     }
 
     private static double round(double v) {

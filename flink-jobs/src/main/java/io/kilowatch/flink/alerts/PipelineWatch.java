@@ -1,7 +1,7 @@
 package io.kilowatch.flink.alerts;
 
-import io.kilowatch.model.AlertType;
 import io.kilowatch.model.Alert;
+import io.kilowatch.model.AlertType;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -24,6 +24,7 @@ public class PipelineWatch extends KeyedProcessFunction<String, Long, Alert> {
     private final long silentAfterMs;
     /** When the last heartbeat came (processing time), and since when the pipeline is silent (0: not). */
     private transient ValueState<Long> lastBeat;
+
     private transient ValueState<Long> silentSince;
 
     public PipelineWatch(Duration silentAfter) {
@@ -45,7 +46,11 @@ public class PipelineWatch extends KeyedProcessFunction<String, Long, Alert> {
         }
         Long since = silentSince.value();
         if (since != null) {
-            out.collect(alert(Alert.State.RESOLVED, now, since, (now - since) / 60_000.0,
+            out.collect(alert(
+                    Alert.State.RESOLVED,
+                    now,
+                    since,
+                    (now - since) / 60_000.0,
                     Messages.pipelineBack((now - since) / 60_000, since)));
             silentSince.clear();
         }
@@ -60,11 +65,28 @@ public class PipelineWatch extends KeyedProcessFunction<String, Long, Alert> {
             return;
         }
         silentSince.update(last);
-        out.collect(alert(Alert.State.OPEN, t, last, silentAfterMs / 60_000.0, Messages.pipelineSilent(silentAfterMs / 60_000, last)));
+        out.collect(alert(
+                Alert.State.OPEN,
+                t,
+                last,
+                silentAfterMs / 60_000.0,
+                Messages.pipelineSilent(silentAfterMs / 60_000, last)));
     }
 
     private Alert alert(Alert.State state, long ts, long openedAt, double minutes, String message) {
-        return new Alert(SUBJECT + "/" + TYPE + "/" + openedAt, TYPE, "critical", "pipeline", SUBJECT, null, state, ts, openedAt,
-                Math.round(minutes * 10) / 10.0, silentAfterMs / 60_000.0, "min", message);
+        return new Alert(
+                SUBJECT + "/" + TYPE + "/" + openedAt,
+                TYPE,
+                "critical",
+                "pipeline",
+                SUBJECT,
+                null,
+                state,
+                ts,
+                openedAt,
+                Math.round(minutes * 10) / 10.0,
+                silentAfterMs / 60_000.0,
+                "min",
+                message);
     }
 }

@@ -30,6 +30,7 @@ final class SpikeRule implements Serializable {
     private static final long HOUR_MS = 3_600_000L;
     /** After this many days an hour's usual is an exponentially weighted mean (a day weighs a quarter). */
     private static final int EQUAL_WEIGHT_DAYS = 4;
+
     private static final double DAY_WEIGHT = 0.25;
     private static final int MAX_DAYS = 100;
     /** A spike stands out of its surroundings: at least this × the reading before it and every reading after it. */
@@ -122,13 +123,33 @@ final class SpikeRule implements Serializable {
         e.forceOpen(w.spikeFrom, w.spikeWorst);
         double usual = w.spikeMeanKw[hourOfDay(w.spikeFrom)];
         String primary = primary(w, meter);
-        alerts.accept(MeterRules.alert(Condition.SPIKE, meter, Alert.State.OPEN, now, e, w.spikeLimit,
-                Messages.spike(meter.id(), w.spikeWorst, Math.max(1, lastedMs / 60_000), w.spikeFrom, w.spikeLimit, usual)).withParent(primary));
+        alerts.accept(MeterRules.alert(
+                        Condition.SPIKE,
+                        meter,
+                        Alert.State.OPEN,
+                        now,
+                        e,
+                        w.spikeLimit,
+                        Messages.spike(
+                                meter.id(),
+                                w.spikeWorst,
+                                Math.max(1, lastedMs / 60_000),
+                                w.spikeFrom,
+                                w.spikeLimit,
+                                usual))
+                .withParent(primary));
         e.forceResolve();
         // A millisecond after its OPEN: InfluxDB keeps one point per series and time, and a
         // RESOLVED at the same instant would overwrite the OPEN (the spike would vanish from counts).
-        alerts.accept(MeterRules.alert(Condition.SPIKE, meter, Alert.State.RESOLVED, now + 1, e, w.spikeLimit,
-                Messages.spikeOver(meter.id(), w.spikeLimit, w.spikeLast)).withParent(primary));
+        alerts.accept(MeterRules.alert(
+                        Condition.SPIKE,
+                        meter,
+                        Alert.State.RESOLVED,
+                        now + 1,
+                        e,
+                        w.spikeLimit,
+                        Messages.spikeOver(meter.id(), w.spikeLimit, w.spikeLast))
+                .withParent(primary));
     }
 
     /**

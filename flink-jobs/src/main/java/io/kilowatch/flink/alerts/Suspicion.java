@@ -11,8 +11,17 @@ package io.kilowatch.flink.alerts;
  * @param actualKwh what it recorded
  * @param missingByHour per hour of the window, in order: usual − recorded, kWh (at least 0)
  */
-public record Suspicion(String transformerId, String meterId, String customerId, long windowStart, long windowEnd, long openedAt,
-                        double usualKwh, double actualKwh, double[] missingByHour, boolean holds) {
+public record Suspicion(
+        String transformerId,
+        String meterId,
+        String customerId,
+        long windowStart,
+        long windowEnd,
+        long openedAt,
+        double usualKwh,
+        double actualKwh,
+        double[] missingByHour,
+        boolean holds) {
     /** Energy the meter did not record against its usual, kWh. */
     public double missingKwh() {
         return Math.max(usualKwh - actualKwh, 0);

@@ -62,15 +62,47 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * with the tariff stage; ba: the other way round).
  */
 public final class LoadCurveBenchmark {
-    private static final String[] CLASSES = {"residential", "residential", "residential", "residential", "residential",
-            "residential", "residential", "commercial", "commercial", "residential", "residential", "residential",
-            "residential", "residential", "commercial", "commercial", "commercial", "residential", "prosumer", "industrial"};
+    private static final String[] CLASSES = {
+        "residential",
+        "residential",
+        "residential",
+        "residential",
+        "residential",
+        "residential",
+        "residential",
+        "commercial",
+        "commercial",
+        "residential",
+        "residential",
+        "residential",
+        "residential",
+        "residential",
+        "commercial",
+        "commercial",
+        "commercial",
+        "residential",
+        "prosumer",
+        "industrial"
+    };
 
     private LoadCurveBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = new HashMap<>(Map.of("--meters", "10000", "--readings-per-meter", "500", "--period-seconds", "60",
-                "--parallelism", "2", "--tariffs", "ab", "--pairs", "2", "--warmup", "1"));
+        Map<String, String> a = new HashMap<>(Map.of(
+                "--meters",
+                "10000",
+                "--readings-per-meter",
+                "500",
+                "--period-seconds",
+                "60",
+                "--parallelism",
+                "2",
+                "--tariffs",
+                "ab",
+                "--pairs",
+                "2",
+                "--warmup",
+                "1"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             a.put(args[i], args[i + 1]);
         }
@@ -87,20 +119,30 @@ public final class LoadCurveBenchmark {
         String db = "bench_" + run.substring(5);
         long total = (long) meters * perMeter;
         // Event time ends a little before now, inside every horizon the pipeline checks.
-        long t0 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofMillis(periodMs * perMeter)).minus(Duration.ofHours(1))
+        long t0 = Instant.now()
+                .truncatedTo(ChronoUnit.HOURS)
+                .minus(Duration.ofMillis(periodMs * perMeter))
+                .minus(Duration.ofHours(1))
                 .toEpochMilli();
 
-        say("machine: %d cores, %d MiB max heap, Java %s", Runtime.getRuntime().availableProcessors(),
-                Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"));
-        say("pre-filling %s with %,d readings (%,d meters × %d, every %d s) and their registry", readingsTopic, total, meters, perMeter,
-                periodMs / 1000);
+        say(
+                "machine: %d cores, %d MiB max heap, Java %s",
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20,
+                System.getProperty("java.version"));
+        say(
+                "pre-filling %s with %,d readings (%,d meters × %d, every %d s) and their registry",
+                readingsTopic, total, meters, perMeter, periodMs / 1000);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(readingsTopic, parallelism, (short) 1),
-                    new NewTopic(registryTopic, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
-                    new NewTopic(tariffsTopic, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
-                    new NewTopic(run + ".hints", 1, (short) 1),
-                    new NewTopic(run + ".alerts", 1, (short) 1),
-                    new NewTopic(run + ".late", 1, (short) 1))).all().get();
+            admin.createTopics(List.of(
+                            new NewTopic(readingsTopic, parallelism, (short) 1),
+                            new NewTopic(registryTopic, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
+                            new NewTopic(tariffsTopic, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
+                            new NewTopic(run + ".hints", 1, (short) 1),
+                            new NewTopic(run + ".alerts", 1, (short) 1),
+                            new NewTopic(run + ".late", 1, (short) 1)))
+                    .all()
+                    .get();
         }
         long prefillStart = System.nanoTime();
         prefill(bootstrap, readingsTopic, registryTopic, tariffsTopic, meters, perMeter, periodMs, t0);
@@ -120,7 +162,9 @@ public final class LoadCurveBenchmark {
         cfg.put("KW_KAFKA_TOPIC_LATE", run + ".late");
         cfg.put("KW_KAFKA_TOPIC_TARIFFS", tariffsTopic);
         cfg.put("KW_KAFKA_TOPIC_HINTS", run + ".hints");
-        cfg.put("KW_KAFKA_TOPIC_ALERTS", run + ".alerts"); // with KW_ALERTS_WITH_LOAD_CURVES=true the alert stage runs too
+        cfg.put(
+                "KW_KAFKA_TOPIC_ALERTS",
+                run + ".alerts"); // with KW_ALERTS_WITH_LOAD_CURVES=true the alert stage runs too
         cfg.put("KW_KAFKA_START_FROM", "earliest");
         cfg.put("KW_JOB_BOUNDED", "true");
         cfg.put("KW_INFLUX_URL", influxUrl);
@@ -154,14 +198,18 @@ public final class LoadCurveBenchmark {
         Bench bench = new Bench(cfg, run, db, influxUrl, parallelism, meters, total);
         for (int i = 0; i < warmups; i++) {
             Timing w = bench.job(true, "warm-up " + (i + 1), false);
-            say("warm-up %d (not counted): %,d readings in %.1f s = %,.0f readings/s", i + 1, total, w.seconds(), total / w.seconds());
+            say(
+                    "warm-up %d (not counted): %,d readings in %.1f s = %,.0f readings/s",
+                    i + 1, total, w.seconds(), total / w.seconds());
         }
         List<double[]> ratios = new java.util.ArrayList<>();
         Map<Boolean, Timing> last = new LinkedHashMap<>();
         int n = 0;
         for (boolean tariffs : order) {
             n++;
-            String label = (tariffs ? "load curves + tariffs (bills, hints → InfluxDB, kw.hints)" : "load curves (all levels → InfluxDB)")
+            String label = (tariffs
+                            ? "load curves + tariffs (bills, hints → InfluxDB, kw.hints)"
+                            : "load curves (all levels → InfluxDB)")
                     + " [run " + n + "]";
             Timing t = bench.job(tariffs, label, true);
             say("  ratio to pass-through: %.0f%%", 100 * passSeconds / t.seconds());
@@ -169,27 +217,40 @@ public final class LoadCurveBenchmark {
             if (last.size() == 2 && n % 2 == 0) {
                 Timing off = last.get(false);
                 Timing on = last.get(true);
-                ratios.add(new double[] {off.seconds() / on.seconds(), on.jvmCpuSeconds() / off.jvmCpuSeconds() - 1,
-                        on.machineCpuSeconds() / off.machineCpuSeconds() - 1});
-                say("pair %d: tariff stage at %.1f%% of the load-curve job's throughput (%,.0f vs %,.0f readings/s);"
-                        + " CPU per reading %+.2f µs in the job's JVM (%+.0f%%), %+.2f µs on the machine (%+.0f%%)", ratios.size(),
-                        100 * off.seconds() / on.seconds(), total / on.seconds(), total / off.seconds(),
-                        (on.jvmCpuSeconds() - off.jvmCpuSeconds()) * 1e6 / total, 100 * (on.jvmCpuSeconds() / off.jvmCpuSeconds() - 1),
+                ratios.add(new double[] {
+                    off.seconds() / on.seconds(),
+                    on.jvmCpuSeconds() / off.jvmCpuSeconds() - 1,
+                    on.machineCpuSeconds() / off.machineCpuSeconds() - 1
+                });
+                say(
+                        "pair %d: tariff stage at %.1f%% of the load-curve job's throughput (%,.0f vs %,.0f readings/s);"
+                                + " CPU per reading %+.2f µs in the job's JVM (%+.0f%%), %+.2f µs on the machine (%+.0f%%)",
+                        ratios.size(),
+                        100 * off.seconds() / on.seconds(),
+                        total / on.seconds(),
+                        total / off.seconds(),
+                        (on.jvmCpuSeconds() - off.jvmCpuSeconds()) * 1e6 / total,
+                        100 * (on.jvmCpuSeconds() / off.jvmCpuSeconds() - 1),
                         (on.machineCpuSeconds() - off.machineCpuSeconds()) * 1e6 / total,
                         100 * (on.machineCpuSeconds() / off.machineCpuSeconds() - 1));
                 last.clear();
             }
         }
         if (!ratios.isEmpty()) {
-            say("tariff stage over %d pairs: %.1f%% of the load-curve job's throughput (mean; pairs %s); machine CPU per reading %+.0f%% (mean)",
-                    ratios.size(), 100 * ratios.stream().mapToDouble(r -> r[0]).average().orElseThrow(),
-                    ratios.stream().map(r -> String.format("%.1f%%", 100 * r[0])).toList(),
+            say(
+                    "tariff stage over %d pairs: %.1f%% of the load-curve job's throughput (mean; pairs %s); machine CPU per reading %+.0f%% (mean)",
+                    ratios.size(),
+                    100 * ratios.stream().mapToDouble(r -> r[0]).average().orElseThrow(),
+                    ratios.stream()
+                            .map(r -> String.format("%.1f%%", 100 * r[0]))
+                            .toList(),
                     100 * ratios.stream().mapToDouble(r -> r[2]).average().orElseThrow());
         }
     }
 
     /** One run of the full load-curve job over the pre-filled topic, with or without its tariff stage. */
-    private record Bench(Map<String, String> cfg, String run, String db, String influxUrl, int parallelism, int meters, long total) {
+    private record Bench(
+            Map<String, String> cfg, String run, String db, String influxUrl, int parallelism, int meters, long total) {
         Timing job(boolean tariffs, String label, boolean report) throws Exception {
             String name = label.replaceAll("[^a-z0-9]+", "-");
             cfg.put("KW_KAFKA_GROUP_ID", run + "-" + name);
@@ -213,22 +274,33 @@ public final class LoadCurveBenchmark {
             }
             say("%s: %,d readings in %.1f s = %,.0f readings/s", label, total, t.seconds(), total / t.seconds());
             say("  %s", t.perReading(total));
-            say("  InfluxDB: %,d write requests, %,d points, %s series", after[0] - before[0], after[1] - before[1],
+            say(
+                    "  InfluxDB: %,d write requests, %,d points, %s series",
+                    after[0] - before[0],
+                    after[1] - before[1],
                     count(influxQl(influxUrl, runDb, "SHOW SERIES CARDINALITY")));
             Map<String, Long> sizes = stateSizes.get();
             if (sizes == null) {
                 say("  no checkpoint completed during the run: state size not measured (run longer)");
             } else {
                 sizes.forEach((op, bytes) -> say("  checkpointed state of %-30s %,12d bytes", op, bytes));
-                say("  state per meter (meter-intervals keyed state / meters): %.0f bytes", (double) sizes.getOrDefault("meter-intervals", 0L) / meters);
-                say("    with each subtask's copy of the registry (operator state): %.0f bytes",
-                        (double) (sizes.getOrDefault("meter-intervals", 0L) + sizes.getOrDefault("meter-intervals operator state", 0L)) / meters);
+                say(
+                        "  state per meter (meter-intervals keyed state / meters): %.0f bytes",
+                        (double) sizes.getOrDefault("meter-intervals", 0L) / meters);
+                say(
+                        "    with each subtask's copy of the registry (operator state): %.0f bytes",
+                        (double) (sizes.getOrDefault("meter-intervals", 0L)
+                                        + sizes.getOrDefault("meter-intervals operator state", 0L))
+                                / meters);
                 if (sizes.containsKey("meter-alerts")) {
-                    say("  alert state per meter (meter-alerts keyed state / meters): %.0f bytes; per transformer area (area-balance): %.0f bytes",
-                            (double) sizes.get("meter-alerts") / meters, (double) sizes.getOrDefault("area-balance", 0L) / (meters / 50.0));
+                    say(
+                            "  alert state per meter (meter-alerts keyed state / meters): %.0f bytes; per transformer area (area-balance): %.0f bytes",
+                            (double) sizes.get("meter-alerts") / meters,
+                            (double) sizes.getOrDefault("area-balance", 0L) / (meters / 50.0));
                 }
                 if (tariffs) {
-                    say("  tariff state per customer (shadow-bills keyed state / customers): %.0f bytes",
+                    say(
+                            "  tariff state per customer (shadow-bills keyed state / customers): %.0f bytes",
                             (double) sizes.getOrDefault("shadow-bills", 0L) / meters);
                 }
             }
@@ -239,22 +311,29 @@ public final class LoadCurveBenchmark {
 
     /** Readings produced against those the run counted into InfluxDB (class level, 15 minutes); the run's database is then dropped. */
     private static void reconcile(String influxUrl, String db, long total) throws Exception {
-        String sum = influxQl(influxUrl, db, "SELECT sum(readings) FROM load WHERE level = 'class' AND interval = '15m'");
-        say("  reconciliation: readings produced %,d; sum of class-level 15m readings in InfluxDB: %s", total,
-                sum.replaceAll("(?s).*\"values\":\\[\\[[^,]*,([0-9]+)\\]\\].*", "$1"));
+        String sum =
+                influxQl(influxUrl, db, "SELECT sum(readings) FROM load WHERE level = 'class' AND interval = '15m'");
+        say(
+                "  reconciliation: readings produced %,d; sum of class-level 15m readings in InfluxDB: %s",
+                total, sum.replaceAll("(?s).*\"values\":\\[\\[[^,]*,([0-9]+)\\]\\].*", "$1"));
         influxQl(influxUrl, null, "DROP DATABASE \"" + db + "\"");
     }
 
     /** InfluxDB's own counters since it started: {write requests, points written}. */
     private static long[] influxWrites(String influxUrl) throws Exception {
         String stats = influxQl(influxUrl, null, "SHOW STATS FOR 'httpd'");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"columns\":\\[([^\\]]*)\\],\"values\":\\[\\[([^\\]]*)\\]").matcher(stats);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "\"columns\":\\[([^\\]]*)\\],\"values\":\\[\\[([^\\]]*)\\]")
+                .matcher(stats);
         if (!m.find()) {
             return new long[] {0, 0};
         }
         List<String> columns = List.of(m.group(1).replace("\"", "").split(","));
         String[] values = m.group(2).split(",");
-        return new long[] {Long.parseLong(values[columns.indexOf("writeReq")]), Long.parseLong(values[columns.indexOf("pointsWrittenOK")])};
+        return new long[] {
+            Long.parseLong(values[columns.indexOf("writeReq")]),
+            Long.parseLong(values[columns.indexOf("pointsWrittenOK")])
+        };
     }
 
     /** The single number of a one-value InfluxQL answer. */
@@ -263,7 +342,9 @@ public final class LoadCurveBenchmark {
     }
 
     private static String influxQl(String influxUrl, String db, String q) throws Exception {
-        return http(influxUrl + "/query" + (db == null ? "" : "?db=" + db), "q=" + URLEncoder.encode(q, StandardCharsets.UTF_8));
+        return http(
+                influxUrl + "/query" + (db == null ? "" : "?db=" + db),
+                "q=" + URLEncoder.encode(q, StandardCharsets.UTF_8));
     }
 
     /**
@@ -271,8 +352,16 @@ public final class LoadCurveBenchmark {
      * one with time of use), shops on Hubei's low-voltage plan, factories two-part on maximum
      * demand; readings carry kvar (power factor 0.93), which the power-factor rules need.
      */
-    private static void prefill(String bootstrap, String topic, String registryTopic, String tariffsTopic, int meters, int perMeter,
-                                long periodMs, long t0) throws Exception {
+    private static void prefill(
+            String bootstrap,
+            String topic,
+            String registryTopic,
+            String tariffsTopic,
+            int meters,
+            int perMeter,
+            long periodMs,
+            long t0)
+            throws Exception {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -295,22 +384,48 @@ public final class LoadCurveBenchmark {
                     case "commercial" -> "hb-ic-lv-tou";
                     default -> m % 2 == 0 ? "zj-res-tier" : "zj-res-tier-tou";
                 };
-                RegistryEntry e = new RegistryEntry(id, "C" + id.substring(1), cls, "T" + transformer, "F" + transformer / 10,
-                        "R" + transformer / 100, plan, cls.equals("industrial") ? 315 : 10, 630, 230, cls.equals("industrial") ? 3 : 1)
-                        .withBilling(cls.equals("industrial") ? "1-10kV" : "lv", cls.equals("industrial") ? "demand" : null, null);
+                RegistryEntry e = new RegistryEntry(
+                                id,
+                                "C" + id.substring(1),
+                                cls,
+                                "T" + transformer,
+                                "F" + transformer / 10,
+                                "R" + transformer / 100,
+                                plan,
+                                cls.equals("industrial") ? 315 : 10,
+                                630,
+                                230,
+                                cls.equals("industrial") ? 3 : 1)
+                        .withBilling(
+                                cls.equals("industrial") ? "1-10kV" : "lv",
+                                cls.equals("industrial") ? "demand" : null,
+                                null);
                 kafka.send(new ProducerRecord<>(registryTopic, keys[m], registry.encode(e)));
                 register[m] = 1000 + m % 5000;
             }
-            for (Map.Entry<String, byte[]> plan : io.kilowatch.model.tariff.TariffCatalogue.sample().wireValues().entrySet()) {
-                kafka.send(new ProducerRecord<>(tariffsTopic, plan.getKey().getBytes(StandardCharsets.UTF_8), plan.getValue()));
+            for (Map.Entry<String, byte[]> plan : io.kilowatch.model.tariff.TariffCatalogue.sample()
+                    .wireValues()
+                    .entrySet()) {
+                kafka.send(new ProducerRecord<>(
+                        tariffsTopic, plan.getKey().getBytes(StandardCharsets.UTF_8), plan.getValue()));
             }
             kafka.flush();
             for (int k = 0; k < perMeter; k++) {
                 long ts = t0 + k * periodMs;
                 for (int m = 0; m < meters; m++) {
                     double kw = 0.3 + ((m * 31 + k * 7) % 40) / 10.0;
-                    Reading base = Reading.of(new String(keys[m], StandardCharsets.UTF_8), ts, kw).withImportKwh(Math.round(register[m] * 1000) / 1000.0);
-                    Reading r = new Reading(base.meterId(), ts, kw, base.importKwh(), null, Math.round(kw * 395) / 1000.0, null, null, null);
+                    Reading base = Reading.of(new String(keys[m], StandardCharsets.UTF_8), ts, kw)
+                            .withImportKwh(Math.round(register[m] * 1000) / 1000.0);
+                    Reading r = new Reading(
+                            base.meterId(),
+                            ts,
+                            kw,
+                            base.importKwh(),
+                            null,
+                            Math.round(kw * 395) / 1000.0,
+                            null,
+                            null,
+                            null);
                     register[m] += kw * periodMs / 3_600_000.0;
                     kafka.send(new ProducerRecord<>(topic, keys[m], codec.encode(r)));
                 }
@@ -330,35 +445,65 @@ public final class LoadCurveBenchmark {
     /** Reads each checkpoint's metadata as it completes and keeps the per-operator state sizes of the one with the most per-meter state. */
     private static Thread watchCheckpoints(Path dir, AtomicReference<Map<String, Long>> sizes) {
         Map<OperatorID, String> names = new HashMap<>();
-        for (String uid : List.of("meter-intervals", "cell-roll-up", "level-roll-up", "count-late", "readings-source", "registry-source",
-                "influx-sink", "late-sink", "shadow-bills", "revenue-roll-up", "tariffs-source", "tariffs-influx-sink", "hints-kafka-sink",
-                "to-alert-samples", "meter-alerts", "area-balance", "heartbeats", "pipeline-watch", "alerts-kafka-sink", "alerts-influx-sink")) {
-            names.put(new OperatorID(Hashing.murmur3_128(0).newHasher().putString(uid, StandardCharsets.UTF_8).hash().asBytes()), uid);
+        for (String uid : List.of(
+                "meter-intervals",
+                "cell-roll-up",
+                "level-roll-up",
+                "count-late",
+                "readings-source",
+                "registry-source",
+                "influx-sink",
+                "late-sink",
+                "shadow-bills",
+                "revenue-roll-up",
+                "tariffs-source",
+                "tariffs-influx-sink",
+                "hints-kafka-sink",
+                "to-alert-samples",
+                "meter-alerts",
+                "area-balance",
+                "heartbeats",
+                "pipeline-watch",
+                "alerts-kafka-sink",
+                "alerts-influx-sink")) {
+            names.put(
+                    new OperatorID(Hashing.murmur3_128(0)
+                            .newHasher()
+                            .putString(uid, StandardCharsets.UTF_8)
+                            .hash()
+                            .asBytes()),
+                    uid);
         }
-        Thread t = new Thread(() -> {
-            java.util.Set<Path> seen = new java.util.HashSet<>();
-            while (!Thread.currentThread().isInterrupted()) {
-                try (Stream<Path> files = Files.walk(dir)) {
-                    Optional<Path> newest = files.filter(f -> f.getFileName().toString().equals("_metadata"))
-                            .filter(f -> !seen.contains(f)).max(Comparator.comparing(Path::toString));
-                    if (newest.isPresent()) {
-                        seen.add(newest.get());
-                        // The largest: the final checkpoint, after the end of input fired every
-                        // timer, holds almost nothing.
-                        Map<String, Long> now = stateSizes(newest.get(), names);
-                        Map<String, Long> best = sizes.get();
-                        if (best == null || now.getOrDefault("meter-intervals", 0L) > best.getOrDefault("meter-intervals", 0L)) {
-                            sizes.set(now);
+        Thread t = new Thread(
+                () -> {
+                    java.util.Set<Path> seen = new java.util.HashSet<>();
+                    while (!Thread.currentThread().isInterrupted()) {
+                        try (Stream<Path> files = Files.walk(dir)) {
+                            Optional<Path> newest = files.filter(
+                                            f -> f.getFileName().toString().equals("_metadata"))
+                                    .filter(f -> !seen.contains(f))
+                                    .max(Comparator.comparing(Path::toString));
+                            if (newest.isPresent()) {
+                                seen.add(newest.get());
+                                // The largest: the final checkpoint, after the end of input fired every
+                                // timer, holds almost nothing.
+                                Map<String, Long> now = stateSizes(newest.get(), names);
+                                Map<String, Long> best = sizes.get();
+                                if (best == null
+                                        || now.getOrDefault("meter-intervals", 0L)
+                                                > best.getOrDefault("meter-intervals", 0L)) {
+                                    sizes.set(now);
+                                }
+                            }
+                            Thread.sleep(500);
+                        } catch (InterruptedException e) {
+                            return;
+                        } catch (IOException | RuntimeException e) {
+                            // a checkpoint being written or deleted: look again
                         }
                     }
-                    Thread.sleep(500);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (IOException | RuntimeException e) {
-                    // a checkpoint being written or deleted: look again
-                }
-            }
-        }, "checkpoint-watcher");
+                },
+                "checkpoint-watcher");
         t.setDaemon(true);
         t.start();
         return t;
@@ -367,7 +512,8 @@ public final class LoadCurveBenchmark {
     private static Map<String, Long> stateSizes(Path metadata, Map<OperatorID, String> names) throws IOException {
         CheckpointMetadata m;
         try (InputStream in = Files.newInputStream(metadata)) {
-            m = Checkpoints.loadCheckpointMetadata(new DataInputStream(in), LoadCurveBenchmark.class.getClassLoader(), metadata.toString());
+            m = Checkpoints.loadCheckpointMetadata(
+                    new DataInputStream(in), LoadCurveBenchmark.class.getClassLoader(), metadata.toString());
         }
         Map<String, Long> out = new LinkedHashMap<>();
         for (OperatorState op : m.getOperatorStates()) {
@@ -377,8 +523,13 @@ public final class LoadCurveBenchmark {
                 keyed += s.getManagedKeyedState().getStateSize();
                 all += s.getStateSize();
             }
-            String name = names.getOrDefault(op.getOperatorID(), op.getOperatorID().toString());
-            out.put(name, name.equals("meter-intervals") || name.equals("shadow-bills") || name.equals("meter-alerts") ? keyed : all);
+            String name =
+                    names.getOrDefault(op.getOperatorID(), op.getOperatorID().toString());
+            out.put(
+                    name,
+                    name.equals("meter-intervals") || name.equals("shadow-bills") || name.equals("meter-alerts")
+                            ? keyed
+                            : all);
             if (name.equals("meter-intervals")) {
                 // Operator state: each subtask's copy of the registry (broadcast state).
                 out.put("meter-intervals operator state", all - keyed);
@@ -398,18 +549,23 @@ public final class LoadCurveBenchmark {
      */
     record Timing(double seconds, double jvmCpuSeconds, double machineCpuSeconds) {
         String perReading(long readings) {
-            return String.format("CPU per reading: %.2f µs in the job's JVM, %.2f µs on the machine (job, Kafka, InfluxDB)",
+            return String.format(
+                    "CPU per reading: %.2f µs in the job's JVM, %.2f µs on the machine (job, Kafka, InfluxDB)",
                     jvmCpuSeconds * 1e6 / readings, machineCpuSeconds * 1e6 / readings);
         }
     }
 
     private static Timing timed(Body b) throws Exception {
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        var os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         long cpu = os.getProcessCpuTime();
         double machine = machineBusySeconds();
         long start = System.nanoTime();
         b.run();
-        return new Timing((System.nanoTime() - start) / 1e9, (os.getProcessCpuTime() - cpu) / 1e9, machineBusySeconds() - machine);
+        return new Timing(
+                (System.nanoTime() - start) / 1e9,
+                (os.getProcessCpuTime() - cpu) / 1e9,
+                machineBusySeconds() - machine);
     }
 
     /** Busy CPU time of all cores since boot, from /proc/stat (user, nice, system, irq, softirq, steal); NaN where there is none. */
@@ -427,9 +583,13 @@ public final class LoadCurveBenchmark {
     }
 
     private static String http(String url, String form) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(HttpRequest.BodyPublishers.ofString(form))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         return r.body();
     }
 

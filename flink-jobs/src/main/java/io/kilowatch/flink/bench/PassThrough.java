@@ -1,9 +1,9 @@
 package io.kilowatch.flink.bench;
 
 import io.kilowatch.flink.JobConfig;
+import io.kilowatch.flink.records.MeterSample;
 import io.kilowatch.flink.wiring.Connectors;
 import io.kilowatch.flink.wiring.FlinkSetup;
-import io.kilowatch.flink.records.MeterSample;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -33,15 +33,22 @@ public final class PassThrough {
         long start = System.nanoTime();
         long readings = run(JobConfig.load(null, env), parallelism);
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf(Locale.ROOT, "pass-through: %d readings in %.1f s = %.0f readings/s%n", readings, seconds, readings / seconds);
+        System.out.printf(
+                Locale.ROOT,
+                "pass-through: %d readings in %.1f s = %.0f readings/s%n",
+                readings,
+                seconds,
+                readings / seconds);
     }
 
     /** Runs the pass-through to the end of the topic; returns the readings it decoded. */
     static long run(JobConfig c, int parallelism) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
         env.setParallelism(parallelism);
         env.fromSource(Connectors.readings(c), WatermarkStrategy.noWatermarks(), "readings")
-                .map(new CountingSlim()).name("to samples")
+                .map(new CountingSlim())
+                .name("to samples")
                 .sinkTo(new DiscardingSink<>());
         JobExecutionResult result = env.execute("pass-through");
         Long n = result.getAccumulatorResult(CountingSlim.READINGS);

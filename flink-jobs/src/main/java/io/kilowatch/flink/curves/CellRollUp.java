@@ -36,7 +36,8 @@ public class CellRollUp extends KeyedProcessFunction<String, LoadDelta, LoadDelt
     public static final String FEEDER = "feeder";
     public static final String REGION = "region";
     public static final String CLASS = "class";
-    public static final OutputTag<LoadPoint> METER_POINTS = new OutputTag<>("meter-minute-points", TypeInformation.of(LoadPoint.class));
+    public static final OutputTag<LoadPoint> METER_POINTS =
+            new OutputTag<>("meter-minute-points", TypeInformation.of(LoadPoint.class));
 
     private static final Interval M = Interval.ONE_MINUTE;
 
@@ -52,8 +53,10 @@ public class CellRollUp extends KeyedProcessFunction<String, LoadDelta, LoadDelt
 
     @Override
     public void open(OpenContext ctx) {
-        open = getRuntimeContext().getMapState(new MapStateDescriptor<>("open", Types.LONG, TypeInformation.of(LoadSum.class)));
-        minutes = getRuntimeContext().getMapState(new MapStateDescriptor<>("minutes", Types.LONG, TypeInformation.of(MinuteCell.class)));
+        open = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("open", Types.LONG, TypeInformation.of(LoadSum.class)));
+        minutes = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("minutes", Types.LONG, TypeInformation.of(MinuteCell.class)));
         place = getRuntimeContext().getState(new ValueStateDescriptor<>("place", TypeInformation.of(LoadDelta.class)));
     }
 
@@ -62,8 +65,9 @@ public class CellRollUp extends KeyedProcessFunction<String, LoadDelta, LoadDelt
         LoadDelta where = place.value();
         // Where the cell sits (its feeder and region) comes with its meters' data; a meter
         // removed from the registry sends none, so the last known place is kept.
-        if (where == null || (d.feederId() != null
-                && (!d.feederId().equals(where.feederId()) || !Objects.equals(d.region(), where.region())))) {
+        if (where == null
+                || (d.feederId() != null
+                        && (!d.feederId().equals(where.feederId()) || !Objects.equals(d.region(), where.region())))) {
             place.update(d);
             where = d;
         }
@@ -86,7 +90,8 @@ public class CellRollUp extends KeyedProcessFunction<String, LoadDelta, LoadDelt
         open.put(d.windowStart(), sum);
     }
 
-    private void addReading(LoadDelta d, LoadDelta where, long end, long wm, Context ctx, Collector<LoadDelta> out) throws Exception {
+    private void addReading(LoadDelta d, LoadDelta where, long end, long wm, Context ctx, Collector<LoadDelta> out)
+            throws Exception {
         MinuteCell cell = minutes.get(d.windowStart());
         if (cell == null) {
             if (wm >= end + minuteLatenessMs) {
@@ -108,11 +113,25 @@ public class CellRollUp extends KeyedProcessFunction<String, LoadDelta, LoadDelt
         minutes.put(d.windowStart(), cell);
         if (closed) {
             // Within the allowed lateness: pass on what this reading changed, and the meter's point.
-            fanOut(LoadDelta.change(LoadDelta.CELL, where.id(), M, d.windowStart(), where.transformerId(), where.customerClass(),
-                    where.feederId(), where.region(),
-                    micro(cell.avg(i)) - (known ? micro(avgBefore) : 0), micro(cell.max[i]) - (known ? micro(maxBefore) : 0),
-                    micro(cell.min[i]) - (known ? micro(minBefore) : 0),
-                    micro(cell.avg(i) * M.hours()) - (known ? micro(avgBefore * M.hours()) : 0), 1, known ? 0 : 1, 0), where, out);
+            fanOut(
+                    LoadDelta.change(
+                            LoadDelta.CELL,
+                            where.id(),
+                            M,
+                            d.windowStart(),
+                            where.transformerId(),
+                            where.customerClass(),
+                            where.feederId(),
+                            where.region(),
+                            micro(cell.avg(i)) - (known ? micro(avgBefore) : 0),
+                            micro(cell.max[i]) - (known ? micro(maxBefore) : 0),
+                            micro(cell.min[i]) - (known ? micro(minBefore) : 0),
+                            micro(cell.avg(i) * M.hours()) - (known ? micro(avgBefore * M.hours()) : 0),
+                            1,
+                            known ? 0 : 1,
+                            0),
+                    where,
+                    out);
             meterPoint(ctx, cell, i, d.windowStart());
         }
     }
@@ -141,15 +160,32 @@ public class CellRollUp extends KeyedProcessFunction<String, LoadDelta, LoadDelt
             return;
         }
         open.remove(start);
-        fanOut(LoadDelta.change(LoadDelta.CELL, where.id(), iv, start, where.transformerId(), where.customerClass(),
-                where.feederId(), where.region(), sum.kwAvg, sum.kwMax, sum.kwMin, sum.kwh, sum.readings, sum.meters, sum.estimated),
-                where, out);
+        fanOut(
+                LoadDelta.change(
+                        LoadDelta.CELL,
+                        where.id(),
+                        iv,
+                        start,
+                        where.transformerId(),
+                        where.customerClass(),
+                        where.feederId(),
+                        where.region(),
+                        sum.kwAvg,
+                        sum.kwMax,
+                        sum.kwMin,
+                        sum.kwh,
+                        sum.readings,
+                        sum.meters,
+                        sum.estimated),
+                where,
+                out);
         if (open.isEmpty()) {
             open.clear();
         }
     }
 
-    private void closeMinute(OnTimerContext ctx, LoadDelta where, long start, MinuteCell cell, Collector<LoadDelta> out) {
+    private void closeMinute(
+            OnTimerContext ctx, LoadDelta where, long start, MinuteCell cell, Collector<LoadDelta> out) {
         long avg = 0;
         long max = 0;
         long min = 0;
@@ -163,15 +199,47 @@ public class CellRollUp extends KeyedProcessFunction<String, LoadDelta, LoadDelt
             readings += cell.count[i];
             meterPoint(ctx, cell, i, start);
         }
-        fanOut(LoadDelta.change(LoadDelta.CELL, where.id(), M, start, where.transformerId(), where.customerClass(),
-                where.feederId(), where.region(), avg, max, min, kwh, readings, cell.n, 0), where, out);
+        fanOut(
+                LoadDelta.change(
+                        LoadDelta.CELL,
+                        where.id(),
+                        M,
+                        start,
+                        where.transformerId(),
+                        where.customerClass(),
+                        where.feederId(),
+                        where.region(),
+                        avg,
+                        max,
+                        min,
+                        kwh,
+                        readings,
+                        cell.n,
+                        0),
+                where,
+                out);
     }
 
     private static void meterPoint(Context ctx, MinuteCell cell, int i, long start) {
         if (cell.curve[i]) {
             double avg = cell.avg(i);
-            ctx.output(METER_POINTS, new LoadPoint(LoadPoint.LEVEL_METER, cell.meters[i], M.tag(), start, avg, cell.max[i], cell.min[i],
-                    avg * M.hours(), Double.NaN, cell.count[i], 1, 0, "power", null));
+            ctx.output(
+                    METER_POINTS,
+                    new LoadPoint(
+                            LoadPoint.LEVEL_METER,
+                            cell.meters[i],
+                            M.tag(),
+                            start,
+                            avg,
+                            cell.max[i],
+                            cell.min[i],
+                            avg * M.hours(),
+                            Double.NaN,
+                            cell.count[i],
+                            1,
+                            0,
+                            "power",
+                            null));
         }
     }
 

@@ -23,34 +23,59 @@ public record CurveRules(
         ZoneId zone,
         KpiCalendar kpiCalendar,
         Set<String> meterMinuteClasses,
-        Set<String> meterMinuteIds) implements Serializable {
+        Set<String> meterMinuteIds)
+        implements Serializable {
 
     public CurveRules {
         if (maxGapIntervals < 0) {
             throw new IllegalArgumentException("gaps.max-intervals must be >= 0");
         }
-        if (!(registerRolloverKwh > 0) || !(registerResetBelowKwh >= 0) || registerResetBelowKwh >= registerRolloverKwh / 10) {
-            throw new IllegalArgumentException("register.rollover-kwh must be > 0 and register.reset-below-kwh in [0, rollover/10)");
+        if (!(registerRolloverKwh > 0)
+                || !(registerResetBelowKwh >= 0)
+                || registerResetBelowKwh >= registerRolloverKwh / 10) {
+            throw new IllegalArgumentException(
+                    "register.rollover-kwh must be > 0 and register.reset-below-kwh in [0, rollover/10)");
         }
         meterMinuteClasses = Set.copyOf(meterMinuteClasses);
         meterMinuteIds = Set.copyOf(meterMinuteIds);
     }
 
     public static CurveRules defaults() {
-        return new CurveRules(4, 1_000_000, 10, ZoneId.of("Asia/Shanghai"), KpiCalendar.sampleDefault(), Set.of("industrial", "transformer"),
+        return new CurveRules(
+                4,
+                1_000_000,
+                10,
+                ZoneId.of("Asia/Shanghai"),
+                KpiCalendar.sampleDefault(),
+                Set.of("industrial", "transformer"),
                 Set.of());
     }
 
     public CurveRules withZone(ZoneId z) {
-        return new CurveRules(maxGapIntervals, registerRolloverKwh, registerResetBelowKwh, z, kpiCalendar, meterMinuteClasses, meterMinuteIds);
+        return new CurveRules(
+                maxGapIntervals,
+                registerRolloverKwh,
+                registerResetBelowKwh,
+                z,
+                kpiCalendar,
+                meterMinuteClasses,
+                meterMinuteIds);
     }
 
     public CurveRules withMaxGap(int intervals) {
-        return new CurveRules(intervals, registerRolloverKwh, registerResetBelowKwh, zone, kpiCalendar, meterMinuteClasses, meterMinuteIds);
+        return new CurveRules(
+                intervals,
+                registerRolloverKwh,
+                registerResetBelowKwh,
+                zone,
+                kpiCalendar,
+                meterMinuteClasses,
+                meterMinuteIds);
     }
 
     public CurveRules withMeterMinutes(Set<String> classes, Set<String> ids) {
-        return new CurveRules(maxGapIntervals, registerRolloverKwh, registerResetBelowKwh, zone, kpiCalendar, classes, ids);
+        return new CurveRules(
+                maxGapIntervals, registerRolloverKwh, registerResetBelowKwh, zone, kpiCalendar, classes, ids);
     }
 
     public boolean meterMinuteCurve(String meterId, RegistryEntry entry) {

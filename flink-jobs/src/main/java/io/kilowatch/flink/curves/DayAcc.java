@@ -64,8 +64,24 @@ public class DayAcc {
         double avg = sumKw / intervals;
         double loadFactor = peakKw > 0 ? avg / peakKw : 0;
         double peakValley = peakKw > 0 ? (peakKw - valleyKw) / peakKw : 0;
-        return new DailyKpi(level, id, dayStart, dayEnd, peakKw, peakTs, valleyKw, valleyTs, avg, loadFactor, peakValley,
-                kwh, intervals, estimated, calendar.on(Instant.ofEpochMilli(dayStart).atZone(zone).toLocalDate()).periods()
-                        .toArray(String[]::new), kwhByPeriod.clone());
+        return new DailyKpi(
+                level,
+                id,
+                dayStart,
+                dayEnd,
+                peakKw,
+                peakTs,
+                valleyKw,
+                valleyTs,
+                avg,
+                loadFactor,
+                peakValley,
+                kwh,
+                intervals,
+                estimated,
+                calendar.on(Instant.ofEpochMilli(dayStart).atZone(zone).toLocalDate())
+                        .periods()
+                        .toArray(String[]::new),
+                kwhByPeriod.clone());
     }
 }

@@ -29,7 +29,8 @@ public class InsightRanks extends KeyedProcessFunction<Long, InsightPoint, Insig
 
     @Override
     public void open(OpenContext ctx) {
-        waiting = getRuntimeContext().getListState(new ListStateDescriptor<>("insight-day", TypeInformation.of(InsightPoint.class)));
+        waiting = getRuntimeContext()
+                .getListState(new ListStateDescriptor<>("insight-day", TypeInformation.of(InsightPoint.class)));
         ranked = getRuntimeContext().getState(new ValueStateDescriptor<>("insight-day-ranked", Types.BOOLEAN));
     }
 
@@ -50,8 +51,12 @@ public class InsightRanks extends KeyedProcessFunction<Long, InsightPoint, Insig
             List<InsightPoint> all = new ArrayList<>();
             waiting.get().forEach(all::add);
             waiting.clear();
-            List<InsightPoint> growing = all.stream().filter(p -> !Double.isNaN(p.growth()))
-                    .sorted(Comparator.comparingDouble(InsightPoint::growth).reversed().thenComparing(InsightPoint::id)).toList();
+            List<InsightPoint> growing = all.stream()
+                    .filter(p -> !Double.isNaN(p.growth()))
+                    .sorted(Comparator.comparingDouble(InsightPoint::growth)
+                            .reversed()
+                            .thenComparing(InsightPoint::id))
+                    .toList();
             int n = growing.size();
             for (int i = 0; i < n; i++) {
                 out.collect(growing.get(i).withRanks(i + 1, n - i));

@@ -20,11 +20,13 @@ public record InsightRules(int windowDays, Map<String, double[]> bands) implemen
     }
 
     public static InsightRules defaults() {
-        return new InsightRules(28, Map.of(
-                "residential", new double[] {230, 400, 800},
-                "prosumer", new double[] {230, 400, 800},
-                "commercial", new double[] {1_000, 5_000, 20_000},
-                "industrial", new double[] {20_000, 100_000, 500_000}));
+        return new InsightRules(
+                28,
+                Map.of(
+                        "residential", new double[] {230, 400, 800},
+                        "prosumer", new double[] {230, 400, 800},
+                        "commercial", new double[] {1_000, 5_000, 20_000},
+                        "industrial", new double[] {20_000, 100_000, 500_000}));
     }
 
     /** The band of {@code monthKwh} for {@code customerClass}, or null when the class has no bands. */

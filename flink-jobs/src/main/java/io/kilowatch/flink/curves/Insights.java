@@ -25,6 +25,7 @@ import org.apache.flink.util.Collector;
 public class Insights extends KeyedBroadcastProcessFunction<String, DailyKpi, RegistryUpdate, InsightPoint> {
     /** The levels insight is kept for: customers (their meters) and the grid's. */
     public static final Set<String> LEVELS = Set.of("meter", "transformer", "feeder", "region");
+
     private static final long DAY_MS = 86_400_000L;
 
     /** The last two windows of one member. A POJO in keyed state. */
@@ -34,6 +35,7 @@ public class Insights extends KeyedBroadcastProcessFunction<String, DailyKpi, Re
         public double[] peak;
         /** The last 13 calendar months (year × 12 + month − 1, or MIN_VALUE): their energy and days seen. */
         public int[] month;
+
         public double[] monthKwh;
         public int[] monthDays;
 
@@ -130,7 +132,10 @@ public class Insights extends KeyedBroadcastProcessFunction<String, DailyKpi, Re
         int m = monthOf(n);
         int now = Math.floorMod(m, MONTHS);
         int then = Math.floorMod(m - 12, MONTHS);
-        if (d.month[now] != m || d.month[then] != m - 12 || d.monthDays[then] < MIN_MONTH_DAYS || d.monthKwh[then] <= 0) {
+        if (d.month[now] != m
+                || d.month[then] != m - 12
+                || d.monthDays[then] < MIN_MONTH_DAYS
+                || d.monthKwh[then] <= 0) {
             return Double.NaN;
         }
         return (d.monthKwh[now] / d.monthDays[now]) / (d.monthKwh[then] / d.monthDays[then]) - 1;
@@ -145,9 +150,25 @@ public class Insights extends KeyedBroadcastProcessFunction<String, DailyKpi, Re
         double peakGrowth = complete && before.peak > 0 ? now.peak / before.peak - 1 : Double.NaN;
         double month = now.days == 0 ? Double.NaN : now.kwh * 30 / now.days;
         String cls = entry == null ? null : entry.customerClass();
-        return new InsightPoint(k.level(), k.id(), entry == null ? null : entry.customerId(), cls, k.dayStart(), now.kwh,
-                before.days == 0 ? Double.NaN : before.kwh, growth, now.peak, before.days == 0 ? Double.NaN : before.peak, peakGrowth, month,
-                rules.segment(cls, month), w, now.days, 0, 0, growthOnLastYear(d, n));
+        return new InsightPoint(
+                k.level(),
+                k.id(),
+                entry == null ? null : entry.customerId(),
+                cls,
+                k.dayStart(),
+                now.kwh,
+                before.days == 0 ? Double.NaN : before.kwh,
+                growth,
+                now.peak,
+                before.days == 0 ? Double.NaN : before.peak,
+                peakGrowth,
+                month,
+                rules.segment(cls, month),
+                w,
+                now.days,
+                0,
+                0,
+                growthOnLastYear(d, n));
     }
 
     private record Window(double kwh, double peak, int days) {}

@@ -17,15 +17,18 @@ public class IntervalAcc {
 
     /** The interval's start, epoch ms. */
     public long start;
+
     public long count;
     public double sumKw;
     public double maxKw = Double.NEGATIVE_INFINITY;
     public double minKw = Double.POSITIVE_INFINITY;
     /** Readings that carried reactive power, and the sum of its magnitude (kvar): kvarh for the bills' power factor. */
     public long kvarCount;
+
     public double sumAbsKvar;
     /** Millisecond offsets into the interval of the readings counted, sorted: four bytes a reading. */
     public int[] seen = NONE;
+
     public long regFirstTs = Long.MAX_VALUE;
     public double regFirst = Double.NaN;
     public long regLastTs = Long.MIN_VALUE;
@@ -35,6 +38,7 @@ public class IntervalAcc {
     public double estimatedKw = Double.NaN;
     /** Membership fixed at the first emission, so corrections go where the first values went. */
     public String cell;
+
     public boolean emitted;
     public double emKwAvg;
     public double emKwMax;

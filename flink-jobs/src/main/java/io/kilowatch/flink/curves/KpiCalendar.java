@@ -19,8 +19,9 @@ public record KpiCalendar(TariffPlan plan) implements Serializable {
     public static KpiCalendar of(TariffCatalogue catalogue, String planId) {
         TariffPlan p = catalogue.plan(planId);
         if (p == null) {
-            throw new IllegalArgumentException("kpi.tou-plan names plan '" + planId + "', which the catalogue " + catalogue.name()
-                    + " does not have (it has " + catalogue.plans().keySet() + ")");
+            throw new IllegalArgumentException(
+                    "kpi.tou-plan names plan '" + planId + "', which the catalogue " + catalogue.name()
+                            + " does not have (it has " + catalogue.plans().keySet() + ")");
         }
         return new KpiCalendar(p);
     }

@@ -24,7 +24,8 @@ import org.apache.flink.util.OutputTag;
  * Keyed by {@link LoadDelta#key()}.
  */
 public class LevelRollUp extends KeyedProcessFunction<String, LoadDelta, LoadPoint> {
-    public static final OutputTag<DailyKpi> KPIS = new OutputTag<>("aggregate-kpis", TypeInformation.of(DailyKpi.class));
+    public static final OutputTag<DailyKpi> KPIS =
+            new OutputTag<>("aggregate-kpis", TypeInformation.of(DailyKpi.class));
 
     private final long[] latenessMs = new long[Interval.values().length];
     private final CurveRules rules;
@@ -40,7 +41,8 @@ public class LevelRollUp extends KeyedProcessFunction<String, LoadDelta, LoadPoi
 
     @Override
     public void open(OpenContext ctx) {
-        sums = getRuntimeContext().getMapState(new MapStateDescriptor<>("sums", Types.LONG, TypeInformation.of(LoadSum.class)));
+        sums = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("sums", Types.LONG, TypeInformation.of(LoadSum.class)));
         day = getRuntimeContext().getState(new ValueStateDescriptor<>("day", TypeInformation.of(DayAcc.class)));
     }
 
@@ -74,7 +76,10 @@ public class LevelRollUp extends KeyedProcessFunction<String, LoadDelta, LoadPoi
         String[] key = ctx.getCurrentKey().split("\\|");
         String level = key[0];
         Interval iv = Interval.ofTag(key[key.length - 1]);
-        String id = ctx.getCurrentKey().substring(level.length() + 1, ctx.getCurrentKey().length() - iv.tag().length() - 1);
+        String id = ctx.getCurrentKey()
+                .substring(
+                        level.length() + 1,
+                        ctx.getCurrentKey().length() - iv.tag().length() - 1);
         long closing = t + 1 - iv.millis();
         LoadSum sum = sums.get(closing);
         if (sum != null) {
@@ -108,12 +113,28 @@ public class LevelRollUp extends KeyedProcessFunction<String, LoadDelta, LoadPoi
             d = DayAcc.holding(start, rules.zone(), rules.kpiCalendar());
             ctx.timerService().registerEventTimeTimer(d.dayEnd - 1 + latenessMs[Interval.FIFTEEN_MINUTES.ordinal()]);
         }
-        d.fold(start, LoadDelta.fromMicro(s.kwAvg), LoadDelta.fromMicro(s.kwh), s.estimated > 0, rules.zone(), rules.kpiCalendar());
+        d.fold(
+                start,
+                LoadDelta.fromMicro(s.kwAvg),
+                LoadDelta.fromMicro(s.kwh),
+                s.estimated > 0,
+                rules.zone(),
+                rules.kpiCalendar());
         day.update(d);
     }
 
     private static LoadPoint point(String level, String id, Interval iv, long start, LoadSum s) {
-        return LoadPoint.aggregate(level, id, iv.tag(), start, LoadDelta.fromMicro(s.kwAvg), LoadDelta.fromMicro(s.kwMax),
-                LoadDelta.fromMicro(s.kwMin), LoadDelta.fromMicro(s.kwh), s.readings, s.meters, s.estimated);
+        return LoadPoint.aggregate(
+                level,
+                id,
+                iv.tag(),
+                start,
+                LoadDelta.fromMicro(s.kwAvg),
+                LoadDelta.fromMicro(s.kwMax),
+                LoadDelta.fromMicro(s.kwMin),
+                LoadDelta.fromMicro(s.kwh),
+                s.readings,
+                s.meters,
+                s.estimated);
     }
 }

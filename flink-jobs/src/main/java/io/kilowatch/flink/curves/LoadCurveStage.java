@@ -36,8 +36,13 @@ public final class LoadCurveStage {
      * point is written again and overwritten in InfluxDB); later than that goes to kw.late.
      * Duplicates are recognised for as long as their interval is kept, which is that long too.
      */
-    public record Params(Duration allowedLateness1m, Duration allowedLateness15m, CurveRules rules, InsightRules insight,
-                         List<Duration> compareShifts) implements Serializable {
+    public record Params(
+            Duration allowedLateness1m,
+            Duration allowedLateness15m,
+            CurveRules rules,
+            InsightRules insight,
+            List<Duration> compareShifts)
+            implements Serializable {
         /** What {@code curves.compare-shifts} is by default: yesterday and the same day last week. */
         public static final List<Duration> DEFAULT_COMPARE_SHIFTS = List.of(Duration.ofDays(1), Duration.ofDays(7));
 
@@ -56,7 +61,8 @@ public final class LoadCurveStage {
         }
 
         public static Params from(JobConfig c) {
-            return new Params(c.allowedLateness1m(), c.allowedLateness15m(), c.rules(), c.insightRules(), c.compareShifts());
+            return new Params(
+                    c.allowedLateness1m(), c.allowedLateness15m(), c.rules(), c.insightRules(), c.compareShifts());
         }
 
         /** Without lateness: a reading later than the watermark goes to kw.late (tests of on-time behaviour). */
@@ -70,8 +76,11 @@ public final class LoadCurveStage {
     }
 
     /** What the stage computes, before the sinks: tests and later stages read these. */
-    public record Curves(DataStream<LoadPoint> points, DataStream<DailyKpi> kpis, DataStream<LateReading> late,
-                         SingleOutputStreamOperator<LoadPoint> meters) {}
+    public record Curves(
+            DataStream<LoadPoint> points,
+            DataStream<DailyKpi> kpis,
+            DataStream<LateReading> late,
+            SingleOutputStreamOperator<LoadPoint> meters) {}
 
     private final Params params;
     private final Sink<String> influx;
@@ -105,12 +114,13 @@ public final class LoadCurveStage {
     public Curves build(StageInputs in) {
         DataStream<Reading> readings = in.readings();
         if (range != null) {
-            readings = readings.filter(new KeepEventTimeRange(range)).name("keep " + range.from() + " .. " + range.to());
+            readings =
+                    readings.filter(new KeepEventTimeRange(range)).name("keep " + range.from() + " .. " + range.to());
         }
-        DataStream<MeterSample> samples = readings.map(MeterSample::of).name("to samples").uid("to-samples");
+        DataStream<MeterSample> samples =
+                readings.map(MeterSample::of).name("to samples").uid("to-samples");
 
-        SingleOutputStreamOperator<LoadPoint> meters = samples
-                .keyBy(MeterSample::meterId)
+        SingleOutputStreamOperator<LoadPoint> meters = samples.keyBy(MeterSample::meterId)
                 .connect(in.registry())
                 .process(new MeterIntervals(params.allowedLateness1m(), params.allowedLateness15m(), params.rules()))
                 .name("meter intervals")
@@ -120,28 +130,34 @@ public final class LoadCurveStage {
                 .process(new CellRollUp(params.allowedLateness1m()))
                 .name("transformer × class cells")
                 .uid("cell-roll-up");
-        SingleOutputStreamOperator<LoadPoint> aggregates = cells
-                .keyBy(LoadDelta::key)
+        SingleOutputStreamOperator<LoadPoint> aggregates = cells.keyBy(LoadDelta::key)
                 .process(new LevelRollUp(params.allowedLateness1m(), params.allowedLateness15m(), params.rules()))
                 .name("roll-ups")
                 .uid("level-roll-up");
 
         DataStream<LoadPoint> points = meters.union(cells.getSideOutput(CellRollUp.METER_POINTS), aggregates);
-        DataStream<DailyKpi> kpis = meters.getSideOutput(MeterIntervals.KPIS).union(aggregates.getSideOutput(LevelRollUp.KPIS));
+        DataStream<DailyKpi> kpis =
+                meters.getSideOutput(MeterIntervals.KPIS).union(aggregates.getSideOutput(LevelRollUp.KPIS));
         if (range != null) {
             // A backfill sees only part of the days at its edges; their KPIs would be partial.
             kpis = kpis.filter(new KeepWholeDays(range)).name("whole days only");
         }
         DataStream<LateReading> late = meters.getSideOutput(MeterIntervals.LATE);
 
-        DataStream<String> lines = points.map(LineProtocol::load).name("load lines")
+        DataStream<String> lines = points.map(LineProtocol::load)
+                .name("load lines")
                 .union(points.flatMap(new ShiftedLoad(params.compareShifts())).name("load_compare lines"))
                 .union(kpis.map(LineProtocol::dailyKpi).name("daily_kpi lines"))
-                .union(late.keyBy(LateReading::interval).process(new RunningCount<LateReading>("load-curves", "late_")).name("count late")
+                .union(late.keyBy(LateReading::interval)
+                        .process(new RunningCount<LateReading>("load-curves", "late_"))
+                        .name("count late")
                         .uid("count-late")
-                        .map(LineProtocol::pipeline).name("pipeline lines"))
-                .union(readings.process(new io.kilowatch.flink.functions.ReadingsBehind("load-curves")).name("readings behind")
-                        .map(LineProtocol::pipeline).name("pipeline lines"))
+                        .map(LineProtocol::pipeline)
+                        .name("pipeline lines"))
+                .union(readings.process(new io.kilowatch.flink.functions.ReadingsBehind("load-curves"))
+                        .name("readings behind")
+                        .map(LineProtocol::pipeline)
+                        .name("pipeline lines"))
                 .union(in.registryUpdates().map(LineProtocol::registry).name("registry lines"))
                 .union(insights(kpis, in).map(LineProtocol::insight).name("insight lines"));
         lines.sinkTo(influx).name("influxdb").uid("influx-sink");
@@ -151,12 +167,21 @@ public final class LoadCurveStage {
 
     /** Each day's insight per customer (ranked among the day's customers) and per grid member. */
     private DataStream<io.kilowatch.flink.records.InsightPoint> insights(DataStream<DailyKpi> kpis, StageInputs in) {
-        SingleOutputStreamOperator<io.kilowatch.flink.records.InsightPoint> days = kpis
-                .filter(k -> Insights.LEVELS.contains(k.level())).name("insight levels")
-                .keyBy(Insights::key).connect(in.registry()).process(new Insights(params.insight()))
-                .name("marketing insight").uid("insights");
-        DataStream<io.kilowatch.flink.records.InsightPoint> customers = days.filter(p -> p.level().equals("meter")).name("customers")
-                .keyBy(io.kilowatch.flink.records.InsightPoint::dayStart).process(new InsightRanks()).name("rank by growth").uid("insight-ranks");
+        SingleOutputStreamOperator<io.kilowatch.flink.records.InsightPoint> days = kpis.filter(
+                        k -> Insights.LEVELS.contains(k.level()))
+                .name("insight levels")
+                .keyBy(Insights::key)
+                .connect(in.registry())
+                .process(new Insights(params.insight()))
+                .name("marketing insight")
+                .uid("insights");
+        DataStream<io.kilowatch.flink.records.InsightPoint> customers = days.filter(
+                        p -> p.level().equals("meter"))
+                .name("customers")
+                .keyBy(io.kilowatch.flink.records.InsightPoint::dayStart)
+                .process(new InsightRanks())
+                .name("rank by growth")
+                .uid("insight-ranks");
         return customers.union(days.filter(p -> !p.level().equals("meter")).name("grid members"));
     }
 }

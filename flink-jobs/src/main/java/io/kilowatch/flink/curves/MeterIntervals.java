@@ -14,7 +14,6 @@ import io.kilowatch.model.RegistryEntry;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -45,11 +44,14 @@ import org.apache.flink.util.OutputTag;
 public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterSample, RegistryUpdate, LoadPoint> {
     public static final MapStateDescriptor<String, RegistryEntry> REGISTRY =
             new MapStateDescriptor<>("registry", Types.STRING, TypeInformation.of(RegistryEntry.class));
-    public static final OutputTag<LoadDelta> DELTAS = new OutputTag<>("load-deltas", TypeInformation.of(LoadDelta.class));
-    public static final OutputTag<LateReading> LATE = new OutputTag<>("late-readings", TypeInformation.of(LateReading.class));
+    public static final OutputTag<LoadDelta> DELTAS =
+            new OutputTag<>("load-deltas", TypeInformation.of(LoadDelta.class));
+    public static final OutputTag<LateReading> LATE =
+            new OutputTag<>("late-readings", TypeInformation.of(LateReading.class));
     public static final OutputTag<DailyKpi> KPIS = new OutputTag<>("meter-kpis", TypeInformation.of(DailyKpi.class));
     /** For the tariff stage: billed meters' 15-minute energies, and demand-billed meters' counted readings. */
     public static final OutputTag<BillingEvent> BILLING = new OutputTag<>("billing", BillingEvent.wireType());
+
     public static final String UNREGISTERED = "unregistered";
     static final String UNREGISTERED_CELL = "-|" + UNREGISTERED;
 
@@ -65,6 +67,7 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
     private transient ValueState<MeterState> state;
     /** Counts registry changes seen by this instance, so a meter's entry is looked up again only after one. */
     private transient long registryVersion;
+
     private transient Counter duplicates;
     private transient Counter[] late;
     private transient Counter unregisteredPoints;
@@ -74,7 +77,8 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
     public MeterIntervals(Duration allowedLateness1m, Duration allowedLateness15m, CurveRules rules) {
         if (allowedLateness1m.compareTo(allowedLateness15m) > 0) {
             // The 15-minute interval keeps the dedup memory; it must outlive every interval it covers.
-            throw new IllegalArgumentException("allowed lateness of 1-minute intervals must not exceed that of 15-minute ones");
+            throw new IllegalArgumentException(
+                    "allowed lateness of 1-minute intervals must not exceed that of 15-minute ones");
         }
         latenessMs[M.ordinal()] = allowedLateness1m.toMillis();
         latenessMs[Q.ordinal()] = allowedLateness15m.toMillis();
@@ -144,8 +148,18 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
         if (forgotten(M, mStart, wm)) {
             late(ctx, s, M);
         } else {
-            ctx.output(DELTAS, LoadDelta.sample(m.cell(), mStart, m.transformerId(), m.customerClass(),
-                    m.feederId(), m.region(), s.meterId(), s.kw(), m.meterCurve()));
+            ctx.output(
+                    DELTAS,
+                    LoadDelta.sample(
+                            m.cell(),
+                            mStart,
+                            m.transformerId(),
+                            m.customerClass(),
+                            m.feederId(),
+                            m.region(),
+                            s.meterId(),
+                            s.kw(),
+                            m.meterCurve()));
         }
         state.update(meta);
     }
@@ -173,7 +187,8 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
             }
         }
         if (meta.day != null && t >= dayCloseTime(meta.day)) {
-            ctx.output(KPIS, meta.day.kpi(LoadPoint.LEVEL_METER, ctx.getCurrentKey(), rules.zone(), rules.kpiCalendar()));
+            ctx.output(
+                    KPIS, meta.day.kpi(LoadPoint.LEVEL_METER, ctx.getCurrentKey(), rules.zone(), rules.kpiCalendar()));
             meta.day = null;
         }
         if (meta.day == null && !meta.hasIntervals()) {
@@ -187,7 +202,14 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
 
     // ------------------------------------------------------------------ emission
 
-    private void emit(ReadOnlyContext ctx, Collector<LoadPoint> out, MeterState meta, Interval iv, long start, IntervalAcc acc, long wm)
+    private void emit(
+            ReadOnlyContext ctx,
+            Collector<LoadPoint> out,
+            MeterState meta,
+            Interval iv,
+            long start,
+            IntervalAcc acc,
+            long wm)
             throws Exception {
         String meterId = ctx.getCurrentKey();
         RegistryEntry entry = registryEntry(ctx, meta, meterId);
@@ -201,14 +223,30 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
             }
         }
         if (iv == Q && m.billing() != null) {
-            ctx.output(BILLING, BillingEvent.interval(entry.customerId(), meterId, start, p.kwh(), p.kvarh(), m.billing()));
+            ctx.output(
+                    BILLING,
+                    BillingEvent.interval(entry.customerId(), meterId, start, p.kwh(), p.kvarh(), m.billing()));
         }
         String transformer = transformerOf(acc.cell);
         String customerClass = classOf(acc.cell);
-        ctx.output(DELTAS, LoadDelta.change(LoadDelta.CELL, acc.cell, iv, start, transformer, customerClass, m.feederId(), m.region(),
-                micro(p.kwAvg()) - micro(acc.emKwAvg), micro(p.kwMax()) - micro(acc.emKwMax),
-                micro(p.kwMin()) - micro(acc.emKwMin), micro(p.kwh()) - micro(acc.emKwh),
-                p.readings() - acc.emReadings, p.meters() - acc.emMeters, p.estimated() - acc.emEstimated));
+        ctx.output(
+                DELTAS,
+                LoadDelta.change(
+                        LoadDelta.CELL,
+                        acc.cell,
+                        iv,
+                        start,
+                        transformer,
+                        customerClass,
+                        m.feederId(),
+                        m.region(),
+                        micro(p.kwAvg()) - micro(acc.emKwAvg),
+                        micro(p.kwMax()) - micro(acc.emKwMax),
+                        micro(p.kwMin()) - micro(acc.emKwMin),
+                        micro(p.kwh()) - micro(acc.emKwh),
+                        p.readings() - acc.emReadings,
+                        p.meters() - acc.emMeters,
+                        p.estimated() - acc.emEstimated));
         acc.emitted = true;
         acc.emKwAvg = p.kwAvg();
         acc.emKwMax = p.kwMax();
@@ -223,17 +261,32 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
         }
     }
 
-    private void reemit(ReadOnlyContext ctx, Collector<LoadPoint> out, MeterState meta, long start, long wm) throws Exception {
+    private void reemit(ReadOnlyContext ctx, Collector<LoadPoint> out, MeterState meta, long start, long wm)
+            throws Exception {
         IntervalAcc neighbour = meta.get(Q, start);
         if (neighbour != null && neighbour.emitted) {
             emit(ctx, out, meta, Q, start, neighbour, wm);
         }
     }
 
-    private LoadPoint point(String meterId, MeterState meta, Interval iv, long start, IntervalAcc acc) throws Exception {
+    private LoadPoint point(String meterId, MeterState meta, Interval iv, long start, IntervalAcc acc)
+            throws Exception {
         if (acc.isEstimated()) {
             double kw = acc.estimatedKw;
-            return new LoadPoint(LoadPoint.LEVEL_METER, meterId, iv.tag(), start, kw, kw, kw, kw * iv.hours(), Double.NaN, 0, 0, 1, "estimated",
+            return new LoadPoint(
+                    LoadPoint.LEVEL_METER,
+                    meterId,
+                    iv.tag(),
+                    start,
+                    kw,
+                    kw,
+                    kw,
+                    kw * iv.hours(),
+                    Double.NaN,
+                    0,
+                    0,
+                    1,
+                    "estimated",
                     null);
         }
         double avg = acc.sumKw / acc.count;
@@ -247,8 +300,21 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
                 source = "register";
             }
         }
-        return new LoadPoint(LoadPoint.LEVEL_METER, meterId, iv.tag(), start, avg, acc.maxKw, acc.minKw, kwh, acc.kvarh(iv.hours()), acc.count,
-                1, 0, source, event);
+        return new LoadPoint(
+                LoadPoint.LEVEL_METER,
+                meterId,
+                iv.tag(),
+                start,
+                avg,
+                acc.maxKw,
+                acc.minKw,
+                kwh,
+                acc.kvarh(iv.hours()),
+                acc.count,
+                1,
+                0,
+                source,
+                event);
     }
 
     /**
@@ -259,7 +325,9 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
      * up as a spike of energy.
      */
     private static double registerEnergy(MeterState meta, long start, IntervalAcc acc) {
-        if (!acc.hasRegister() || acc.registerEvent == IntervalAcc.RESET || acc.registerEvent == IntervalAcc.BACKWARDS) {
+        if (!acc.hasRegister()
+                || acc.registerEvent == IntervalAcc.RESET
+                || acc.registerEvent == IntervalAcc.BACKWARDS) {
             return Double.NaN;
         }
         long end = start + Q.millis();
@@ -268,11 +336,15 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
         if (next != null && (next.registerEvent == IntervalAcc.RESET || next.registerEvent == IntervalAcc.BACKWARDS)) {
             return Double.NaN;
         }
-        double atStart = acc.regFirstTs == start ? acc.regFirst
-                : prev != null && prev.hasRegister() ? interpolate(start, prev.regLastTs, prev.regLast, acc.regFirstTs, acc.regFirst)
-                : Double.NaN;
-        double atEnd = next != null && next.hasRegister() ? (next.regFirstTs == end ? next.regFirst
-                : interpolate(end, acc.regLastTs, acc.regLast, next.regFirstTs, next.regFirst))
+        double atStart = acc.regFirstTs == start
+                ? acc.regFirst
+                : prev != null && prev.hasRegister()
+                        ? interpolate(start, prev.regLastTs, prev.regLast, acc.regFirstTs, acc.regFirst)
+                        : Double.NaN;
+        double atEnd = next != null && next.hasRegister()
+                ? (next.regFirstTs == end
+                        ? next.regFirst
+                        : interpolate(end, acc.regLastTs, acc.regLast, next.regFirstTs, next.regFirst))
                 : Double.NaN;
         double kwh = atEnd - atStart;
         return kwh >= 0 ? kwh : Double.NaN;
@@ -319,8 +391,15 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
      * and marked estimated. Longer gaps stay empty, visible as missing points and in
      * {@code meters}.
      */
-    private void fillGapBefore(ReadOnlyContext ctx, Collector<LoadPoint> out, MeterState meta, Interval iv, long start,
-                               IntervalAcc acc, long wm) throws Exception {
+    private void fillGapBefore(
+            ReadOnlyContext ctx,
+            Collector<LoadPoint> out,
+            MeterState meta,
+            Interval iv,
+            long start,
+            IntervalAcc acc,
+            long wm)
+            throws Exception {
         long prev = meta.lastRealStart[iv.ordinal()];
         if (prev == Long.MIN_VALUE || prev >= start || acc.isEstimated()) {
             return;
@@ -357,7 +436,8 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
             return;
         }
         if (meta.day != null && !meta.day.holds(start)) {
-            ctx.output(KPIS, meta.day.kpi(LoadPoint.LEVEL_METER, ctx.getCurrentKey(), rules.zone(), rules.kpiCalendar()));
+            ctx.output(
+                    KPIS, meta.day.kpi(LoadPoint.LEVEL_METER, ctx.getCurrentKey(), rules.zone(), rules.kpiCalendar()));
             meta.day = null;
         }
         if (meta.day == null) {
@@ -418,7 +498,9 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
         if (e == null) {
             return UNREGISTERED_CELL;
         }
-        return RegistryEntry.isTransformerMeter(e) ? "-|" + RegistryEntry.TRANSFORMER_METER : e.transformerId() + "|" + e.customerClass();
+        return RegistryEntry.isTransformerMeter(e)
+                ? "-|" + RegistryEntry.TRANSFORMER_METER
+                : e.transformerId() + "|" + e.customerClass();
     }
 
     static String transformerOf(String cell) {

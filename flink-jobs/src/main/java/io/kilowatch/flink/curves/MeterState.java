@@ -17,6 +17,7 @@ public final class MeterState {
     IntervalAcc[][] intervals = {NONE, NONE};
     /** The intervals' starts side by side: a lookup scans a few longs, not a few objects. */
     private long[][] starts = {NO_STARTS, NO_STARTS};
+
     long[] lastRealStart = {Long.MIN_VALUE, Long.MIN_VALUE};
     double[] lastRealKw = {Double.NaN, Double.NaN};
     long lastRegTs = Long.MIN_VALUE;
@@ -25,14 +26,22 @@ public final class MeterState {
     DayAcc day;
     /** The meter's registry entry as last looked up, and the registry version then; not checkpointed. */
     RegistryEntry entry;
+
     long entryVersion;
     boolean entryLooked;
     /** Where a meter's data goes, as its registry entry says: worked out once per entry, not per reading. */
-    record Membership(String cell, String transformerId, String customerClass, String feederId, String region, boolean meterCurve,
-                      io.kilowatch.flink.records.BillingTerms billing) {}
+    record Membership(
+            String cell,
+            String transformerId,
+            String customerClass,
+            String feederId,
+            String region,
+            boolean meterCurve,
+            io.kilowatch.flink.records.BillingTerms billing) {}
 
     /** Not checkpointed: rebuilt on first use after a restore or a copy. */
     private RegistryEntry membershipOf;
+
     private Membership membership;
 
     Membership membership(RegistryEntry entry, String meterId, CurveRules rules) {
@@ -40,8 +49,13 @@ public final class MeterState {
             String cell = MeterIntervals.cellOf(entry);
             membershipOf = entry;
             boolean rollsUp = entry != null && !RegistryEntry.isTransformerMeter(entry);
-            membership = new Membership(cell, MeterIntervals.transformerOf(cell), MeterIntervals.classOf(cell),
-                    rollsUp ? entry.feederId() : null, rollsUp ? entry.region() : null, rules.meterMinuteCurve(meterId, entry),
+            membership = new Membership(
+                    cell,
+                    MeterIntervals.transformerOf(cell),
+                    MeterIntervals.classOf(cell),
+                    rollsUp ? entry.feederId() : null,
+                    rollsUp ? entry.region() : null,
+                    rules.meterMinuteCurve(meterId, entry),
                     io.kilowatch.flink.records.BillingTerms.of(entry));
         }
         return membership;

@@ -154,8 +154,11 @@ public final class MeterStateSerializer extends TypeSerializer<MeterState> {
         for (int offset : a.seen) {
             seconds &= offset % 1000 == 0;
         }
-        int flags = (a.emitted ? EMITTED : 0) | (a.hasRegister() ? REGISTER : 0) | (a.isEstimated() ? ESTIMATED : 0)
-                | (seconds ? WHOLE_SECONDS : 0) | (a.kvarCount > 0 ? KVAR : 0);
+        int flags = (a.emitted ? EMITTED : 0)
+                | (a.hasRegister() ? REGISTER : 0)
+                | (a.isEstimated() ? ESTIMATED : 0)
+                | (seconds ? WHOLE_SECONDS : 0)
+                | (a.kvarCount > 0 ? KVAR : 0);
         int unit = seconds ? 1000 : 1;
         out.writeByte(flags);
         out.writeByte(a.registerEvent);

@@ -34,7 +34,8 @@ public class ReadingsBehind extends ProcessFunction<Reading, PipelineCount> {
     public void processElement(Reading r, Context ctx, Collector<PipelineCount> out) {
         newest = Math.max(newest, r.ts());
         if (report.due(ctx.timerService())) {
-            out.collect(new PipelineCount(name, "readings_behind_ms", Math.max(report.now() - newest, 0), report.now()));
+            out.collect(
+                    new PipelineCount(name, "readings_behind_ms", Math.max(report.now() - newest, 0), report.now()));
         }
     }
 }

@@ -52,6 +52,10 @@ public class RunningCount<T> extends KeyedProcessFunction<String, T, PipelineCou
             return;
         }
         flushPending.clear();
-        out.collect(new PipelineCount(component, prefix + ctx.getCurrentKey(), total.value(), ctx.timerService().currentProcessingTime()));
+        out.collect(new PipelineCount(
+                component,
+                prefix + ctx.getCurrentKey(),
+                total.value(),
+                ctx.timerService().currentProcessingTime()));
     }
 }

@@ -26,7 +26,8 @@ public record InfluxConfig(
         String transport,
         String token,
         String org,
-        String bucket) implements Serializable {
+        String bucket)
+        implements Serializable {
 
     public InfluxConfig {
         if (!transport.equals("v1") && !transport.equals("v2")) {
@@ -42,13 +43,39 @@ public record InfluxConfig(
      * database without authentication.
      */
     public static InfluxConfig local(String url, String database) {
-        return new InfluxConfig(url, database, null, null, 5_000, 2, 100_000,
-                Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofSeconds(30), "v1", null, null, null);
+        return new InfluxConfig(
+                url,
+                database,
+                null,
+                null,
+                5_000,
+                2,
+                100_000,
+                Duration.ofMillis(200),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(30),
+                "v1",
+                null,
+                null,
+                null);
     }
 
     /** The same settings writing through the v2 API to {@code org}/{@code bucket} with {@code token}. */
     public InfluxConfig v2(String token, String org, String bucket) {
-        return new InfluxConfig(url, database, username, password, maxBatchSize, maxInFlightRequests, maxBufferedRequests,
-                maxTimeInBuffer, requestTimeout, maxRetryBackoff, "v2", token, org, bucket);
+        return new InfluxConfig(
+                url,
+                database,
+                username,
+                password,
+                maxBatchSize,
+                maxInFlightRequests,
+                maxBufferedRequests,
+                maxTimeInBuffer,
+                requestTimeout,
+                maxRetryBackoff,
+                "v2",
+                token,
+                org,
+                bucket);
     }
 }

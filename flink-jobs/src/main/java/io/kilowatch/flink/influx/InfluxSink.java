@@ -29,8 +29,14 @@ public class InfluxSink<T> extends AsyncSinkBase<T, String> {
     private final InfluxConfig config;
 
     public InfluxSink(ElementConverter<T, String> toLine, InfluxConfig config) {
-        super(toLine, config.maxBatchSize(), config.maxInFlightRequests(), config.maxBufferedRequests(),
-                8L * 1024 * 1024, config.maxTimeInBuffer().toMillis(), MAX_LINE_BYTES);
+        super(
+                toLine,
+                config.maxBatchSize(),
+                config.maxInFlightRequests(),
+                config.maxBufferedRequests(),
+                8L * 1024 * 1024,
+                config.maxTimeInBuffer().toMillis(),
+                MAX_LINE_BYTES);
         this.config = config;
     }
 
@@ -42,8 +48,17 @@ public class InfluxSink<T> extends AsyncSinkBase<T, String> {
     @Override
     public StatefulSinkWriter<T, BufferedRequestState<String>> restoreWriter(
             WriterInitContext context, Collection<BufferedRequestState<String>> recovered) {
-        return new InfluxSinkWriter<>(getElementConverter(), context, config, getMaxBatchSize(), getMaxInFlightRequests(),
-                getMaxBufferedRequests(), getMaxBatchSizeInBytes(), getMaxTimeInBufferMS(), getMaxRecordSizeInBytes(), recovered);
+        return new InfluxSinkWriter<>(
+                getElementConverter(),
+                context,
+                config,
+                getMaxBatchSize(),
+                getMaxInFlightRequests(),
+                getMaxBufferedRequests(),
+                getMaxBatchSizeInBytes(),
+                getMaxTimeInBufferMS(),
+                getMaxRecordSizeInBytes(),
+                recovered);
     }
 
     @Override

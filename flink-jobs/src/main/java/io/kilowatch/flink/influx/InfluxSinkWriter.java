@@ -38,19 +38,31 @@ class InfluxSinkWriter<T> extends AsyncSinkWriter<T, String> {
     private final Counter rejected;
     private final Counter retries;
 
-    InfluxSinkWriter(ElementConverter<T, String> converter, WriterInitContext context, InfluxConfig config,
-                     int maxBatchSize, int maxInFlight, int maxBuffered, long maxBatchBytes, long maxTimeInBufferMs,
-                     long maxRecordBytes, Collection<BufferedRequestState<String>> recovered) {
-        super(converter, context, AsyncSinkWriterConfiguration.builder()
-                .setMaxBatchSize(maxBatchSize)
-                .setMaxBatchSizeInBytes(maxBatchBytes)
-                .setMaxInFlightRequests(maxInFlight)
-                .setMaxBufferedRequests(maxBuffered)
-                .setMaxTimeInBufferMS(maxTimeInBufferMs)
-                .setMaxRecordSizeInBytes(maxRecordBytes)
-                .setRequestTimeoutMS(config.requestTimeout().toMillis() * 2)
-                .setFailOnTimeout(false)
-                .build(), recovered);
+    InfluxSinkWriter(
+            ElementConverter<T, String> converter,
+            WriterInitContext context,
+            InfluxConfig config,
+            int maxBatchSize,
+            int maxInFlight,
+            int maxBuffered,
+            long maxBatchBytes,
+            long maxTimeInBufferMs,
+            long maxRecordBytes,
+            Collection<BufferedRequestState<String>> recovered) {
+        super(
+                converter,
+                context,
+                AsyncSinkWriterConfiguration.builder()
+                        .setMaxBatchSize(maxBatchSize)
+                        .setMaxBatchSizeInBytes(maxBatchBytes)
+                        .setMaxInFlightRequests(maxInFlight)
+                        .setMaxBufferedRequests(maxBuffered)
+                        .setMaxTimeInBufferMS(maxTimeInBufferMs)
+                        .setMaxRecordSizeInBytes(maxRecordBytes)
+                        .setRequestTimeoutMS(config.requestTimeout().toMillis() * 2)
+                        .setFailOnTimeout(false)
+                        .build(),
+                recovered);
         this.config = config;
         this.transport = config.transport().equals("v2") ? new V2Transport(config) : new V1Transport(config);
         this.written = context.metricGroup().counter("influxPointsWritten");
@@ -74,13 +86,19 @@ class InfluxSinkWriter<T> extends AsyncSinkWriter<T, String> {
                 retryLater(lines, result, "HTTP " + status + " " + answer.body());
             } else if (status == 400) {
                 rejected.inc(lines.size());
-                LOG.error("InfluxDB refused a batch of {} lines (HTTP 400: {}); first line: {}", lines.size(), answer.body(), lines.get(0));
+                LOG.error(
+                        "InfluxDB refused a batch of {} lines (HTTP 400: {}); first line: {}",
+                        lines.size(),
+                        answer.body(),
+                        lines.get(0));
                 result.complete();
             } else {
-                result.completeExceptionally(new IllegalStateException(transport.describe() + " answered HTTP " + status + ": "
-                        + answer.body() + " — check the " + (config.transport().equals("v2")
-                        ? "token, organisation and bucket (InfluxDB 1.x has no v2 API: use influx.transport=v1)"
-                        : "database name and credentials")));
+                result.completeExceptionally(
+                        new IllegalStateException(transport.describe() + " answered HTTP " + status + ": "
+                                + answer.body() + " — check the "
+                                + (config.transport().equals("v2")
+                                        ? "token, organisation and bucket (InfluxDB 1.x has no v2 API: use influx.transport=v1)"
+                                        : "database name and credentials")));
             }
         });
     }
@@ -98,7 +116,12 @@ class InfluxSinkWriter<T> extends AsyncSinkWriter<T, String> {
         backoff += ThreadLocalRandom.current().nextLong(backoff / 4 + 1);
         retries.inc();
         if (failures == 1 || failures % 10 == 0) {
-            LOG.warn("InfluxDB write of {} lines failed ({} in a row), retrying in {} ms: {}", lines.size(), failures, backoff, why);
+            LOG.warn(
+                    "InfluxDB write of {} lines failed ({} in a row), retrying in {} ms: {}",
+                    lines.size(),
+                    failures,
+                    backoff,
+                    why);
         }
         CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS).execute(() -> result.retryForEntries(lines));
     }

@@ -2,12 +2,12 @@ package io.kilowatch.flink.influx;
 
 import io.kilowatch.flink.records.BillPoint;
 import io.kilowatch.flink.records.DailyKpi;
-import io.kilowatch.flink.records.RevenuePoint;
-import io.kilowatch.model.Hint;
-import java.math.BigDecimal;
-import io.kilowatch.model.Alert;
 import io.kilowatch.flink.records.LoadPoint;
 import io.kilowatch.flink.records.PipelineCount;
+import io.kilowatch.flink.records.RevenuePoint;
+import io.kilowatch.model.Alert;
+import io.kilowatch.model.Hint;
+import java.math.BigDecimal;
 
 /**
  * InfluxDB line protocol, written by hand: escaping is the whole difficulty and is unit-tested;
@@ -25,16 +25,26 @@ public final class LineProtocol {
         tag(b, p.interval());
         b.append(",level=");
         tag(b, p.level());
-        b.append(" kw_avg=").append(p.kwAvg())
-                .append(",kw_max=").append(p.kwMax())
-                .append(",kw_min=").append(p.kwMin())
-                .append(",kwh=").append(p.kwh());
+        b.append(" kw_avg=")
+                .append(p.kwAvg())
+                .append(",kw_max=")
+                .append(p.kwMax())
+                .append(",kw_min=")
+                .append(p.kwMin())
+                .append(",kwh=")
+                .append(p.kwh());
         if (!Double.isNaN(p.kvarh())) {
             b.append(",kvarh=").append(p.kvarh());
         }
-        b.append(",meters=").append(p.meters()).append('i')
-                .append(",readings=").append(p.readings()).append('i')
-                .append(",estimated=").append(p.estimated()).append('i');
+        b.append(",meters=")
+                .append(p.meters())
+                .append('i')
+                .append(",readings=")
+                .append(p.readings())
+                .append('i')
+                .append(",estimated=")
+                .append(p.estimated())
+                .append('i');
         if (p.energySource() != null) {
             b.append(",energy_source=");
             stringField(b, p.energySource());
@@ -73,16 +83,30 @@ public final class LineProtocol {
         tag(b, k.id());
         b.append(",level=");
         tag(b, k.level());
-        b.append(" peak_kw=").append(k.peakKw())
-                .append(",peak_ts=").append(k.peakTs()).append('i')
-                .append(",valley_kw=").append(k.valleyKw())
-                .append(",valley_ts=").append(k.valleyTs()).append('i')
-                .append(",avg_kw=").append(k.avgKw())
-                .append(",load_factor=").append(k.loadFactor())
-                .append(",peak_valley_ratio=").append(k.peakValleyRatio())
-                .append(",kwh=").append(k.kwh())
-                .append(",intervals=").append(k.intervals()).append('i')
-                .append(",estimated=").append(k.estimated()).append('i');
+        b.append(" peak_kw=")
+                .append(k.peakKw())
+                .append(",peak_ts=")
+                .append(k.peakTs())
+                .append('i')
+                .append(",valley_kw=")
+                .append(k.valleyKw())
+                .append(",valley_ts=")
+                .append(k.valleyTs())
+                .append('i')
+                .append(",avg_kw=")
+                .append(k.avgKw())
+                .append(",load_factor=")
+                .append(k.loadFactor())
+                .append(",peak_valley_ratio=")
+                .append(k.peakValleyRatio())
+                .append(",kwh=")
+                .append(k.kwh())
+                .append(",intervals=")
+                .append(k.intervals())
+                .append('i')
+                .append(",estimated=")
+                .append(k.estimated())
+                .append('i');
         for (int i = 0; i < k.periods().length; i++) {
             b.append(",kwh_").append(k.periods()[i]).append('=').append(k.kwhByPeriod()[i]);
         }
@@ -118,9 +142,13 @@ public final class LineProtocol {
         tag(b, a.type());
         b.append(" state=");
         stringField(b, a.state().name());
-        b.append(",value=").append(a.value())
-                .append(",threshold=").append(a.threshold())
-                .append(",opened_at=").append(a.openedAt()).append('i')
+        b.append(",value=")
+                .append(a.value())
+                .append(",threshold=")
+                .append(a.threshold())
+                .append(",opened_at=")
+                .append(a.openedAt())
+                .append('i')
                 .append(",unit=");
         stringField(b, a.unit() == null ? "" : a.unit());
         b.append(",message=");
@@ -166,11 +194,17 @@ public final class LineProtocol {
         if (!Double.isNaN(p.powerFactor())) {
             b.append(",power_factor=").append(p.powerFactor());
         }
-        b.append(",current=").append(p.current())
-                .append(",final=").append(p.fin())
-                .append(",partial=").append(p.partial())
-                .append(",illustrative=").append(p.illustrative())
-                .append(",as_of=").append(p.asOf()).append('i');
+        b.append(",current=")
+                .append(p.current())
+                .append(",final=")
+                .append(p.fin())
+                .append(",partial=")
+                .append(p.partial())
+                .append(",illustrative=")
+                .append(p.illustrative())
+                .append(",as_of=")
+                .append(p.asOf())
+                .append('i');
         for (int i = 0; i < p.periods().length; i++) {
             b.append(",kwh_");
             tag(b, p.periods()[i]);
@@ -241,14 +275,26 @@ public final class LineProtocol {
 
     /** A money field in 元, to the fen. */
     private static void yuan(StringBuilder b, String name, String amount) {
-        b.append(name).append('=').append(new BigDecimal(amount).setScale(2, java.math.RoundingMode.HALF_UP).toPlainString());
+        b.append(name)
+                .append('=')
+                .append(new BigDecimal(amount)
+                        .setScale(2, java.math.RoundingMode.HALF_UP)
+                        .toPlainString());
     }
 
     /** A money field twice: as a float {@code name} and as integer fen {@code name_fen}. */
     private static void money(StringBuilder b, String name, String amount) {
         BigDecimal a = new BigDecimal(amount);
-        b.append(name).append('=').append(a.toPlainString()).append(',').append(name).append("_fen=")
-                .append(a.setScale(2, java.math.RoundingMode.HALF_UP).movePointRight(2).longValueExact()).append('i');
+        b.append(name)
+                .append('=')
+                .append(a.toPlainString())
+                .append(',')
+                .append(name)
+                .append("_fen=")
+                .append(a.setScale(2, java.math.RoundingMode.HALF_UP)
+                        .movePointRight(2)
+                        .longValueExact())
+                .append('i');
     }
 
     /**
@@ -274,9 +320,17 @@ public final class LineProtocol {
         finite(b, "peak_growth", p.peakGrowth());
         finite(b, "month_kwh", p.monthKwh());
         finite(b, "growth_on_year", p.growthOnYear());
-        b.append(",window_days=").append(p.windowDays()).append("i,days=").append(p.days()).append('i');
+        b.append(",window_days=")
+                .append(p.windowDays())
+                .append("i,days=")
+                .append(p.days())
+                .append('i');
         if (p.growthRank() > 0) {
-            b.append(",growth_rank=").append(p.growthRank()).append("i,shrink_rank=").append(p.shrinkRank()).append('i');
+            b.append(",growth_rank=")
+                    .append(p.growthRank())
+                    .append("i,shrink_rank=")
+                    .append(p.shrinkRank())
+                    .append('i');
         }
         b.append(' ').append(p.dayStart());
         return b.toString();
@@ -330,7 +384,12 @@ public final class LineProtocol {
         StringBuilder b = new StringBuilder(80);
         b.append("pipeline,component=");
         tag(b, c.component());
-        b.append(' ').append(c.counter()).append('=').append(c.total()).append("i ").append(c.at());
+        b.append(' ')
+                .append(c.counter())
+                .append('=')
+                .append(c.total())
+                .append("i ")
+                .append(c.at());
         return b.toString();
     }
 

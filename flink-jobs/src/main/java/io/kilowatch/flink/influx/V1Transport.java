@@ -22,10 +22,16 @@ final class V1Transport implements InfluxTransport {
 
     V1Transport(InfluxConfig config) {
         this.config = config;
-        this.http = HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build();
-        this.writeUri = URI.create(config.url() + "/write?precision=ms&db=" + URLEncoder.encode(config.database(), StandardCharsets.UTF_8));
-        this.authorization = config.username() == null ? null
-                : "Basic " + Base64.getEncoder().encodeToString((config.username() + ":" + config.password()).getBytes(StandardCharsets.UTF_8));
+        this.http =
+                HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build();
+        this.writeUri = URI.create(config.url() + "/write?precision=ms&db="
+                + URLEncoder.encode(config.database(), StandardCharsets.UTF_8));
+        this.authorization = config.username() == null
+                ? null
+                : "Basic "
+                        + Base64.getEncoder()
+                                .encodeToString(
+                                        (config.username() + ":" + config.password()).getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -38,7 +44,8 @@ final class V1Transport implements InfluxTransport {
             req.header("Authorization", authorization);
         }
         return http.sendAsync(req.build(), HttpResponse.BodyHandlers.ofString())
-                .handle((response, error) -> error != null ? Answer.failed(error) : Answer.of(response.statusCode(), response.body()));
+                .handle((response, error) ->
+                        error != null ? Answer.failed(error) : Answer.of(response.statusCode(), response.body()));
     }
 
     @Override

@@ -28,7 +28,8 @@ final class V2Transport implements InfluxTransport {
         this.config = config;
         this.client = InfluxDBClientFactory.create(InfluxDBClientOptions.builder()
                 .url(config.url())
-                .authenticateToken(config.token() == null ? new char[0] : config.token().toCharArray())
+                .authenticateToken(
+                        config.token() == null ? new char[0] : config.token().toCharArray())
                 .org(config.org())
                 .bucket(config.bucket())
                 .build());
@@ -42,21 +43,24 @@ final class V2Transport implements InfluxTransport {
 
     @Override
     public CompletableFuture<Answer> write(List<String> lines) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                write.writeRecords(config.bucket(), config.org(), WritePrecision.MS, lines);
-                return Answer.of(204, "");
-            } catch (InfluxException e) {
-                return e.status() > 0 ? Answer.of(e.status(), e.getMessage()) : Answer.failed(e);
-            } catch (RuntimeException e) {
-                return Answer.failed(e);
-            }
-        }, io);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        write.writeRecords(config.bucket(), config.org(), WritePrecision.MS, lines);
+                        return Answer.of(204, "");
+                    } catch (InfluxException e) {
+                        return e.status() > 0 ? Answer.of(e.status(), e.getMessage()) : Answer.failed(e);
+                    } catch (RuntimeException e) {
+                        return Answer.failed(e);
+                    }
+                },
+                io);
     }
 
     @Override
     public String describe() {
-        return "InfluxDB at " + config.url() + " (v2 /api/v2/write, org '" + config.org() + "', bucket '" + config.bucket() + "')";
+        return "InfluxDB at " + config.url() + " (v2 /api/v2/write, org '" + config.org() + "', bucket '"
+                + config.bucket() + "')";
     }
 
     @Override

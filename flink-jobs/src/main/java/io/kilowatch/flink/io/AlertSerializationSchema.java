@@ -24,6 +24,7 @@ public class AlertSerializationSchema implements KafkaRecordSerializationSchema<
         if (codec == null) {
             codec = new AlertCodec();
         }
-        return new ProducerRecord<>(topic, null, null, alert.subjectId().getBytes(StandardCharsets.UTF_8), codec.encode(alert));
+        return new ProducerRecord<>(
+                topic, null, null, alert.subjectId().getBytes(StandardCharsets.UTF_8), codec.encode(alert));
     }
 }

@@ -20,6 +20,7 @@ public class HintSerializationSchema implements KafkaRecordSerializationSchema<H
         if (codec == null) {
             codec = new HintCodec();
         }
-        return new ProducerRecord<>(topic, null, null, hint.customerId().getBytes(StandardCharsets.UTF_8), codec.encode(hint));
+        return new ProducerRecord<>(
+                topic, null, null, hint.customerId().getBytes(StandardCharsets.UTF_8), codec.encode(hint));
     }
 }

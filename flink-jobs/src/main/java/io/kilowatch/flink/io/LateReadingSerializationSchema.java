@@ -25,7 +25,12 @@ public class LateReadingSerializationSchema implements KafkaRecordSerializationS
         }
         RecordHeaders headers = new RecordHeaders();
         headers.add(INTERVAL_HEADER, late.interval().getBytes(StandardCharsets.UTF_8));
-        return new ProducerRecord<>(topic, null, null,
-                late.reading().meterId().getBytes(StandardCharsets.UTF_8), codec.encode(late.reading()), headers);
+        return new ProducerRecord<>(
+                topic,
+                null,
+                null,
+                late.reading().meterId().getBytes(StandardCharsets.UTF_8),
+                codec.encode(late.reading()),
+                headers);
     }
 }

@@ -35,7 +35,11 @@ public class RegistryDeserializationSchema implements KafkaRecordDeserialization
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RegistryUpdate> out) {
         if (record.key() == null) {
             undecodable.inc();
-            LOG.warn("skipping registry record without a key at {}-{}@{}", record.topic(), record.partition(), record.offset());
+            LOG.warn(
+                    "skipping registry record without a key at {}-{}@{}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset());
             return;
         }
         String meterId = new String(record.key(), StandardCharsets.UTF_8);

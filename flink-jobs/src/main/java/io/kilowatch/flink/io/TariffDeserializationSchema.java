@@ -30,10 +30,15 @@ public class TariffDeserializationSchema implements KafkaRecordDeserializationSc
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<TariffUpdate> out) {
         if (record.key() == null) {
             keyless.inc();
-            LOG.warn("skipping tariff record without a key at {}-{}@{}", record.topic(), record.partition(), record.offset());
+            LOG.warn(
+                    "skipping tariff record without a key at {}-{}@{}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset());
             return;
         }
-        out.collect(new TariffUpdate(new String(record.key(), StandardCharsets.UTF_8),
+        out.collect(new TariffUpdate(
+                new String(record.key(), StandardCharsets.UTF_8),
                 record.value() == null ? null : new String(record.value(), StandardCharsets.UTF_8)));
     }
 

@@ -12,14 +12,66 @@ package io.kilowatch.flink.records;
  * @param periods the plan's time-of-use periods its energy was billed in this month (empty for a plan without them), in
  *     the order of {@code periodKwh}: the customer's time-of-use split under that plan
  */
-public record BillPoint(String customerId, String planId, String month, long monthStart, boolean current, String basis, String total,
-                        String projected, String energy, String basic, String powerFactorAdjustment, double kwh, double maxDemandKw,
-                        double powerFactor, long asOf, boolean fin, boolean partial, boolean illustrative, String[] periods,
-                        double[] periodKwh) {
-    public BillPoint(String customerId, String planId, String month, long monthStart, boolean current, String basis, String total,
-                     String projected, String energy, String basic, String powerFactorAdjustment, double kwh, double maxDemandKw,
-                     double powerFactor, long asOf, boolean fin, boolean partial, boolean illustrative) {
-        this(customerId, planId, month, monthStart, current, basis, total, projected, energy, basic, powerFactorAdjustment, kwh, maxDemandKw,
-                powerFactor, asOf, fin, partial, illustrative, new String[0], new double[0]);
+public record BillPoint(
+        String customerId,
+        String planId,
+        String month,
+        long monthStart,
+        boolean current,
+        String basis,
+        String total,
+        String projected,
+        String energy,
+        String basic,
+        String powerFactorAdjustment,
+        double kwh,
+        double maxDemandKw,
+        double powerFactor,
+        long asOf,
+        boolean fin,
+        boolean partial,
+        boolean illustrative,
+        String[] periods,
+        double[] periodKwh) {
+    public BillPoint(
+            String customerId,
+            String planId,
+            String month,
+            long monthStart,
+            boolean current,
+            String basis,
+            String total,
+            String projected,
+            String energy,
+            String basic,
+            String powerFactorAdjustment,
+            double kwh,
+            double maxDemandKw,
+            double powerFactor,
+            long asOf,
+            boolean fin,
+            boolean partial,
+            boolean illustrative) {
+        this(
+                customerId,
+                planId,
+                month,
+                monthStart,
+                current,
+                basis,
+                total,
+                projected,
+                energy,
+                basic,
+                powerFactorAdjustment,
+                kwh,
+                maxDemandKw,
+                powerFactor,
+                asOf,
+                fin,
+                partial,
+                illustrative,
+                new String[0],
+                new double[0]);
     }
 }

@@ -18,10 +18,18 @@ import org.apache.flink.core.memory.DataOutputView;
  * @param kvarh interval reactive energy, kvarh; NaN when not measured, and for a reading
  * @param kw the reading's power, kW; NaN for an interval
  */
-public record BillingEvent(boolean interval, String customerId, String meterId, long time, double kwh, double kvarh, double kw,
-                           BillingTerms terms) {
+public record BillingEvent(
+        boolean interval,
+        String customerId,
+        String meterId,
+        long time,
+        double kwh,
+        double kvarh,
+        double kw,
+        BillingTerms terms) {
 
-    public static BillingEvent interval(String customerId, String meterId, long start, double kwh, double kvarh, BillingTerms terms) {
+    public static BillingEvent interval(
+            String customerId, String meterId, long start, double kwh, double kvarh, BillingTerms terms) {
         return new BillingEvent(true, customerId, meterId, start, Math.max(0, kwh), kvarh, Double.NaN, terms);
     }
 
@@ -80,8 +88,17 @@ public record BillingEvent(boolean interval, String customerId, String meterId, 
             double kwh = interval ? in.readDouble() : Double.NaN;
             double kvarh = interval ? in.readDouble() : Double.NaN;
             double kw = interval ? Double.NaN : in.readDouble();
-            BillingTerms terms = in.readBoolean() ? new BillingTerms(WireType.readString(in), WireType.readString(in), WireType.readString(in),
-                    WireType.readString(in), WireType.readString(in), in.readDouble(), WireType.readString(in), in.readDouble()) : null;
+            BillingTerms terms = in.readBoolean()
+                    ? new BillingTerms(
+                            WireType.readString(in),
+                            WireType.readString(in),
+                            WireType.readString(in),
+                            WireType.readString(in),
+                            WireType.readString(in),
+                            in.readDouble(),
+                            WireType.readString(in),
+                            in.readDouble())
+                    : null;
             return new BillingEvent(interval, customer, meter, time, kwh, kvarh, kw, terms);
         }
 

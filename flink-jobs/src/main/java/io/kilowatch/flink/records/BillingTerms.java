@@ -12,16 +12,33 @@ import java.math.BigDecimal;
  * @param basis capacity, demand or contract; null for a single-part customer
  * @param contractKw NaN unless the basis is contract
  */
-public record BillingTerms(String planId, String customerClass, String voltageLevel, String region, String feederId, double capacityKva,
-                           String basis, double contractKw) {
+public record BillingTerms(
+        String planId,
+        String customerClass,
+        String voltageLevel,
+        String region,
+        String feederId,
+        double capacityKva,
+        String basis,
+        double contractKw) {
 
     /** The terms of a billed meter (a customer's, with a plan), or null. */
     public static BillingTerms of(RegistryEntry e) {
-        if (e == null || !e.isBilled() || e.tariffPlanId() == null || e.tariffPlanId().isEmpty()) {
+        if (e == null
+                || !e.isBilled()
+                || e.tariffPlanId() == null
+                || e.tariffPlanId().isEmpty()) {
             return null;
         }
-        return new BillingTerms(e.tariffPlanId(), e.customerClass(), e.voltageLevelOrDefault(), e.region(), e.feederId(), e.contractedKva(),
-                e.billingBasis(), e.contractKw() == null ? Double.NaN : e.contractKw());
+        return new BillingTerms(
+                e.tariffPlanId(),
+                e.customerClass(),
+                e.voltageLevelOrDefault(),
+                e.region(),
+                e.feederId(),
+                e.contractedKva(),
+                e.billingBasis(),
+                e.contractKw() == null ? Double.NaN : e.contractKw());
     }
 
     /** Demand matters to the bill: a warning of a new maximum is worth sending. */
@@ -30,7 +47,12 @@ public record BillingTerms(String planId, String customerClass, String voltageLe
     }
 
     public CustomerTerms customerTerms() {
-        return new CustomerTerms(customerClass, voltageLevel, region, BigDecimal.valueOf(capacityKva),
-                basis == null ? null : BasicCharge.Basis.of(basis), Double.isNaN(contractKw) ? null : BigDecimal.valueOf(contractKw));
+        return new CustomerTerms(
+                customerClass,
+                voltageLevel,
+                region,
+                BigDecimal.valueOf(capacityKva),
+                basis == null ? null : BasicCharge.Basis.of(basis),
+                Double.isNaN(contractKw) ? null : BigDecimal.valueOf(contractKw));
     }
 }

@@ -15,7 +15,8 @@ public record EventTimeRange(Instant from, Instant to) implements Serializable {
             throw new IllegalArgumentException("backfill range must not be empty: " + from + " .. " + to);
         }
         if (from.toEpochMilli() % quarter != 0 || to.toEpochMilli() % quarter != 0) {
-            throw new IllegalArgumentException("backfill range must start and end on 15-minute boundaries (UTC): " + from + " .. " + to);
+            throw new IllegalArgumentException(
+                    "backfill range must start and end on 15-minute boundaries (UTC): " + from + " .. " + to);
         }
     }
 

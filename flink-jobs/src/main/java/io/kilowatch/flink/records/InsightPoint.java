@@ -21,11 +21,44 @@ package io.kilowatch.flink.records;
  * @param growthOnYear this calendar month's energy a day against the same month's a year before − 1; NaN
  *     unless that month was seen on at least 20 days
  */
-public record InsightPoint(String level, String id, String customer, String customerClass, long dayStart, double kwh, double kwhBefore,
-                           double growth, double peakKw, double peakBeforeKw, double peakGrowth, double monthKwh, String segment,
-                           int windowDays, int days, int growthRank, int shrinkRank, double growthOnYear) {
+public record InsightPoint(
+        String level,
+        String id,
+        String customer,
+        String customerClass,
+        long dayStart,
+        double kwh,
+        double kwhBefore,
+        double growth,
+        double peakKw,
+        double peakBeforeKw,
+        double peakGrowth,
+        double monthKwh,
+        String segment,
+        int windowDays,
+        int days,
+        int growthRank,
+        int shrinkRank,
+        double growthOnYear) {
     public InsightPoint withRanks(int growth, int shrink) {
-        return new InsightPoint(level, id, customer, customerClass, dayStart, kwh, kwhBefore, this.growth, peakKw, peakBeforeKw, peakGrowth,
-                monthKwh, segment, windowDays, days, growth, shrink, growthOnYear);
+        return new InsightPoint(
+                level,
+                id,
+                customer,
+                customerClass,
+                dayStart,
+                kwh,
+                kwhBefore,
+                this.growth,
+                peakKw,
+                peakBeforeKw,
+                peakGrowth,
+                monthKwh,
+                segment,
+                windowDays,
+                days,
+                growth,
+                shrink,
+                growthOnYear);
     }
 }

@@ -51,18 +51,73 @@ public record LoadDelta(
     public static final String CELL = "cell";
 
     /** One reading of a meter for its cell's 1-minute interval starting at {@code minuteStart}. */
-    public static LoadDelta sample(String cell, long minuteStart, String transformerId, String customerClass, String feederId,
-                                   String region, String meterId, double kw, boolean meterCurve) {
-        return new LoadDelta(CELL, cell, Interval.ONE_MINUTE, minuteStart, transformerId, customerClass, feederId, region,
-                0, 0, 0, 0, 1, 0, 0, meterId, kw, meterCurve);
+    public static LoadDelta sample(
+            String cell,
+            long minuteStart,
+            String transformerId,
+            String customerClass,
+            String feederId,
+            String region,
+            String meterId,
+            double kw,
+            boolean meterCurve) {
+        return new LoadDelta(
+                CELL,
+                cell,
+                Interval.ONE_MINUTE,
+                minuteStart,
+                transformerId,
+                customerClass,
+                feederId,
+                region,
+                0,
+                0,
+                0,
+                0,
+                1,
+                0,
+                0,
+                meterId,
+                kw,
+                meterCurve);
     }
 
     /** A change of sums (no single meter's reading). */
-    public static LoadDelta change(String level, String id, Interval interval, long windowStart, String transformerId,
-                                   String customerClass, String feederId, String region, long kwAvgMicro, long kwMaxMicro,
-                                   long kwMinMicro, long kwhMicro, long readings, long meters, long estimated) {
-        return new LoadDelta(level, id, interval, windowStart, transformerId, customerClass, feederId, region, kwAvgMicro,
-                kwMaxMicro, kwMinMicro, kwhMicro, readings, meters, estimated, null, 0, false);
+    public static LoadDelta change(
+            String level,
+            String id,
+            Interval interval,
+            long windowStart,
+            String transformerId,
+            String customerClass,
+            String feederId,
+            String region,
+            long kwAvgMicro,
+            long kwMaxMicro,
+            long kwMinMicro,
+            long kwhMicro,
+            long readings,
+            long meters,
+            long estimated) {
+        return new LoadDelta(
+                level,
+                id,
+                interval,
+                windowStart,
+                transformerId,
+                customerClass,
+                feederId,
+                region,
+                kwAvgMicro,
+                kwMaxMicro,
+                kwMinMicro,
+                kwhMicro,
+                readings,
+                meters,
+                estimated,
+                null,
+                0,
+                false);
     }
 
     public boolean isSample() {
@@ -75,8 +130,22 @@ public record LoadDelta(
     }
 
     public LoadDelta to(String level, String id) {
-        return change(level, id, interval, windowStart, transformerId, customerClass, feederId, region,
-                kwAvgMicro, kwMaxMicro, kwMinMicro, kwhMicro, readings, meters, estimated);
+        return change(
+                level,
+                id,
+                interval,
+                windowStart,
+                transformerId,
+                customerClass,
+                feederId,
+                region,
+                kwAvgMicro,
+                kwMaxMicro,
+                kwMinMicro,
+                kwhMicro,
+                readings,
+                meters,
+                estimated);
     }
 
     /** A power or energy in micro-units, as aggregates count it. */
@@ -133,13 +202,35 @@ public record LoadDelta(
             String feeder = WireType.readString(in);
             String region = WireType.readString(in);
             if (kind != 0) {
-                return sample(id, windowStart, transformer, customerClass, feeder, region, WireType.readString(in), in.readDouble(),
+                return sample(
+                        id,
+                        windowStart,
+                        transformer,
+                        customerClass,
+                        feeder,
+                        region,
+                        WireType.readString(in),
+                        in.readDouble(),
                         kind == 3);
             }
             String level = WireType.readString(in);
             Interval interval = INTERVALS[in.readByte()];
-            return change(level, id, interval, windowStart, transformer, customerClass, feeder, region, in.readLong(), in.readLong(),
-                    in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
+            return change(
+                    level,
+                    id,
+                    interval,
+                    windowStart,
+                    transformer,
+                    customerClass,
+                    feeder,
+                    region,
+                    in.readLong(),
+                    in.readLong(),
+                    in.readLong(),
+                    in.readLong(),
+                    in.readLong(),
+                    in.readLong(),
+                    in.readLong());
         }
 
         @Override

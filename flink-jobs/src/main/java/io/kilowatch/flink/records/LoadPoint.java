@@ -36,8 +36,32 @@ public record LoadPoint(
     public static final String LEVEL_METER = "meter";
 
     /** An aggregate's point, which has no energy source or register event of its own. */
-    public static LoadPoint aggregate(String level, String id, String interval, long windowStart, double kwAvg, double kwMax,
-                                      double kwMin, double kwh, long readings, long meters, long estimated) {
-        return new LoadPoint(level, id, interval, windowStart, kwAvg, kwMax, kwMin, kwh, Double.NaN, readings, meters, estimated, null, null);
+    public static LoadPoint aggregate(
+            String level,
+            String id,
+            String interval,
+            long windowStart,
+            double kwAvg,
+            double kwMax,
+            double kwMin,
+            double kwh,
+            long readings,
+            long meters,
+            long estimated) {
+        return new LoadPoint(
+                level,
+                id,
+                interval,
+                windowStart,
+                kwAvg,
+                kwMax,
+                kwMin,
+                kwh,
+                Double.NaN,
+                readings,
+                meters,
+                estimated,
+                null,
+                null);
     }
 }

@@ -22,7 +22,11 @@ public record MeterSample(String meterId, long ts, double kw, double importKwh, 
     }
 
     public static MeterSample of(Reading r) {
-        return new MeterSample(r.meterId(), r.ts(), r.kw(), r.importKwh() == null ? Double.NaN : r.importKwh(),
+        return new MeterSample(
+                r.meterId(),
+                r.ts(),
+                r.kw(),
+                r.importKwh() == null ? Double.NaN : r.importKwh(),
                 r.kvar() == null ? Double.NaN : r.kvar());
     }
 
@@ -33,8 +37,18 @@ public record MeterSample(String meterId, long ts, double kw, double importKwh, 
     /** As a reading again, for kw.late: only the fields the curves saw. */
     public Reading toReading() {
         Reading r = Reading.of(meterId, ts, kw).withImportKwh(hasRegister() ? importKwh : null);
-        return Double.isNaN(kvar) ? r : new Reading(r.meterId(), r.ts(), r.kw(), r.importKwh(), r.exportKwh(), kvar, r.voltageV(),
-                r.currentA(), r.pf());
+        return Double.isNaN(kvar)
+                ? r
+                : new Reading(
+                        r.meterId(),
+                        r.ts(),
+                        r.kw(),
+                        r.importKwh(),
+                        r.exportKwh(),
+                        kvar,
+                        r.voltageV(),
+                        r.currentA(),
+                        r.pf());
     }
 
     public static final class Codec extends WireType.Codec<MeterSample> {
@@ -55,7 +69,8 @@ public record MeterSample(String meterId, long ts, double kw, double importKwh, 
 
         @Override
         protected MeterSample read(DataInputView in) throws IOException {
-            return new MeterSample(WireType.readString(in), in.readLong(), in.readDouble(), in.readDouble(), in.readDouble());
+            return new MeterSample(
+                    WireType.readString(in), in.readLong(), in.readDouble(), in.readDouble(), in.readDouble());
         }
 
         @Override

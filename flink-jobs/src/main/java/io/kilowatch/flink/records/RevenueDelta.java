@@ -8,8 +8,15 @@ package io.kilowatch.flink.records;
  * @param level class, region or feeder
  * @param customers +1 when a customer first counts in the month, else 0
  */
-public record RevenueDelta(String level, String id, String month, long monthStart, long billedFen, long projectedFen, long savingFen,
-                           long customers) {
+public record RevenueDelta(
+        String level,
+        String id,
+        String month,
+        long monthStart,
+        long billedFen,
+        long projectedFen,
+        long savingFen,
+        long customers) {
     public String key() {
         return level + "/" + id + "/" + month;
     }

@@ -96,7 +96,8 @@ public final class WireType<T> extends TypeInformation<T> {
         }
 
         @Override
-        public TypeInformation<T> createTypeInfo(java.lang.reflect.Type t, Map<String, TypeInformation<?>> genericParameters) {
+        public TypeInformation<T> createTypeInfo(
+                java.lang.reflect.Type t, Map<String, TypeInformation<?>> genericParameters) {
             return new WireType<>(codec);
         }
     }

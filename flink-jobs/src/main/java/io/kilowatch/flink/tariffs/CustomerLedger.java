@@ -32,17 +32,21 @@ final class CustomerLedger {
     BillingTerms terms;
     /** Intervals not final yet, by start: each meter's energy (µkWh) and reactive energy (µkvarh, −1 when not measured). */
     List<OpenWindow> open = new ArrayList<>();
+
     List<PlanMonth> months = new ArrayList<>();
     /** Hints sent this month: kind/target → saving (fen), so a hint is repeated only when its saving changes materially. */
     Map<String, Long> sentFen = new HashMap<>();
+
     String sentMonth;
     /** What was last given to the revenue roll-ups, for the current plan's month. */
     String revenueMonth;
+
     long billedFen;
     long projectedFen;
     long offeredFen;
     /** The current quarter's readings of each demand-billed meter. */
     List<MeterWatch> watches = new ArrayList<>();
+
     long warnedWindow = Long.MIN_VALUE;
     long warnedFen;
     /** Processing time of the last quarter update written, for the catch-up throttle. */
@@ -147,7 +151,8 @@ final class CustomerLedger {
         w.kwh[i] = kwh;
         w.kvarh[i] = kvarh;
         if (!tracked.isEmpty()) {
-            java.time.ZonedDateTime local = Instant.ofEpochMilli(e.time()).atZone(tracked.iterator().next().zone());
+            java.time.ZonedDateTime local = Instant.ofEpochMilli(e.time())
+                    .atZone(tracked.iterator().next().zone());
             DayProfile profile = profile(YearMonth.from(local));
             profile.kwh[local.getHour()] += kwh - oldKwh;
             if (newQuarter) {
@@ -290,7 +295,8 @@ final class CustomerLedger {
             profiles.removeIf(p -> p.year == closed.year && p.month == closed.month);
         }
         for (PlanMonth pm : months) {
-            if (pm.planId.equals(closed.planId) && pm.yearMonth().equals(closed.yearMonth().plusMonths(1))) {
+            if (pm.planId.equals(closed.planId)
+                    && pm.yearMonth().equals(closed.yearMonth().plusMonths(1))) {
                 pm.ytdBefore = pm.year == closed.year ? ytd : 0;
                 pm.ytdFromPrevious = false;
             }
@@ -360,14 +366,17 @@ final class CustomerLedger {
             return toDate;
         }
         DayProfile profile = profileOf(pm.yearMonth());
-        return Projection.toMonthEnd(plan, toDate, pm.startDays(), toDate.coveredDays(), profile == null ? null : profile.perQuarter());
+        return Projection.toMonthEnd(
+                plan, toDate, pm.startDays(), toDate.coveredDays(), profile == null ? null : profile.perQuarter());
     }
 
     /** The latest month of {@code planId} that has usage. */
     PlanMonth latestMonth(String planId) {
         PlanMonth latest = null;
         for (PlanMonth pm : months) {
-            if (pm.planId.equals(planId) && pm.coveredUntil != Long.MIN_VALUE && (latest == null || pm.monthStart > latest.monthStart)) {
+            if (pm.planId.equals(planId)
+                    && pm.coveredUntil != Long.MIN_VALUE
+                    && (latest == null || pm.monthStart > latest.monthStart)) {
                 latest = pm;
             }
         }

@@ -20,6 +20,7 @@ public final class CustomerLedgerSerializer extends TypeSerializer<CustomerLedge
      * waiting events (read as unknown: the list is read once).
      */
     private static final int VERSION_WITHOUT_UPDATE_DUE = 1;
+
     static final CustomerLedgerSerializer INSTANCE = new CustomerLedgerSerializer();
 
     @Override
@@ -158,7 +159,14 @@ public final class CustomerLedgerSerializer extends TypeSerializer<CustomerLedge
         }
         CustomerLedger l = new CustomerLedger();
         if (in.readBoolean()) {
-            l.terms = new BillingTerms(in.readUTF(), in.readUTF(), in.readUTF(), nullable(in), nullable(in), in.readDouble(), nullable(in),
+            l.terms = new BillingTerms(
+                    in.readUTF(),
+                    in.readUTF(),
+                    in.readUTF(),
+                    nullable(in),
+                    nullable(in),
+                    in.readDouble(),
+                    nullable(in),
                     in.readDouble());
         }
         int windows = in.readInt();
@@ -239,8 +247,8 @@ public final class CustomerLedgerSerializer extends TypeSerializer<CustomerLedge
         int held = in.readInt();
         for (int k = 0; k < held; k++) {
             // a held reading's terms are the ledger's (the customer's latest)
-            l.heldReadings.add(io.kilowatch.flink.records.BillingEvent.reading(in.readUTF(), in.readUTF(), in.readLong(), in.readDouble(),
-                    l.terms));
+            l.heldReadings.add(io.kilowatch.flink.records.BillingEvent.reading(
+                    in.readUTF(), in.readUTF(), in.readLong(), in.readDouble(), l.terms));
         }
         int profiles = in.readUnsignedByte();
         for (int k = 0; k < profiles; k++) {

@@ -29,6 +29,7 @@ final class PlanMonth {
     long monthEnd;
     /** Effective dates (epoch day) of the versions energy was counted under, in the order first met. */
     long[] versions = new long[0];
+
     long[][] kwh = new long[0][];
     long[] kvarh = new long[0];
     boolean kvarhMissing;
@@ -39,6 +40,7 @@ final class PlanMonth {
     boolean ytdFromPrevious;
     /** The first interval counted: a plan tracked from after the month's start has a partial month. */
     long trackedFrom = Long.MAX_VALUE;
+
     long coveredUntil = Long.MIN_VALUE;
 
     PlanMonth() {}
@@ -49,7 +51,8 @@ final class PlanMonth {
         pm.year = m.getYear();
         pm.month = m.getMonthValue();
         pm.monthStart = m.atDay(1).atStartOfDay(plan.zone()).toInstant().toEpochMilli();
-        pm.monthEnd = m.plusMonths(1).atDay(1).atStartOfDay(plan.zone()).toInstant().toEpochMilli();
+        pm.monthEnd =
+                m.plusMonths(1).atDay(1).atStartOfDay(plan.zone()).toInstant().toEpochMilli();
         return pm;
     }
 
@@ -83,7 +86,8 @@ final class PlanMonth {
         if (v == null) {
             return; // no version in force: the plan did not exist that day
         }
-        int i = versionIndex(v.effectiveFrom().toEpochDay(), v.calendar().periods().size());
+        int i = versionIndex(
+                v.effectiveFrom().toEpochDay(), v.calendar().periods().size());
         int period = v.calendar().scheduleOf(date)[PlanCalendar.quarterOf(local.toLocalTime())];
         kwh[i][period] += dKwh;
         kvarh[i] += dKvarh;
@@ -133,8 +137,13 @@ final class PlanMonth {
             slices.add(new Slice(s.version(), s.from(), s.until(), byPeriod, kvarhMissing ? null : micro(reactive)));
         }
         BigDecimal covered = coveredUntil == Long.MIN_VALUE ? null : days(coveredUntil - monthStart);
-        return new MonthUsage(m, slices, maxDemandMicroKw < 0 ? null : micro(maxDemandMicroKw),
-                maxDemandAt == Long.MIN_VALUE ? null : Instant.ofEpochMilli(maxDemandAt), micro(ytdBeforeMicro), covered);
+        return new MonthUsage(
+                m,
+                slices,
+                maxDemandMicroKw < 0 ? null : micro(maxDemandMicroKw),
+                maxDemandAt == Long.MIN_VALUE ? null : Instant.ofEpochMilli(maxDemandAt),
+                micro(ytdBeforeMicro),
+                covered);
     }
 
     /** Days from the month's start to the first interval counted (0 unless the month is partial). */

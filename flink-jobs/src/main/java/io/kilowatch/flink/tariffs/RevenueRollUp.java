@@ -22,7 +22,8 @@ public class RevenueRollUp extends KeyedProcessFunction<String, RevenueDelta, Re
 
     @Override
     public void open(OpenContext ctx) {
-        sums = getRuntimeContext().getState(new ValueStateDescriptor<>("revenue", TypeInformation.of(RevenuePoint.class)));
+        sums = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("revenue", TypeInformation.of(RevenuePoint.class)));
     }
 
     @Override
@@ -32,8 +33,15 @@ public class RevenueRollUp extends KeyedProcessFunction<String, RevenueDelta, Re
             s = new RevenuePoint(d.level(), d.id(), d.month(), d.monthStart(), 0, 0, 0, 0);
             ctx.timerService().registerEventTimeTimer(forgetAt(s));
         }
-        sums.update(new RevenuePoint(s.level(), s.id(), s.month(), s.monthStart(), s.billedFen() + d.billedFen(),
-                s.projectedFen() + d.projectedFen(), s.savingFen() + d.savingFen(), s.customers() + d.customers()));
+        sums.update(new RevenuePoint(
+                s.level(),
+                s.id(),
+                s.month(),
+                s.monthStart(),
+                s.billedFen() + d.billedFen(),
+                s.projectedFen() + d.projectedFen(),
+                s.savingFen() + d.savingFen(),
+                s.customers() + d.customers()));
         long wm = ctx.timerService().currentWatermark();
         long next = wm == Long.MIN_VALUE ? d.monthStart() + Q - 1 : wm - Math.floorMod(wm, Q) + Q - 1;
         ctx.timerService().registerEventTimeTimer(next);

@@ -57,9 +57,11 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
     private static final long Q = CustomerLedger.Q;
     private static final ZoneId FALLBACK_ZONE = ZoneId.of("Asia/Shanghai");
 
-    public static final MapStateDescriptor<String, String> TARIFFS = new MapStateDescriptor<>("tariffs", Types.STRING, Types.STRING);
+    public static final MapStateDescriptor<String, String> TARIFFS =
+            new MapStateDescriptor<>("tariffs", Types.STRING, Types.STRING);
     public static final OutputTag<Hint> HINTS = new OutputTag<>("hints", TypeInformation.of(Hint.class));
-    public static final OutputTag<RevenueDelta> REVENUE = new OutputTag<>("revenue", TypeInformation.of(RevenueDelta.class));
+    public static final OutputTag<RevenueDelta> REVENUE =
+            new OutputTag<>("revenue", TypeInformation.of(RevenueDelta.class));
 
     /**
      * What came before any tariff plan did, per customer: at most this many events (ten days of
@@ -89,8 +91,9 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
     @Override
     public void open(OpenContext ctx) {
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("ledger", CustomerLedgerSerializer.INSTANCE));
-        waiting = getRuntimeContext().getListState(new org.apache.flink.api.common.state.ListStateDescriptor<>("waiting-for-tariffs",
-                TypeInformation.of(BillingEvent.class)));
+        waiting = getRuntimeContext()
+                .getListState(new org.apache.flink.api.common.state.ListStateDescriptor<>(
+                        "waiting-for-tariffs", TypeInformation.of(BillingEvent.class)));
         advisor = new Advisor(params.thresholds());
         cachedVersion = -1;
         var m = getRuntimeContext().getMetricGroup();
@@ -114,7 +117,10 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
                 }
             } catch (IllegalArgumentException e) {
                 badPlans.inc();
-                LOG.warn("kw.tariffs record for plan {} ignored (the last valid one, if any, stays in force): {}", u.planId(), e.getMessage());
+                LOG.warn(
+                        "kw.tariffs record for plan {} ignored (the last valid one, if any, stays in force): {}",
+                        u.planId(),
+                        e.getMessage());
                 return;
             }
             ctx.getBroadcastState(TARIFFS).put(u.planId(), u.json());
@@ -186,8 +192,12 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
      * maximum. Live, the intervals before its quarter are in (they close within the watermark's
      * bound); in a catch-up the readings run ahead of them and wait until they are.
      */
-    private void reading(ReadOnlyContext ctx, CustomerLedger l, BillingEvent e, TariffPlan current,
-                         org.apache.flink.streaming.api.TimerService timers) {
+    private void reading(
+            ReadOnlyContext ctx,
+            CustomerLedger l,
+            BillingEvent e,
+            TariffPlan current,
+            org.apache.flink.streaming.api.TimerService timers) {
         long window = e.time() - Math.floorMod(e.time(), Q);
         if (!ready(l, current, window, timers.currentWatermark()) || !l.heldReadings.isEmpty()) {
             if (l.heldReadings.size() >= MAX_WAITING) {
@@ -217,8 +227,12 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
     }
 
     /** Held readings whose quarter's previous intervals are now in, in the order they came. */
-    private void releaseHeld(ReadOnlyContext ctx, CustomerLedger l, TariffPlan current, org.apache.flink.streaming.api.TimerService timers,
-                             boolean all) {
+    private void releaseHeld(
+            ReadOnlyContext ctx,
+            CustomerLedger l,
+            TariffPlan current,
+            org.apache.flink.streaming.api.TimerService timers,
+            boolean all) {
         while (!l.heldReadings.isEmpty()) {
             BillingEvent e = l.heldReadings.get(0);
             long window = e.time() - Math.floorMod(e.time(), Q);
@@ -230,8 +244,12 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         }
     }
 
-    private void judge(ReadOnlyContext ctx, CustomerLedger l, BillingEvent e, TariffPlan current,
-                       org.apache.flink.streaming.api.TimerService timers) {
+    private void judge(
+            ReadOnlyContext ctx,
+            CustomerLedger l,
+            BillingEvent e,
+            TariffPlan current,
+            org.apache.flink.streaming.api.TimerService timers) {
         double[] w = l.watch(e);
         if (w != null) {
             timers.registerEventTimeTimer((long) w[0] + Q - 1);
@@ -247,8 +265,12 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
      * any timer, none can change them any more), and, once per day or new month, the day's and
      * the months' closes. A timer is a keyed-state write: one an interval, not six.
      */
-    private void interval(CustomerLedger l, BillingEvent e, Map<String, TariffPlan> catalogue, TariffPlan current,
-                          org.apache.flink.streaming.api.TimerService timers) {
+    private void interval(
+            CustomerLedger l,
+            BillingEvent e,
+            Map<String, TariffPlan> catalogue,
+            TariffPlan current,
+            org.apache.flink.streaming.api.TimerService timers) {
         int months = l.months.size();
         l.interval(e, tracked(catalogue, e.terms()));
         long lateness = params.allowedLateness15m().toMillis();
@@ -277,8 +299,9 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         if (l.waiting >= MAX_WAITING) {
             droppedWaiting.inc();
             if (droppedWaiting.getCount() == 1) {
-                LOG.warn("no tariff plan in the catalogue topic yet: intervals are waiting for it and the oldest are now being dropped;"
-                        + " load a catalogue (scripts/tariffs.sh load) or set tariffs.enabled=false");
+                LOG.warn(
+                        "no tariff plan in the catalogue topic yet: intervals are waiting for it and the oldest are now being dropped;"
+                                + " load a catalogue (scripts/tariffs.sh load) or set tariffs.enabled=false");
             }
             return;
         }
@@ -288,8 +311,12 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
     }
 
     /** What waited for the catalogue, now that it is here, in the order it came. */
-    private void replayWaiting(CustomerLedger l, Map<String, TariffPlan> catalogue, org.apache.flink.streaming.api.TimerService timers,
-                               ReadOnlyContext ctx) throws Exception {
+    private void replayWaiting(
+            CustomerLedger l,
+            Map<String, TariffPlan> catalogue,
+            org.apache.flink.streaming.api.TimerService timers,
+            ReadOnlyContext ctx)
+            throws Exception {
         if (l.waiting == 0) {
             return; // the ledger counts them: no list-state read an event
         }
@@ -308,8 +335,14 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         }
     }
 
-    private void warn(ReadOnlyContext ctx, CustomerLedger l, TariffPlan plan, BillingTerms t, long window, double projectedKw,
-                      long readingTs) {
+    private void warn(
+            ReadOnlyContext ctx,
+            CustomerLedger l,
+            TariffPlan plan,
+            BillingTerms t,
+            long window,
+            double projectedKw,
+            long readingTs) {
         PlanMonth pm = l.monthOf(plan, window);
         if (pm.coveredUntil == Long.MIN_VALUE || pm.coveredUntil - pm.trackedFrom < 86_400_000L) {
             return; // the first day of data sets the month's baseline: every quarter of it would be "a new maximum"
@@ -319,8 +352,13 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
             return;
         }
         ZonedDateTime local = Instant.ofEpochMilli(window).atZone(plan.zone());
-        Optional<Advice> a = advisor.demandWarning(plan, t.customerTerms(), local.toLocalDate(), PlanMonth.micro(max[0]),
-                BigDecimal.valueOf(projectedKw), String.format("%02d:%02d", local.getHour(), local.getMinute()));
+        Optional<Advice> a = advisor.demandWarning(
+                plan,
+                t.customerTerms(),
+                local.toLocalDate(),
+                PlanMonth.micro(max[0]),
+                BigDecimal.valueOf(projectedKw),
+                String.format("%02d:%02d", local.getHour(), local.getMinute()));
         if (a.isEmpty()) {
             return;
         }
@@ -332,8 +370,15 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         l.warnedFen = fen;
         warnings.inc();
         // made at the reading that showed it, before the quarter ends; named by the quarter
-        ctx.output(HINTS, hint(ctx.getCurrentKey(), a.get(), plan, pm, readingTs, ctx.getCurrentKey() + "/demand_warning/"
-                + a.get().target() + "/" + window));
+        ctx.output(
+                HINTS,
+                hint(
+                        ctx.getCurrentKey(),
+                        a.get(),
+                        plan,
+                        pm,
+                        readingTs,
+                        ctx.getCurrentKey() + "/demand_warning/" + a.get().target() + "/" + window));
     }
 
     @Override
@@ -356,7 +401,8 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         l.expireWatches(t);
         ZoneId zone = current == null ? FALLBACK_ZONE : current.zone();
         long dayEnd = t + 1 - lateness;
-        boolean dayClose = Instant.ofEpochMilli(dayEnd).atZone(zone).toLocalTime().equals(java.time.LocalTime.MIDNIGHT);
+        boolean dayClose =
+                Instant.ofEpochMilli(dayEnd).atZone(zone).toLocalTime().equals(java.time.LocalTime.MIDNIGHT);
         if (current != null && dayClose) {
             // Every plan's bill, and the hints, at the customer's local day close, once the day's
             // data is final (its end + the allowed lateness) and on that day's data only: the
@@ -384,7 +430,9 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
             l.updateDue = l.updateDue || l.open.stream().anyMatch(w -> w.start >= dayEnd);
         } else if (current != null && (t + 1) % Q == 0 && l.updateDue) {
             long now = ctx.timerService().currentProcessingTime();
-            if (l.lastUpdateMs == Long.MIN_VALUE || now - l.lastUpdateMs >= params.updateEvery().toMillis() || endOfInput) {
+            if (l.lastUpdateMs == Long.MIN_VALUE
+                    || now - l.lastUpdateMs >= params.updateEvery().toMillis()
+                    || endOfInput) {
                 PlanMonth pm = l.latestMonth(current.id());
                 if (pm != null) {
                     emitBill(ctx, out, l, l, pm, current, false);
@@ -459,8 +507,14 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
     }
 
     /** @param view the ledger the bill is priced on ({@code l}, or {@code l} as of a day's end); {@code l} keeps the books */
-    private void emitBill(ReadOnlyContext ctx, Collector<BillPoint> out, CustomerLedger l, CustomerLedger view, PlanMonth pm, TariffPlan plan,
-                          boolean fin) {
+    private void emitBill(
+            ReadOnlyContext ctx,
+            Collector<BillPoint> out,
+            CustomerLedger l,
+            CustomerLedger view,
+            PlanMonth pm,
+            TariffPlan plan,
+            boolean fin) {
         CustomerLedger.Priced p;
         try {
             p = priced(view, pm, plan);
@@ -477,12 +531,29 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
                 split.merge(line.period(), line.quantity(), java.math.BigDecimal::add);
             }
         }
-        out.collect(new BillPoint(ctx.getCurrentKey(), plan.id(), pm.yearMonth().toString(), pm.monthStart, current,
-                p.terms().basis() == null ? null : p.terms().basis().id(), b.total().toPlainString(), p.projected().total().toPlainString(),
-                b.energyAmount().toPlainString(), b.basicAmount().toPlainString(), b.amountOf(BillLine.Charge.POWER_FACTOR).toPlainString(),
-                b.kwh().doubleValue(), b.maxDemandKw() == null ? Double.NaN : b.maxDemandKw().doubleValue(),
-                b.powerFactor() == null ? Double.NaN : b.powerFactor().doubleValue(), pm.coveredUntil, fin, pm.partial(), plan.illustrative(),
-                split.keySet().toArray(new String[0]), split.values().stream().mapToDouble(java.math.BigDecimal::doubleValue).toArray()));
+        out.collect(new BillPoint(
+                ctx.getCurrentKey(),
+                plan.id(),
+                pm.yearMonth().toString(),
+                pm.monthStart,
+                current,
+                p.terms().basis() == null ? null : p.terms().basis().id(),
+                b.total().toPlainString(),
+                p.projected().total().toPlainString(),
+                b.energyAmount().toPlainString(),
+                b.basicAmount().toPlainString(),
+                b.amountOf(BillLine.Charge.POWER_FACTOR).toPlainString(),
+                b.kwh().doubleValue(),
+                b.maxDemandKw() == null ? Double.NaN : b.maxDemandKw().doubleValue(),
+                b.powerFactor() == null ? Double.NaN : b.powerFactor().doubleValue(),
+                pm.coveredUntil,
+                fin,
+                pm.partial(),
+                plan.illustrative(),
+                split.keySet().toArray(new String[0]),
+                split.values().stream()
+                        .mapToDouble(java.math.BigDecimal::doubleValue)
+                        .toArray()));
         if (current) {
             revenue(ctx, l, pm, b.total(), p.projected().total());
         }
@@ -509,23 +580,43 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         l.projectedFen = p;
     }
 
-    private void sendRevenue(ReadOnlyContext ctx, CustomerLedger l, PlanMonth pm, long billed, long projected, long saving, long customers) {
+    private void sendRevenue(
+            ReadOnlyContext ctx,
+            CustomerLedger l,
+            PlanMonth pm,
+            long billed,
+            long projected,
+            long saving,
+            long customers) {
         String month = pm.yearMonth().toString();
         BillingTerms t = l.terms;
-        ctx.output(REVENUE, new RevenueDelta("class", t.customerClass(), month, pm.monthStart, billed, projected, saving, customers));
+        ctx.output(
+                REVENUE,
+                new RevenueDelta(
+                        "class", t.customerClass(), month, pm.monthStart, billed, projected, saving, customers));
         if (t.region() != null) {
-            ctx.output(REVENUE, new RevenueDelta("region", t.region(), month, pm.monthStart, billed, projected, saving, customers));
+            ctx.output(
+                    REVENUE,
+                    new RevenueDelta("region", t.region(), month, pm.monthStart, billed, projected, saving, customers));
         }
         if (t.feederId() != null) {
-            ctx.output(REVENUE, new RevenueDelta("feeder", t.feederId(), month, pm.monthStart, billed, projected, saving, customers));
+            ctx.output(
+                    REVENUE,
+                    new RevenueDelta(
+                            "feeder", t.feederId(), month, pm.monthStart, billed, projected, saving, customers));
         }
     }
 
     // ------------------------------------------------------------------ hints at the day close
 
     /** Hints of the day that closed at {@code at}, priced on {@code day} (the ledger as of then); {@code l} keeps what was sent. */
-    private void hints(OnTimerContext ctx, CustomerLedger l, CustomerLedger day, Map<String, TariffPlan> catalogue, TariffPlan current,
-                       long at) {
+    private void hints(
+            OnTimerContext ctx,
+            CustomerLedger l,
+            CustomerLedger day,
+            Map<String, TariffPlan> catalogue,
+            TariffPlan current,
+            long at) {
         PlanMonth pm = null;
         for (PlanMonth x : day.months) {
             if (x.planId.equals(current.id()) && x.holds(at - 1) && x.coveredUntil != Long.MIN_VALUE) {
@@ -549,7 +640,13 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
             var toDate = day.usage(pm, current);
             var projectedUsage = day.projected(pm, current, toDate);
             var coverage = io.kilowatch.billing.Coverage.of(current, toDate, pm.startDays(), toDate.coveredDays());
-            advisor.shiftLoad(current, terms, toDate, coverage, projectedUsage, params.flexibleShareOf(terms.customerClass()))
+            advisor.shiftLoad(
+                            current,
+                            terms,
+                            toDate,
+                            coverage,
+                            projectedUsage,
+                            params.flexibleShareOf(terms.customerClass()))
                     .ifPresent(advice::add);
             boolean demandKnown = pm.coveredUntil - pm.trackedFrom >= params.demandMinMs();
             if (demandKnown) {
@@ -568,7 +665,10 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
             Map<Advisor.Option, PlanMonth> monthOf = new LinkedHashMap<>();
             for (PlanMonth other : day.months) {
                 TariffPlan p = catalogue.get(other.planId);
-                if (p == null || p == current || other.trackedFrom > pm.trackedFrom || !other.yearMonth().equals(pm.yearMonth())) {
+                if (p == null
+                        || p == current
+                        || other.trackedFrom > pm.trackedFrom
+                        || !other.yearMonth().equals(pm.yearMonth())) {
                     continue;
                 }
                 boolean demandMatters = twoPart(p) || twoPart(current);
@@ -582,9 +682,10 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
                 }
             }
             advisor.switchPlan(new Advisor.Option(current, terms), now.toDate(), now.projected(), options, o -> {
-                CustomerLedger.Priced x = day.price(monthOf.get(o), o.plan(), o.terms());
-                return new Bill[] {x.toDate(), x.projected()};
-            }).ifPresent(advice::add);
+                        CustomerLedger.Priced x = day.price(monthOf.get(o), o.plan(), o.terms());
+                        return new Bill[] {x.toDate(), x.projected()};
+                    })
+                    .ifPresent(advice::add);
         }
         long best = 0;
         for (Advice a : advice) {
@@ -597,8 +698,15 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
             }
             l.sentFen.put(key, fen);
             hintsSent.inc();
-            ctx.output(HINTS, hint(ctx.getCurrentKey(), a, current, pm, at, ctx.getCurrentKey() + "/" + a.kind().id() + "/" + a.target() + "/"
-                    + date));
+            ctx.output(
+                    HINTS,
+                    hint(
+                            ctx.getCurrentKey(),
+                            a,
+                            current,
+                            pm,
+                            at,
+                            ctx.getCurrentKey() + "/" + a.kind().id() + "/" + a.target() + "/" + date));
         }
         if (best != l.offeredFen && month.equals(l.revenueMonth)) {
             sendRevenue(ctx, l, pm, 0, 0, best - l.offeredFen, 0);
@@ -607,8 +715,20 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
     }
 
     private static Hint hint(String customer, Advice a, TariffPlan plan, PlanMonth pm, long ts, String id) {
-        return new Hint(id, customer, a.kind().id(), ts, pm.yearMonth().toString(), plan.id(), a.target(), a.currentCost(), a.alternativeCost(),
-                a.saving(), a.figures(), plan.illustrative(), a.message());
+        return new Hint(
+                id,
+                customer,
+                a.kind().id(),
+                ts,
+                pm.yearMonth().toString(),
+                plan.id(),
+                a.target(),
+                a.currentCost(),
+                a.alternativeCost(),
+                a.saving(),
+                a.figures(),
+                plan.illustrative(),
+                a.message());
     }
 
     /**
@@ -638,5 +758,4 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         LocalDate d = Instant.ofEpochMilli(t).atZone(zone).toLocalDate();
         return d.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
     }
-
 }

@@ -19,8 +19,14 @@ import java.util.Map;
  *     from a two-part plan) wait for this many days of the month's data: a weekend's maximum, or a
  *     day's, says little about the month's
  */
-public record TariffRules(Duration updateEvery, Advisor.Thresholds thresholds, Map<String, BigDecimal> flexibleShare,
-                          BigDecimal resendChange, double warningMinMinutes, Duration demandMinDays) implements Serializable {
+public record TariffRules(
+        Duration updateEvery,
+        Advisor.Thresholds thresholds,
+        Map<String, BigDecimal> flexibleShare,
+        BigDecimal resendChange,
+        double warningMinMinutes,
+        Duration demandMinDays)
+        implements Serializable {
     public TariffRules {
         flexibleShare = Map.copyOf(flexibleShare);
     }

@@ -53,30 +53,40 @@ public final class TariffStage {
 
     public Outputs build(LoadCurveStage.Curves curves, BroadcastStream<TariffUpdate> tariffs) {
         DataStream<BillingEvent> usage = curves.meters().getSideOutput(MeterIntervals.BILLING);
-        SingleOutputStreamOperator<BillPoint> bills = usage
-                .keyBy(BillingEvent::customerId)
+        SingleOutputStreamOperator<BillPoint> bills = usage.keyBy(BillingEvent::customerId)
                 .connect(tariffs)
                 .process(new ShadowBills(params))
                 .name("shadow bills and hints")
                 .uid("shadow-bills");
-        DataStream<BillPoint> written = range == null ? bills : bills.filter(new WholeMonths(range)).name("whole months only");
+        DataStream<BillPoint> written =
+                range == null ? bills : bills.filter(new WholeMonths(range)).name("whole months only");
         DataStream<Hint> hints = bills.getSideOutput(ShadowBills.HINTS);
         DataStream<RevenuePoint> revenue = bills.getSideOutput(ShadowBills.REVENUE)
                 .keyBy(RevenueDelta::key)
-                .process(new RevenueRollUp()).name("revenue roll-up").uid("revenue-roll-up");
+                .process(new RevenueRollUp())
+                .name("revenue roll-up")
+                .uid("revenue-roll-up");
         if (range != null) {
             revenue = revenue.filter(new WholeMonthsOfRevenue(range)).name("whole months only");
         }
-        DataStream<String> lines = written.map(LineProtocol::bill).name("bills lines")
-                .union(written.process(new io.kilowatch.flink.functions.SubtaskCount<BillPoint>("tariffs", "bills_written"))
-                        .name("count bills").map(LineProtocol::pipeline).name("pipeline lines"))
+        DataStream<String> lines = written.map(LineProtocol::bill)
+                .name("bills lines")
+                .union(written.process(
+                                new io.kilowatch.flink.functions.SubtaskCount<BillPoint>("tariffs", "bills_written"))
+                        .name("count bills")
+                        .map(LineProtocol::pipeline)
+                        .name("pipeline lines"))
                 .union(revenue.map(LineProtocol::revenue).name("revenue lines"));
         if (range == null) {
             // Hints counted by kind for the pipeline dashboard (bills per subtask above: a shuffle of every bill point
             // to count them would cost the stage more than it tells).
             lines = lines.union(hints.map(LineProtocol::hint).name("tariff_hints lines"))
-                    .union(hints.keyBy(Hint::kind).process(new io.kilowatch.flink.functions.RunningCount<Hint>("tariffs", "hints_"))
-                            .name("count hints").uid("count-hints").map(LineProtocol::pipeline).name("pipeline lines"));
+                    .union(hints.keyBy(Hint::kind)
+                            .process(new io.kilowatch.flink.functions.RunningCount<Hint>("tariffs", "hints_"))
+                            .name("count hints")
+                            .uid("count-hints")
+                            .map(LineProtocol::pipeline)
+                            .name("pipeline lines"));
             hints.sinkTo(hintSink).name("kw.hints").uid("hints-kafka-sink");
         }
         lines.sinkTo(influx).name("influxdb tariffs").uid("tariffs-influx-sink");

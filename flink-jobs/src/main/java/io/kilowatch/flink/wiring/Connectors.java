@@ -4,15 +4,15 @@ import io.kilowatch.flink.JobConfig;
 import io.kilowatch.flink.influx.InfluxSink;
 import io.kilowatch.flink.io.AlertSerializationSchema;
 import io.kilowatch.flink.io.HintSerializationSchema;
-import io.kilowatch.flink.io.TariffDeserializationSchema;
 import io.kilowatch.flink.io.LateReadingSerializationSchema;
 import io.kilowatch.flink.io.ReadingDeserializationSchema;
 import io.kilowatch.flink.io.RegistryDeserializationSchema;
+import io.kilowatch.flink.io.TariffDeserializationSchema;
 import io.kilowatch.flink.records.LateReading;
 import io.kilowatch.flink.records.RegistryUpdate;
 import io.kilowatch.flink.records.TariffUpdate;
-import io.kilowatch.model.Hint;
 import io.kilowatch.model.Alert;
+import io.kilowatch.model.Hint;
 import io.kilowatch.model.Reading;
 import java.util.Properties;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -46,16 +46,18 @@ public final class Connectors {
             // Kafka's timestamps are ingest time, which is never earlier than event time minus
             // the bridge's allowed clock skew: start a slack before the range, read to the end.
             b.setGroupId(group + "-backfill")
-                    .setStartingOffsets(OffsetsInitializer.timestamp(c.backfill().from().minus(c.backfillSlack()).toEpochMilli()))
+                    .setStartingOffsets(OffsetsInitializer.timestamp(
+                            c.backfill().from().minus(c.backfillSlack()).toEpochMilli()))
                     .setBounded(OffsetsInitializer.latest())
                     .setProperty("commit.offsets.on.checkpoint", "false");
         } else {
             b.setGroupId(group)
-                    .setStartingOffsets(switch (c.startFrom()) {
-                        case "earliest" -> OffsetsInitializer.earliest();
-                        case "latest" -> OffsetsInitializer.latest();
-                        default -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-                    })
+                    .setStartingOffsets(
+                            switch (c.startFrom()) {
+                                case "earliest" -> OffsetsInitializer.earliest();
+                                case "latest" -> OffsetsInitializer.latest();
+                                default -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+                            })
                     .setProperty("commit.offsets.on.checkpoint", "true");
             if (c.bounded()) {
                 b.setBounded(OffsetsInitializer.latest());
@@ -84,8 +86,11 @@ public final class Connectors {
     }
 
     /** A compacted reference-data topic from its beginning; bounded when the job is. */
-    static <T> KafkaSource<T> reference(JobConfig c, String topic, String group,
-                                        org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema<T> records) {
+    static <T> KafkaSource<T> reference(
+            JobConfig c,
+            String topic,
+            String group,
+            org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema<T> records) {
         KafkaSourceBuilder<T> b = KafkaSource.<T>builder()
                 .setBootstrapServers(c.kafkaBootstrapServers())
                 .setTopics(topic)
@@ -103,7 +108,8 @@ public final class Connectors {
     /** A registry that knows no meter: every meter is curved and counted as unregistered. */
     public static Source<RegistryUpdate, ?, ?> emptyRegistry() {
         // One tombstone for no meter: a generator of zero elements still asks for the first one.
-        return new DataGeneratorSource<>(i -> new RegistryUpdate("", null), 1, TypeInformation.of(RegistryUpdate.class));
+        return new DataGeneratorSource<>(
+                i -> new RegistryUpdate("", null), 1, TypeInformation.of(RegistryUpdate.class));
     }
 
     /** Line protocol into InfluxDB, batched, retried, flushed on checkpoints. */

@@ -11,7 +11,8 @@ import java.time.Duration;
  * the intervals holding its last readings close ({@link EventTimeInputs.ClosingWhenIdle}), and
  * whether event time waits for the end of the input ({@code untilEnd}: a backfill).
  */
-public record EventTime(Duration outOfOrderness, Duration idleness, Duration closeAfterIdle, boolean untilEnd) implements Serializable {
+public record EventTime(Duration outOfOrderness, Duration idleness, Duration closeAfterIdle, boolean untilEnd)
+        implements Serializable {
     public EventTime(Duration outOfOrderness, Duration idleness) {
         this(outOfOrderness, idleness, Duration.ZERO, false);
     }

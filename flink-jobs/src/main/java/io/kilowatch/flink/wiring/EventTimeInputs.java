@@ -24,7 +24,8 @@ public final class EventTimeInputs {
      * keeps a quiet partition from holding event time back for everyone. A backfill's event time
      * waits for the end of its input ({@link EventTime#from}).
      */
-    public static DataStream<Reading> readings(StreamExecutionEnvironment env, Source<Reading, ?, ?> source, EventTime time, String uid) {
+    public static DataStream<Reading> readings(
+            StreamExecutionEnvironment env, Source<Reading, ?, ?> source, EventTime time, String uid) {
         return env.fromSource(source, watermarks(time), "readings").uid(uid);
     }
 
@@ -34,7 +35,8 @@ public final class EventTimeInputs {
         }
         Duration bound = time.outOfOrderness();
         Duration close = time.closeAfterIdle();
-        WatermarkStrategy<Reading> base = close.isZero() ? WatermarkStrategy.forBoundedOutOfOrderness(bound)
+        WatermarkStrategy<Reading> base = close.isZero()
+                ? WatermarkStrategy.forBoundedOutOfOrderness(bound)
                 : WatermarkStrategy.forGenerator(ctx -> new ClosingWhenIdle(bound, close, System::nanoTime));
         return base.withTimestampAssigner((reading, kafkaTs) -> reading.ts()).withIdleness(time.idleness());
     }
@@ -86,14 +88,22 @@ public final class EventTimeInputs {
     }
 
     /** The registry's records, with reference data's event time ({@link #referenceWatermarks}). */
-    public static DataStream<RegistryUpdate> registry(StreamExecutionEnvironment env, Source<RegistryUpdate, ?, ?> registry, String uid) {
-        return env.fromSource(registry, referenceWatermarks(registry), "registry").uid(uid);
+    public static DataStream<RegistryUpdate> registry(
+            StreamExecutionEnvironment env, Source<RegistryUpdate, ?, ?> registry, String uid) {
+        return env.fromSource(registry, referenceWatermarks(registry), "registry")
+                .uid(uid);
     }
 
     /** Any reference data (the tariff catalogue) as a broadcast stream, with {@link #referenceWatermarks}. */
-    public static <T> BroadcastStream<T> reference(StreamExecutionEnvironment env, Source<T, ?, ?> source, String name,
-                                                   MapStateDescriptor<?, ?> descriptor, String uid) {
-        return env.fromSource(source, referenceWatermarks(source), name).uid(uid).broadcast(descriptor);
+    public static <T> BroadcastStream<T> reference(
+            StreamExecutionEnvironment env,
+            Source<T, ?, ?> source,
+            String name,
+            MapStateDescriptor<?, ?> descriptor,
+            String uid) {
+        return env.fromSource(source, referenceWatermarks(source), name)
+                .uid(uid)
+                .broadcast(descriptor);
     }
 
     /**

@@ -14,17 +14,25 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * and the registry as broadcast state (and as its records, {@code registryUpdates}, for what is
  * written of it). Stages of one job share one read of each.
  */
-public record StageInputs(DataStream<Reading> readings, BroadcastStream<RegistryUpdate> registry, DataStream<RegistryUpdate> registryUpdates) {
+public record StageInputs(
+        DataStream<Reading> readings,
+        BroadcastStream<RegistryUpdate> registry,
+        DataStream<RegistryUpdate> registryUpdates) {
 
     /**
      * @param uidPrefix keeps the sources' uids of each job as they were ("" for the load-curve
      *     job, "alerts-" for the alert job), so savepoints restore
      * @param afterSource operators right after the readings source (a fault a recovery test injects; identity otherwise)
      */
-    public static StageInputs of(StreamExecutionEnvironment env, Source<Reading, ?, ?> readings, Source<RegistryUpdate, ?, ?> registry,
-                                 EventTime time, String uidPrefix, UnaryOperator<DataStream<Reading>> afterSource) {
-        DataStream<Reading> r = afterSource.apply(EventTimeInputs.readings(env, readings, time,
-                uidPrefix + "readings-source"));
+    public static StageInputs of(
+            StreamExecutionEnvironment env,
+            Source<Reading, ?, ?> readings,
+            Source<RegistryUpdate, ?, ?> registry,
+            EventTime time,
+            String uidPrefix,
+            UnaryOperator<DataStream<Reading>> afterSource) {
+        DataStream<Reading> r =
+                afterSource.apply(EventTimeInputs.readings(env, readings, time, uidPrefix + "readings-source"));
         DataStream<RegistryUpdate> updates = EventTimeInputs.registry(env, registry, uidPrefix + "registry-source");
         return new StageInputs(r, updates.broadcast(MeterIntervals.REGISTRY), updates);
     }

@@ -8,9 +8,9 @@ import io.kilowatch.flink.records.RegistryUpdate;
 import io.kilowatch.model.Alert;
 import io.kilowatch.model.RegistryEntry;
 import java.time.Instant;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
-import java.util.List;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -27,9 +27,10 @@ class MeterAlertsTest {
     private static final long MIN = 60_000;
     private static final long DAY = 24 * 60 * MIN;
 
-    private static KeyedBroadcastOperatorTestHarness<String, AlertSample, RegistryUpdate, Alert> harness() throws Exception {
-        var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new MeterAlerts(AlertRules.defaults()), AlertSample::meterId,
-                Types.STRING, MeterIntervals.REGISTRY);
+    private static KeyedBroadcastOperatorTestHarness<String, AlertSample, RegistryUpdate, Alert> harness()
+            throws Exception {
+        var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new MeterAlerts(AlertRules.defaults()), AlertSample::meterId, Types.STRING, MeterIntervals.REGISTRY);
         h.open();
         h.processBroadcastWatermark(Long.MAX_VALUE); // the registry is not what holds event time back
         return h;
@@ -39,7 +40,8 @@ class MeterAlertsTest {
         return new RegistryEntry(meter, "c-" + meter, "residential", "T1", "F1", "north", "res-tou", 8, 400, 230, 1);
     }
 
-    private static void reading(KeyedBroadcastOperatorTestHarness<String, AlertSample, RegistryUpdate, Alert> h, String meter, long ts)
+    private static void reading(
+            KeyedBroadcastOperatorTestHarness<String, AlertSample, RegistryUpdate, Alert> h, String meter, long ts)
             throws Exception {
         h.processElement(new StreamRecord<>(new AlertSample(meter, ts, 1.0, Double.NaN, 1.0, 1.0, 230, 230, 4.3), ts));
     }
@@ -60,8 +62,8 @@ class MeterAlertsTest {
     }
 
     /** m1 reads for 10 minutes, then nothing; m2 every minute for {@code days} (if {@code withM1} is false, m2 alone). */
-    private static KeyedBroadcastOperatorTestHarness<String, AlertSample, RegistryUpdate, Alert> run(boolean withM1, long days)
-            throws Exception {
+    private static KeyedBroadcastOperatorTestHarness<String, AlertSample, RegistryUpdate, Alert> run(
+            boolean withM1, long days) throws Exception {
         var h = harness();
         h.processBroadcastElement(new StreamRecord<>(new RegistryUpdate("m1", entry("m1"))));
         h.processBroadcastElement(new StreamRecord<>(new RegistryUpdate("m2", entry("m2"))));
@@ -77,13 +79,19 @@ class MeterAlertsTest {
 
     @Test
     void aMeterSilentPastTheHorizonIsForgottenItsOfflineAlertResolved() throws Exception {
-        try (var h = run(true, 9); var alone = run(false, 9)) {
-            List<Alert> m1 = alerts(h).stream().filter(a -> a.subjectId().equals("m1")).toList();
+        try (var h = run(true, 9);
+                var alone = run(false, 9)) {
+            List<Alert> m1 =
+                    alerts(h).stream().filter(a -> a.subjectId().equals("m1")).toList();
             // Last reading at 00:09, offline at 00:24 (15 min, on the minute), forgotten 7 days later.
-            assertThat(m1).extracting(Alert::type, Alert::state, Alert::ts).containsExactly(
-                    tuple("meter_offline", Alert.State.OPEN, T0 + 24 * MIN),
-                    tuple("meter_offline", Alert.State.RESOLVED, T0 + 24 * MIN + 7 * DAY));
-            assertThat(m1.get(1).message()).contains("has sent nothing for 7 days").contains("no longer watched");
+            assertThat(m1)
+                    .extracting(Alert::type, Alert::state, Alert::ts)
+                    .containsExactly(
+                            tuple("meter_offline", Alert.State.OPEN, T0 + 24 * MIN),
+                            tuple("meter_offline", Alert.State.RESOLVED, T0 + 24 * MIN + 7 * DAY));
+            assertThat(m1.get(1).message())
+                    .contains("has sent nothing for 7 days")
+                    .contains("no longer watched");
             assertThat(entries(h)).as("only m2's state is left").isEqualTo(entries(alone));
             assertThat(h.numEventTimeTimers()).as("only m2's timers are left").isEqualTo(alone.numEventTimeTimers());
         }
@@ -91,12 +99,16 @@ class MeterAlertsTest {
 
     @Test
     void aMeterTakenOutOfTheRegistryIsForgotten() throws Exception {
-        try (var h = run(true, 1); var alone = run(false, 1)) {
+        try (var h = run(true, 1);
+                var alone = run(false, 1)) {
             h.processBroadcastElement(new StreamRecord<>(new RegistryUpdate("m1", null)));
             alone.processBroadcastElement(new StreamRecord<>(new RegistryUpdate("m1", null)));
-            List<Alert> m1 = alerts(h).stream().filter(a -> a.subjectId().equals("m1")).toList();
-            assertThat(m1).extracting(Alert::type, Alert::state).containsExactly(
-                    tuple("meter_offline", Alert.State.OPEN), tuple("meter_offline", Alert.State.RESOLVED));
+            List<Alert> m1 =
+                    alerts(h).stream().filter(a -> a.subjectId().equals("m1")).toList();
+            assertThat(m1)
+                    .extracting(Alert::type, Alert::state)
+                    .containsExactly(
+                            tuple("meter_offline", Alert.State.OPEN), tuple("meter_offline", Alert.State.RESOLVED));
             assertThat(m1.get(1).message()).contains("left the registry");
             assertThat(entries(h)).isEqualTo(entries(alone));
         }

@@ -38,7 +38,8 @@ class MeterRulesTest {
 
     private void feed(RegistryEntry e, AlertSample... samples) {
         for (AlertSample s : samples) {
-            assertThat(rules.observe(w, s, e, alerts::add, energy::add, suspicions::add)).isTrue();
+            assertThat(rules.observe(w, s, e, alerts::add, energy::add, suspicions::add))
+                    .isTrue();
         }
     }
 
@@ -90,10 +91,15 @@ class MeterRulesTest {
         for (long m = 10; m < 30; m++) {
             feed(RESIDENTIAL, sample(m, 1, 1.0, m < 20 ? 230 : 258, Double.NaN));
         }
-        assertThat(alerts).extracting(Alert::type, Alert::state, Alert::ts, Alert::value, Alert::threshold).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("voltage_sag", Alert.State.OPEN, T0 + 7 * MIN, 195.5, 207.0),
-                org.assertj.core.groups.Tuple.tuple("voltage_sag", Alert.State.RESOLVED, T0 + 15 * MIN, 195.5, 207.0),
-                org.assertj.core.groups.Tuple.tuple("voltage_swell", Alert.State.OPEN, T0 + 22 * MIN, 258.0, 253.0));
+        assertThat(alerts)
+                .extracting(Alert::type, Alert::state, Alert::ts, Alert::value, Alert::threshold)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "voltage_sag", Alert.State.OPEN, T0 + 7 * MIN, 195.5, 207.0),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "voltage_sag", Alert.State.RESOLVED, T0 + 15 * MIN, 195.5, 207.0),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "voltage_swell", Alert.State.OPEN, T0 + 22 * MIN, 258.0, 253.0));
     }
 
     @Test
@@ -128,30 +134,44 @@ class MeterRulesTest {
         dayOfOneKwThen(null, m -> m >= 9 * 60 && m < 9 * 60 + 10 ? 6 : 1);
         // Last out-of-line reading 09:09; over once 5 min (resolve-after) pass below: 09:14.
         long over = T0 + (DAY + 9 * 60 + 14) * MIN;
-        assertThat(alerts).extracting(Alert::type, Alert::state, Alert::ts, Alert::openedAt, Alert::value, Alert::threshold)
+        assertThat(alerts)
+                .extracting(Alert::type, Alert::state, Alert::ts, Alert::openedAt, Alert::value, Alert::threshold)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("spike", Alert.State.OPEN, over, T0 + (DAY + 9 * 60) * MIN, 6.0, 3.0),
-                        org.assertj.core.groups.Tuple.tuple("spike", Alert.State.RESOLVED, over + 1, T0 + (DAY + 9 * 60) * MIN, 6.0, 3.0));
+                        org.assertj.core.groups.Tuple.tuple(
+                                "spike", Alert.State.OPEN, over, T0 + (DAY + 9 * 60) * MIN, 6.0, 3.0),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "spike", Alert.State.RESOLVED, over + 1, T0 + (DAY + 9 * 60) * MIN, 6.0, 3.0));
         assertThat(alerts.get(0).message()).contains("6.0 kW for 10 min").contains("usually draws 1.0 kW");
-        assertThat(alerts.get(0).customerId()).as("an unregistered meter has no customer to tell").isNull();
+        assertThat(alerts.get(0).customerId())
+                .as("an unregistered meter has no customer to tell")
+                .isNull();
     }
 
     @Test
     void aSpikeThatIsAlsoOverCapacityIsFoldedUnderTheOverCapacityAlert() {
         // Contract 8 kVA: 12 kW for 10 min is over capacity (held 2 min) and a spike (over 3 kW) of the same excursion.
         dayOfOneKwThen(RESIDENTIAL, m -> m >= 9 * 60 && m < 9 * 60 + 10 ? 12 : 1);
-        Alert over = alerts.stream().filter(a -> a.type().equals("over_capacity") && a.isOpen()).findFirst().orElseThrow();
-        List<Alert> spikes = alerts.stream().filter(a -> a.type().equals("spike")).toList();
+        Alert over = alerts.stream()
+                .filter(a -> a.type().equals("over_capacity") && a.isOpen())
+                .findFirst()
+                .orElseThrow();
+        List<Alert> spikes =
+                alerts.stream().filter(a -> a.type().equals("spike")).toList();
         assertThat(spikes).hasSize(2).allSatisfy(a -> assertThat(a.parentId()).isEqualTo(over.alertId()));
-        assertThat(spikes.get(0).isConsequence()).as("the customer hears of the over-capacity, not of the spike too").isTrue();
+        assertThat(spikes.get(0).isConsequence())
+                .as("the customer hears of the over-capacity, not of the spike too")
+                .isTrue();
         assertThat(over.parentId()).isNull();
         // A spike below the contract stands alone (at 15:00: 09:00's usual has learnt the first one).
         alerts.clear();
         for (long m = 2 * DAY; m < 3 * DAY; m++) {
             feed(RESIDENTIAL, sample(m, m - 2 * DAY >= 15 * 60 && m - 2 * DAY < 15 * 60 + 10 ? 6 : 1));
         }
-        assertThat(alerts).extracting(Alert::type, Alert::parentId).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("spike", null), org.assertj.core.groups.Tuple.tuple("spike", null));
+        assertThat(alerts)
+                .extracting(Alert::type, Alert::parentId)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("spike", null),
+                        org.assertj.core.groups.Tuple.tuple("spike", null));
     }
 
     @Test
@@ -164,7 +184,8 @@ class MeterRulesTest {
 
     @Test
     void aLongExcursionIsAChangeOfLevelNotASpike() {
-        // An EV charging at 7.5 kW for three hours on its first evening: no spike (over capacity, if it were, is another rule).
+        // An EV charging at 7.5 kW for three hours on its first evening: no spike (over capacity, if it were, is
+        // another rule).
         dayOfOneKwThen(RESIDENTIAL, m -> m >= 18 * 60 && m < 21 * 60 ? 7.5 : 1);
         assertThat(alerts).filteredOn(a -> a.type().equals("spike")).isEmpty();
         // A spike of 16 min is one too.
@@ -182,7 +203,8 @@ class MeterRulesTest {
         for (long m = 0; m < DAY; m++) {
             feed(RESIDENTIAL, sample(m, m >= 7 * 60 && m < 7 * 60 + 10 ? 6 : 1));
         }
-        assertThat(new SpikeRule(AlertRules.defaults().spike(), 5 * MIN).limit(w, 6)).isCloseTo(9.29, within(0.01));
+        assertThat(new SpikeRule(AlertRules.defaults().spike(), 5 * MIN).limit(w, 6))
+                .isCloseTo(9.29, within(0.01));
         for (long m = DAY; m < 2 * DAY; m++) {
             feed(RESIDENTIAL, sample(m, m - DAY >= 6 * 60 + 50 && m - DAY < 7 * 60 ? 6 : 1));
         }
@@ -219,7 +241,8 @@ class MeterRulesTest {
         alerts.clear();
         MeterWatch prosumer = new MeterWatch();
         for (long m = 0; m < 5; m++) {
-            rules.observe(prosumer, sample(m, -1.5), entry("m1", "prosumer"), alerts::add, energy::add, suspicions::add);
+            rules.observe(
+                    prosumer, sample(m, -1.5), entry("m1", "prosumer"), alerts::add, energy::add, suspicions::add);
         }
         assertThat(alerts).isEmpty();
     }
@@ -242,9 +265,13 @@ class MeterRulesTest {
         assertThat(rules.offlineAt(w)).isEqualTo(T0 + 24 * MIN);
         rules.offline(w, "m1", RESIDENTIAL, rules.offlineAt(w), alerts::add);
         feed(RESIDENTIAL, sample(40, 1));
-        assertThat(alerts).extracting(Alert::type, Alert::state, Alert::ts, Alert::openedAt).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("meter_offline", Alert.State.OPEN, T0 + 24 * MIN, T0 + 9 * MIN),
-                org.assertj.core.groups.Tuple.tuple("meter_offline", Alert.State.RESOLVED, T0 + 40 * MIN, T0 + 9 * MIN));
+        assertThat(alerts)
+                .extracting(Alert::type, Alert::state, Alert::ts, Alert::openedAt)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "meter_offline", Alert.State.OPEN, T0 + 24 * MIN, T0 + 9 * MIN),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "meter_offline", Alert.State.RESOLVED, T0 + 40 * MIN, T0 + 9 * MIN));
         assertThat(alerts.get(0).message()).isEqualTo("Meter m1 has sent no reading since 2026-11-01T00:09:00Z.");
         assertThat(alerts.get(1).message()).isEqualTo("Meter m1 is reporting again after 31 min without readings.");
     }
@@ -268,27 +295,42 @@ class MeterRulesTest {
         long day2 = T0 + 24 * 60 * MIN;
         long hour = 60 * MIN;
         // The third low hour closes at 15:00: window 12:00-15:00, usual 3 kWh, recorded 0.9 kWh.
-        assertThat(suspicions.get(0)).extracting(Suspicion::transformerId, Suspicion::meterId, Suspicion::customerId,
-                Suspicion::windowStart, Suspicion::windowEnd, Suspicion::openedAt)
+        assertThat(suspicions.get(0))
+                .extracting(
+                        Suspicion::transformerId,
+                        Suspicion::meterId,
+                        Suspicion::customerId,
+                        Suspicion::windowStart,
+                        Suspicion::windowEnd,
+                        Suspicion::openedAt)
                 .containsExactly("T1", "m1", "c-m1", day2 + 12 * hour, day2 + 15 * hour, day2 + 15 * hour);
         assertThat(suspicions.get(0).usualKwh()).isCloseTo(3.0, within(1e-9));
         assertThat(suspicions.get(0).actualKwh()).isCloseTo(0.9, within(1e-9));
         assertThat(suspicions.get(0).missingKwh()).isCloseTo(2.1, within(1e-9));
         // Every hour while it holds: up to the window ending 18:00. The one ending 19:00 has 18:00-19:00 back at
         // 1 kW: (0.3 + 0.3 + 1) / 3 = 0.53, no longer below half: the drop is over (a bypass does not pause).
-        assertThat(suspicions).extracting(Suspicion::windowEnd, Suspicion::holds).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(day2 + 15 * hour, true), org.assertj.core.groups.Tuple.tuple(day2 + 16 * hour, true),
-                org.assertj.core.groups.Tuple.tuple(day2 + 17 * hour, true), org.assertj.core.groups.Tuple.tuple(day2 + 18 * hour, true),
-                org.assertj.core.groups.Tuple.tuple(day2 + 19 * hour, false));
+        assertThat(suspicions)
+                .extracting(Suspicion::windowEnd, Suspicion::holds)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(day2 + 15 * hour, true),
+                        org.assertj.core.groups.Tuple.tuple(day2 + 16 * hour, true),
+                        org.assertj.core.groups.Tuple.tuple(day2 + 17 * hour, true),
+                        org.assertj.core.groups.Tuple.tuple(day2 + 18 * hour, true),
+                        org.assertj.core.groups.Tuple.tuple(day2 + 19 * hour, false));
     }
 
     @Test
     void aMeterOnNoKnownTransformerGoesToABalanceWithoutAnAreaMeter() {
-        RegistryEntry alone = new RegistryEntry("m1", "c-m1", "residential", null, null, "north", "res-tou", 8, 0, 230, 1);
+        RegistryEntry alone =
+                new RegistryEntry("m1", "c-m1", "residential", null, null, "north", "res-tou", 8, 0, 230, 1);
         minutes(alone, 0, 24 * 60 + 12 * 60, 1);
         minutes(alone, 24 * 60 + 12 * 60, 24 * 60 + 18 * 60, 0.3);
-        assertThat(alerts).as("nothing to confirm it: only a drop that lasts is raised, by the balance").isEmpty();
-        assertThat(suspicions).isNotEmpty().allSatisfy(x -> assertThat(x.transformerId()).isEqualTo(AreaBalance.NO_AREA));
+        assertThat(alerts)
+                .as("nothing to confirm it: only a drop that lasts is raised, by the balance")
+                .isEmpty();
+        assertThat(suspicions)
+                .isNotEmpty()
+                .allSatisfy(x -> assertThat(x.transformerId()).isEqualTo(AreaBalance.NO_AREA));
         Suspicion first = suspicions.get(0);
         assertThat(first.windowEnd()).as("when the third low hour closed").isEqualTo(T0 + (24 + 15) * 60 * MIN);
         assertThat(first.actualKwh() / first.usualKwh()).isCloseTo(0.3, within(0.01));
@@ -296,7 +338,8 @@ class MeterRulesTest {
 
     @Test
     void anAreaMeterOverTheTransformerRatingIsATransformerOverloadOfTheGrid() {
-        RegistryEntry area = new RegistryEntry("m1", "GRID", "transformer", "T1", "F1", "north", "grid", 400, 400, 230, 3);
+        RegistryEntry area =
+                new RegistryEntry("m1", "GRID", "transformer", "T1", "F1", "north", "grid", 400, 400, 230, 3);
         minutes(area, 0, 40, 300);
         minutes(area, 40, 45, 480);
         assertThat(alerts).singleElement().satisfies(a -> {
@@ -312,8 +355,10 @@ class MeterRulesTest {
     @Test
     void duplicatesAndReadingsOutOfOrderAreNotEvaluated() {
         feed(RESIDENTIAL, sample(5, 1));
-        assertThat(rules.observe(w, sample(5, 1), RESIDENTIAL, alerts::add, energy::add, suspicions::add)).isFalse();
-        assertThat(rules.observe(w, sample(4, 1), RESIDENTIAL, alerts::add, energy::add, suspicions::add)).isFalse();
+        assertThat(rules.observe(w, sample(5, 1), RESIDENTIAL, alerts::add, energy::add, suspicions::add))
+                .isFalse();
+        assertThat(rules.observe(w, sample(4, 1), RESIDENTIAL, alerts::add, energy::add, suspicions::add))
+                .isFalse();
         assertThat(w.lastTs).isEqualTo(T0 + 5 * MIN);
     }
 
@@ -321,7 +366,9 @@ class MeterRulesTest {
     void eachQuarterHoursEnergyGoesToTheTransformersBalanceWhenTheNextBegins() {
         minutes(RESIDENTIAL, 0, 31, 4);
         assertThat(energy).extracting(AreaEnergy::quarterStart).containsExactly(T0, T0 + 15 * MIN);
-        assertThat(energy.get(0).kwh()).as("the first reading has no time before it").isCloseTo(4.0 * 14 / 60, within(1e-9));
+        assertThat(energy.get(0).kwh())
+                .as("the first reading has no time before it")
+                .isCloseTo(4.0 * 14 / 60, within(1e-9));
         assertThat(energy.get(1).kwh()).isCloseTo(4.0 * 15 / 60, within(1e-9));
         assertThat(energy.get(1).transformerId()).isEqualTo("T1");
         assertThat(energy.get(1).areaMeter()).isFalse();

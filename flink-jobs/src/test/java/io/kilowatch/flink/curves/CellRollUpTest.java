@@ -25,8 +25,9 @@ class CellRollUpTest {
 
     @Test
     void eachMeterIsAveragedOverTheMinuteThenTheMetersAreSummedAndFannedOut() throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, LoadDelta, LoadDelta> h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new CellRollUp(Duration.ofMinutes(2)), LoadDelta::key, Types.STRING);
+        KeyedOneInputStreamOperatorTestHarness<String, LoadDelta, LoadDelta> h =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        new CellRollUp(Duration.ofMinutes(2)), LoadDelta::key, Types.STRING);
         h.processElement(new StreamRecord<>(reading("a", 1.0, false), T));
         h.processElement(new StreamRecord<>(reading("a", 3.0, false), T + 30_000));
         h.processElement(new StreamRecord<>(reading("b", 0.5, true), T + 10_000));
@@ -44,12 +45,15 @@ class CellRollUpTest {
             assertThat(d.readings()).isEqualTo(3);
             assertThat(d.meters()).isEqualTo(2);
         });
-        assertThat(h.getSideOutput(CellRollUp.METER_POINTS)).extracting(StreamRecord::getValue)
-                .extracting(LoadPoint::id, LoadPoint::kwAvg).containsExactly(org.assertj.core.groups.Tuple.tuple("b", 0.5));
+        assertThat(h.getSideOutput(CellRollUp.METER_POINTS))
+                .extracting(StreamRecord::getValue)
+                .extracting(LoadPoint::id, LoadPoint::kwAvg)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("b", 0.5));
 
         // Within the two minutes of lateness: the change the reading makes, to every level.
         h.processElement(new StreamRecord<>(reading("c", 4.0, false), T + 5_000));
-        List<LoadDelta> late = h.extractOutputValues().subList(4, h.extractOutputValues().size());
+        List<LoadDelta> late =
+                h.extractOutputValues().subList(4, h.extractOutputValues().size());
         assertThat(late).hasSize(4).allSatisfy(d -> {
             assertThat(d.kwAvgMicro()).isEqualTo(micro(4.0));
             assertThat(d.meters()).isEqualTo(1);
@@ -58,7 +62,8 @@ class CellRollUpTest {
 
         h.processWatermark(T + 60_000 + Duration.ofMinutes(2).toMillis());
         assertThat(((HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend()).numKeyValueStateEntries())
-                .as("only where the cell sits is kept").isEqualTo(1);
+                .as("only where the cell sits is kept")
+                .isEqualTo(1);
         assertThat(h.numEventTimeTimers()).isZero();
         h.close();
     }

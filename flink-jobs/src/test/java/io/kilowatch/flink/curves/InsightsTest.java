@@ -25,19 +25,41 @@ class InsightsTest {
 
     private static DailyKpi day(String level, String id, int d, double kwh, double peakKw) {
         long start = D0.plusDays(d).atStartOfDay(SHANGHAI).toInstant().toEpochMilli();
-        return new DailyKpi(level, id, start, start + 86_400_000L, peakKw, start, 0.1, start, kwh / 24, kwh / 24 / peakKw, 0.9, kwh, 96, 0,
-                new String[0], new double[0]);
+        return new DailyKpi(
+                level,
+                id,
+                start,
+                start + 86_400_000L,
+                peakKw,
+                start,
+                0.1,
+                start,
+                kwh / 24,
+                kwh / 24 / peakKw,
+                0.9,
+                kwh,
+                96,
+                0,
+                new String[0],
+                new double[0]);
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, DailyKpi, RegistryUpdate, InsightPoint> harness() throws Exception {
-        var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new Insights(new InsightRules(4, InsightRules.defaults().bands())),
-                Insights::key, Types.STRING, MeterIntervals.REGISTRY);
+    private static KeyedBroadcastOperatorTestHarness<String, DailyKpi, RegistryUpdate, InsightPoint> harness()
+            throws Exception {
+        var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new Insights(new InsightRules(4, InsightRules.defaults().bands())),
+                Insights::key,
+                Types.STRING,
+                MeterIntervals.REGISTRY);
         h.open();
         h.processBroadcastWatermark(Long.MAX_VALUE);
-        h.processBroadcastElement(new StreamRecord<>(new RegistryUpdate("m1",
+        h.processBroadcastElement(new StreamRecord<>(new RegistryUpdate(
+                "m1",
                 new RegistryEntry("m1", "C1", "residential", "T1", "F1", "north", "zj-res-tier", 8, 630, 230, 1))));
-        h.processBroadcastElement(new StreamRecord<>(new RegistryUpdate("TM",
-                new RegistryEntry("TM", "grid", RegistryEntry.TRANSFORMER_METER, "T1", "F1", "north", "grid", 0, 630, 230, 3))));
+        h.processBroadcastElement(new StreamRecord<>(new RegistryUpdate(
+                "TM",
+                new RegistryEntry(
+                        "TM", "grid", RegistryEntry.TRANSFORMER_METER, "T1", "F1", "north", "grid", 0, 630, 230, 3))));
         return h;
     }
 
@@ -49,17 +71,25 @@ class InsightsTest {
             }
             List<InsightPoint> out = h.extractOutputValues();
             assertThat(out).hasSize(8);
-            assertThat(out.subList(0, 7)).as("growth needs both windows whole").allSatisfy(p -> assertThat(p.growth()).isNaN());
+            assertThat(out.subList(0, 7))
+                    .as("growth needs both windows whole")
+                    .allSatisfy(p -> assertThat(p.growth()).isNaN());
             InsightPoint last = out.get(7);
             assertThat(last.kwh()).isEqualTo(24.0);
             assertThat(last.kwhBefore()).isEqualTo(20.0);
             assertThat(last.growth()).isCloseTo(0.2, within(1e-12));
             assertThat(last.peakGrowth()).isCloseTo(0.25, within(1e-12));
             assertThat(last.monthKwh()).as("24 kWh in 4 days, per 30 days").isCloseTo(180.0, within(1e-9));
-            assertThat(last.segment()).as("below the first annual tier per month (2,760 kWh / 12)").isEqualTo("0-230");
-            assertThat(last).extracting(InsightPoint::customer, InsightPoint::customerClass).containsExactly("C1", "residential");
-            assertThat(LineProtocol.insight(last)).startsWith("insight,class=residential,customer=C1,id=m1,level=meter,segment=0-230 "
-                    + "kwh=24.0,kwh_before=20.0,growth=0.").contains(",window_days=4i,days=4i ");
+            assertThat(last.segment())
+                    .as("below the first annual tier per month (2,760 kWh / 12)")
+                    .isEqualTo("0-230");
+            assertThat(last)
+                    .extracting(InsightPoint::customer, InsightPoint::customerClass)
+                    .containsExactly("C1", "residential");
+            assertThat(LineProtocol.insight(last))
+                    .startsWith("insight,class=residential,customer=C1,id=m1,level=meter,segment=0-230 "
+                            + "kwh=24.0,kwh_before=20.0,growth=0.")
+                    .contains(",window_days=4i,days=4i ");
             // A recomputed day (late data) is put in again: the same day's point, with the new energy.
             h.processElement(new StreamRecord<>(day("meter", "m1", 7, 10, 2.5)));
             assertThat(h.extractOutputValues().get(8).kwh()).isEqualTo(28.0);
@@ -76,7 +106,9 @@ class InsightsTest {
             h.processElement(new StreamRecord<>(day("meter", "m1", 0, 6, 2)));
             h.processElement(new StreamRecord<>(day("meter", "m1", 1, 6, 2)));
             List<InsightPoint> out = h.extractOutputValues();
-            assertThat(out.get(24).growthOnYear()).as("nothing a year before that").isNaN();
+            assertThat(out.get(24).growthOnYear())
+                    .as("nothing a year before that")
+                    .isNaN();
             assertThat(out.get(26).growthOnYear()).isCloseTo(0.2, within(1e-12));
             assertThat(LineProtocol.insight(out.get(26))).contains(",growth_on_year=0.1999");
             // The same day recomputed replaces its energy, it does not add a day.

@@ -22,13 +22,21 @@ final class MeterHarness implements AutoCloseable {
 
     MeterHarness(Duration lateness1m, Duration lateness15m, CurveRules rules) throws Exception {
         h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new MeterIntervals(lateness1m, lateness15m, rules), MeterSample::meterId, Types.STRING, MeterIntervals.REGISTRY);
+                new MeterIntervals(lateness1m, lateness15m, rules),
+                MeterSample::meterId,
+                Types.STRING,
+                MeterIntervals.REGISTRY);
         h.processBroadcastWatermark(Long.MAX_VALUE);
     }
 
-    void register(String meter, String customer, String customerClass, String transformer, String feeder, String region) throws Exception {
-        h.processBroadcastElement(new RegistryUpdate(meter, new RegistryEntry(meter, customer, customerClass, transformer, feeder,
-                region, "flat", 10, 400, 230, 1)), 0);
+    void register(String meter, String customer, String customerClass, String transformer, String feeder, String region)
+            throws Exception {
+        h.processBroadcastElement(
+                new RegistryUpdate(
+                        meter,
+                        new RegistryEntry(
+                                meter, customer, customerClass, transformer, feeder, region, "flat", 10, 400, 230, 1)),
+                0);
     }
 
     void push(String meter, long ts, double kw) throws Exception {

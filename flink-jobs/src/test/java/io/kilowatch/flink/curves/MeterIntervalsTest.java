@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 class MeterIntervalsTest {
     /** Midnight in Asia/Shanghai, the default KPI zone. */
     private static final long T0 = Instant.parse("2026-11-01T16:00:00Z").toEpochMilli();
+
     private static final long MIN = 60_000;
     private static final long Q = 900_000;
     private static final Duration TWO_HOURS = Duration.ofHours(2);
@@ -43,13 +44,18 @@ class MeterIntervalsTest {
             assertThat(h.points("15m")).hasSize(3);
             // Minutes are built by the cells: the meter sends each counted reading, once.
             assertThat(h.points("1m")).isEmpty();
-            List<LoadDelta> samples = h.deltas().stream().filter(LoadDelta::isSample).toList();
+            List<LoadDelta> samples =
+                    h.deltas().stream().filter(LoadDelta::isSample).toList();
             assertThat(samples).hasSize(135).allSatisfy(d -> {
                 assertThat(d.windowStart() % MIN).isZero();
                 assertThat(d.meterCurve()).isTrue();
             });
             assertThat(samples.stream().mapToDouble(LoadDelta::sampleKw).sum())
-                    .isCloseTo(java.util.stream.IntStream.range(0, 135).mapToDouble(k -> 1.0 + (k % 7) * 0.5).sum(), within(1e-9));
+                    .isCloseTo(
+                            java.util.stream.IntStream.range(0, 135)
+                                    .mapToDouble(k -> 1.0 + (k % 7) * 0.5)
+                                    .sum(),
+                            within(1e-9));
             for (int i = 0; i < 3; i++) {
                 LoadPoint p = h.latest("a", "15m", T0 + i * Q);
                 double sum = 0;
@@ -70,7 +76,10 @@ class MeterIntervalsTest {
                 assertThat(p.meters()).isEqualTo(1);
                 assertThat(p.estimated()).isZero();
             }
-            assertThat(h.deltas().stream().filter(d -> d.interval() == Interval.ONE_MINUTE).mapToLong(LoadDelta::readings).sum())
+            assertThat(h.deltas().stream()
+                            .filter(d -> d.interval() == Interval.ONE_MINUTE)
+                            .mapToLong(LoadDelta::readings)
+                            .sum())
                     .isEqualTo(135);
         }
     }
@@ -103,8 +112,10 @@ class MeterIntervalsTest {
             assertThat(third.energySource()).isEqualTo("register");
             assertThat(third.kwh()).isCloseTo((reg[44] + reg[45]) / 2 - (reg[29] + reg[30]) / 2, within(1e-9));
             // The aggregates got the correction as a difference: their sum is the final value.
-            long deltaSum = h.deltas().stream().filter(d -> d.interval() == Interval.FIFTEEN_MINUTES && d.windowStart() == T0 + 2 * Q)
-                    .mapToLong(LoadDelta::kwhMicro).sum();
+            long deltaSum = h.deltas().stream()
+                    .filter(d -> d.interval() == Interval.FIFTEEN_MINUTES && d.windowStart() == T0 + 2 * Q)
+                    .mapToLong(LoadDelta::kwhMicro)
+                    .sum();
             assertThat(deltaSum).isEqualTo(LoadDelta.micro(third.kwh()));
         }
     }
@@ -138,7 +149,9 @@ class MeterIntervalsTest {
             for (String meter : List.of("roll", "swap", "tamper")) {
                 for (int i = 0; i < 3; i++) {
                     // Never a spike (or a hole) of energy: 6 kW for a quarter of an hour is 1.5 kWh.
-                    assertThat(h.latest(meter, "15m", T0 + i * Q).kwh()).as(meter + " interval " + i).isCloseTo(1.5, within(1e-6));
+                    assertThat(h.latest(meter, "15m", T0 + i * Q).kwh())
+                            .as(meter + " interval " + i)
+                            .isCloseTo(1.5, within(1e-6));
                 }
             }
         }
@@ -149,7 +162,8 @@ class MeterIntervalsTest {
         try (MeterHarness h = harness(CurveRules.defaults())) {
             long batchInterval = T0 + 5 * Q; // 01:15 .. 01:30
             for (long ts = T0; ts < T0 + 3 * 60 * MIN; ts += MIN) {
-                boolean inBatch = ts >= batchInterval && ts < batchInterval + Q && ((ts - batchInterval) / MIN) % 2 == 1;
+                boolean inBatch =
+                        ts >= batchInterval && ts < batchInterval + Q && ((ts - batchInterval) / MIN) % 2 == 1;
                 if (!inBatch) {
                     h.push("a", ts, 1.0);
                 }
@@ -165,8 +179,10 @@ class MeterIntervalsTest {
             assertThat(corrected.readings()).isEqualTo(15);
             assertThat(corrected.kwAvg()).isCloseTo((8 * 1.0 + 7 * 3.0) / 15, within(1e-12));
             List<LoadDelta> changes = h.deltas().stream()
-                    .filter(d -> d.interval() == Interval.FIFTEEN_MINUTES && d.windowStart() == batchInterval).toList();
-            assertThat(changes.stream().mapToLong(LoadDelta::kwAvgMicro).sum()).isEqualTo(LoadDelta.micro(corrected.kwAvg()));
+                    .filter(d -> d.interval() == Interval.FIFTEEN_MINUTES && d.windowStart() == batchInterval)
+                    .toList();
+            assertThat(changes.stream().mapToLong(LoadDelta::kwAvgMicro).sum())
+                    .isEqualTo(LoadDelta.micro(corrected.kwAvg()));
             assertThat(changes.stream().mapToLong(LoadDelta::readings).sum()).isEqualTo(15);
             assertThat(changes.stream().mapToLong(LoadDelta::meters).sum()).isEqualTo(1);
 
@@ -174,11 +190,16 @@ class MeterIntervalsTest {
             h.push("a", T0 + 10 * MIN + 30_000, 50.0);
             assertThat(h.latest("a", "15m", T0).kwAvg()).isEqualTo(1.0);
             List<LateReading> late = h.late();
-            assertThat(late).filteredOn(l -> l.reading().ts() == T0 + 10 * MIN + 30_000)
-                    .extracting(LateReading::interval).containsExactlyInAnyOrder("1m", "15m");
+            assertThat(late)
+                    .filteredOn(l -> l.reading().ts() == T0 + 10 * MIN + 30_000)
+                    .extracting(LateReading::interval)
+                    .containsExactlyInAnyOrder("1m", "15m");
             // The batch was too late for its 1-minute intervals (no lateness there by default).
-            assertThat(late).filteredOn(l -> l.reading().ts() != T0 + 10 * MIN + 30_000)
-                    .extracting(LateReading::interval).containsOnly("1m").hasSize(7);
+            assertThat(late)
+                    .filteredOn(l -> l.reading().ts() != T0 + 10 * MIN + 30_000)
+                    .extracting(LateReading::interval)
+                    .containsOnly("1m")
+                    .hasSize(7);
         }
     }
 
@@ -205,7 +226,8 @@ class MeterIntervalsTest {
             assertThat(real.estimated()).isZero();
             assertThat(real.kwAvg()).isEqualTo(5.0);
             List<LoadDelta> changes = h.deltas().stream()
-                    .filter(d -> d.interval() == Interval.FIFTEEN_MINUTES && d.windowStart() == T0 + Q).toList();
+                    .filter(d -> d.interval() == Interval.FIFTEEN_MINUTES && d.windowStart() == T0 + Q)
+                    .toList();
             assertThat(changes.stream().mapToLong(LoadDelta::estimated).sum()).isZero();
             assertThat(changes.stream().mapToLong(LoadDelta::meters).sum()).isEqualTo(1);
             assertThat(changes.stream().mapToLong(LoadDelta::kwAvgMicro).sum()).isEqualTo(5_000_000);
@@ -214,9 +236,12 @@ class MeterIntervalsTest {
             pushQuarter(h, 10, 8.0);
             h.watermark(T0 + 11 * Q);
             for (int i = 4; i < 10; i++) {
-                assertThat(h.latest("a", "15m", T0 + i * Q)).as("interval " + i + " of a six-interval gap").isNull();
+                assertThat(h.latest("a", "15m", T0 + i * Q))
+                        .as("interval " + i + " of a six-interval gap")
+                        .isNull();
             }
-            assertThat(h.points("15m").stream().map(LoadPoint::windowStart).distinct()).hasSize(5);
+            assertThat(h.points("15m").stream().map(LoadPoint::windowStart).distinct())
+                    .hasSize(5);
         }
     }
 
@@ -237,17 +262,23 @@ class MeterIntervalsTest {
             }
             h.watermark(T0 + Q);
 
-            assertThat(h.deltas()).filteredOn(LoadDelta::meterCurve).extracting(LoadDelta::meterId).containsOnly("ind").hasSize(2);
+            assertThat(h.deltas())
+                    .filteredOn(LoadDelta::meterCurve)
+                    .extracting(LoadDelta::meterId)
+                    .containsOnly("ind")
+                    .hasSize(2);
             assertThat(h.points("15m")).extracting(LoadPoint::id).containsExactlyInAnyOrder("ind", "res", "stranger");
             assertThat(h.deltas().stream().map(LoadDelta::id).collect(Collectors.toSet()))
                     .containsExactlyInAnyOrder("T1|industrial", "T1|residential", "-|unregistered");
-            assertThat(h.deltas()).filteredOn(d -> d.id().equals("T1|industrial"))
+            assertThat(h.deltas())
+                    .filteredOn(d -> d.id().equals("T1|industrial"))
                     .allSatisfy(d -> {
                         assertThat(d.feederId()).isEqualTo("F1");
                         assertThat(d.region()).isEqualTo("R1");
                         assertThat(d.transformerId()).isEqualTo("T1");
                     });
-            assertThat(h.deltas()).filteredOn(d -> d.id().equals("-|unregistered"))
+            assertThat(h.deltas())
+                    .filteredOn(d -> d.id().equals("-|unregistered"))
                     .allSatisfy(d -> assertThat(d.transformerId()).isNull());
         }
     }
@@ -270,9 +301,16 @@ class MeterIntervalsTest {
     @Test
     void dailyKpisFollowTheLocalDayAcrossADaylightSavingChange() throws Exception {
         ZoneId london = ZoneId.of("Europe/London");
-        long dayStart = Instant.parse("2026-03-29T00:00:00Z").toEpochMilli(); // midnight GMT; clocks go forward at 01:00
-        long dayEnd = Instant.parse("2026-03-29T23:00:00Z").toEpochMilli();   // midnight BST: a 23-hour day
-        CurveRules rules = new CurveRules(4, 1_000_000, 10, london, new KpiCalendar(io.kilowatch.model.tariff.TariffCatalogue.parseYaml("""
+        long dayStart =
+                Instant.parse("2026-03-29T00:00:00Z").toEpochMilli(); // midnight GMT; clocks go forward at 01:00
+        long dayEnd = Instant.parse("2026-03-29T23:00:00Z").toEpochMilli(); // midnight BST: a 23-hour day
+        CurveRules rules = new CurveRules(
+                4,
+                1_000_000,
+                10,
+                london,
+                new KpiCalendar(io.kilowatch.model.tariff.TariffCatalogue.parseYaml(
+                                """
                 catalogue: test
                 plans:
                   - id: day-night
@@ -284,7 +322,10 @@ class MeterIntervalsTest {
                           days: {d: {day: "07:00-19:00", night: "19:00-07:00"}}
                           seasons: [{months: [1-12], weekday: d}]
                         energy: {prices: {day: 0.3, night: 0.1}}
-                """.getBytes(java.nio.charset.StandardCharsets.UTF_8)).plan("day-night")), Set.of(), Set.of());
+                """.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .plan("day-night")),
+                Set.of(),
+                Set.of());
         try (MeterHarness h = harness(rules)) {
             int n = (int) ((dayEnd - dayStart) / Q);
             for (int i = 0; i <= n; i++) {

@@ -52,13 +52,26 @@ class MeterStateSerializerTest {
         assertThat(write(back)).isEqualTo(bytes);
         assertThat(write(serializer.copy(s))).isEqualTo(bytes);
 
-        assertThat(back.all(Interval.FIFTEEN_MINUTES)).extracting(a -> a.start)
+        assertThat(back.all(Interval.FIFTEEN_MINUTES))
+                .extracting(a -> a.start)
                 .containsExactly(real.start, real.start + 900_000, real.start + 1_800_000);
         IntervalAcc r = back.get(Interval.FIFTEEN_MINUTES, real.start);
-        assertThat(r).usingRecursiveComparison().withComparatorForType(Double::compare, Double.class).isEqualTo(real);
-        assertThat(back.get(Interval.FIFTEEN_MINUTES, estimate.start)).usingRecursiveComparison().withComparatorForType(Double::compare, Double.class).isEqualTo(estimate);
-        assertThat(back.get(Interval.FIFTEEN_MINUTES, open.start)).usingRecursiveComparison().withComparatorForType(Double::compare, Double.class).isEqualTo(open);
-        assertThat(back.day).usingRecursiveComparison().withComparatorForType(Double::compare, Double.class).isEqualTo(s.day);
+        assertThat(r)
+                .usingRecursiveComparison()
+                .withComparatorForType(Double::compare, Double.class)
+                .isEqualTo(real);
+        assertThat(back.get(Interval.FIFTEEN_MINUTES, estimate.start))
+                .usingRecursiveComparison()
+                .withComparatorForType(Double::compare, Double.class)
+                .isEqualTo(estimate);
+        assertThat(back.get(Interval.FIFTEEN_MINUTES, open.start))
+                .usingRecursiveComparison()
+                .withComparatorForType(Double::compare, Double.class)
+                .isEqualTo(open);
+        assertThat(back.day)
+                .usingRecursiveComparison()
+                .withComparatorForType(Double::compare, Double.class)
+                .isEqualTo(s.day);
         assertThat(back.registerOffset).isEqualTo(1_000_000);
         // An interval of fifteen readings a minute apart, with registers, emitted: compact; reactive
         // power costs a count and a sum more.

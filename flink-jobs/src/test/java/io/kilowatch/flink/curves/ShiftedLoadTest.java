@@ -15,16 +15,20 @@ class ShiftedLoadTest {
 
     @Test
     void aMetersQuarterHourIsWrittenAgainADayAndAWeekLaterTaggedWithTheShift() {
-        List<String> out = run(new LoadPoint("meter", "M 1", "15m", T, 1.5, 2, 1, 0.375, Double.NaN, 15, 1, 0, "power", null));
-        assertThat(out).containsExactly(
-                "load_compare,id=M\\ 1,interval=15m,level=meter,shift=1d kw_avg=1.5 " + (T + 86_400_000L),
-                "load_compare,id=M\\ 1,interval=15m,level=meter,shift=7d kw_avg=1.5 " + (T + 7 * 86_400_000L));
+        List<String> out =
+                run(new LoadPoint("meter", "M 1", "15m", T, 1.5, 2, 1, 0.375, Double.NaN, 15, 1, 0, "power", null));
+        assertThat(out)
+                .containsExactly(
+                        "load_compare,id=M\\ 1,interval=15m,level=meter,shift=1d kw_avg=1.5 " + (T + 86_400_000L),
+                        "load_compare,id=M\\ 1,interval=15m,level=meter,shift=7d kw_avg=1.5 " + (T + 7 * 86_400_000L));
     }
 
     @Test
     void minutesAndAggregatesAreNotCompared() {
-        assertThat(run(new LoadPoint("meter", "M", "1m", T, 1, 1, 1, 0.01, Double.NaN, 1, 1, 0, "power", null))).isEmpty();
-        assertThat(run(LoadPoint.aggregate("feeder", "F1", "15m", T, 3, 4, 2, 0.75, 10, 5, 0))).isEmpty();
+        assertThat(run(new LoadPoint("meter", "M", "1m", T, 1, 1, 1, 0.01, Double.NaN, 1, 1, 0, "power", null)))
+                .isEmpty();
+        assertThat(run(LoadPoint.aggregate("feeder", "F1", "15m", T, 3, 4, 2, 0.75, 10, 5, 0)))
+                .isEmpty();
     }
 
     @Test

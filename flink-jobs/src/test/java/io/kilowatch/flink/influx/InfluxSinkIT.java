@@ -23,7 +23,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class InfluxSinkIT {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static final TestStack STACK = TestStack.fromEnvironment();
 
@@ -32,41 +34,80 @@ class InfluxSinkIT {
         String id = TestStack.uniquePrefix("sink");
         List<LoadPoint> points = new ArrayList<>();
         for (int i = 0; i < 12_000; i++) { // more than two batches
-            points.add(new LoadPoint("meter", id + "-" + (i % 100), "15m", 1_600_000_000_000L + (i / 100) * 900_000L,
-                    i * 0.001, i * 0.002, 0.0, i * 0.00025, Double.NaN, 15, 1, 0, "power", null));
+            points.add(new LoadPoint(
+                    "meter",
+                    id + "-" + (i % 100),
+                    "15m",
+                    1_600_000_000_000L + (i / 100) * 900_000L,
+                    i * 0.001,
+                    i * 0.002,
+                    0.0,
+                    i * 0.00025,
+                    Double.NaN,
+                    15,
+                    1,
+                    0,
+                    "power",
+                    null));
         }
         write(points, STACK.influxDb());
         // A replay writes the same points again, some with corrected values: same key, so overwritten.
         List<LoadPoint> replay = points.subList(0, 100).stream()
-                .map(p -> new LoadPoint(p.level(), p.id(), p.interval(), p.windowStart(), 42.0, 42.0, 42.0, 10.5, Double.NaN, 16, 1, 0, "power", null)).toList();
+                .map(p -> new LoadPoint(
+                        p.level(),
+                        p.id(),
+                        p.interval(),
+                        p.windowStart(),
+                        42.0,
+                        42.0,
+                        42.0,
+                        10.5,
+                        Double.NaN,
+                        16,
+                        1,
+                        0,
+                        "power",
+                        null))
+                .toList();
         write(replay, STACK.influxDb());
 
         InfluxQuery influx = new InfluxQuery(STACK.influxUrl(), STACK.influxDb());
         List<Map<String, Object>> count = influx.rows("SELECT count(kw_avg) FROM load WHERE id =~ /^" + id + "-/");
         assertThat(asLong(count.get(0).get("count"))).isEqualTo(12_000L);
-        List<Map<String, Object>> rewritten = influx.rows("SELECT kw_avg, kwh, readings FROM load WHERE id = '" + id + "-7' AND time = 1600000000000ms");
+        List<Map<String, Object>> rewritten = influx.rows(
+                "SELECT kw_avg, kwh, readings FROM load WHERE id = '" + id + "-7' AND time = 1600000000000ms");
         assertThat(rewritten).singleElement().satisfies(r -> {
             assertThat(asDouble(r.get("kw_avg"))).isEqualTo(42.0);
             assertThat(asDouble(r.get("kwh"))).isEqualTo(10.5);
             assertThat(asLong(r.get("readings"))).isEqualTo(16L);
         });
-        List<Map<String, Object>> untouched = influx.rows("SELECT kw_avg FROM load WHERE id = '" + id + "-7' AND time = 1600000900000ms");
-        assertThat(untouched).singleElement().satisfies(r -> assertThat(asDouble(r.get("kw_avg"))).isEqualTo(107 * 0.001));
+        List<Map<String, Object>> untouched =
+                influx.rows("SELECT kw_avg FROM load WHERE id = '" + id + "-7' AND time = 1600000900000ms");
+        assertThat(untouched)
+                .singleElement()
+                .satisfies(r -> assertThat(asDouble(r.get("kw_avg"))).isEqualTo(107 * 0.001));
     }
 
     @Test
     void aMissingDatabaseFailsTheJobWithTheReason() {
-        List<LoadPoint> one = List.of(new LoadPoint("meter", "x", "1m", 0, 1, 1, 1, 1, Double.NaN, 1, 1, 0, null, null));
+        List<LoadPoint> one =
+                List.of(new LoadPoint("meter", "x", "1m", 0, 1, 1, 1, 1, Double.NaN, 1, 1, 0, null, null));
         assertThatThrownBy(() -> write(one, "no_such_db_" + System.nanoTime()))
-                .rootCause().hasMessageContaining("HTTP 404").hasMessageContaining("database");
+                .rootCause()
+                .hasMessageContaining("HTTP 404")
+                .hasMessageContaining("database");
     }
 
     @Test
     void theV2TransportAgainstInfluxDb1FailsTheJobSayingToUseV1() {
-        List<LoadPoint> one = List.of(new LoadPoint("meter", "x", "1m", 0, 1, 1, 1, 1, Double.NaN, 1, 1, 0, null, null));
-        InfluxConfig v2 = InfluxConfig.local(STACK.influxUrl(), STACK.influxDb()).v2("token", "org", "bucket");
+        List<LoadPoint> one =
+                List.of(new LoadPoint("meter", "x", "1m", 0, 1, 1, 1, 1, Double.NaN, 1, 1, 0, null, null));
+        InfluxConfig v2 =
+                InfluxConfig.local(STACK.influxUrl(), STACK.influxDb()).v2("token", "org", "bucket");
         assertThatThrownBy(() -> write(one, v2))
-                .rootCause().hasMessageContaining("HTTP 404").hasMessageContaining("influx.transport=v1");
+                .rootCause()
+                .hasMessageContaining("HTTP 404")
+                .hasMessageContaining("influx.transport=v1");
     }
 
     private static void write(List<LoadPoint> points, String db) throws Exception {
@@ -74,7 +115,8 @@ class InfluxSinkIT {
     }
 
     private static void write(List<LoadPoint> points, InfluxConfig config) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
         env.setParallelism(2);
         env.fromData(points, TypeInformation.of(LoadPoint.class))
                 .sinkTo(new InfluxSink<LoadPoint>((p, ctx) -> LineProtocol.load(p), config));

@@ -28,7 +28,9 @@ class V2TransportTest {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " | "
                     + exchange.getRequestHeaders().getFirst("Authorization") + " | " + body);
-            byte[] answer = status.get() == 204 ? new byte[0] : "{\"code\":\"unauthorized\",\"message\":\"unauthorized access\"}".getBytes();
+            byte[] answer = status.get() == 204
+                    ? new byte[0]
+                    : "{\"code\":\"unauthorized\",\"message\":\"unauthorized access\"}".getBytes();
             exchange.sendResponseHeaders(status.get(), status.get() == 204 ? -1 : answer.length);
             if (answer.length > 0) {
                 exchange.getResponseBody().write(answer);
@@ -36,22 +38,30 @@ class V2TransportTest {
             exchange.close();
         });
         server.start();
-        InfluxConfig config = InfluxConfig.local("http://127.0.0.1:" + server.getAddress().getPort(), "unused")
+        InfluxConfig config = InfluxConfig.local(
+                        "http://127.0.0.1:" + server.getAddress().getPort(), "unused")
                 .v2("s3cret", "grid-co", "kilowatch");
         try (V2Transport v2 = new V2Transport(config)) {
-            InfluxTransport.Answer ok = v2.write(List.of("load,id=m1,interval=15m,level=meter kw_avg=1.5 1700000100000",
-                    "load,id=m2,interval=15m,level=meter kw_avg=2.5 1700000100000")).get(30, TimeUnit.SECONDS);
+            InfluxTransport.Answer ok = v2.write(List.of(
+                            "load,id=m1,interval=15m,level=meter kw_avg=1.5 1700000100000",
+                            "load,id=m2,interval=15m,level=meter kw_avg=2.5 1700000100000"))
+                    .get(30, TimeUnit.SECONDS);
             assertThat(ok.status()).isEqualTo(204);
             assertThat(requests).singleElement().satisfies(r -> {
                 assertThat(r).startsWith("POST /api/v2/write?");
-                assertThat(r).contains("org=grid-co").contains("bucket=kilowatch").contains("precision=ms");
+                assertThat(r)
+                        .contains("org=grid-co")
+                        .contains("bucket=kilowatch")
+                        .contains("precision=ms");
                 assertThat(r).contains("| Token s3cret |");
-                assertThat(r).endsWith("load,id=m1,interval=15m,level=meter kw_avg=1.5 1700000100000\n"
-                        + "load,id=m2,interval=15m,level=meter kw_avg=2.5 1700000100000");
+                assertThat(r)
+                        .endsWith("load,id=m1,interval=15m,level=meter kw_avg=1.5 1700000100000\n"
+                                + "load,id=m2,interval=15m,level=meter kw_avg=2.5 1700000100000");
             });
 
             status.set(401);
-            InfluxTransport.Answer refused = v2.write(List.of("load,id=m1,interval=15m,level=meter kw_avg=1.5 1")).get(30, TimeUnit.SECONDS);
+            InfluxTransport.Answer refused = v2.write(List.of("load,id=m1,interval=15m,level=meter kw_avg=1.5 1"))
+                    .get(30, TimeUnit.SECONDS);
             assertThat(refused.status()).isEqualTo(401);
             assertThat(refused.error()).isNull();
         } finally {

@@ -20,8 +20,9 @@ class WireTypeTest {
 
     @Test
     void samplesRoundTripWithAndWithoutRegister() throws IOException {
-        for (MeterSample s : new MeterSample[] {new MeterSample("m-1", 1_700_000_000_000L, -2.5, 12345.678),
-                new MeterSample("ünï-2", -1, 0.0, Double.NaN)}) {
+        for (MeterSample s : new MeterSample[] {
+            new MeterSample("m-1", 1_700_000_000_000L, -2.5, 12345.678), new MeterSample("ünï-2", -1, 0.0, Double.NaN)
+        }) {
             assertThat(roundTrip(s, MeterSample.class)).isEqualTo(s);
         }
     }
@@ -29,11 +30,26 @@ class WireTypeTest {
     @Test
     void deltasRoundTripEveryShape() throws IOException {
         LoadDelta[] deltas = {
-                LoadDelta.sample("T1|residential", 60_000, "T1", "residential", "F1", "R1", "m-1", 3.25, false),
-                LoadDelta.sample("-|unregistered", 120_000, null, "unregistered", null, null, "m-2", -0.5, true),
-                LoadDelta.change(LoadDelta.CELL, "T1|industrial", Interval.FIFTEEN_MINUTES, 900_000, "T1", "industrial", "F1", "R1",
-                        1_000_000, 2_000_000, -3, Long.MAX_VALUE, 15, 1, 2),
-                LoadDelta.change("region", "R1", Interval.ONE_MINUTE, 0, null, null, null, null, -1, 0, 0, 0, -15, -1, 0)};
+            LoadDelta.sample("T1|residential", 60_000, "T1", "residential", "F1", "R1", "m-1", 3.25, false),
+            LoadDelta.sample("-|unregistered", 120_000, null, "unregistered", null, null, "m-2", -0.5, true),
+            LoadDelta.change(
+                    LoadDelta.CELL,
+                    "T1|industrial",
+                    Interval.FIFTEEN_MINUTES,
+                    900_000,
+                    "T1",
+                    "industrial",
+                    "F1",
+                    "R1",
+                    1_000_000,
+                    2_000_000,
+                    -3,
+                    Long.MAX_VALUE,
+                    15,
+                    1,
+                    2),
+            LoadDelta.change("region", "R1", Interval.ONE_MINUTE, 0, null, null, null, null, -1, 0, 0, 0, -15, -1, 0)
+        };
         for (LoadDelta d : deltas) {
             assertThat(roundTrip(d, LoadDelta.class)).isEqualTo(d);
         }
@@ -41,11 +57,15 @@ class WireTypeTest {
 
     @Test
     void billingEventsRoundTripIntervalsAndReadingsWithAndWithoutTerms() throws IOException {
-        BillingTerms factory = new BillingTerms("hb-ic-10kv-2part", "industrial", "1-10kV", "R01", null, 630, "contract", 500);
+        BillingTerms factory =
+                new BillingTerms("hb-ic-10kv-2part", "industrial", "1-10kV", "R01", null, 630, "contract", 500);
         BillingTerms household = new BillingTerms("zj-res-tier", "residential", "lv", null, "F1", 8, null, Double.NaN);
-        BillingEvent[] events = {BillingEvent.interval("C1", "M1", 1_772_294_400_000L, 12.5, 6.25, factory),
-                BillingEvent.interval("C2", "M2", 0, 0.125, Double.NaN, household), BillingEvent.reading("C1", "M1", 60_000, 410.5, factory),
-                BillingEvent.interval("C3", "M3", 900_000, 1, 0, null)};
+        BillingEvent[] events = {
+            BillingEvent.interval("C1", "M1", 1_772_294_400_000L, 12.5, 6.25, factory),
+            BillingEvent.interval("C2", "M2", 0, 0.125, Double.NaN, household),
+            BillingEvent.reading("C1", "M1", 60_000, 410.5, factory),
+            BillingEvent.interval("C3", "M3", 900_000, 1, 0, null)
+        };
         for (BillingEvent e : events) {
             assertThat(roundTrip(e, BillingEvent.wireType())).isEqualTo(e);
         }

@@ -20,11 +20,14 @@ class CustomerLedgerSerializerTest {
         TariffCatalogue sample = TariffCatalogue.sample();
         TariffPlan two = sample.plan("hb-ic-10kv-2part");
         TariffPlan one = sample.plan("hb-ic-10kv-tou");
-        BillingTerms t = new BillingTerms("hb-ic-10kv-2part", "industrial", "1-10kV", "R01", null, 250, "contract", 100);
+        BillingTerms t =
+                new BillingTerms("hb-ic-10kv-2part", "industrial", "1-10kV", "R01", null, 250, "contract", 100);
         CustomerLedger l = new CustomerLedger();
         long t0 = Instant.parse("2026-03-31T15:00:00Z").toEpochMilli();
         for (int q = 0; q < 8; q++) {
-            l.interval(BillingEvent.interval("C", "M" + q % 2, t0 + q * CustomerLedger.Q, 10 + q, q % 3 == 0 ? Double.NaN : 2.5, t),
+            l.interval(
+                    BillingEvent.interval(
+                            "C", "M" + q % 2, t0 + q * CustomerLedger.Q, 10 + q, q % 3 == 0 ? Double.NaN : 2.5, t),
                     List.of(two, one));
         }
         l.finalizeUpTo(t0 + 2 * CustomerLedger.Q, 0);
@@ -39,7 +42,8 @@ class CustomerLedgerSerializerTest {
         CustomerLedger back = serializer.deserialize(new DataInputDeserializer(bytes));
         assertThat(write(back)).isEqualTo(bytes);
         assertThat(write(serializer.copy(l))).isEqualTo(bytes);
-        assertThat(back.months).hasSize(4); // two plans × March and April (Shanghai time: 23:00 + 8 quarters crosses midnight)
+        assertThat(back.months)
+                .hasSize(4); // two plans × March and April (Shanghai time: 23:00 + 8 quarters crosses midnight)
         assertThat(back.open).hasSize(l.open.size());
         assertThat(back.terms).isEqualTo(t);
         assertThat(back.sentFen).containsEntry("shift_load/valley", 43465L);
@@ -47,7 +51,8 @@ class CustomerLedgerSerializerTest {
         assertThat(back.updateDue).isTrue();
         assertThat(back.lastUpdateMs).isEqualTo(99);
         assertThat(back.dayCloseTimer).isEqualTo(l.dayCloseTimer);
-        // two plans × two months (~100 bytes each), two day profiles (~240 bytes each), eight open intervals of two meters
+        // two plans × two months (~100 bytes each), two day profiles (~240 bytes each), eight open intervals of two
+        // meters
         assertThat(bytes.length).as("a customer with two meters and two plans").isLessThan(1600);
     }
 
@@ -56,7 +61,9 @@ class CustomerLedgerSerializerTest {
         BillingTerms t = new BillingTerms("zj-res-tier", "residential", "lv", "R01", null, 8, null, Double.NaN);
         CustomerLedger l = new CustomerLedger();
         long t0 = Instant.parse("2026-03-10T02:00:00Z").toEpochMilli();
-        l.interval(BillingEvent.interval("C", "M", t0, 1.5, Double.NaN, t), List.of(TariffCatalogue.sample().plan("zj-res-tier")));
+        l.interval(
+                BillingEvent.interval("C", "M", t0, 1.5, Double.NaN, t),
+                List.of(TariffCatalogue.sample().plan("zj-res-tier")));
         l.lastUpdateMs = 7;
         byte[] v2 = write(l);
         // Version 1 is version 2 without the update-due flag, day-close timer and waiting count

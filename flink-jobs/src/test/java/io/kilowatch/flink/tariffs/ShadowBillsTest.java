@@ -34,30 +34,41 @@ class ShadowBillsTest {
     private static final long Q = 900_000;
     private static final Duration LATENESS = Duration.ofHours(2);
     private static final TariffCatalogue SAMPLE = TariffCatalogue.sample();
-    private static final BillingTerms FACTORY = new BillingTerms("hb-ic-10kv-2part", "industrial", "1-10kV", "R01", "F01", 630, "demand",
-            Double.NaN);
-    private static final BillingTerms SHOP = new BillingTerms("hb-ic-lv-tou", "commercial", "lv", "R01", "F02", 50, null, Double.NaN);
+    private static final BillingTerms FACTORY =
+            new BillingTerms("hb-ic-10kv-2part", "industrial", "1-10kV", "R01", "F01", 630, "demand", Double.NaN);
+    private static final BillingTerms SHOP =
+            new BillingTerms("hb-ic-lv-tou", "commercial", "lv", "R01", "F02", 50, null, Double.NaN);
 
     private static TariffParams params() {
-        return new TariffParams(LATENESS, new TariffRules(Duration.ZERO, Advisor.Thresholds.defaults(),
-                Map.of("commercial", new BigDecimal("0.10"), "industrial", new BigDecimal("0.15")), new BigDecimal("0.2"), 5,
-                Duration.ofDays(7)));
+        return new TariffParams(
+                LATENESS,
+                new TariffRules(
+                        Duration.ZERO,
+                        Advisor.Thresholds.defaults(),
+                        Map.of("commercial", new BigDecimal("0.10"), "industrial", new BigDecimal("0.15")),
+                        new BigDecimal("0.2"),
+                        5,
+                        Duration.ofDays(7)));
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, BillingEvent, TariffUpdate, BillPoint> harness() throws Exception {
+    private static KeyedBroadcastOperatorTestHarness<String, BillingEvent, TariffUpdate, BillPoint> harness()
+            throws Exception {
         var h = bare();
         loadCatalogue(h);
         return h;
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, BillingEvent, TariffUpdate, BillPoint> bare() throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new ShadowBills(params()), BillingEvent::customerId,
-                Types.STRING, ShadowBills.TARIFFS);
+    private static KeyedBroadcastOperatorTestHarness<String, BillingEvent, TariffUpdate, BillPoint> bare()
+            throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new ShadowBills(params()), BillingEvent::customerId, Types.STRING, ShadowBills.TARIFFS);
     }
 
-    private static void loadCatalogue(KeyedBroadcastOperatorTestHarness<String, BillingEvent, TariffUpdate, BillPoint> h) throws Exception {
+    private static void loadCatalogue(
+            KeyedBroadcastOperatorTestHarness<String, BillingEvent, TariffUpdate, BillPoint> h) throws Exception {
         for (Map.Entry<String, byte[]> e : SAMPLE.wireValues().entrySet()) {
-            h.processBroadcastElement(new TariffUpdate(e.getKey(), new String(e.getValue(), StandardCharsets.UTF_8)), 0);
+            h.processBroadcastElement(
+                    new TariffUpdate(e.getKey(), new String(e.getValue(), StandardCharsets.UTF_8)), 0);
         }
         h.processBroadcastWatermark(Long.MAX_VALUE);
     }
@@ -66,8 +77,15 @@ class ShadowBillsTest {
         return LocalDateTime.parse(local).atZone(SHANGHAI).toInstant().toEpochMilli();
     }
 
-    private static void interval(KeyedBroadcastOperatorTestHarness<String, BillingEvent, TariffUpdate, BillPoint> h, String customer,
-                                 String meter, long start, double kwh, double kvarh, BillingTerms t) throws Exception {
+    private static void interval(
+            KeyedBroadcastOperatorTestHarness<String, BillingEvent, TariffUpdate, BillPoint> h,
+            String customer,
+            String meter,
+            long start,
+            double kwh,
+            double kvarh,
+            BillingTerms t)
+            throws Exception {
         h.processElement(new StreamRecord<>(BillingEvent.interval(customer, meter, start, kwh, kvarh, t), start));
     }
 
@@ -89,11 +107,14 @@ class ShadowBillsTest {
             long t0 = at("2026-03-01T00:00");
             for (int q = 0; q < 2 * 96; q++) {
                 long start = t0 + q * Q;
-                double a = 20 + (q % 96) * 0.5;  // meter A ramps through each day
+                double a = 20 + (q % 96) * 0.5; // meter A ramps through each day
                 double b = q % 96 == 40 ? 60 : 10; // meter B has one big quarter a day (10:00)
                 interval(h, "C1", "A", start, a, a * 0.5, FACTORY);
                 interval(h, "C1", "B", start, b, b * 0.5, FACTORY);
-                expected.add(java.time.Instant.ofEpochMilli(start), BigDecimal.valueOf(a + b), BigDecimal.valueOf((a + b) * 0.5));
+                expected.add(
+                        java.time.Instant.ofEpochMilli(start),
+                        BigDecimal.valueOf(a + b),
+                        BigDecimal.valueOf((a + b) * 0.5));
             }
             // a correction of one interval of meter A within the lateness: 1 kWh more
             long corrected = t0 + 100 * Q;
@@ -101,7 +122,8 @@ class ShadowBillsTest {
             expected.add(java.time.Instant.ofEpochMilli(corrected), BigDecimal.ONE, BigDecimal.ZERO);
             h.processWatermark(at("2026-03-03T00:00") - 1);
 
-            Bill bill = BillEngine.price(plan, FACTORY.customerTerms(), expected.build(BigDecimal.ZERO, BigDecimal.valueOf(2)));
+            Bill bill = BillEngine.price(
+                    plan, FACTORY.customerTerms(), expected.build(BigDecimal.ZERO, BigDecimal.valueOf(2)));
             BillPoint p = last(h.extractOutputValues(), "hb-ic-10kv-2part");
             assertThat(p.current()).isTrue();
             assertThat(p.month()).isEqualTo("2026-03");
@@ -110,7 +132,9 @@ class ShadowBillsTest {
             // demand: the day's 10:00 quarter of the first day, 42 + 60 = 102 kWh → 408 kW
             assertThat(p.maxDemandKw()).isEqualTo(4 * (20 + 40 * 0.5 + 60));
             assertThat(p.fin()).isFalse();
-            assertThat(h.extractOutputValues()).extracting(BillPoint::planId).as("630 kVA at 10 kV: only the two-part plan is open to it")
+            assertThat(h.extractOutputValues())
+                    .extracting(BillPoint::planId)
+                    .as("630 kVA at 10 kV: only the two-part plan is open to it")
                     .containsOnly("hb-ic-10kv-2part");
         }
     }
@@ -138,12 +162,16 @@ class ShadowBillsTest {
             for (int q = 0; q < 96; q++) {
                 interval(h, "C1", "A", t0 + q * Q, 25, 0, FACTORY); // day 1: 100 kW all along
             }
-            // A catch-up: day 2 10:00's readings at 130 kW arrive before day 2's intervals (which run at 150 kW from 09:00).
+            // A catch-up: day 2 10:00's readings at 130 kW arrive before day 2's intervals (which run at 150 kW from
+            // 09:00).
             long window = at("2026-03-02T10:00");
             for (int m = 0; m <= 6; m++) {
-                h.processElement(new StreamRecord<>(BillingEvent.reading("C1", "A", window + m * 60_000L, 130, FACTORY), window));
+                h.processElement(new StreamRecord<>(
+                        BillingEvent.reading("C1", "A", window + m * 60_000L, 130, FACTORY), window));
             }
-            assertThat(h.getSideOutput(ShadowBills.HINTS)).as("held: the intervals before the quarter are not in").isNull();
+            assertThat(h.getSideOutput(ShadowBills.HINTS))
+                    .as("held: the intervals before the quarter are not in")
+                    .isNull();
             for (int q = 96; q < 96 + 40; q++) {
                 interval(h, "C1", "A", t0 + q * Q, q >= 96 + 36 ? 37.5 : 25, 0, FACTORY);
             }
@@ -156,7 +184,8 @@ class ShadowBillsTest {
     void aQuarterUpdateIsWrittenOnlyWhenAnIntervalCameSinceTheLast() throws Exception {
         try (var h = harness()) {
             long start = at("2026-03-10T10:00");
-            // the two quarters' close and, two hours on, their lateness timers: one update per quarter, none for the lateness timers
+            // the two quarters' close and, two hours on, their lateness timers: one update per quarter, none for the
+            // lateness timers
             interval(h, "C1", "A", start, 10, 5, FACTORY);
             h.processWatermark(start + Q - 1);
             interval(h, "C1", "A", start + Q, 12, 6, FACTORY);
@@ -182,8 +211,11 @@ class ShadowBillsTest {
             BillPoint fin = last(h.extractOutputValues(), "hb-ic-10kv-2part");
             assertThat(fin.fin()).isTrue();
             assertThat(fin.month()).isEqualTo("2026-03");
-            assertThat(fin.partial()).as("tracked from the 31st 23:00, after the month's start").isTrue();
-            assertThat(((HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend()).numKeyValueStateEntries()).isZero();
+            assertThat(fin.partial())
+                    .as("tracked from the 31st 23:00, after the month's start")
+                    .isTrue();
+            assertThat(((HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend()).numKeyValueStateEntries())
+                    .isZero();
             assertThat(h.numEventTimeTimers()).isZero();
         }
     }
@@ -200,19 +232,36 @@ class ShadowBillsTest {
                 }
                 h.processWatermark(t0 + (d + 1) * 86_400_000L - 1);
             }
-            List<Hint> hints = h.getSideOutput(ShadowBills.HINTS).stream().map(StreamRecord::getValue).toList();
+            List<Hint> hints = h.getSideOutput(ShadowBills.HINTS).stream()
+                    .map(StreamRecord::getValue)
+                    .toList();
             assertThat(hints).extracting(Hint::kind).containsExactly("shift_load");
             Hint shift = hints.get(0);
             assertThat(shift.hintId()).isEqualTo("S1/shift_load/valley/2026-03-02");
             assertThat(shift.target()).isEqualTo("valley");
             assertThat(shift.saving()).isPositive();
-            assertThat(shift.message()).contains("critical and peak hours").contains("valley hours (00:00–06:00, 12:00–14:00)");
-            List<RevenueDelta> revenue = h.getSideOutput(ShadowBills.REVENUE).stream().map(StreamRecord::getValue).toList();
-            long billed = revenue.stream().filter(r -> r.level().equals("class")).mapToLong(RevenueDelta::billedFen).sum();
+            assertThat(shift.message())
+                    .contains("critical and peak hours")
+                    .contains("valley hours (00:00–06:00, 12:00–14:00)");
+            List<RevenueDelta> revenue = h.getSideOutput(ShadowBills.REVENUE).stream()
+                    .map(StreamRecord::getValue)
+                    .toList();
+            long billed = revenue.stream()
+                    .filter(r -> r.level().equals("class"))
+                    .mapToLong(RevenueDelta::billedFen)
+                    .sum();
             BillPoint bill = last(h.extractOutputValues(), "hb-ic-lv-tou");
-            assertThat(billed).isEqualTo(new BigDecimal(bill.total()).movePointRight(2).longValueExact());
-            assertThat(revenue.stream().filter(r -> r.level().equals("feeder")).mapToLong(RevenueDelta::customers).sum()).isEqualTo(1);
-            assertThat(revenue.stream().filter(r -> r.level().equals("class")).mapToLong(RevenueDelta::savingFen).sum())
+            assertThat(billed)
+                    .isEqualTo(new BigDecimal(bill.total()).movePointRight(2).longValueExact());
+            assertThat(revenue.stream()
+                            .filter(r -> r.level().equals("feeder"))
+                            .mapToLong(RevenueDelta::customers)
+                            .sum())
+                    .isEqualTo(1);
+            assertThat(revenue.stream()
+                            .filter(r -> r.level().equals("class"))
+                            .mapToLong(RevenueDelta::savingFen)
+                            .sum())
                     .isEqualTo(shift.saving().movePointRight(2).longValueExact());
         }
     }
@@ -225,7 +274,9 @@ class ShadowBillsTest {
                 interval(h, "S1", "M1", t0 + q * Q, q / 4 >= 16 ? 8 : 1, Double.NaN, SHOP);
             }
             h.processWatermark(at("2026-04-01T00:00") + LATENESS.toMillis()); // the day's close and the month's at once
-            List<Hint> hints = h.getSideOutput(ShadowBills.HINTS).stream().map(StreamRecord::getValue).toList();
+            List<Hint> hints = h.getSideOutput(ShadowBills.HINTS).stream()
+                    .map(StreamRecord::getValue)
+                    .toList();
             assertThat(hints).extracting(Hint::hintId).containsExactly("S1/shift_load/valley/2026-03-31");
             assertThat(last(h.extractOutputValues(), "hb-ic-lv-tou").fin()).isTrue();
         }
@@ -244,13 +295,18 @@ class ShadowBillsTest {
                 long ts = window + m * 60_000L;
                 h.processElement(new StreamRecord<>(BillingEvent.reading("C1", "A", ts, 130, FACTORY), ts));
             }
-            List<Hint> warnings = h.getSideOutput(ShadowBills.HINTS).stream().map(StreamRecord::getValue)
-                    .filter(x -> x.kind().equals("demand_warning")).toList();
-            // at 10:05 (5 minutes of readings) the quarter heads for 130 kW: (130 − 100) × 42 = 1,260.00 more this month; said once
+            List<Hint> warnings = h.getSideOutput(ShadowBills.HINTS).stream()
+                    .map(StreamRecord::getValue)
+                    .filter(x -> x.kind().equals("demand_warning"))
+                    .toList();
+            // at 10:05 (5 minutes of readings) the quarter heads for 130 kW: (130 − 100) × 42 = 1,260.00 more this
+            // month; said once
             assertThat(warnings).hasSize(1);
             assertThat(warnings.get(0).saving()).isEqualByComparingTo("1260.00");
             assertThat(warnings.get(0).hintId()).isEqualTo("C1/demand_warning/demand/" + window);
-            assertThat(warnings.get(0).ts()).as("made at 10:05, before the quarter ends").isEqualTo(window + 5 * 60_000L);
+            assertThat(warnings.get(0).ts())
+                    .as("made at 10:05, before the quarter ends")
+                    .isEqualTo(window + 5 * 60_000L);
         }
     }
 }

@@ -51,7 +51,9 @@ class ClosingWhenIdleTest {
         long midnight = Instant.parse("2013-06-22T00:00:00Z").toEpochMilli();
         assertThat(watermarks).containsExactly(T - 120_000 - 1, midnight - 1);
         g.onPeriodicEmit(out);
-        assertThat(watermarks).as("emitted once, not moved further by more quiet").hasSize(2);
+        assertThat(watermarks)
+                .as("emitted once, not moved further by more quiet")
+                .hasSize(2);
 
         // The input resumes: the bound applies again, the watermark never goes back.
         g.onEvent(Reading.of("m", midnight + 60_000, 1), midnight + 60_000, out);
@@ -64,7 +66,9 @@ class ClosingWhenIdleTest {
 
     @Test
     void theCloseMustComeBeforeThePartitionIsDeclaredIdle() throws Exception {
-        assertThat(JobConfig.load(null, Map.of("KW_TIME_CLOSE_AFTER_IDLE", "30s")).closeAfterIdle()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(JobConfig.load(null, Map.of("KW_TIME_CLOSE_AFTER_IDLE", "30s"))
+                        .closeAfterIdle())
+                .isEqualTo(Duration.ofSeconds(30));
         assertThat(JobConfig.load(null, Map.of()).closeAfterIdle()).isZero();
         assertThatThrownBy(() -> JobConfig.load(null, Map.of("KW_TIME_CLOSE_AFTER_IDLE", "1m")))
                 .hasMessageContaining("time.close-after-idle (PT1M) must be shorter than time.idleness (PT1M)");

@@ -25,6 +25,7 @@ public record PlausibilityRules(
 
     /** The bridge's age horizon: a replay checks its range against it before publishing. */
     public static final String DEFAULT_MAX_AGE = "7d";
+
     public static final String DEFAULT_MAX_CLOCK_SKEW = "5m";
 
     /**
@@ -62,11 +63,14 @@ public record PlausibilityRules(
 
     public void check(Reading r, long nowMillis) throws InvalidReadingException {
         if (r.ts() > nowMillis + maxClockSkew.toMillis()) {
-            throw new InvalidReadingException(RejectReason.TIMESTAMP_IN_FUTURE,
-                    "ts " + r.ts() + " is " + (r.ts() - nowMillis) / 1000 + " s ahead of the bridge's clock (allowed " + maxClockSkew + ")");
+            throw new InvalidReadingException(
+                    RejectReason.TIMESTAMP_IN_FUTURE,
+                    "ts " + r.ts() + " is " + (r.ts() - nowMillis) / 1000 + " s ahead of the bridge's clock (allowed "
+                            + maxClockSkew + ")");
         }
         if (!maxAge.isZero() && r.ts() < nowMillis - maxAge.toMillis()) {
-            throw new InvalidReadingException(RejectReason.TIMESTAMP_TOO_OLD,
+            throw new InvalidReadingException(
+                    RejectReason.TIMESTAMP_TOO_OLD,
                     "ts " + r.ts() + " is older than the accepted horizon of " + maxAge);
         }
         within("kw", r.kw(), -maxAbsKw, maxAbsKw);
@@ -92,7 +96,8 @@ public record PlausibilityRules(
 
     private static void phases(String field, double[] values, double max) throws InvalidReadingException {
         if (values.length > 3) {
-            throw new InvalidReadingException(RejectReason.OUT_OF_RANGE, field + ": " + values.length + " phases, at most 3");
+            throw new InvalidReadingException(
+                    RejectReason.OUT_OF_RANGE, field + ": " + values.length + " phases, at most 3");
         }
         for (int i = 0; i < values.length; i++) {
             within(field + "[" + i + "]", values[i], 0, max);
@@ -101,7 +106,8 @@ public record PlausibilityRules(
 
     private static void within(String field, double v, double min, double max) throws InvalidReadingException {
         if (v < min || v > max) {
-            throw new InvalidReadingException(RejectReason.OUT_OF_RANGE, field + ": " + v + " outside [" + min + ", " + max + "]");
+            throw new InvalidReadingException(
+                    RejectReason.OUT_OF_RANGE, field + ": " + v + " outside [" + min + ", " + max + "]");
         }
     }
 }

@@ -35,7 +35,8 @@ public final class ReadingRouter {
 
     public Routed route(String mqttTopic, byte[] payload, long nowMillis) {
         if (payload.length > maxPayloadBytes) {
-            return Routed.rejectedWhole(payload, RejectReason.TOO_LARGE, "larger than the limit of " + maxPayloadBytes + " bytes");
+            return Routed.rejectedWhole(
+                    payload, RejectReason.TOO_LARGE, "larger than the limit of " + maxPayloadBytes + " bytes");
         }
         String topicMeter = Topics.meterIdOf(mqttTopic);
         if (topicMeter != null) {
@@ -50,7 +51,8 @@ public final class ReadingRouter {
      */
     public Routed routeRecorded(byte[] payload, long nowMillis) {
         if (payload.length > maxPayloadBytes) {
-            return Routed.rejectedWhole(payload, RejectReason.TOO_LARGE, "larger than the limit of " + maxPayloadBytes + " bytes");
+            return Routed.rejectedWhole(
+                    payload, RejectReason.TOO_LARGE, "larger than the limit of " + maxPayloadBytes + " bytes");
         }
         try {
             Reading r = codec.decodeReading(payload);
@@ -65,7 +67,9 @@ public final class ReadingRouter {
         try {
             Reading r = codec.decodeReading(payload);
             if (!r.meterId().equals(topicMeter)) {
-                return Routed.rejectedWhole(payload, RejectReason.METER_MISMATCH,
+                return Routed.rejectedWhole(
+                        payload,
+                        RejectReason.METER_MISMATCH,
                         "topic is for meter '" + topicMeter + "' but the reading names '" + r.meterId() + "'");
             }
             rules.check(r, nowMillis);
@@ -83,8 +87,11 @@ public final class ReadingRouter {
             return Routed.rejectedWhole(payload, e.reason(), e.detail());
         }
         if (topicConcentrator != null && !batch.concentratorId().equals(topicConcentrator)) {
-            return Routed.rejectedWhole(payload, RejectReason.CONCENTRATOR_MISMATCH,
-                    "topic is for concentrator '" + topicConcentrator + "' but the batch names '" + batch.concentratorId() + "'");
+            return Routed.rejectedWhole(
+                    payload,
+                    RejectReason.CONCENTRATOR_MISMATCH,
+                    "topic is for concentrator '" + topicConcentrator + "' but the batch names '"
+                            + batch.concentratorId() + "'");
         }
         List<Routed.Accepted> accepted = new ArrayList<>(batch.size());
         List<Routed.Rejected> rejected = new ArrayList<>(0);

@@ -4,8 +4,8 @@ import io.kilowatch.model.DeadLetterHeaders;
 import io.kilowatch.model.RejectReason;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What one MQTT message turned into: readings to forward (key = meterId, value = normalized
@@ -48,12 +48,18 @@ public record Routed(List<Accepted> accepted, List<Rejected> rejected) {
      * message never acknowledged. It keeps its first {@link #SAMPLE_BYTES} bytes instead.
      */
     public static final int MAX_WHOLE_ORIGINAL_BYTES = 512 * 1024;
+
     public static final int SAMPLE_BYTES = 64 * 1024;
 
     public static Routed rejectedWhole(byte[] original, RejectReason reason, String detail) {
         if (original.length > MAX_WHOLE_ORIGINAL_BYTES) {
-            return new Routed(List.of(), List.of(new Rejected(java.util.Arrays.copyOf(original, SAMPLE_BYTES), reason,
-                    detail + " (" + original.length + " bytes; first " + SAMPLE_BYTES + " kept)", -1)));
+            return new Routed(
+                    List.of(),
+                    List.of(new Rejected(
+                            java.util.Arrays.copyOf(original, SAMPLE_BYTES),
+                            reason,
+                            detail + " (" + original.length + " bytes; first " + SAMPLE_BYTES + " kept)",
+                            -1)));
         }
         return new Routed(List.of(), List.of(new Rejected(original, reason, detail, -1)));
     }

@@ -18,7 +18,8 @@ public record BasicCharge(
         BigDecimal demandPricePerKw,
         BigDecimal contractBand,
         BigDecimal excessFactor,
-        BigDecimal contractFloor) implements Serializable {
+        BigDecimal contractFloor)
+        implements Serializable {
 
     public static final BigDecimal DEFAULT_BAND = new BigDecimal("1.05");
     public static final BigDecimal DEFAULT_EXCESS_FACTOR = new BigDecimal("2");
@@ -33,7 +34,9 @@ public record BasicCharge(
 
     /** How a customer's basic charge is measured. */
     public enum Basis {
-        CAPACITY, DEMAND, CONTRACT;
+        CAPACITY,
+        DEMAND,
+        CONTRACT;
 
         public String id() {
             return name().toLowerCase(java.util.Locale.ROOT);

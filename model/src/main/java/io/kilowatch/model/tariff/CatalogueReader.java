@@ -28,19 +28,33 @@ import java.util.function.Function;
  * is carried forward from the version before it; a section set to {@code null} is dropped.
  */
 final class CatalogueReader {
-    private static final Set<String> TOP = Set.of("catalogue", "illustrative", "currency", "notes", "holidays", "plans");
+    private static final Set<String> TOP =
+            Set.of("catalogue", "illustrative", "currency", "notes", "holidays", "plans");
     private static final Set<String> PLAN = Set.of("id", "name", "zone", "notes", "eligibility", "versions");
-    private static final Set<String> ELIGIBILITY = Set.of("classes", "voltageLevels", "regions", "minCapacityKva", "maxCapacityKva");
-    private static final Set<String> VERSION = Set.of("effectiveFrom", "periods", "calendar", "energy", "governmentFunds", "tiers",
-            "basicCharge", "powerFactor", "reactive", "fixedCharges", "minimumCharge");
-    private static final Set<String> CALENDAR = Set.of("weekend", "holidays", "workdays", "days", "seasons", "criticalDays");
+    private static final Set<String> ELIGIBILITY =
+            Set.of("classes", "voltageLevels", "regions", "minCapacityKva", "maxCapacityKva");
+    private static final Set<String> VERSION = Set.of(
+            "effectiveFrom",
+            "periods",
+            "calendar",
+            "energy",
+            "governmentFunds",
+            "tiers",
+            "basicCharge",
+            "powerFactor",
+            "reactive",
+            "fixedCharges",
+            "minimumCharge");
+    private static final Set<String> CALENDAR =
+            Set.of("weekend", "holidays", "workdays", "days", "seasons", "criticalDays");
     private static final Set<String> SEASON = Set.of("months", "weekday", "weekend", "holiday", "critical");
     private static final Set<String> CRITICAL = Set.of("months", "dates");
     private static final Set<String> ENERGY = Set.of("prices", "components", "multipliers");
     private static final Set<String> COMPONENT = Set.of("name", "price", "timeOfUse");
     private static final Set<String> TIERS = Set.of("basis", "blocks");
     private static final Set<String> BLOCK = Set.of("upToKwh", "increment");
-    private static final Set<String> BASIC = Set.of("capacityPerKva", "demandPerKw", "contractBand", "excessFactor", "contractFloor");
+    private static final Set<String> BASIC =
+            Set.of("capacityPerKva", "demandPerKw", "contractBand", "excessFactor", "contractFloor");
     private static final Set<String> PF = Set.of("standard", "classes", "appliesFromKva");
     private static final Set<String> REACTIVE = Set.of("pricePerKvarh", "freeKvarhPerKwh");
     private static final Set<String> FIXED = Set.of("name", "perMonth", "perDay");
@@ -57,7 +71,8 @@ final class CatalogueReader {
         SourceNode root = SourceNode.parse(bytes, json, r.problems);
         TariffCatalogue c = root == null ? null : r.catalogue(root);
         if (!r.problems.isEmpty()) {
-            r.problems.sort(java.util.Comparator.comparingInt(CatalogueReader::lineOf)); // stable: same line keeps its order
+            r.problems.sort(
+                    java.util.Comparator.comparingInt(CatalogueReader::lineOf)); // stable: same line keeps its order
             List<String> shown = r.problems.size() > MAX_PROBLEMS ? r.problems.subList(0, MAX_PROBLEMS) : r.problems;
             throw new TariffCatalogue.Rejected(shown, r.problems.size());
         }
@@ -136,7 +151,9 @@ final class CatalogueReader {
                     return null;
                 }
                 if (previous != null && !version.effectiveFrom().isAfter(previous.effectiveFrom())) {
-                    problem(v.fields.get("effectiveFrom"), "must be after the previous version's " + previous.effectiveFrom());
+                    problem(
+                            v.fields.get("effectiveFrom"),
+                            "must be after the previous version's " + previous.effectiveFrom());
                 }
                 versions.add(version);
                 previous = version;
@@ -145,7 +162,15 @@ final class CatalogueReader {
         if (id == null || zone == null || eligibility == null || versions.isEmpty()) {
             return null;
         }
-        return new TariffPlan(id, name, catalogue, illustrative, zone, currency, eligibility, versions,
+        return new TariffPlan(
+                id,
+                name,
+                catalogue,
+                illustrative,
+                zone,
+                currency,
+                eligibility,
+                versions,
                 optionalString(p.fields.get("notes")));
     }
 
@@ -160,7 +185,9 @@ final class CatalogueReader {
         Set<String> classes = strings(e.fields.get("classes"));
         for (String c : classes) {
             if (!RegistryCsv.CLASSES.contains(c) || c.equals(RegistryEntry.TRANSFORMER_METER)) {
-                problem(e.fields.get("classes"), "class '" + c + "' is not a customer class (residential, commercial, industrial, prosumer)");
+                problem(
+                        e.fields.get("classes"),
+                        "class '" + c + "' is not a customer class (residential, commercial, industrial, prosumer)");
             }
         }
         BigDecimal min = nonNegative(e.fields.get("minCapacityKva"));
@@ -168,7 +195,8 @@ final class CatalogueReader {
         if (min != null && max != null && min.compareTo(max) >= 0) {
             problem(e.fields.get("maxCapacityKva"), "must be above minCapacityKva");
         }
-        return new Eligibility(classes, strings(e.fields.get("voltageLevels")), strings(e.fields.get("regions")), min, max);
+        return new Eligibility(
+                classes, strings(e.fields.get("voltageLevels")), strings(e.fields.get("regions")), min, max);
     }
 
     // ------------------------------------------------------------------ versions
@@ -190,7 +218,9 @@ final class CatalogueReader {
                 periods = prev.calendar().periods();
             }
             if (periods == null || periods.isEmpty()) {
-                problem(v, "needs periods (the names of its time-of-use periods; one name for a plan without time of use)");
+                problem(
+                        v,
+                        "needs periods (the names of its time-of-use periods; one name for a plan without time of use)");
                 return null;
             }
             if (!distinct(periods)) {
@@ -203,23 +233,37 @@ final class CatalogueReader {
         }
         // A bad calendar is reported; the rest of the version is still checked against its period names.
         boolean newPeriods = prev == null || !periods.equals(prev.calendar().periods());
-        EnergyPrices energy = v.fields.containsKey("energy") ? energy(v.fields.get("energy"), periods)
-                : newPeriods ? missing(v, "energy", "its periods changed, so its prices must be stated") : prev.energy();
+        EnergyPrices energy = v.fields.containsKey("energy")
+                ? energy(v.fields.get("energy"), periods)
+                : newPeriods
+                        ? missing(v, "energy", "its periods changed, so its prices must be stated")
+                        : prev.energy();
         Tiers tiers = section(v, "tiers", prev == null ? null : prev.tiers(), this::tiers);
         BasicCharge basic = section(v, "basicCharge", prev == null ? null : prev.basic(), this::basic);
-        List<PowerFactorRule> pf = section(v, "powerFactor", prev == null ? List.of() : prev.powerFactor(), this::powerFactor);
+        List<PowerFactorRule> pf =
+                section(v, "powerFactor", prev == null ? List.of() : prev.powerFactor(), this::powerFactor);
         ReactiveCharge reactive = section(v, "reactive", prev == null ? null : prev.reactive(), this::reactive);
         List<FixedCharge> fixed = section(v, "fixedCharges", prev == null ? List.of() : prev.fixed(), this::fixed);
         BigDecimal minimum = section(v, "minimumCharge", prev == null ? null : prev.minimumPerMonth(), this::minimum);
-        BigDecimal funds = section(v, "governmentFunds", prev == null ? null : prev.governmentFundsPerKwh(), this::nonNegative);
+        BigDecimal funds =
+                section(v, "governmentFunds", prev == null ? null : prev.governmentFundsPerKwh(), this::nonNegative);
         if (pf != null && !pf.isEmpty() && reactive != null) {
             problem(v, "has both powerFactor and reactive: a tariff prices reactive energy one way or the other");
         }
         if (from == null || calendar == null || energy == null || problems.size() > before) {
             return null;
         }
-        return new PlanVersion(from, calendar, energy, tiers, basic, pf == null ? List.of() : pf, reactive,
-                fixed == null ? List.of() : fixed, minimum, funds);
+        return new PlanVersion(
+                from,
+                calendar,
+                energy,
+                tiers,
+                basic,
+                pf == null ? List.of() : pf,
+                reactive,
+                fixed == null ? List.of() : fixed,
+                minimum,
+                funds);
     }
 
     private PlanCalendar singleOr(SourceNode v, List<String> periods) {
@@ -251,7 +295,8 @@ final class CatalogueReader {
             return null;
         }
         known(c, CALENDAR);
-        Set<DayOfWeek> weekend = c.fields.containsKey("weekend") ? weekdays(c.fields.get("weekend"))
+        Set<DayOfWeek> weekend = c.fields.containsKey("weekend")
+                ? weekdays(c.fields.get("weekend"))
                 : EnumSet.of(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY);
         Set<LocalDate> holidays = holidayRef(c.fields.get("holidays"));
         Set<LocalDate> workdays = c.fields.containsKey("workdays") ? dates(c.fields.get("workdays")) : Set.of();
@@ -293,7 +338,9 @@ final class CatalogueReader {
         }
         for (LocalDate wd : workdays) {
             if (!weekend.contains(wd.getDayOfWeek())) {
-                problem(c.fields.get("workdays"), wd + " is a " + wd.getDayOfWeek() + ", not a weekend day: it needs no workday entry");
+                problem(
+                        c.fields.get("workdays"),
+                        wd + " is a " + wd.getDayOfWeek() + ", not a weekend day: it needs no workday entry");
             }
         }
         if (days.size() < dayNames.size()) {
@@ -302,8 +349,12 @@ final class CatalogueReader {
         return new PlanCalendar(periods, days, seasons, weekend, holidays, workdays, criticalMonths, criticalDates);
     }
 
-    private PlanCalendar.Season season(SourceNode s, Set<String> days, Set<Month> covered, Set<Month> criticalMonths,
-                                       Set<LocalDate> criticalDates) {
+    private PlanCalendar.Season season(
+            SourceNode s,
+            Set<String> days,
+            Set<Month> covered,
+            Set<Month> criticalMonths,
+            Set<LocalDate> criticalDates) {
         if (!isMap(s)) {
             return null;
         }
@@ -397,7 +448,8 @@ final class CatalogueReader {
             problem(n, "'" + range + "' is empty (a whole day is 00:00-24:00)");
             return null;
         }
-        int length = from == 0 && to == PlanCalendar.QUARTERS ? PlanCalendar.QUARTERS
+        int length = from == 0 && to == PlanCalendar.QUARTERS
+                ? PlanCalendar.QUARTERS
                 : Math.floorMod(to - from, PlanCalendar.QUARTERS);
         return new int[] {from, length};
     }
@@ -446,7 +498,10 @@ final class CatalogueReader {
         SourceNode prices = e.fields.get("prices");
         SourceNode components = e.fields.get("components");
         if ((prices == null) == (components == null)) {
-            problem(e, "needs either prices (final per period) or components (with multipliers), not " + (prices == null ? "neither" : "both"));
+            problem(
+                    e,
+                    "needs either prices (final per period) or components (with multipliers), not "
+                            + (prices == null ? "neither" : "both"));
             return null;
         }
         if (prices != null) {
@@ -565,9 +620,15 @@ final class CatalogueReader {
         if (capacity == null && demand == null) {
             problem(b, "needs capacityPerKva, demandPerKw or both");
         }
-        BigDecimal band = b.fields.containsKey("contractBand") ? positive(b.fields.get("contractBand")) : BasicCharge.DEFAULT_BAND;
-        BigDecimal factor = b.fields.containsKey("excessFactor") ? positive(b.fields.get("excessFactor")) : BasicCharge.DEFAULT_EXCESS_FACTOR;
-        BigDecimal floor = b.fields.containsKey("contractFloor") ? nonNegative(b.fields.get("contractFloor")) : BasicCharge.DEFAULT_FLOOR;
+        BigDecimal band = b.fields.containsKey("contractBand")
+                ? positive(b.fields.get("contractBand"))
+                : BasicCharge.DEFAULT_BAND;
+        BigDecimal factor = b.fields.containsKey("excessFactor")
+                ? positive(b.fields.get("excessFactor"))
+                : BasicCharge.DEFAULT_EXCESS_FACTOR;
+        BigDecimal floor = b.fields.containsKey("contractFloor")
+                ? nonNegative(b.fields.get("contractFloor"))
+                : BasicCharge.DEFAULT_FLOOR;
         return new BasicCharge(capacity, demand, band, factor, floor);
     }
 
@@ -584,7 +645,8 @@ final class CatalogueReader {
                 continue;
             }
             try {
-                out.add(new PowerFactorRule(standard, strings(p.fields.get("classes")), nonNegativeOrNull(p.fields.get("appliesFromKva"))));
+                out.add(new PowerFactorRule(
+                        standard, strings(p.fields.get("classes")), nonNegativeOrNull(p.fields.get("appliesFromKva"))));
             } catch (IllegalArgumentException e) {
                 problem(p.fields.get("standard"), e.getMessage());
             }
@@ -598,7 +660,9 @@ final class CatalogueReader {
         }
         known(r, REACTIVE);
         BigDecimal price = positive(required(r, "pricePerKvarh"));
-        BigDecimal free = r.fields.containsKey("freeKvarhPerKwh") ? nonNegative(r.fields.get("freeKvarhPerKwh")) : BigDecimal.ZERO;
+        BigDecimal free = r.fields.containsKey("freeKvarhPerKwh")
+                ? nonNegative(r.fields.get("freeKvarhPerKwh"))
+                : BigDecimal.ZERO;
         return price == null ? null : new ReactiveCharge(price, free);
     }
 

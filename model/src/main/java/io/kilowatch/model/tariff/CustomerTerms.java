@@ -12,11 +12,21 @@ import java.math.BigDecimal;
  * @param basis the basic-charge basis the customer chose; null when it has none (single-part)
  * @param contractKw contract demand, kW; null unless the basis is contract
  */
-public record CustomerTerms(String customerClass, String voltageLevel, String region, BigDecimal capacityKva,
-                            BasicCharge.Basis basis, BigDecimal contractKw) implements Serializable {
+public record CustomerTerms(
+        String customerClass,
+        String voltageLevel,
+        String region,
+        BigDecimal capacityKva,
+        BasicCharge.Basis basis,
+        BigDecimal contractKw)
+        implements Serializable {
 
     public static CustomerTerms of(RegistryEntry e) {
-        return new CustomerTerms(e.customerClass(), e.voltageLevelOrDefault(), e.region(), BigDecimal.valueOf(e.contractedKva()),
+        return new CustomerTerms(
+                e.customerClass(),
+                e.voltageLevelOrDefault(),
+                e.region(),
+                BigDecimal.valueOf(e.contractedKva()),
                 e.billingBasis() == null ? null : BasicCharge.Basis.of(e.billingBasis()),
                 e.contractKw() == null ? null : BigDecimal.valueOf(e.contractKw()));
     }

@@ -10,8 +10,13 @@ import java.util.Set;
  * @param minCapacityKva inclusive, null for none
  * @param maxCapacityKva exclusive, null for none
  */
-public record Eligibility(Set<String> classes, Set<String> voltageLevels, Set<String> regions, BigDecimal minCapacityKva,
-                          BigDecimal maxCapacityKva) implements Serializable {
+public record Eligibility(
+        Set<String> classes,
+        Set<String> voltageLevels,
+        Set<String> regions,
+        BigDecimal minCapacityKva,
+        BigDecimal maxCapacityKva)
+        implements Serializable {
     public Eligibility {
         classes = Set.copyOf(classes);
         voltageLevels = Set.copyOf(voltageLevels);
@@ -27,13 +32,15 @@ public record Eligibility(Set<String> classes, Set<String> voltageLevels, Set<St
             return "voltage level " + c.voltageLevel() + " is not one of " + voltageLevels;
         }
         if (!regions.isEmpty() && !regions.contains(c.region())) {
-            return (c.region() == null || c.region().isEmpty() ? "no region given" : "region " + c.region()) + ", the plan is for " + regions;
+            return (c.region() == null || c.region().isEmpty() ? "no region given" : "region " + c.region())
+                    + ", the plan is for " + regions;
         }
         if (minCapacityKva != null && c.capacityKva().compareTo(minCapacityKva) < 0) {
             return "capacity " + c.capacityKva().toPlainString() + " kVA is below " + minCapacityKva.toPlainString();
         }
         if (maxCapacityKva != null && c.capacityKva().compareTo(maxCapacityKva) >= 0) {
-            return "capacity " + c.capacityKva().toPlainString() + " kVA is not below " + maxCapacityKva.toPlainString();
+            return "capacity " + c.capacityKva().toPlainString() + " kVA is not below "
+                    + maxCapacityKva.toPlainString();
         }
         return null;
     }

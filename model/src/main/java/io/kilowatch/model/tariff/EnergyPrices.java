@@ -32,13 +32,16 @@ public record EnergyPrices(List<BigDecimal> byPeriod, List<Component> components
     }
 
     /** The final prices of {@code components} for each of {@code periods}. */
-    static List<BigDecimal> fromComponents(List<String> periods, List<Component> components, Map<String, BigDecimal> multipliers) {
-        return periods.stream().map(p -> {
-            BigDecimal sum = BigDecimal.ZERO;
-            for (Component c : components) {
-                sum = sum.add(c.timeOfUse() ? c.price().multiply(multipliers.get(p)) : c.price());
-            }
-            return sum;
-        }).toList();
+    static List<BigDecimal> fromComponents(
+            List<String> periods, List<Component> components, Map<String, BigDecimal> multipliers) {
+        return periods.stream()
+                .map(p -> {
+                    BigDecimal sum = BigDecimal.ZERO;
+                    for (Component c : components) {
+                        sum = sum.add(c.timeOfUse() ? c.price().multiply(multipliers.get(p)) : c.price());
+                    }
+                    return sum;
+                })
+                .toList();
     }
 }

@@ -28,14 +28,21 @@ public record PlanCalendar(
         Set<LocalDate> holidays,
         Set<LocalDate> workdays,
         Set<Month> criticalMonths,
-        Set<LocalDate> criticalDates) implements Serializable {
+        Set<LocalDate> criticalDates)
+        implements Serializable {
 
     public static final int QUARTERS = 96;
 
-    public enum DayKind { WEEKDAY, WEEKEND, HOLIDAY, CRITICAL }
+    public enum DayKind {
+        WEEKDAY,
+        WEEKEND,
+        HOLIDAY,
+        CRITICAL
+    }
 
     /** The day schedules of the months in {@code months}, by kind of day (names in {@link #days}). */
-    public record Season(Set<Month> months, String weekday, String weekend, String holiday, String critical) implements Serializable {
+    public record Season(Set<Month> months, String weekday, String weekend, String holiday, String critical)
+            implements Serializable {
         String scheduleFor(DayKind kind) {
             return switch (kind) {
                 case WEEKDAY -> weekday;
@@ -60,9 +67,15 @@ public record PlanCalendar(
     /** One period all day, every day: a plan without time of use. */
     public static PlanCalendar single(String period) {
         byte[] all = new byte[QUARTERS];
-        return new PlanCalendar(List.of(period), Map.of("all", all),
+        return new PlanCalendar(
+                List.of(period),
+                Map.of("all", all),
                 List.of(new Season(Set.of(Month.values()), "all", "all", "all", "all")),
-                Set.of(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY), Set.of(), Set.of(), Set.of(), Set.of());
+                Set.of(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY),
+                Set.of(),
+                Set.of(),
+                Set.of(),
+                Set.of());
     }
 
     public DayKind dayKind(LocalDate d) {

@@ -28,7 +28,8 @@ public record PlanVersion(
         ReactiveCharge reactive,
         List<FixedCharge> fixed,
         BigDecimal minimumPerMonth,
-        BigDecimal governmentFundsPerKwh) implements Serializable {
+        BigDecimal governmentFundsPerKwh)
+        implements Serializable {
 
     public PlanVersion {
         fixed = List.copyOf(fixed);

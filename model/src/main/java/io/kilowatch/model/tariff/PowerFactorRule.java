@@ -15,27 +15,34 @@ import java.math.RoundingMode;
  * @param classes customer classes the rule is for (empty: every class)
  * @param appliesFromKva the adjustment applies to customers of at least this capacity (null: all)
  */
-public record PowerFactorRule(BigDecimal standard, java.util.Set<String> classes, BigDecimal appliesFromKva) implements Serializable {
+public record PowerFactorRule(BigDecimal standard, java.util.Set<String> classes, BigDecimal appliesFromKva)
+        implements Serializable {
     public static final BigDecimal S90 = new BigDecimal("0.90");
     public static final BigDecimal S85 = new BigDecimal("0.85");
     public static final BigDecimal S80 = new BigDecimal("0.80");
 
     /** Discounts (negative %) above the standard, per 0.01 from standard + 0.01; the last holds to 1.00. */
     private static final String[] DISCOUNTS_90 = {"-0.15", "-0.30", "-0.45", "-0.60", "-0.75"};
-    private static final String[] DISCOUNTS_85 = {"-0.1", "-0.2", "-0.3", "-0.4", "-0.5", "-0.65", "-0.80", "-0.95", "-1.10"};
-    private static final String[] DISCOUNTS_80 = {"-0.1", "-0.2", "-0.3", "-0.4", "-0.5", "-0.6", "-0.7", "-0.8", "-0.9", "-1.0",
-        "-1.15", "-1.30"};
+
+    private static final String[] DISCOUNTS_85 = {
+        "-0.1", "-0.2", "-0.3", "-0.4", "-0.5", "-0.65", "-0.80", "-0.95", "-1.10"
+    };
+    private static final String[] DISCOUNTS_80 = {
+        "-0.1", "-0.2", "-0.3", "-0.4", "-0.5", "-0.6", "-0.7", "-0.8", "-0.9", "-1.0", "-1.15", "-1.30"
+    };
 
     public PowerFactorRule {
         if (standard.compareTo(S90) != 0 && standard.compareTo(S85) != 0 && standard.compareTo(S80) != 0) {
-            throw new IllegalArgumentException("power-factor standard must be 0.90, 0.85 or 0.80, got " + standard.toPlainString());
+            throw new IllegalArgumentException(
+                    "power-factor standard must be 0.90, 0.85 or 0.80, got " + standard.toPlainString());
         }
         classes = java.util.Set.copyOf(classes);
     }
 
     public boolean appliesTo(CustomerTerms c) {
         return (classes.isEmpty() || classes.contains(c.customerClass()))
-                && (appliesFromKva == null || (c.capacityKva() != null && c.capacityKva().compareTo(appliesFromKva) >= 0));
+                && (appliesFromKva == null
+                        || (c.capacityKva() != null && c.capacityKva().compareTo(appliesFromKva) >= 0));
     }
 
     /**

@@ -21,7 +21,14 @@ import java.util.Map;
  * a binary double.
  */
 final class SourceNode {
-    enum Kind { MAP, LIST, STRING, NUMBER, BOOLEAN, NULL }
+    enum Kind {
+        MAP,
+        LIST,
+        STRING,
+        NUMBER,
+        BOOLEAN,
+        NULL
+    }
 
     private static final JsonFactory YAML = new YAMLFactory();
     private static final JsonFactory JSON = new JsonFactory();
@@ -33,7 +40,8 @@ final class SourceNode {
     final Map<String, SourceNode> fields;
     final List<SourceNode> items;
 
-    private SourceNode(Kind kind, int line, String path, String text, Map<String, SourceNode> fields, List<SourceNode> items) {
+    private SourceNode(
+            Kind kind, int line, String path, String text, Map<String, SourceNode> fields, List<SourceNode> items) {
         this.kind = kind;
         this.line = line;
         this.path = path;
@@ -54,7 +62,8 @@ final class SourceNode {
         } catch (IOException e) {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage().split("\n")[0];
             int line = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe && jpe.getLocation() != null
-                    ? jpe.getLocation().getLineNr() : 1;
+                    ? jpe.getLocation().getLineNr()
+                    : 1;
             problems.add("line " + line + ": not valid " + (json ? "JSON" : "YAML") + ": " + msg);
             return null;
         }
@@ -64,8 +73,9 @@ final class SourceNode {
      * Reads the value at token {@code t}. YAML anchors and aliases ({@code &hubei} ...
      * {@code *hubei}) let plans share a calendar: an alias stands for the anchored node.
      */
-    private static SourceNode read(JsonParser p, JsonToken t, String path, int line, List<String> problems,
-                                   Map<String, SourceNode> anchors) throws IOException {
+    private static SourceNode read(
+            JsonParser p, JsonToken t, String path, int line, List<String> problems, Map<String, SourceNode> anchors)
+            throws IOException {
         if (p instanceof com.fasterxml.jackson.dataformat.yaml.YAMLParser y && y.isCurrentAlias()) {
             SourceNode anchored = anchors.get(p.getText());
             if (anchored == null) {
@@ -82,8 +92,9 @@ final class SourceNode {
         return n;
     }
 
-    private static SourceNode readValue(JsonParser p, JsonToken t, String path, int line, List<String> problems,
-                                        Map<String, SourceNode> anchors) throws IOException {
+    private static SourceNode readValue(
+            JsonParser p, JsonToken t, String path, int line, List<String> problems, Map<String, SourceNode> anchors)
+            throws IOException {
         switch (t) {
             case START_OBJECT -> {
                 Map<String, SourceNode> fields = new LinkedHashMap<>();
@@ -102,7 +113,13 @@ final class SourceNode {
             case START_ARRAY -> {
                 List<SourceNode> items = new ArrayList<>();
                 for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken()) {
-                    items.add(read(p, v, path + "[" + items.size() + "]", p.currentTokenLocation().getLineNr(), problems, anchors));
+                    items.add(read(
+                            p,
+                            v,
+                            path + "[" + items.size() + "]",
+                            p.currentTokenLocation().getLineNr(),
+                            problems,
+                            anchors));
                 }
                 return new SourceNode(Kind.LIST, line, path, null, null, Collections.unmodifiableList(items));
             }

@@ -13,8 +13,13 @@ import java.util.Map;
  * compacted {@code kw.tariffs} topic (one per plan, key the plan id), each a catalogue of one
  * plan that {@link TariffCodec#decodePlan} reads back with the same rules.
  */
-public record TariffCatalogue(String name, boolean illustrative, String currency, String notes, Map<String, TariffPlan> plans,
-                              Map<String, byte[]> wireValues) {
+public record TariffCatalogue(
+        String name,
+        boolean illustrative,
+        String currency,
+        String notes,
+        Map<String, TariffPlan> plans,
+        Map<String, byte[]> wireValues) {
 
     /** The sample catalogue of shared/TARIFFS.md (illustrative numbers), shipped as the default. */
     public static final String SAMPLE_RESOURCE = "/tariffs/sample-catalogue.yaml";
@@ -59,8 +64,9 @@ public record TariffCatalogue(String name, boolean illustrative, String currency
         private final List<String> problems;
 
         Rejected(List<String> problems, int total) {
-            super("tariff catalogue rejected, nothing loaded (" + total + (total == 1 ? " problem" : " problems") + "):\n  "
-                    + String.join("\n  ", problems) + (total > problems.size() ? "\n  (" + (total - problems.size()) + " more)" : ""));
+            super("tariff catalogue rejected, nothing loaded (" + total + (total == 1 ? " problem" : " problems")
+                    + "):\n  " + String.join("\n  ", problems)
+                    + (total > problems.size() ? "\n  (" + (total - problems.size()) + " more)" : ""));
             this.problems = List.copyOf(problems);
         }
 

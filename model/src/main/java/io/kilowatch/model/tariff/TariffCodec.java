@@ -42,7 +42,10 @@ public final class TariffCodec {
     public static TariffPlan decodePlan(byte[] json) {
         TariffCatalogue c = TariffCatalogue.parseJson(json);
         if (c.plans().size() != 1) {
-            throw new TariffCatalogue.Rejected(java.util.List.of("a kw.tariffs record holds one plan, this one " + c.plans().size()), 1);
+            throw new TariffCatalogue.Rejected(
+                    java.util.List.of("a kw.tariffs record holds one plan, this one "
+                            + c.plans().size()),
+                    1);
         }
         return c.plans().values().iterator().next();
     }

@@ -11,8 +11,17 @@ import java.util.List;
  * @param zone the local time of its calendars, days and months
  * @param illustrative its numbers are close to a published schedule but not a utility's official price
  */
-public record TariffPlan(String id, String name, String catalogue, boolean illustrative, ZoneId zone, String currency,
-                         Eligibility eligibility, List<PlanVersion> versions, String notes) implements Serializable {
+public record TariffPlan(
+        String id,
+        String name,
+        String catalogue,
+        boolean illustrative,
+        ZoneId zone,
+        String currency,
+        Eligibility eligibility,
+        List<PlanVersion> versions,
+        String notes)
+        implements Serializable {
     public TariffPlan {
         versions = List.copyOf(versions);
     }

@@ -14,7 +14,10 @@ import java.util.List;
  * @param blocks in increasing order; the last has no upper limit
  */
 public record Tiers(Basis basis, List<Block> blocks) implements Serializable {
-    public enum Basis { MONTHLY, ANNUAL }
+    public enum Basis {
+        MONTHLY,
+        ANNUAL
+    }
 
     /** kWh up to {@code upToKwh} of the cumulative total (null: no limit) cost {@code increment} more each. */
     public record Block(BigDecimal upToKwh, BigDecimal increment) implements Serializable {}

@@ -11,27 +11,29 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class ReadingRouterTest {
     private final ReadingCodec codec = new ReadingCodec();
     /** Defaults of IngestConfig but no age horizon, so fixed timestamps stay valid; the horizon has its own test. */
-    static final PlausibilityRules RULES = new PlausibilityRules(Duration.ofMinutes(5), Duration.ZERO, 100_000, 100_000, 100_000, 1e12);
+    static final PlausibilityRules RULES =
+            new PlausibilityRules(Duration.ofMinutes(5), Duration.ZERO, 100_000, 100_000, 100_000, 1e12);
+
     private static final long NOW = 1_704_067_500_000L;
     private final ReadingRouter router = new ReadingRouter(codec, 4096, RULES);
 
     @Test
     void singleReadingIsNormalizedAndKeyedByMeter() throws Exception {
-        byte[] in = "{\"meterId\":\"m1\",\"ts\":\"2024-01-01T08:00:00+08:00\",\"kw\":2.5}".getBytes(StandardCharsets.UTF_8);
+        byte[] in =
+                "{\"meterId\":\"m1\",\"ts\":\"2024-01-01T08:00:00+08:00\",\"kw\":2.5}".getBytes(StandardCharsets.UTF_8);
         Routed out = router.route(Topics.meterReadingTopic("m1"), in, NOW);
         assertThat(out.rejected()).isEmpty();
         assertThat(out.accepted()).hasSize(1);
         assertThat(out.accepted().get(0).meterId()).isEqualTo("m1");
-        assertThat(codec.decodeReading(out.accepted().get(0).value()))
-                .isEqualTo(Reading.of("m1", 1704067200000L, 2.5));
+        assertThat(codec.decodeReading(out.accepted().get(0).value())).isEqualTo(Reading.of("m1", 1704067200000L, 2.5));
     }
 
     @Test
@@ -60,7 +62,8 @@ class ReadingRouterTest {
     @Test
     void oversizedPayloadIsRejectedWithASampleNotTheWhole() {
         byte[] in = new byte[Routed.MAX_WHOLE_ORIGINAL_BYTES + 1];
-        Routed out = new ReadingRouter(codec, 1024 * 1024, RULES).route(Topics.meterReadingTopic("m"), new byte[1024 * 1024 + 1], NOW);
+        Routed out = new ReadingRouter(codec, 1024 * 1024, RULES)
+                .route(Topics.meterReadingTopic("m"), new byte[1024 * 1024 + 1], NOW);
         assertThat(out.rejected()).singleElement().satisfies(r -> {
             assertThat(r.reason()).isEqualTo(RejectReason.TOO_LARGE);
             assertThat(r.original()).hasSize(Routed.SAMPLE_BYTES);
@@ -94,7 +97,8 @@ class ReadingRouterTest {
         assertThat(out.rejected()).singleElement().satisfies(r -> {
             assertThat(r.reason()).isEqualTo(RejectReason.WRONG_TYPE);
             assertThat(r.batchIndex()).isEqualTo(1);
-            assertThat(new String(r.original(), StandardCharsets.UTF_8)).isEqualTo("{\"meterId\":\"b\",\"ts\":2,\"kw\":\"lots\"}");
+            assertThat(new String(r.original(), StandardCharsets.UTF_8))
+                    .isEqualTo("{\"meterId\":\"b\",\"ts\":2,\"kw\":\"lots\"}");
         });
     }
 
@@ -108,22 +112,38 @@ class ReadingRouterTest {
 
     @Test
     void brokenBatchEnvelopeIsRejectedWhole() {
-        Routed out = router.route(Topics.concentratorBatchTopic("c1"), "{\"concentratorId\":\"c1\"}".getBytes(StandardCharsets.UTF_8), NOW);
+        Routed out = router.route(
+                Topics.concentratorBatchTopic("c1"),
+                "{\"concentratorId\":\"c1\"}".getBytes(StandardCharsets.UTF_8),
+                NOW);
         assertThat(out.accepted()).isEmpty();
-        assertThat(out.rejected()).singleElement().satisfies(r -> assertThat(r.reason()).isEqualTo(RejectReason.MISSING_FIELD));
+        assertThat(out.rejected())
+                .singleElement()
+                .satisfies(r -> assertThat(r.reason()).isEqualTo(RejectReason.MISSING_FIELD));
     }
 
     static Stream<Arguments> implausible() {
         return Stream.of(
-                Arguments.of("{\"meterId\":\"m\",\"ts\":" + (NOW + 301_000) + ",\"kw\":1}", RejectReason.TIMESTAMP_IN_FUTURE),
+                Arguments.of(
+                        "{\"meterId\":\"m\",\"ts\":" + (NOW + 301_000) + ",\"kw\":1}",
+                        RejectReason.TIMESTAMP_IN_FUTURE),
                 Arguments.of("{\"meterId\":\"m\",\"ts\":" + NOW + ",\"kw\":100001}", RejectReason.OUT_OF_RANGE),
                 Arguments.of("{\"meterId\":\"m\",\"ts\":" + NOW + ",\"kw\":-100001}", RejectReason.OUT_OF_RANGE),
-                Arguments.of("{\"meterId\":\"m\",\"ts\":" + NOW + ",\"kw\":1,\"importKwh\":-0.001}", RejectReason.OUT_OF_RANGE),
-                Arguments.of("{\"meterId\":\"m\",\"ts\":" + NOW + ",\"kw\":1,\"exportKwh\":1e13}", RejectReason.OUT_OF_RANGE),
+                Arguments.of(
+                        "{\"meterId\":\"m\",\"ts\":" + NOW + ",\"kw\":1,\"importKwh\":-0.001}",
+                        RejectReason.OUT_OF_RANGE),
+                Arguments.of(
+                        "{\"meterId\":\"m\",\"ts\":" + NOW + ",\"kw\":1,\"exportKwh\":1e13}",
+                        RejectReason.OUT_OF_RANGE),
                 Arguments.of("{\"meterId\":\"m\",\"ts\":" + NOW + ",\"kw\":1,\"pf\":1.01}", RejectReason.OUT_OF_RANGE),
-                Arguments.of("{\"meterId\":\"m\",\"ts\":" + NOW + ",\"kw\":1,\"voltageV\":[230,-1]}", RejectReason.OUT_OF_RANGE),
-                Arguments.of("{\"meterId\":\"m\",\"ts\":" + NOW + ",\"kw\":1,\"currentA\":[1,1,1,1]}", RejectReason.OUT_OF_RANGE),
-                Arguments.of("{\"meterId\":\"m\",\"ts\":" + NOW + ",\"kw\":1,\"kvar\":2e5}", RejectReason.OUT_OF_RANGE));
+                Arguments.of(
+                        "{\"meterId\":\"m\",\"ts\":" + NOW + ",\"kw\":1,\"voltageV\":[230,-1]}",
+                        RejectReason.OUT_OF_RANGE),
+                Arguments.of(
+                        "{\"meterId\":\"m\",\"ts\":" + NOW + ",\"kw\":1,\"currentA\":[1,1,1,1]}",
+                        RejectReason.OUT_OF_RANGE),
+                Arguments.of(
+                        "{\"meterId\":\"m\",\"ts\":" + NOW + ",\"kw\":1,\"kvar\":2e5}", RejectReason.OUT_OF_RANGE));
     }
 
     @ParameterizedTest
@@ -131,24 +151,31 @@ class ReadingRouterTest {
     void implausibleReadingsAreRejectedWithAReason(String json, RejectReason reason) {
         Routed out = router.route(Topics.meterReadingTopic("m"), json.getBytes(StandardCharsets.UTF_8), NOW);
         assertThat(out.accepted()).isEmpty();
-        assertThat(out.rejected()).singleElement().satisfies(r -> assertThat(r.reason()).isEqualTo(reason));
+        assertThat(out.rejected())
+                .singleElement()
+                .satisfies(r -> assertThat(r.reason()).isEqualTo(reason));
     }
 
     @Test
     void clockSkewWithinTheAllowanceIsAccepted() {
-        byte[] in = ("{\"meterId\":\"m\",\"ts\":" + (NOW + 299_000) + ",\"kw\":1,\"pf\":-1,\"voltageV\":[0,230,231]}").getBytes(StandardCharsets.UTF_8);
-        assertThat(router.route(Topics.meterReadingTopic("m"), in, NOW).accepted()).hasSize(1);
+        byte[] in = ("{\"meterId\":\"m\",\"ts\":" + (NOW + 299_000) + ",\"kw\":1,\"pf\":-1,\"voltageV\":[0,230,231]}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(router.route(Topics.meterReadingTopic("m"), in, NOW).accepted())
+                .hasSize(1);
     }
 
     @Test
     void readingsOlderThanTheHorizonAreRejectedWhenOneIsSet() {
-        PlausibilityRules weekHorizon = new PlausibilityRules(Duration.ofMinutes(5), Duration.ofDays(7), 100_000, 100_000, 100_000, 1e12);
+        PlausibilityRules weekHorizon =
+                new PlausibilityRules(Duration.ofMinutes(5), Duration.ofDays(7), 100_000, 100_000, 100_000, 1e12);
         ReadingRouter withHorizon = new ReadingRouter(codec, 4096, weekHorizon);
         byte[] old = codec.encode(Reading.of("m", NOW - Duration.ofDays(7).toMillis() - 1, 1));
         byte[] recent = codec.encode(Reading.of("m", NOW - Duration.ofDays(6).toMillis(), 1));
         assertThat(withHorizon.route(Topics.meterReadingTopic("m"), old, NOW).rejected())
-                .singleElement().satisfies(r -> assertThat(r.reason()).isEqualTo(RejectReason.TIMESTAMP_TOO_OLD));
-        assertThat(withHorizon.route(Topics.meterReadingTopic("m"), recent, NOW).accepted()).hasSize(1);
+                .singleElement()
+                .satisfies(r -> assertThat(r.reason()).isEqualTo(RejectReason.TIMESTAMP_TOO_OLD));
+        assertThat(withHorizon.route(Topics.meterReadingTopic("m"), recent, NOW).accepted())
+                .hasSize(1);
     }
 
     @Test

@@ -22,8 +22,14 @@ class TariffCatalogueTest {
     @Test
     void theSampleCatalogueHasThePlansOfTariffsMdWithTheirPublishedNumbers() {
         assertThat(SAMPLE.illustrative()).isTrue();
-        assertThat(SAMPLE.plans().keySet()).containsExactly("hb-ic-10kv-tou", "hb-ic-10kv-2part", "hb-ic-lv-tou", "gd-ic-10kv-2part",
-                "zj-res-tier", "zj-res-tier-tou");
+        assertThat(SAMPLE.plans().keySet())
+                .containsExactly(
+                        "hb-ic-10kv-tou",
+                        "hb-ic-10kv-2part",
+                        "hb-ic-lv-tou",
+                        "gd-ic-10kv-2part",
+                        "zj-res-tier",
+                        "zj-res-tier-tou");
         TariffPlan hubei = SAMPLE.plan("hb-ic-10kv-tou");
         assertThat(hubei.zone()).isEqualTo(ZoneId.of("Asia/Shanghai"));
         PlanVersion v = hubei.versionOn(LocalDate.parse("2026-03-01"));
@@ -59,23 +65,30 @@ class TariffCatalogueTest {
         assertThat(period(gd, "2026-09-30", "17:00")).isEqualTo("peak");
         PlanVersion v = gd.versions().get(0);
         // components: (0.42 + 0.02) × multiplier + 0.16 + 0.03 + 0.0452
-        assertThat(v.energy().priceOf(v.calendar().periodIndex("peak"))).isEqualByComparingTo("0.983200"); // 0.748 + 0.2352
-        assertThat(v.energy().priceOf(v.calendar().periodIndex("critical"))).isEqualByComparingTo("1.1702"); // 0.935 + 0.2352
-        assertThat(v.energy().priceOf(v.calendar().periodIndex("valley"))).isEqualByComparingTo("0.4024"); // 0.1672 + 0.2352
+        assertThat(v.energy().priceOf(v.calendar().periodIndex("peak")))
+                .isEqualByComparingTo("0.983200"); // 0.748 + 0.2352
+        assertThat(v.energy().priceOf(v.calendar().periodIndex("critical")))
+                .isEqualByComparingTo("1.1702"); // 0.935 + 0.2352
+        assertThat(v.energy().priceOf(v.calendar().periodIndex("valley")))
+                .isEqualByComparingTo("0.4024"); // 0.1672 + 0.2352
     }
 
     @Test
     void eligibilityFollowsClassVoltageLevelRegionAndCapacity() {
-        RegistryEntry factory = new RegistryEntry("M1", "C1", "industrial", "T1", "F1", "R01", "hb-ic-10kv-2part", 630, 630, 230, 3)
+        RegistryEntry factory = new RegistryEntry(
+                        "M1", "C1", "industrial", "T1", "F1", "R01", "hb-ic-10kv-2part", 630, 630, 230, 3)
                 .withBilling("1-10kV", "capacity", null);
         CustomerTerms c = CustomerTerms.of(factory);
         assertThat(SAMPLE.plan("hb-ic-10kv-2part").eligible(c)).isTrue();
-        assertThat(SAMPLE.plan("hb-ic-10kv-tou").eligibility().refusal(c)).isEqualTo("capacity 630.0 kVA is not below 315");
+        assertThat(SAMPLE.plan("hb-ic-10kv-tou").eligibility().refusal(c))
+                .isEqualTo("capacity 630.0 kVA is not below 315");
         assertThat(SAMPLE.plan("gd-ic-10kv-2part").eligibility().refusal(c)).contains("region R01");
         assertThat(SAMPLE.plan("zj-res-tier").eligibility().refusal(c)).contains("class industrial");
-        RegistryEntry home = new RegistryEntry("M2", "C2", "residential", "T1", "F1", "R01", "zj-res-tier", 8, 630, 230, 1);
+        RegistryEntry home =
+                new RegistryEntry("M2", "C2", "residential", "T1", "F1", "R01", "zj-res-tier", 8, 630, 230, 1);
         assertThat(CustomerTerms.of(home).voltageLevel()).isEqualTo("lv");
-        assertThat(SAMPLE.plan("zj-res-tier-tou").eligible(CustomerTerms.of(home))).isTrue();
+        assertThat(SAMPLE.plan("zj-res-tier-tou").eligible(CustomerTerms.of(home)))
+                .isTrue();
     }
 
     @Test
@@ -100,11 +113,13 @@ class TariffCatalogueTest {
                 """));
         TariffPlan p = c.plan("p");
         assertThat(p.versionOn(LocalDate.parse("2025-12-31"))).isNull();
-        assertThat(p.versionOn(LocalDate.parse("2026-03-14")).energy().priceOf(0)).isEqualByComparingTo("0.30");
+        assertThat(p.versionOn(LocalDate.parse("2026-03-14")).energy().priceOf(0))
+                .isEqualByComparingTo("0.30");
         PlanVersion march = p.versionOn(LocalDate.parse("2026-03-15"));
         assertThat(march.energy().priceOf(0)).isEqualByComparingTo("0.33");
         assertThat(march.fixed()).hasSize(1);
-        assertThat(march.calendar().periodAt(LocalDate.parse("2026-03-15"), LocalTime.parse("23:15"))).isEqualTo(1);
+        assertThat(march.calendar().periodAt(LocalDate.parse("2026-03-15"), LocalTime.parse("23:15")))
+                .isEqualTo(1);
         assertThat(p.versionOn(LocalDate.parse("2026-06-01")).fixed()).isEmpty();
     }
 
@@ -133,12 +148,18 @@ class TariffCatalogueTest {
                 """));
         PlanCalendar cal = c.plan("p").versions().get(0).calendar();
         assertThat(cal.dayKind(LocalDate.parse("2026-10-03"))).isEqualTo(PlanCalendar.DayKind.HOLIDAY);
-        assertThat(cal.periodName(cal.periodAt(LocalDate.parse("2026-10-05"), LocalTime.NOON))).isEqualTo("valley"); // holiday → weekend's
-        assertThat(cal.periodName(cal.periodAt(LocalDate.parse("2026-10-10"), LocalTime.NOON))).isEqualTo("peak"); // a Saturday worked
-        assertThat(cal.periodName(cal.periodAt(LocalDate.parse("2026-10-11"), LocalTime.NOON))).isEqualTo("valley"); // Sunday
-        assertThat(cal.periodName(cal.periodAt(LocalDate.parse("2026-08-05"), LocalTime.NOON))).isEqualTo("critical");
-        assertThat(cal.periodName(cal.periodAt(LocalDate.parse("2026-08-06"), LocalTime.NOON))).isEqualTo("peak");
-        assertThat(cal.periodName(cal.periodAt(LocalDate.parse("2026-08-06"), LocalTime.parse("23:45")))).isEqualTo("valley");
+        assertThat(cal.periodName(cal.periodAt(LocalDate.parse("2026-10-05"), LocalTime.NOON)))
+                .isEqualTo("valley"); // holiday → weekend's
+        assertThat(cal.periodName(cal.periodAt(LocalDate.parse("2026-10-10"), LocalTime.NOON)))
+                .isEqualTo("peak"); // a Saturday worked
+        assertThat(cal.periodName(cal.periodAt(LocalDate.parse("2026-10-11"), LocalTime.NOON)))
+                .isEqualTo("valley"); // Sunday
+        assertThat(cal.periodName(cal.periodAt(LocalDate.parse("2026-08-05"), LocalTime.NOON)))
+                .isEqualTo("critical");
+        assertThat(cal.periodName(cal.periodAt(LocalDate.parse("2026-08-06"), LocalTime.NOON)))
+                .isEqualTo("peak");
+        assertThat(cal.periodName(cal.periodAt(LocalDate.parse("2026-08-06"), LocalTime.parse("23:45"))))
+                .isEqualTo("valley");
     }
 
     @Test
@@ -174,18 +195,24 @@ class TariffCatalogueTest {
                 .hasMessageContaining("line 4: plans[0].zone: 'Mars/Olympus' is not a time-zone id")
                 .hasMessageContaining("line 5: plans[0].eligibility.classes: class 'spaceship'")
                 .hasMessageContaining("line 11: plans[0].versions[0].calendar.days.d: leaves 07:00 in no period")
-                .hasMessageContaining("line 12: plans[0].versions[0].calendar.days.e.peak: '08:10' is not a quarter-hour")
+                .hasMessageContaining(
+                        "line 12: plans[0].versions[0].calendar.days.e.peak: '08:10' is not a quarter-hour")
                 .hasMessageContaining("line 12: plans[0].versions[0].calendar.days.e.flat: period 'flat' is not one of")
-                .hasMessageContaining("line 13: plans[0].versions[0].calendar.seasons[1].months: JUNE is in two seasons")
-                .hasMessageContaining("line 13: plans[0].versions[0].calendar.seasons[1].weekday: names day schedule 'nope'")
+                .hasMessageContaining(
+                        "line 13: plans[0].versions[0].calendar.seasons[1].months: JUNE is in two seasons")
+                .hasMessageContaining(
+                        "line 13: plans[0].versions[0].calendar.seasons[1].weekday: names day schedule 'nope'")
                 .hasMessageContaining("line 13: plans[0].versions[0].calendar.seasons: no season holds [DECEMBER]")
                 .hasMessageContaining("line 14: plans[0].versions[0].energy.prices: has nothing for period 'valley'")
                 .hasMessageContaining("line 15: plans[0].versions[0].tiers.basis: must be monthly or annual")
-                .hasMessageContaining("line 15: plans[0].versions[0].tiers.blocks[1].upToKwh: must be above the previous block's 100")
-                .hasMessageContaining("line 16: plans[0].versions[0].powerFactor.standard: power-factor standard must be 0.90, 0.85 or 0.80")
+                .hasMessageContaining(
+                        "line 15: plans[0].versions[0].tiers.blocks[1].upToKwh: must be above the previous block's 100")
+                .hasMessageContaining(
+                        "line 16: plans[0].versions[0].powerFactor.standard: power-factor standard must be 0.90, 0.85 or 0.80")
                 .hasMessageContaining("line 17: plans[0].versions[0].colour: is not a field here")
                 .hasMessageContaining("line 21: plans[1].versions[0].effectiveFrom: '2026-13-01' is not a date")
-                .hasMessageContaining("line 23: plans[1].versions[0].energy.prices.all: 0.1234567 has more than 6 decimals");
+                .hasMessageContaining(
+                        "line 23: plans[1].versions[0].energy.prices.all: 0.1234567 has more than 6 decimals");
         assertThatThrownBy(() -> TariffCatalogue.parseYaml(bytes("catalogue: [unclosed\n")))
                 .hasMessageContaining("not valid YAML");
     }
@@ -201,10 +228,13 @@ class TariffCatalogueTest {
             for (int i = 0; i < plan.versions().size(); i++) {
                 PlanVersion a = plan.versions().get(i);
                 PlanVersion b = back.versions().get(i);
-                assertThat(b.energy().byPeriod()).usingElementComparator(BigDecimal::compareTo).isEqualTo(a.energy().byPeriod());
+                assertThat(b.energy().byPeriod())
+                        .usingElementComparator(BigDecimal::compareTo)
+                        .isEqualTo(a.energy().byPeriod());
                 assertThat(b.calendar().periods()).isEqualTo(a.calendar().periods());
                 for (String d : a.calendar().days().keySet()) {
-                    assertThat(b.calendar().days().get(d)).isEqualTo(a.calendar().days().get(d));
+                    assertThat(b.calendar().days().get(d))
+                            .isEqualTo(a.calendar().days().get(d));
                 }
                 assertThat(b.tiers()).isEqualTo(a.tiers());
                 assertThat(b.basic()).isEqualTo(a.basic());

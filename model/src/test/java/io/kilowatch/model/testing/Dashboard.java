@@ -22,8 +22,12 @@ public final class Dashboard {
     /** The queries of every panel target and every template variable. */
     public List<String> allQueries() {
         List<String> queries = new ArrayList<>();
-        json.path("panels").forEach(p -> p.path("targets").forEach(t -> queries.add(t.path("query").asText())));
-        json.path("templating").path("list").forEach(v -> queries.add(v.path("query").asText()));
+        json.path("panels")
+                .forEach(p -> p.path("targets")
+                        .forEach(t -> queries.add(t.path("query").asText())));
+        json.path("templating")
+                .path("list")
+                .forEach(v -> queries.add(v.path("query").asText()));
         return queries;
     }
 
@@ -44,7 +48,8 @@ public final class Dashboard {
 
     /** The panel's query as Grafana sends it for the range {@code [fromMs, toMs]} and the interval {@code interval}. */
     public String panelQuery(String title, long fromMs, long toMs, String interval) {
-        return panelQuery(title).replace("$timeFilter", "time >= " + fromMs + "ms and time <= " + toMs + "ms")
+        return panelQuery(title)
+                .replace("$timeFilter", "time >= " + fromMs + "ms and time <= " + toMs + "ms")
                 .replace("$__interval", interval);
     }
 }

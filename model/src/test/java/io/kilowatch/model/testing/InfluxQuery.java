@@ -29,7 +29,8 @@ public final class InfluxQuery {
 
     public List<Map<String, Object>> rows(String influxQl) throws IOException, InterruptedException {
         URI uri = URI.create(url + "/query?epoch=ms&db=" + enc(db) + "&q=" + enc(influxQl));
-        HttpResponse<String> resp = http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> resp =
+                http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (resp.statusCode() != 200) {
             throw new IOException("InfluxDB answered " + resp.statusCode() + ": " + resp.body());
         }
@@ -50,8 +51,15 @@ public final class InfluxQuery {
                 Map<String, Object> row = new HashMap<>(tags);
                 for (int i = 0; i < columns.size(); i++) {
                     JsonNode v = values.get(i);
-                    row.put(columns.get(i).asText(), v.isNull() ? null : v.isIntegralNumber() ? (Object) v.longValue()
-                            : v.isNumber() ? (Object) v.doubleValue() : v.isBoolean() ? (Object) v.booleanValue() : v.asText());
+                    row.put(
+                            columns.get(i).asText(),
+                            v.isNull()
+                                    ? null
+                                    : v.isIntegralNumber()
+                                            ? (Object) v.longValue()
+                                            : v.isNumber()
+                                                    ? (Object) v.doubleValue()
+                                                    : v.isBoolean() ? (Object) v.booleanValue() : v.asText());
                 }
                 rows.add(row);
             }
@@ -75,7 +83,8 @@ public final class InfluxQuery {
     /** Writes line protocol with millisecond timestamps; fails unless InfluxDB answers 204. */
     public void write(String lines) throws IOException, InterruptedException {
         HttpRequest req = HttpRequest.newBuilder(URI.create(url + "/write?precision=ms&db=" + enc(db)))
-                .POST(HttpRequest.BodyPublishers.ofString(lines)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(lines))
+                .build();
         HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
         if (resp.statusCode() != 204) {
             throw new IOException("InfluxDB answered " + resp.statusCode() + ": " + resp.body());
@@ -84,7 +93,8 @@ public final class InfluxQuery {
 
     public void execute(String influxQl) throws IOException, InterruptedException {
         HttpRequest req = HttpRequest.newBuilder(URI.create(url + "/query?q=" + enc(influxQl)))
-                .POST(HttpRequest.BodyPublishers.noBody()).build();
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
         HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
         if (resp.statusCode() != 200) {
             throw new IOException("InfluxDB answered " + resp.statusCode() + ": " + resp.body());

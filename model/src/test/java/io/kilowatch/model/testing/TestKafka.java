@@ -55,13 +55,18 @@ public final class TestKafka {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             long deadline = System.currentTimeMillis() + timeout.toMillis();
             while (out.size() < expected && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    out.add(new Record(r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8), r.value(), r.timestamp()));
+                    out.add(new Record(
+                            r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
+                            r.value(),
+                            r.timestamp()));
                 }
             }
         }

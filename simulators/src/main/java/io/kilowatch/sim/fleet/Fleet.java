@@ -25,6 +25,7 @@ public final class Fleet {
     private final java.time.ZoneOffset zone;
     /** Per meter, the index of its transformer's area meter (−1: none); per area meter, the flow of the period being summed. */
     private final int[] areaOf;
+
     private final double[] areaFlowKw;
     private final long[] areaFlowTs;
     /** Per meter, the kW its last read advanced its register by (so {@link #drew} can correct it). */
@@ -81,7 +82,6 @@ public final class Fleet {
         }
         areaFlowKw[a] += kw;
     }
-
 
     /** Line losses in kW for a flow through a transformer of {@code ratingKva}. */
     static double lineLossKw(double flowKw, double ratingKva) {

@@ -48,10 +48,12 @@ public final class FleetSimulation implements Runnable, AutoCloseable {
         }
     }
 
-    public record Settings(Instant start, Duration duration, Duration period, double speed, Duration maxDelay, long seed) {}
+    public record Settings(
+            Instant start, Duration duration, Duration period, double speed, Duration maxDelay, long seed) {}
 
     /** A reading a meter publishes itself, or a concentrator's batch. */
-    private record Pending(long publishAt, long seq, Reading reading, ConcentratorBatch batch) implements Comparable<Pending> {
+    private record Pending(long publishAt, long seq, Reading reading, ConcentratorBatch batch)
+            implements Comparable<Pending> {
         @Override
         public int compareTo(Pending o) {
             int c = Long.compare(publishAt, o.publishAt);
@@ -79,11 +81,18 @@ public final class FleetSimulation implements Runnable, AutoCloseable {
         this(fleet, settings, Reporting.direct(), Scenario.none(), publisher, recordFile);
     }
 
-    public FleetSimulation(Fleet fleet, Settings settings, Reporting reporting, Publisher publisher, Path recordFile) throws IOException {
+    public FleetSimulation(Fleet fleet, Settings settings, Reporting reporting, Publisher publisher, Path recordFile)
+            throws IOException {
         this(fleet, settings, reporting, Scenario.none(), publisher, recordFile);
     }
 
-    public FleetSimulation(Fleet fleet, Settings settings, Reporting reporting, Scenario scenario, Publisher publisher, Path recordFile)
+    public FleetSimulation(
+            Fleet fleet,
+            Settings settings,
+            Reporting reporting,
+            Scenario scenario,
+            Publisher publisher,
+            Path recordFile)
             throws IOException {
         this.fleet = fleet;
         this.settings = settings;
@@ -111,7 +120,8 @@ public final class FleetSimulation implements Runnable, AutoCloseable {
             // Meters behind concentrators are spread through the fleet (in steps of 5 %), so the
             // share holds on small fleets too.
             concentrator[m] = reporting.concentratorShare() > 0 && (m % 20) < reporting.concentratorShare() * 20
-                    ? behind++ / reporting.metersPerConcentrator() : -1;
+                    ? behind++ / reporting.metersPerConcentrator()
+                    : -1;
         }
         List<List<Reading>> collected = new ArrayList<>();
         PriorityQueue<Pending> queue = new PriorityQueue<>();
@@ -134,8 +144,16 @@ public final class FleetSimulation implements Runnable, AutoCloseable {
                         continue;
                     }
                     if (skew[m] != 0) {
-                        r = new Reading(r.meterId(), r.ts() + skew[m], r.kw(), r.importKwh(), r.exportKwh(), r.kvar(),
-                                r.voltageV(), r.currentA(), r.pf());
+                        r = new Reading(
+                                r.meterId(),
+                                r.ts() + skew[m],
+                                r.kw(),
+                                r.importKwh(),
+                                r.exportKwh(),
+                                r.kvar(),
+                                r.voltageV(),
+                                r.currentA(),
+                                r.pf());
                     }
                     if (concentrator[m] >= 0) {
                         while (collected.size() <= concentrator[m]) {
@@ -178,7 +196,8 @@ public final class FleetSimulation implements Runnable, AutoCloseable {
     }
 
     /** Each concentrator's readings so far become a batch, uploaded after a delay, some twice. */
-    private void upload(List<List<Reading>> collected, long now, PriorityQueue<Pending> queue, SplittableRandom field, long[] seq) {
+    private void upload(
+            List<List<Reading>> collected, long now, PriorityQueue<Pending> queue, SplittableRandom field, long[] seq) {
         long maxUpload = reporting.maxUploadDelay().toMillis();
         for (int c = 0; c < collected.size(); c++) {
             List<Reading> readings = collected.get(c);
@@ -202,7 +221,8 @@ public final class FleetSimulation implements Runnable, AutoCloseable {
             send(p.reading(), p.publishAt());
             return;
         }
-        publisher.publish(Topics.concentratorBatchTopic(p.batch().concentratorId()), codec.encode(p.batch()), p.publishAt());
+        publisher.publish(
+                Topics.concentratorBatchTopic(p.batch().concentratorId()), codec.encode(p.batch()), p.publishAt());
         for (Reading r : p.batch().readings()) {
             if (record != null) {
                 record.write(codec.encode(r));

@@ -47,12 +47,18 @@ public final class LoadShape {
         double kw = switch (profile) {
             case RESIDENTIAL -> residential(meter, hour, weekend, ts);
             case RESIDENTIAL_EV -> residential(meter, hour, weekend, ts) + ev(meter, hour, day);
-            case COMMERCIAL -> (10 + 30 * unit(meter, 0)) * (weekend ? 0.15 : 0.15 + 0.85 * plateau(hour, 8, 19)) * season * weather * noise;
+            case COMMERCIAL ->
+                (10 + 30 * unit(meter, 0))
+                        * (weekend ? 0.15 : 0.15 + 0.85 * plateau(hour, 8, 19))
+                        * season
+                        * weather
+                        * noise;
             case INDUSTRIAL_1_SHIFT -> industrial(meter, weekend ? 0 : plateau(hour, 8, 17)) * noise;
             case INDUSTRIAL_2_SHIFT -> industrial(meter, weekend ? 0 : plateau(hour, 6, 22)) * noise;
             case INDUSTRIAL_3_SHIFT -> industrial(meter, weekend ? 0.5 : 1.0) * noise;
             case PROSUMER_PV -> residential(meter, hour, weekend, ts) - pv(meter, hour, day);
-            case TRANSFORMER_AREA -> throw new IllegalArgumentException("an area meter reads its customers (Fleet), not a shape");
+            case TRANSFORMER_AREA ->
+                throw new IllegalArgumentException("an area meter reads its customers (Fleet), not a shape");
         };
         return round3(profile == Topology.Profile.PROSUMER_PV ? kw : Math.max(0.02, kw));
     }
@@ -102,8 +108,8 @@ public final class LoadShape {
         ZonedDateTime t = Instant.ofEpochMilli(ts).atZone(zone);
         double hour = t.getHour() + t.getMinute() / 60.0 + t.getSecond() / 3600.0;
         boolean weekend = t.getDayOfWeek().getValue() >= 6;
-        double scale = 0.6 + 1.2 * unit(meter, 0);                 // households differ ~3x in size
-        double base = 0.25 + 0.15 * unit(meter, 1);                  // fridge, standby
+        double scale = 0.6 + 1.2 * unit(meter, 0); // households differ ~3x in size
+        double base = 0.25 + 0.15 * unit(meter, 1); // fridge, standby
         double morning = (weekend ? 0.5 : 1.0) * bump(hour, 7.5, 1.0) * (0.8 + 0.6 * unit(meter, 2));
         double evening = bump(hour, 19.5, 2.0) * (1.5 + 1.0 * unit(meter, 3));
         double midday = bump(hour, 13.0, 2.5) * 0.4;
@@ -124,7 +130,8 @@ public final class LoadShape {
     /** Power factor of a profile: motors make industry's lower (0.80–0.95). */
     public double pf(int meter, Topology.Profile profile, long ts) {
         return profile.customerClass.equals("industrial")
-                ? round3(0.80 + 0.15 * unit(meter, ts ^ 0xB5AD4ECEDA1CE2A9L)) : pf(meter, ts);
+                ? round3(0.80 + 0.15 * unit(meter, ts ^ 0xB5AD4ECEDA1CE2A9L))
+                : pf(meter, ts);
     }
 
     private static double bump(double hour, double centre, double width) {

@@ -14,8 +14,15 @@ import java.time.Duration;
  * @param duplicateRate share of a meter's own messages sent twice (QoS 1 redelivery)
  * @param maxClockSkew each meter's clock is off by a fixed amount up to this, either way
  */
-public record Reporting(double concentratorShare, int metersPerConcentrator, Duration batchEvery, Duration maxUploadDelay,
-                        double reuploadRate, double dropRate, double duplicateRate, Duration maxClockSkew) {
+public record Reporting(
+        double concentratorShare,
+        int metersPerConcentrator,
+        Duration batchEvery,
+        Duration maxUploadDelay,
+        double reuploadRate,
+        double dropRate,
+        double duplicateRate,
+        Duration maxClockSkew) {
 
     public Reporting {
         for (double rate : new double[] {concentratorShare, reuploadRate, dropRate, duplicateRate}) {

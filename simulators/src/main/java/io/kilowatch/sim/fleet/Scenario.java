@@ -52,15 +52,28 @@ import java.util.Map;
  * The ground truth ({@link #writeGroundTruth}) lists {@code subject,type,start,end} per line.
  */
 public final class Scenario {
-    public static final List<String> TYPES = List.of("over_capacity", "transformer_overload", "outage", "voltage_sag", "voltage_swell",
-            "low_pf", "spike", "consumption_drop", "register_backwards", "export_non_prosumer", "current_no_energy", "peak_heavy",
-            "excess_line_loss", "vacancy");
-    private static final List<String> AREA_TYPES = List.of("outage", "transformer_overload", "voltage_sag", "voltage_swell",
-            "excess_line_loss");
+    public static final List<String> TYPES = List.of(
+            "over_capacity",
+            "transformer_overload",
+            "outage",
+            "voltage_sag",
+            "voltage_swell",
+            "low_pf",
+            "spike",
+            "consumption_drop",
+            "register_backwards",
+            "export_non_prosumer",
+            "current_no_energy",
+            "peak_heavy",
+            "excess_line_loss",
+            "vacancy");
+    private static final List<String> AREA_TYPES =
+            List.of("outage", "transformer_overload", "voltage_sag", "voltage_swell", "excess_line_loss");
     /** Area types a feeder can have as its subject: what a fault upstream of the transformers does to all of them. */
     private static final List<String> FEEDER_TYPES = List.of("outage", "voltage_sag", "voltage_swell");
     /** Anomalies of the load itself, not of its metering. */
-    private static final List<String> DRAWN_TYPES = List.of("over_capacity", "transformer_overload", "spike", "peak_heavy", "vacancy");
+    private static final List<String> DRAWN_TYPES =
+            List.of("over_capacity", "transformer_overload", "spike", "peak_heavy", "vacancy");
 
     public record Anomaly(String type, String subject, long start, long end, double factor) {
         boolean active(long ts) {
@@ -71,6 +84,7 @@ public final class Scenario {
     private final List<Anomaly> anomalies;
     /** The catalogue whose plans say which hours are expensive (peak_heavy); the sample unless set. */
     private io.kilowatch.model.tariff.TariffCatalogue tariffs;
+
     private final Map<String, Double> hiddenKwh = new HashMap<>();
     private final Map<String, Double> registerDrop = new HashMap<>();
     private final Map<String, Double> tappedKwh = new HashMap<>();
@@ -93,7 +107,9 @@ public final class Scenario {
         List<Anomaly> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
-            if (line.isEmpty() || line.startsWith("#") || line.toLowerCase(Locale.ROOT).startsWith("type,")) {
+            if (line.isEmpty()
+                    || line.startsWith("#")
+                    || line.toLowerCase(Locale.ROOT).startsWith("type,")) {
                 continue;
             }
             String[] c = line.split(",", -1);
@@ -103,13 +119,15 @@ public final class Scenario {
                     throw new IllegalArgumentException("unknown type '" + type + "', one of " + TYPES);
                 }
                 String at = c[2].strip();
-                long start = at.startsWith("+") ? simulationStart.toEpochMilli() + parseDuration(at.substring(1))
+                long start = at.startsWith("+")
+                        ? simulationStart.toEpochMilli() + parseDuration(at.substring(1))
                         : Instant.parse(at).toEpochMilli();
                 long end = start + parseDuration(c[3].strip());
                 double factor = c.length > 4 && !c[4].isBlank() ? Double.parseDouble(c[4].strip()) : Double.NaN;
                 out.add(new Anomaly(type, c[1].strip(), start, end, factor));
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("scenario line " + (i + 1) + " ('" + line + "'): " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "scenario line " + (i + 1) + " ('" + line + "'): " + e.getMessage(), e);
             }
         }
         return new Scenario(out);
@@ -147,17 +165,22 @@ public final class Scenario {
     }
 
     private static boolean touches(Anomaly a, Topology.MeterSpec spec) {
-        return a.subject().equals(spec.meterId()) || (AREA_TYPES.contains(a.type()) && a.subject().equals(spec.entry().transformerId()))
-                || (FEEDER_TYPES.contains(a.type()) && a.subject().equals(spec.entry().feederId()));
+        return a.subject().equals(spec.meterId())
+                || (AREA_TYPES.contains(a.type())
+                        && a.subject().equals(spec.entry().transformerId()))
+                || (FEEDER_TYPES.contains(a.type())
+                        && a.subject().equals(spec.entry().feederId()));
     }
 
     private double drawn(Anomaly a, Topology.MeterSpec spec, double kw, long ts, java.time.ZoneOffset zone) {
         return switch (a.type()) {
-            case "over_capacity" -> Math.max(kw, or(a.factor(), 1.3) * spec.entry().contractedKva());
+            case "over_capacity" ->
+                Math.max(kw, or(a.factor(), 1.3) * spec.entry().contractedKva());
             case "transformer_overload" -> kw * or(a.factor(), 3);
             case "spike" -> kw * or(a.factor(), 5);
             case "vacancy" -> kw * or(a.factor(), 0.2);
-            case "peak_heavy" -> expensive(spec.entry().tariffPlanId(), ts) ? kw * or(a.factor(), 2) : kw / or(a.factor(), 2);
+            case "peak_heavy" ->
+                expensive(spec.entry().tariffPlanId(), ts) ? kw * or(a.factor(), 2) : kw / or(a.factor(), 2);
             default -> kw;
         };
     }
@@ -175,7 +198,8 @@ public final class Scenario {
         java.time.LocalDate date = local.toLocalDate();
         io.kilowatch.model.tariff.PlanVersion v = plan.versionOn(date);
         v = v == null ? plan.versions().get(0) : v;
-        int period = v.calendar().scheduleOf(date)[io.kilowatch.model.tariff.PlanCalendar.quarterOf(local.toLocalTime())];
+        int period =
+                v.calendar().scheduleOf(date)[io.kilowatch.model.tariff.PlanCalendar.quarterOf(local.toLocalTime())];
         return v.pricedAboveAverage(date)[period];
     }
 
@@ -204,8 +228,17 @@ public final class Scenario {
                 case "outage" -> null;
                 case "voltage_sag" -> withVolts(out, 0.85);
                 case "voltage_swell" -> withVolts(out, 1.12);
-                case "low_pf" -> new Reading(out.meterId(), out.ts(), out.kw(), out.importKwh(), out.exportKwh(),
-                        round3(Math.abs(out.kw()) * Math.tan(Math.acos(0.65))), out.voltageV(), out.currentA(), 0.65);
+                case "low_pf" ->
+                    new Reading(
+                            out.meterId(),
+                            out.ts(),
+                            out.kw(),
+                            out.importKwh(),
+                            out.exportKwh(),
+                            round3(Math.abs(out.kw()) * Math.tan(Math.acos(0.65))),
+                            out.voltageV(),
+                            out.currentA(),
+                            0.65);
                 case "consumption_drop" -> {
                     double f = or(a.factor(), 0.3);
                     hiddenKwh.merge(spec.meterId(), Math.max(out.kw(), 0) * (1 - f) * periodHours, Double::sum);
@@ -225,11 +258,20 @@ public final class Scenario {
             }
         }
         if (out != null && out.importKwh() != null) {
-            double shift = tappedKwh.getOrDefault(spec.meterId(), 0.0) - hiddenKwh.getOrDefault(spec.meterId(), 0.0)
+            double shift = tappedKwh.getOrDefault(spec.meterId(), 0.0)
+                    - hiddenKwh.getOrDefault(spec.meterId(), 0.0)
                     - registerDrop.getOrDefault(spec.meterId(), 0.0);
             if (shift != 0) {
-                out = new Reading(out.meterId(), out.ts(), out.kw(), round3(Math.max(0, out.importKwh() + shift)), out.exportKwh(),
-                        out.kvar(), out.voltageV(), out.currentA(), out.pf());
+                out = new Reading(
+                        out.meterId(),
+                        out.ts(),
+                        out.kw(),
+                        round3(Math.max(0, out.importKwh() + shift)),
+                        out.exportKwh(),
+                        out.kvar(),
+                        out.voltageV(),
+                        out.currentA(),
+                        out.pf());
             }
         }
         return out;
@@ -251,7 +293,8 @@ public final class Scenario {
             }
             kvar = kvar == null ? null : round3(kvar * f);
         }
-        return new Reading(r.meterId(), r.ts(), round3(kw), r.importKwh(), r.exportKwh(), kvar, r.voltageV(), a, r.pf());
+        return new Reading(
+                r.meterId(), r.ts(), round3(kw), r.importKwh(), r.exportKwh(), kvar, r.voltageV(), a, r.pf());
     }
 
     private static Reading withVolts(Reading r, double factor) {
@@ -261,7 +304,8 @@ public final class Scenario {
                 v[i] = round3(v[i] * factor);
             }
         }
-        return new Reading(r.meterId(), r.ts(), r.kw(), r.importKwh(), r.exportKwh(), r.kvar(), v, r.currentA(), r.pf());
+        return new Reading(
+                r.meterId(), r.ts(), r.kw(), r.importKwh(), r.exportKwh(), r.kvar(), v, r.currentA(), r.pf());
     }
 
     private static double or(double v, double fallback) {
@@ -277,7 +321,8 @@ public final class Scenario {
         List<String> lines = new ArrayList<>();
         lines.add("subject,type,start,end");
         for (Anomaly a : anomalies) {
-            lines.add(a.subject() + "," + a.type() + "," + Instant.ofEpochMilli(a.start()) + "," + Instant.ofEpochMilli(a.end()));
+            lines.add(a.subject() + "," + a.type() + "," + Instant.ofEpochMilli(a.start()) + ","
+                    + Instant.ofEpochMilli(a.end()));
         }
         Files.write(file, lines, StandardCharsets.UTF_8);
     }

@@ -58,13 +58,15 @@ public final class Topology {
         public RegistryEntry billing(RegistryEntry e, int index) {
             int h = Math.floorMod(Long.hashCode(index * 0x9E3779B97F4A7C15L), 10);
             return switch (this) {
-                case RESIDENTIAL, RESIDENTIAL_EV, PROSUMER_PV -> e.withTariffPlan(h < 6 ? "zj-res-tier" : "zj-res-tier-tou")
-                        .withBilling("lv", null, null);
+                case RESIDENTIAL, RESIDENTIAL_EV, PROSUMER_PV ->
+                    e.withTariffPlan(h < 6 ? "zj-res-tier" : "zj-res-tier-tou").withBilling("lv", null, null);
                 case COMMERCIAL -> e.withTariffPlan("hb-ic-lv-tou").withBilling("lv", null, null);
-                case INDUSTRIAL_1_SHIFT -> h < 5 ? e.withTariffPlan("hb-ic-10kv-tou").withBilling("1-10kV", null, null)
-                        : e.withTariffPlan("hb-ic-10kv-2part").withBilling("1-10kV", "capacity", null);
-                case INDUSTRIAL_2_SHIFT, INDUSTRIAL_3_SHIFT -> e.withTariffPlan("hb-ic-10kv-2part")
-                        .withBilling("1-10kV", h < 5 ? "capacity" : "demand", null);
+                case INDUSTRIAL_1_SHIFT ->
+                    h < 5
+                            ? e.withTariffPlan("hb-ic-10kv-tou").withBilling("1-10kV", null, null)
+                            : e.withTariffPlan("hb-ic-10kv-2part").withBilling("1-10kV", "capacity", null);
+                case INDUSTRIAL_2_SHIFT, INDUSTRIAL_3_SHIFT ->
+                    e.withTariffPlan("hb-ic-10kv-2part").withBilling("1-10kV", h < 5 ? "capacity" : "demand", null);
                 case TRANSFORMER_AREA -> e.withTariffPlan("grid");
             };
         }
@@ -92,8 +94,13 @@ public final class Topology {
      * @param transformersPerFeeder transformers on one feeder
      * @param feedersPerRegion feeders in one region
      */
-    public static Topology generate(String prefix, int count, long seed, int metersPerTransformer, int transformersPerFeeder,
-                                    int feedersPerRegion) {
+    public static Topology generate(
+            String prefix,
+            int count,
+            long seed,
+            int metersPerTransformer,
+            int transformersPerFeeder,
+            int feedersPerRegion) {
         SplittableRandom random = new SplittableRandom(seed ^ 0x7F4A7C159E3779B9L);
         List<MeterSpec> out = new ArrayList<>(count + count / metersPerTransformer + 1);
         for (int first = 0; first < count; first += metersPerTransformer) {
@@ -108,16 +115,45 @@ public final class Topology {
             for (int m = first; m < last; m++) {
                 profiles.add(profile(random.nextDouble(), random.nextDouble()));
             }
-            double transformerKva = transformerSize(profiles.stream().mapToDouble(p -> p.contractedKva).sum());
+            double transformerKva = transformerSize(
+                    profiles.stream().mapToDouble(p -> p.contractedKva).sum());
             for (int m = first; m < last; m++) {
                 Profile p = profiles.get(m - first);
                 String meterId = String.format("%s%05d", prefix, m);
-                out.add(new MeterSpec(p.billing(new RegistryEntry(meterId, "C" + meterId, p.customerClass, transformerId, feederId, regionId,
-                        null, p.contractedKva, transformerKva, 230, p.threePhase() ? 3 : 1), m), p));
+                out.add(new MeterSpec(
+                        p.billing(
+                                new RegistryEntry(
+                                        meterId,
+                                        "C" + meterId,
+                                        p.customerClass,
+                                        transformerId,
+                                        feederId,
+                                        regionId,
+                                        null,
+                                        p.contractedKva,
+                                        transformerKva,
+                                        230,
+                                        p.threePhase() ? 3 : 1),
+                                m),
+                        p));
             }
             String areaId = prefix + "-" + transformerId + "-TM";
-            out.add(new MeterSpec(Profile.TRANSFORMER_AREA.billing(new RegistryEntry(areaId, "GRID", RegistryEntry.TRANSFORMER_METER,
-                    transformerId, feederId, regionId, null, transformerKva, transformerKva, 230, 3), transformer), Profile.TRANSFORMER_AREA));
+            out.add(new MeterSpec(
+                    Profile.TRANSFORMER_AREA.billing(
+                            new RegistryEntry(
+                                    areaId,
+                                    "GRID",
+                                    RegistryEntry.TRANSFORMER_METER,
+                                    transformerId,
+                                    feederId,
+                                    regionId,
+                                    null,
+                                    transformerKva,
+                                    transformerKva,
+                                    230,
+                                    3),
+                            transformer),
+                    Profile.TRANSFORMER_AREA));
         }
         return new Topology(out);
     }
@@ -145,8 +181,20 @@ public final class Topology {
         for (int m = 0; m < count; m++) {
             int transformer = m / 50;
             String meterId = String.format("%s%05d", prefix, m);
-            RegistryEntry e = Profile.RESIDENTIAL.billing(new RegistryEntry(meterId, "C" + meterId, "residential",
-                    String.format("T%03d", transformer + 1), "F01", "R01", null, 8, 630, 230, 1), m);
+            RegistryEntry e = Profile.RESIDENTIAL.billing(
+                    new RegistryEntry(
+                            meterId,
+                            "C" + meterId,
+                            "residential",
+                            String.format("T%03d", transformer + 1),
+                            "F01",
+                            "R01",
+                            null,
+                            8,
+                            630,
+                            230,
+                            1),
+                    m);
             out.add(new MeterSpec(e, Profile.RESIDENTIAL));
         }
         return new Topology(out);
@@ -160,7 +208,9 @@ public final class Topology {
             return Profile.COMMERCIAL;
         }
         if (u < 0.95) {
-            return v < 0.4 ? Profile.INDUSTRIAL_1_SHIFT : v < 0.75 ? Profile.INDUSTRIAL_2_SHIFT : Profile.INDUSTRIAL_3_SHIFT;
+            return v < 0.4
+                    ? Profile.INDUSTRIAL_1_SHIFT
+                    : v < 0.75 ? Profile.INDUSTRIAL_2_SHIFT : Profile.INDUSTRIAL_3_SHIFT;
         }
         return Profile.PROSUMER_PV;
     }

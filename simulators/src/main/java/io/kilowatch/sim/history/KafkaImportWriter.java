@@ -31,7 +31,8 @@ public final class KafkaImportWriter {
     private final LongAdder failed = new LongAdder();
     private final AtomicReference<Exception> firstError = new AtomicReference<>();
 
-    public KafkaImportWriter(Producer<byte[], byte[]> producer, String readingsTopic, String deadLetterTopic, PrintStream progress) {
+    public KafkaImportWriter(
+            Producer<byte[], byte[]> producer, String readingsTopic, String deadLetterTopic, PrintStream progress) {
         this.producer = producer;
         this.readingsTopic = readingsTopic;
         this.deadLetterTopic = deadLetterTopic;
@@ -40,14 +41,22 @@ public final class KafkaImportWriter {
 
     public static Producer<byte[], byte[]> producer(String bootstrap) {
         return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.LINGER_MS_CONFIG,
+                20,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                256 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                "lz4",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class));
     }
 
     /** What the broker acknowledged. */
@@ -59,15 +68,23 @@ public final class KafkaImportWriter {
         long lastReport = began;
         int sent = 0;
         for (Judged.Accepted a : j.accepted()) {
-            producer.send(new ProducerRecord<>(readingsTopic, a.meterId().getBytes(StandardCharsets.UTF_8), a.value()), count(written));
+            producer.send(
+                    new ProducerRecord<>(readingsTopic, a.meterId().getBytes(StandardCharsets.UTF_8), a.value()),
+                    count(written));
             lastReport = report(++sent, total, began, lastReport);
         }
         String rejectedAt = Instant.now().toString();
         for (Judged.DeadLetter d : j.deadLetters()) {
             RecordHeaders headers = new RecordHeaders();
             d.rejected().headers(d.source(), rejectedAt).forEach(headers::add);
-            producer.send(new ProducerRecord<>(deadLetterTopic, null, d.source().getBytes(StandardCharsets.UTF_8), d.rejected().original(),
-                    headers), count(deadLettered));
+            producer.send(
+                    new ProducerRecord<>(
+                            deadLetterTopic,
+                            null,
+                            d.source().getBytes(StandardCharsets.UTF_8),
+                            d.rejected().original(),
+                            headers),
+                    count(deadLettered));
             lastReport = report(++sent, total, began, lastReport);
         }
         producer.flush();
@@ -91,8 +108,13 @@ public final class KafkaImportWriter {
             return lastReport;
         }
         double s = (now - began) / 1e9;
-        progress.printf("import: %,d of %,d records sent (%.0f %%), %,d acknowledged, %.0f records/s%n", sent, total,
-                100.0 * sent / Math.max(1, total), written.sum() + deadLettered.sum(), sent / Math.max(s, 1e-3));
+        progress.printf(
+                "import: %,d of %,d records sent (%.0f %%), %,d acknowledged, %.0f records/s%n",
+                sent,
+                total,
+                100.0 * sent / Math.max(1, total),
+                written.sum() + deadLettered.sum(),
+                sent / Math.max(s, 1e-3));
         return now;
     }
 }

@@ -30,8 +30,21 @@ import java.util.regex.Pattern;
 public final class PlainCsv {
     /** Column names (case-insensitive) → the reading's JSON fields. */
     private static final Map<String, String> COLUMNS = Map.of(
-            "meterid", "meterId", "ts", "ts", "kw", "kw", "importkwh", "importKwh", "exportkwh", "exportKwh",
-            "kvar", "kvar", "pf", "pf");
+            "meterid",
+            "meterId",
+            "ts",
+            "ts",
+            "kw",
+            "kw",
+            "importkwh",
+            "importKwh",
+            "exportkwh",
+            "exportKwh",
+            "kvar",
+            "kvar",
+            "pf",
+            "pf");
+
     private static final Pattern JSON_NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -44,7 +57,8 @@ public final class PlainCsv {
      * Reads {@code file}, giving each row to {@code rows} (or, when it has too many cells, to
      * {@code bad}); {@code idPrefix} goes before every meter id, as in {@code replay}.
      */
-    public static long read(Path file, String idPrefix, Consumer<ImportRecord> rows, Consumer<BadRow> bad) throws IOException {
+    public static long read(Path file, String idPrefix, Consumer<ImportRecord> rows, Consumer<BadRow> bad)
+            throws IOException {
         long n = 0;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = in.readLine();
@@ -64,8 +78,12 @@ public final class PlainCsv {
                 byte[] original = line.getBytes(StandardCharsets.UTF_8);
                 String[] cells = line.split(",", -1);
                 if (cells.length > fields.size()) {
-                    bad.accept(new BadRow(source, original, RejectReason.BAD_ROW,
-                            cells.length + " cells where the header names " + fields.size() + " (" + String.join(",", fields) + ")"));
+                    bad.accept(new BadRow(
+                            source,
+                            original,
+                            RejectReason.BAD_ROW,
+                            cells.length + " cells where the header names " + fields.size() + " ("
+                                    + String.join(",", fields) + ")"));
                     continue;
                 }
                 rows.accept(new ImportRecord(source, original, json(fields, cells, idPrefix)));
@@ -79,8 +97,9 @@ public final class PlainCsv {
         for (String c : header.replace("\uFEFF", "").split(",", -1)) {
             String f = COLUMNS.get(c.strip().toLowerCase(Locale.ROOT));
             if (f == null || fields.contains(f)) {
-                throw new IOException(file + ": header column '" + c.strip() + "' is " + (f == null ? "unknown" : "repeated")
-                        + "; columns are meterId, ts, kw, importKwh, exportKwh, kvar, pf");
+                throw new IOException(
+                        file + ": header column '" + c.strip() + "' is " + (f == null ? "unknown" : "repeated")
+                                + "; columns are meterId, ts, kw, importKwh, exportKwh, kvar, pf");
             }
             fields.add(f);
         }

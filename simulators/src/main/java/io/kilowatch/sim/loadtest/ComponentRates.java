@@ -53,11 +53,14 @@ public final class ComponentRates {
 
     /** The broker with the load test's kind of traffic: one reading a message, or batches of {@code batchSize}. */
     public Rate mosquitto(int readings, int batchSize, String run) throws Exception {
-        List<RawBroker.Message> messages = RawBroker.messages("probe-" + run, readings, batchSize, METERS,
-                System.currentTimeMillis() - 3_600_000);
+        List<RawBroker.Message> messages =
+                RawBroker.messages("probe-" + run, readings, batchSize, METERS, System.currentTimeMillis() - 3_600_000);
         double rate = RawBroker.rate(mqttUrl, "probe-" + run, messages, connections, Math.max(1, batchSize));
-        return new Rate("Mosquitto", batchSize <= 1 ? "QoS 1 pub→sub, one reading a message" : "QoS 1 pub→sub, batches of " + batchSize,
-                readings, rate);
+        return new Rate(
+                "Mosquitto",
+                batchSize <= 1 ? "QoS 1 pub→sub, one reading a message" : "QoS 1 pub→sub, batches of " + batchSize,
+                readings,
+                rate);
     }
 
     /** A producer configured as the bridge's (acks=all, idempotent, linger 5 ms, 256 KiB batches), one record a reading. */
@@ -81,8 +84,15 @@ public final class ComponentRates {
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
             // As many partitions as kw.readings has (the stack's broker creates no topic by itself).
-            int partitions = admin.describeTopics(List.of(Topics.READINGS)).allTopicNames().get().get(Topics.READINGS).partitions().size();
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+            int partitions = admin.describeTopics(List.of(Topics.READINGS))
+                    .allTopicNames()
+                    .get()
+                    .get(Topics.READINGS)
+                    .partitions()
+                    .size();
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+                    .all()
+                    .get();
         }
         CountDownLatch acked = new CountDownLatch(readings);
         AtomicReference<Exception> failure = new AtomicReference<>();
@@ -102,7 +112,8 @@ public final class ComponentRates {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (failure.get() != null) {
-            throw new IllegalStateException("probe producer failed: " + failure.get().getMessage(), failure.get());
+            throw new IllegalStateException(
+                    "probe producer failed: " + failure.get().getMessage(), failure.get());
         }
         return new Rate("Kafka producer", "acks=all, one record a reading, acknowledged", readings, readings / seconds);
     }
@@ -115,9 +126,16 @@ public final class ComponentRates {
         long t0 = System.currentTimeMillis() / 60_000 * 60_000 - 86_400_000L;
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < points; i++) {
-            b.append(String.format(Locale.ROOT,
+            b.append(String.format(
+                    Locale.ROOT,
                     "load,level=meter,id=probe-%d,interval=1m kw_avg=%.3f,kw_max=%.3f,kw_min=%.3f,kwh=%.6f,readings=%di,meters=1i,estimated=0i %d%n",
-                    i % 10_000, 1 + i % 7 * 0.5, 2 + i % 7 * 0.5, i % 7 * 0.5, (1 + i % 7 * 0.5) / 60, 1 + i % 3, (t0 + (i / 10_000) * 60_000L) * 1_000_000));
+                    i % 10_000,
+                    1 + i % 7 * 0.5,
+                    2 + i % 7 * 0.5,
+                    i % 7 * 0.5,
+                    (1 + i % 7 * 0.5) / 60,
+                    1 + i % 3,
+                    (t0 + (i / 10_000) * 60_000L) * 1_000_000));
             if ((i + 1) % 5_000 == 0 || i == points - 1) {
                 bodies.add(b.toString());
                 b.setLength(0);
@@ -125,20 +143,28 @@ public final class ComponentRates {
         }
         long start = System.nanoTime();
         for (String body : bodies) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(influxUrl + "/write?precision=ns&db=" + db))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(influxUrl + "/write?precision=ns&db=" + db))
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() / 100 != 2) {
                 throw new IllegalStateException("InfluxDB /write answered " + r.statusCode() + ": " + r.body());
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         post("/query", "q=" + URLEncoder.encode("DROP DATABASE \"" + db + "\"", StandardCharsets.UTF_8));
-        return new Rate("InfluxDB /write", "line protocol, 5,000 points a request, one writer", points, points / seconds);
+        return new Rate(
+                "InfluxDB /write", "line protocol, 5,000 points a request, one writer", points, points / seconds);
     }
 
     private void post(String path, String form) throws Exception {
-        http.send(HttpRequest.newBuilder(URI.create(influxUrl + path)).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        http.send(
+                HttpRequest.newBuilder(URI.create(influxUrl + path))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** The Markdown section of the report. */
@@ -150,7 +176,8 @@ public final class ComponentRates {
                 | --- | --- | ---: | ---: |
                 """);
         for (Rate r : rates) {
-            b.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,.0f |%n", r.component(), r.what(), r.units(), r.perSecond()));
+            b.append(String.format(
+                    Locale.ROOT, "| %s | %s | %,d | %,.0f |%n", r.component(), r.what(), r.units(), r.perSecond()));
         }
         return b.toString();
     }

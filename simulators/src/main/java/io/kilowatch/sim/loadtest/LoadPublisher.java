@@ -16,8 +16,15 @@ final class LoadPublisher {
     static final long SLICE_MS = 50;
 
     /** What was published: counts, the rates of every second, and when. */
-    record Published(long start, long publishedUntil, long tailEnd, long sent, long messages, long probes, double sustained,
-                     List<Plot.Second> seconds) {}
+    record Published(
+            long start,
+            long publishedUntil,
+            long tailEnd,
+            long sent,
+            long messages,
+            long probes,
+            double sustained,
+            List<Plot.Second> seconds) {}
 
     private final LoadtestRun.Settings s;
     private final LoadtestRun.Sender sender;
@@ -102,7 +109,10 @@ final class LoadPublisher {
             }
             if (now - lastSecond >= 1000) {
                 long acked = ackedReadings();
-                seconds.add(new Plot.Second(now, target, (sent - sentAtLastSecond) * 1000 / (now - lastSecond),
+                seconds.add(new Plot.Second(
+                        now,
+                        target,
+                        (sent - sentAtLastSecond) * 1000 / (now - lastSecond),
                         (acked - ackedAtLastSecond) * 1000 / (now - lastSecond)));
                 sentAtLastSecond = sent;
                 ackedAtLastSecond = acked;
@@ -111,8 +121,14 @@ final class LoadPublisher {
             if (now - lastPrint >= 5000) {
                 lastPrint = now;
                 Histogram close = ledger.closeToPoint();
-                System.out.printf("loadtest: %4ds target %,.0f/s, published %,d, acked %,d, failed %d, minutes complete %d, window close -> point p99 %s%n",
-                        (now - start) / 1000, target, sent, ackedReadings(), sender.failed(), close.getTotalCount(),
+                System.out.printf(
+                        "loadtest: %4ds target %,.0f/s, published %,d, acked %,d, failed %d, minutes complete %d, window close -> point p99 %s%n",
+                        (now - start) / 1000,
+                        target,
+                        sent,
+                        ackedReadings(),
+                        sender.failed(),
+                        close.getTotalCount(),
                         close.getTotalCount() == 0 ? "-" : close.getValueAtPercentile(99) + " ms");
             }
             long sleep = SLICE_MS - (System.currentTimeMillis() - now);
@@ -124,7 +140,9 @@ final class LoadPublisher {
             sender.batch(new ConcentratorBatch("LTC-last", List.copyOf(batch)));
             messages++;
         }
-        double sustained = ackedAt[1] < 0 || ackedAt[3] <= ackedAt[2] ? 0 : (ackedAt[1] - ackedAt[0]) * 1000.0 / (ackedAt[3] - ackedAt[2]);
+        double sustained = ackedAt[1] < 0 || ackedAt[3] <= ackedAt[2]
+                ? 0
+                : (ackedAt[1] - ackedAt[0]) * 1000.0 / (ackedAt[3] - ackedAt[2]);
         return new Published(start, System.currentTimeMillis(), tailEnd, sent, messages, probes, sustained, seconds);
     }
 

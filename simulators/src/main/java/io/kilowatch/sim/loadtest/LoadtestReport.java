@@ -24,8 +24,17 @@ final class LoadtestReport {
     private LoadtestReport() {}
 
     /** Writes the report; true when every count reconciles. */
-    static boolean write(LoadtestRun.Settings s, Ledger ledger, LoadPublisher.Published p, long ackedReadings, long ackedMessages,
-                         long failed, Counted counted, long lastFullMinute, String alertLine) throws IOException {
+    static boolean write(
+            LoadtestRun.Settings s,
+            Ledger ledger,
+            LoadPublisher.Published p,
+            long ackedReadings,
+            long ackedMessages,
+            long failed,
+            Counted counted,
+            long lastFullMinute,
+            String alertLine)
+            throws IOException {
         long publishedClosed = 0;
         long completeClosed = 0;
         long inInflux = 0;
@@ -47,18 +56,25 @@ final class LoadtestReport {
         }
         Histogram p2p = ledger.publishToPoint();
         Histogram c2p = ledger.closeToPoint();
-        boolean reconciled = ackedMessages == p.messages() && failed == 0 && counted.inKafka() + counted.deadLettered() == p.sent()
+        boolean reconciled = ackedMessages == p.messages()
+                && failed == 0
+                && counted.inKafka() + counted.deadLettered() == p.sent()
                 && inInflux == publishedClosed;
         List<String> secondRows = new ArrayList<>();
         secondRows.add("second,target_per_s,published_per_s,acked_per_s");
         for (Plot.Second x : p.seconds()) {
-            secondRows.add((x.t() - p.start()) / 1000 + "," + Math.round(x.target()) + "," + x.published() + "," + x.acked());
+            secondRows.add(
+                    (x.t() - p.start()) / 1000 + "," + Math.round(x.target()) + "," + x.published() + "," + x.acked());
         }
         Files.write(s.out().resolve("seconds.csv"), secondRows, StandardCharsets.UTF_8);
         Files.write(s.out().resolve("minutes.csv"), minuteRows, StandardCharsets.UTF_8);
-        Plot.write(s.out().resolve("plot.png"), p.seconds(), points, "Kilowatch load test: " + s.mode() + ", target " + Math.round(s.rate())
-                + " readings/s");
-        String md = String.format("""
+        Plot.write(
+                s.out().resolve("plot.png"),
+                p.seconds(),
+                points,
+                "Kilowatch load test: " + s.mode() + ", target " + Math.round(s.rate()) + " readings/s");
+        String md = String.format(
+                """
                 # Load test report
 
                 - Run: %s, %s messages, target %,.0f readings/s (ramp %s, hold %s), %,d meters; %d cores, %d GiB.
@@ -80,13 +96,39 @@ final class LoadtestReport {
 
                 Files: seconds.csv (rates per second), minutes.csv (per minute), plot.png.
                 """,
-                Instant.ofEpochMilli(p.start()), s.mode(), s.rate(), s.ramp(), s.hold(), s.meters(), Runtime.getRuntime().availableProcessors(),
-                (com.sun.management.OperatingSystemMXBean.class.cast(java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                        .getTotalMemorySize() + (1L << 29)) >> 30,
-                p.sustained(), s.closeDelay(), p2p.getValueAtPercentile(50), p2p.getValueAtPercentile(95), p2p.getValueAtPercentile(99),
-                p2p.getTotalCount(), c2p.getValueAtPercentile(50), c2p.getValueAtPercentile(95), c2p.getValueAtPercentile(99), completeClosed,
-                alertLine, reconciled ? "exact" : "NOT exact", p.sent(), ackedReadings, ackedMessages, p.messages(), failed, counted.inKafka(),
-                counted.deadLettered(), publishedClosed, inInflux);
+                Instant.ofEpochMilli(p.start()),
+                s.mode(),
+                s.rate(),
+                s.ramp(),
+                s.hold(),
+                s.meters(),
+                Runtime.getRuntime().availableProcessors(),
+                (com.sun.management.OperatingSystemMXBean.class
+                                        .cast(java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                                        .getTotalMemorySize()
+                                + (1L << 29))
+                        >> 30,
+                p.sustained(),
+                s.closeDelay(),
+                p2p.getValueAtPercentile(50),
+                p2p.getValueAtPercentile(95),
+                p2p.getValueAtPercentile(99),
+                p2p.getTotalCount(),
+                c2p.getValueAtPercentile(50),
+                c2p.getValueAtPercentile(95),
+                c2p.getValueAtPercentile(99),
+                completeClosed,
+                alertLine,
+                reconciled ? "exact" : "NOT exact",
+                p.sent(),
+                ackedReadings,
+                ackedMessages,
+                p.messages(),
+                failed,
+                counted.inKafka(),
+                counted.deadLettered(),
+                publishedClosed,
+                inInflux);
         Files.writeString(s.out().resolve("report.md"), md, StandardCharsets.UTF_8);
         System.out.println(md);
         return reconciled;
@@ -110,10 +152,17 @@ final class LoadtestReport {
 
     static String alertLatencyLine(Histogram h, long probes) {
         if (h.getTotalCount() == 0) {
-            return String.format("Alerts: none opened on kw.alerts during the run (%,d alert probes sent; is an alert job running?):"
-                    + " no publish → alert latency.", probes);
+            return String.format(
+                    "Alerts: none opened on kw.alerts during the run (%,d alert probes sent; is an alert job running?):"
+                            + " no publish → alert latency.",
+                    probes);
         }
-        return String.format("Latency, publish → alert on kw.alerts: p50 %,d ms, p95 %,d ms, p99 %,d ms (%,d alerts opened, %,d probes sent).",
-                h.getValueAtPercentile(50), h.getValueAtPercentile(95), h.getValueAtPercentile(99), h.getTotalCount(), probes);
+        return String.format(
+                "Latency, publish → alert on kw.alerts: p50 %,d ms, p95 %,d ms, p99 %,d ms (%,d alerts opened, %,d probes sent).",
+                h.getValueAtPercentile(50),
+                h.getValueAtPercentile(95),
+                h.getValueAtPercentile(99),
+                h.getTotalCount(),
+                probes);
     }
 }

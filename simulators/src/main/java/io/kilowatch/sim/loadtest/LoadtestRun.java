@@ -27,9 +27,21 @@ public final class LoadtestRun {
      *     hold: a tamper alert each, which an alert job opens from that reading alone, for the
      *     publish → alert latency (0: none)
      */
-    public record Settings(double rate, Duration ramp, Duration hold, int meters, String mode, int batchSize, Duration closeDelay,
-                           Duration settle, String kafka, String influxUrl, String influxDb, String prefix, Path out,
-                           int alertProbeEvery) {}
+    public record Settings(
+            double rate,
+            Duration ramp,
+            Duration hold,
+            int meters,
+            String mode,
+            int batchSize,
+            Duration closeDelay,
+            Duration settle,
+            String kafka,
+            String influxUrl,
+            String influxDb,
+            String prefix,
+            Path out,
+            int alertProbeEvery) {}
 
     /** Where readings go. */
     public interface Sender {
@@ -69,14 +81,26 @@ public final class LoadtestRun {
         // InfluxDB, or the settle time.
         long deadline = p.publishedUntil() + s.settle().toMillis();
         while (System.currentTimeMillis() < deadline
-                && !(allComplete(lastFullMinute) && grown(readingsStart, endOffsets(Topics.READINGS)) + grown(dlqStart,
-                endOffsets(Topics.READINGS_DLQ)) >= p.sent())) {
+                && !(allComplete(lastFullMinute)
+                        && grown(readingsStart, endOffsets(Topics.READINGS))
+                                        + grown(dlqStart, endOffsets(Topics.READINGS_DLQ))
+                                >= p.sent())) {
             Thread.sleep(1000);
         }
         poller.stop();
-        LoadtestReport.Counted counted = new LoadtestReport.Counted(grown(readingsStart, endOffsets(Topics.READINGS)),
-                grown(dlqStart, endOffsets(Topics.READINGS_DLQ)), poller.minutes());
-        return LoadtestReport.write(s, ledger, p, publisher.ackedReadings(), sender.acked(), sender.failed(), counted, lastFullMinute,
+        LoadtestReport.Counted counted = new LoadtestReport.Counted(
+                grown(readingsStart, endOffsets(Topics.READINGS)),
+                grown(dlqStart, endOffsets(Topics.READINGS_DLQ)),
+                poller.minutes());
+        return LoadtestReport.write(
+                s,
+                ledger,
+                p,
+                publisher.ackedReadings(),
+                sender.acked(),
+                sender.failed(),
+                counted,
+                lastFullMinute,
                 LoadtestReport.alertLine(s.kafka(), start, p.probes()));
     }
 
@@ -91,11 +115,16 @@ public final class LoadtestRun {
 
     private Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.kafka()))) {
-            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+            var partitions = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions();
             Map<TopicPartition, OffsetSpec> request = new HashMap<>();
             partitions.forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
             Map<TopicPartition, Long> out = new HashMap<>();
-            for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e : admin.listOffsets(request).all().get().entrySet()) {
+            for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e :
+                    admin.listOffsets(request).all().get().entrySet()) {
                 out.put(e.getKey(), e.getValue().offset());
             }
             return out;

@@ -52,11 +52,13 @@ final class MinutePoller {
 
     /** Readings counted per minute (epoch ms of its start) in InfluxDB since the start. */
     Map<Long, Long> minutes() throws IOException, InterruptedException {
-        String q = "SELECT sum(\"readings\") FROM \"load\" WHERE \"level\" = 'class' AND \"interval\" = '1m' AND time >= "
-                + (start - Math.floorMod(start, 60_000L)) + "ms GROUP BY time(1m)";
-        URI uri = URI.create(influxUrl + "/query?epoch=ms&db=" + URLEncoder.encode(influxDb, StandardCharsets.UTF_8) + "&q="
-                + URLEncoder.encode(q, StandardCharsets.UTF_8));
-        String body = http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        String q =
+                "SELECT sum(\"readings\") FROM \"load\" WHERE \"level\" = 'class' AND \"interval\" = '1m' AND time >= "
+                        + (start - Math.floorMod(start, 60_000L)) + "ms GROUP BY time(1m)";
+        URI uri = URI.create(influxUrl + "/query?epoch=ms&db=" + URLEncoder.encode(influxDb, StandardCharsets.UTF_8)
+                + "&q=" + URLEncoder.encode(q, StandardCharsets.UTF_8));
+        String body = http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString())
+                .body();
         Map<Long, Long> out = new HashMap<>();
         Matcher m = ROW.matcher(body);
         while (m.find()) {

@@ -46,10 +46,38 @@ final class Plot {
             int top = 40;
             int bottom = 320;
             axes(g, top, bottom, "readings/s", maxRate);
-            series(g, seconds.stream().map(s -> new double[] {s.t(), s.target()}).toList(), t0, t1, top, bottom, maxRate, Color.GRAY);
-            series(g, seconds.stream().map(s -> new double[] {s.t(), s.published()}).toList(), t0, t1, top, bottom, maxRate, Color.BLUE);
-            series(g, seconds.stream().map(s -> new double[] {s.t(), s.acked()}).toList(), t0, t1, top, bottom, maxRate, new Color(0, 140, 0));
-            legend(g, top, new String[] {"target", "published", "acked by broker"}, new Color[] {Color.GRAY, Color.BLUE, new Color(0, 140, 0)});
+            series(
+                    g,
+                    seconds.stream().map(s -> new double[] {s.t(), s.target()}).toList(),
+                    t0,
+                    t1,
+                    top,
+                    bottom,
+                    maxRate,
+                    Color.GRAY);
+            series(
+                    g,
+                    seconds.stream()
+                            .map(s -> new double[] {s.t(), s.published()})
+                            .toList(),
+                    t0,
+                    t1,
+                    top,
+                    bottom,
+                    maxRate,
+                    Color.BLUE);
+            series(
+                    g,
+                    seconds.stream().map(s -> new double[] {s.t(), s.acked()}).toList(),
+                    t0,
+                    t1,
+                    top,
+                    bottom,
+                    maxRate,
+                    new Color(0, 140, 0));
+            legend(g, top, new String[] {"target", "published", "acked by broker"}, new Color[] {
+                Color.GRAY, Color.BLUE, new Color(0, 140, 0)
+            });
             double maxLatency = 1;
             for (MinutePoint m : minutes) {
                 maxLatency = Math.max(maxLatency, m.closeToPointMs());
@@ -57,7 +85,17 @@ final class Plot {
             int top2 = 370;
             int bottom2 = 610;
             axes(g, top2, bottom2, "latency, ms", maxLatency);
-            series(g, minutes.stream().map(m -> new double[] {m.t(), m.closeToPointMs()}).toList(), t0, t1, top2, bottom2, maxLatency, Color.RED);
+            series(
+                    g,
+                    minutes.stream()
+                            .map(m -> new double[] {m.t(), m.closeToPointMs()})
+                            .toList(),
+                    t0,
+                    t1,
+                    top2,
+                    bottom2,
+                    maxLatency,
+                    Color.RED);
             legend(g, top2, new String[] {"window close -> 1-min point complete"}, new Color[] {Color.RED});
             g.setColor(Color.BLACK);
             g.drawString("time (s from start): 0 .. " + (t1 - t0) / 1000, L, H - 8);
@@ -76,7 +114,8 @@ final class Plot {
         g.drawString("0", L - 15, bottom);
     }
 
-    private static void series(Graphics2D g, List<double[]> points, long t0, long t1, int top, int bottom, double max, Color color) {
+    private static void series(
+            Graphics2D g, List<double[]> points, long t0, long t1, int top, int bottom, double max, Color color) {
         g.setColor(color);
         g.setStroke(new BasicStroke(1.5f));
         int px = -1;

@@ -56,8 +56,16 @@ public final class RawBroker {
 
     /** Reading {@code i} of the probe traffic. */
     public static Reading reading(String prefix, int i, int meters, long baseTs) {
-        return new Reading(prefix + "-" + i % meters, baseTs + (i / meters) * 1_000L, 1.0 + i % 97 / 10.0, 1000.0 + i / 100.0, null,
-                null, new double[] {230.1}, new double[] {4.5}, 0.97);
+        return new Reading(
+                prefix + "-" + i % meters,
+                baseTs + (i / meters) * 1_000L,
+                1.0 + i % 97 / 10.0,
+                1000.0 + i / 100.0,
+                null,
+                null,
+                new double[] {230.1},
+                new double[] {4.5},
+                0.97);
     }
 
     /**
@@ -66,7 +74,9 @@ public final class RawBroker {
      *
      * @return readings per second ({@code readingsPerMessage} per message)
      */
-    public static double rate(String mqttUrl, String run, List<Message> messages, int connections, int readingsPerMessage) throws Exception {
+    public static double rate(
+            String mqttUrl, String run, List<Message> messages, int connections, int readingsPerMessage)
+            throws Exception {
         String prefix = "bench/" + run + "/";
         AtomicLong received = new AtomicLong();
         AtomicLong lastNanos = new AtomicLong();

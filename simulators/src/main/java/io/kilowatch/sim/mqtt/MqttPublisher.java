@@ -39,6 +39,7 @@ public final class MqttPublisher implements AutoCloseable {
     private final long spreadMs;
     /** Event times of the publishes not yet acknowledged (or failed) → how many; guarded by itself. */
     private final TreeMap<Long, Integer> inFlight = new TreeMap<>();
+
     private final LongAdder spreadWaits = new LongAdder();
 
     public MqttPublisher(String url, String clientIdPrefix, int connections) throws MqttException {
@@ -46,7 +47,8 @@ public final class MqttPublisher implements AutoCloseable {
     }
 
     /** @param eventTimeSpread how far behind in event time any connection may be; zero for no bound */
-    public MqttPublisher(String url, String clientIdPrefix, int connections, Duration eventTimeSpread) throws MqttException {
+    public MqttPublisher(String url, String clientIdPrefix, int connections, Duration eventTimeSpread)
+            throws MqttException {
         this.spreadMs = eventTimeSpread.toMillis();
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(true);

@@ -73,7 +73,9 @@ public final class RecordedFormats {
                 if (c.length < 3 || c[2].isBlank() || c[2].strip().equalsIgnoreCase("null")) {
                     continue; // a missing value is a missing half hour, not zero
                 }
-                long start = LocalDateTime.parse(c[1].strip(), LCL_TIME).toInstant(ZoneOffset.UTC).toEpochMilli();
+                long start = LocalDateTime.parse(c[1].strip(), LCL_TIME)
+                        .toInstant(ZoneOffset.UTC)
+                        .toEpochMilli();
                 if (inRange(start, from, to)) {
                     try {
                         out.add(new RecordedRow(c[0].strip(), start, HALF_HOUR, Double.parseDouble(c[2].strip())));
@@ -91,7 +93,8 @@ public final class RecordedFormats {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = in.readLine();
             if (header == null || !header.contains(";")) {
-                throw new IOException(file + ": not the ElectricityLoadDiagrams layout (';'-separated, one column per meter)");
+                throw new IOException(
+                        file + ": not the ElectricityLoadDiagrams layout (';'-separated, one column per meter)");
             }
             String[] meters = header.split(";", -1);
             for (int i = 0; i < meters.length; i++) {
@@ -101,7 +104,9 @@ public final class RecordedFormats {
             while ((line = in.readLine()) != null) {
                 String[] c = line.split(";", -1);
                 long end = LocalDateTime.parse(unquote(c[0]), DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"))
-                        .atZone(zone).toInstant().toEpochMilli();
+                        .atZone(zone)
+                        .toInstant()
+                        .toEpochMilli();
                 long start = end - QUARTER;
                 if (!inRange(start, from, to)) {
                     continue;
@@ -109,7 +114,8 @@ public final class RecordedFormats {
                 for (int i = 1; i < c.length && i < meters.length; i++) {
                     String v = c[i].strip().replace(',', '.');
                     if (!v.isEmpty()) {
-                        out.add(new RecordedRow(meters[i], start, QUARTER, Double.parseDouble(v) * 0.25)); // kW over 15 min
+                        out.add(new RecordedRow(
+                                meters[i], start, QUARTER, Double.parseDouble(v) * 0.25)); // kW over 15 min
                     }
                 }
             }
@@ -131,7 +137,10 @@ public final class RecordedFormats {
             String[] h = header.split(",", -1);
             long[] dayStart = new long[h.length];
             for (int i = 2; i < h.length; i++) {
-                dayStart[i] = LocalDate.parse(h[i].strip(), DateTimeFormatter.ofPattern("yyyy/M/d")).atStartOfDay(zone).toInstant().toEpochMilli();
+                dayStart[i] = LocalDate.parse(h[i].strip(), DateTimeFormatter.ofPattern("yyyy/M/d"))
+                        .atStartOfDay(zone)
+                        .toInstant()
+                        .toEpochMilli();
             }
             String line;
             while ((line = in.readLine()) != null) {
@@ -155,6 +164,8 @@ public final class RecordedFormats {
 
     private static String unquote(String s) {
         String t = s.strip();
-        return t.length() >= 2 && t.charAt(0) == '"' && t.charAt(t.length() - 1) == '"' ? t.substring(1, t.length() - 1) : t;
+        return t.length() >= 2 && t.charAt(0) == '"' && t.charAt(t.length() - 1) == '"'
+                ? t.substring(1, t.length() - 1)
+                : t;
     }
 }

@@ -26,13 +26,15 @@ public final class Replay {
         List<Reading> out = new ArrayList<>();
         for (RecordedRow r : sorted) {
             if (r.periodMs() % resolutionMs != 0) {
-                throw new IllegalArgumentException("resolution " + resolutionMs + " ms does not divide the data's period " + r.periodMs() + " ms");
+                throw new IllegalArgumentException(
+                        "resolution " + resolutionMs + " ms does not divide the data's period " + r.periodMs() + " ms");
             }
             int parts = (int) (r.periodMs() / resolutionMs);
             double kw = r.kwh() / (r.periodMs() / 3_600_000.0);
             double[] register = registers.computeIfAbsent(r.meterId(), id -> new double[] {1000.0});
             for (int i = 0; i < parts; i++) {
-                out.add(Reading.of(idPrefix + r.meterId(), r.start() + i * resolutionMs + shiftMs, kw).withImportKwh(register[0]));
+                out.add(Reading.of(idPrefix + r.meterId(), r.start() + i * resolutionMs + shiftMs, kw)
+                        .withImportKwh(register[0]));
                 register[0] += r.kwh() / parts;
             }
         }
@@ -47,15 +49,19 @@ public final class Replay {
      * horizon and clock skew, and what to do instead; null when it accepts them all. Said before
      * anything is published, so a year is not sent to the dead-letter topic a reading at a time.
      */
-    public static String refusal(List<Reading> readings, long now, java.time.Duration maxAge, java.time.Duration maxClockSkew) {
+    public static String refusal(
+            List<Reading> readings, long now, java.time.Duration maxAge, java.time.Duration maxClockSkew) {
         if (readings.isEmpty()) {
             return null;
         }
         long first = readings.get(0).ts();
         long last = readings.get(readings.size() - 1).ts();
         if (!maxAge.isZero() && first < now - maxAge.toMillis()) {
-            long tooOld = readings.stream().filter(r -> r.ts() < now - maxAge.toMillis()).count();
-            return String.format("refused: the bridge would dead-letter %,d of %,d readings as TIMESTAMP_TOO_OLD: they start at %s,"
+            long tooOld = readings.stream()
+                    .filter(r -> r.ts() < now - maxAge.toMillis())
+                    .count();
+            return String.format(
+                    "refused: the bridge would dead-letter %,d of %,d readings as TIMESTAMP_TOO_OLD: they start at %s,"
                             + " older than its age horizon ingest.max-age=%s. Replay at most %s of data (--from/--to) with --shift auto,"
                             + " or write history straight to Kafka with the import command and compute it with --backfill"
                             + " (docs/importing-history.md), or start the bridge with KW_INGEST_MAX_AGE=0s (and run this with"
@@ -63,8 +69,11 @@ public final class Replay {
                     tooOld, readings.size(), java.time.Instant.ofEpochMilli(first), human(maxAge), human(maxAge));
         }
         if (last > now + maxClockSkew.toMillis()) {
-            long ahead = readings.stream().filter(r -> r.ts() > now + maxClockSkew.toMillis()).count();
-            return String.format("refused: the bridge would dead-letter %,d of %,d readings as TIMESTAMP_IN_FUTURE: they reach %s,"
+            long ahead = readings.stream()
+                    .filter(r -> r.ts() > now + maxClockSkew.toMillis())
+                    .count();
+            return String.format(
+                    "refused: the bridge would dead-letter %,d of %,d readings as TIMESTAMP_IN_FUTURE: they reach %s,"
                             + " beyond its clock by more than ingest.max-clock-skew=%s. Use --shift auto, or a smaller --shift.",
                     ahead, readings.size(), java.time.Instant.ofEpochMilli(last), human(maxClockSkew));
         }
@@ -72,7 +81,9 @@ public final class Replay {
     }
 
     private static String human(java.time.Duration d) {
-        return d.toMillis() % 86_400_000 == 0 ? d.toDays() + "d" : d.toMillis() % 60_000 == 0 ? d.toMinutes() + "m" : d.toString();
+        return d.toMillis() % 86_400_000 == 0
+                ? d.toDays() + "d"
+                : d.toMillis() % 60_000 == 0 ? d.toMinutes() + "m" : d.toString();
     }
 
     /** Whole days that move {@code lastTs} into the day before {@code now}: recorded data replayed as recent. */

@@ -64,13 +64,18 @@ public record GroundTruth(String subject, String type, long start, long end) {
             }
             String[] c = line.split(",", -1);
             if (c.length != 4) {
-                throw new IllegalArgumentException("ground truth line " + (i + 1) + ": expected subject,type,start,end, got '" + line + "'");
+                throw new IllegalArgumentException(
+                        "ground truth line " + (i + 1) + ": expected subject,type,start,end, got '" + line + "'");
             }
             try {
-                out.add(new GroundTruth(c[0].strip(), c[1].strip(), Instant.parse(c[2].strip()).toEpochMilli(),
+                out.add(new GroundTruth(
+                        c[0].strip(),
+                        c[1].strip(),
+                        Instant.parse(c[2].strip()).toEpochMilli(),
                         Instant.parse(c[3].strip()).toEpochMilli()));
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("ground truth line " + (i + 1) + " ('" + line + "'): " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "ground truth line " + (i + 1) + " ('" + line + "'): " + e.getMessage(), e);
             }
         }
         return out;

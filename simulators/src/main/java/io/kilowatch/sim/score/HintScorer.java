@@ -19,8 +19,13 @@ import java.util.TreeMap;
  */
 public final class HintScorer {
     /** @param kinds hints per kind (distinct ids); savings the largest offered per customer */
-    public record Result(int shiftCustomers, int shiftMatched, int peakHeavy, int peakHeavyTold, Map<String, Integer> kinds,
-                         List<Hint> largest) {
+    public record Result(
+            int shiftCustomers,
+            int shiftMatched,
+            int peakHeavy,
+            int peakHeavyTold,
+            Map<String, Integer> kinds,
+            List<Hint> largest) {
         public double precision() {
             return shiftCustomers == 0 ? Double.NaN : (double) shiftMatched / shiftCustomers;
         }
@@ -49,7 +54,8 @@ public final class HintScorer {
         Set<String> matched = new HashSet<>();
         int peakHeavy = 0;
         int peakHeavyTold = 0;
-        List<GroundTruth> injected = truth.stream().filter(g -> g.type().equals("peak_heavy")).toList();
+        List<GroundTruth> injected =
+                truth.stream().filter(g -> g.type().equals("peak_heavy")).toList();
         for (Hint h : unique.values()) {
             kinds.merge(h.kind(), 1, Integer::sum);
             if (h.kind().equals("shift_load")) {
@@ -71,7 +77,10 @@ public final class HintScorer {
                 bestPerCustomer.merge(h.customerId(), h, (a, b) -> a.saving().compareTo(b.saving()) >= 0 ? a : b);
             }
         }
-        List<Hint> largest = bestPerCustomer.values().stream().sorted((a, b) -> b.saving().compareTo(a.saving())).limit(5).toList();
+        List<Hint> largest = bestPerCustomer.values().stream()
+                .sorted((a, b) -> b.saving().compareTo(a.saving()))
+                .limit(5)
+                .toList();
         return new Result(told.size(), matched.size(), peakHeavy, peakHeavyTold, kinds, largest);
     }
 
@@ -84,15 +93,35 @@ public final class HintScorer {
         StringBuilder b = new StringBuilder();
         b.append("| hint | customers told | injected (peak_heavy) | matched | precision | recall |\n");
         b.append("| --- | ---: | ---: | ---: | ---: | ---: |\n");
-        b.append("| shift_load | ").append(r.shiftCustomers()).append(" | ").append(r.peakHeavy()).append(" | ").append(r.shiftMatched())
-                .append(" | ").append(ratio(r.precision())).append(" | ").append(ratio(r.recall())).append(" |\n");
-        b.append("\nHints by kind: ").append(r.kinds().isEmpty() ? "none" : r.kinds()).append('\n');
+        b.append("| shift_load | ")
+                .append(r.shiftCustomers())
+                .append(" | ")
+                .append(r.peakHeavy())
+                .append(" | ")
+                .append(r.shiftMatched())
+                .append(" | ")
+                .append(ratio(r.precision()))
+                .append(" | ")
+                .append(ratio(r.recall()))
+                .append(" |\n");
+        b.append("\nHints by kind: ")
+                .append(r.kinds().isEmpty() ? "none" : r.kinds())
+                .append('\n');
         if (!r.largest().isEmpty()) {
-            b.append("\nLargest savings offered (one per customer):\n\n| customer | kind | saving (元/month) | message |\n| --- | --- | ---: | --- |\n");
+            b.append(
+                    "\nLargest savings offered (one per customer):\n\n| customer | kind | saving (元/month) | message |\n| --- | --- | ---: | --- |\n");
             for (Hint h : r.largest()) {
-                b.append("| ").append(h.customerId()).append(" | ").append(h.kind()).append(" | ")
-                        .append(h.saving().setScale(2, java.math.RoundingMode.HALF_UP).toPlainString()).append(" | ")
-                        .append(h.message().replace("|", "/")).append(" |\n");
+                b.append("| ")
+                        .append(h.customerId())
+                        .append(" | ")
+                        .append(h.kind())
+                        .append(" | ")
+                        .append(h.saving()
+                                .setScale(2, java.math.RoundingMode.HALF_UP)
+                                .toPlainString())
+                        .append(" | ")
+                        .append(h.message().replace("|", "/"))
+                        .append(" |\n");
             }
         }
         return b.toString();
@@ -101,5 +130,4 @@ public final class HintScorer {
     private static String ratio(double v) {
         return Double.isNaN(v) ? "–" : String.format(java.util.Locale.ROOT, "%.2f", v);
     }
-
 }

@@ -37,8 +37,15 @@ import java.util.TreeSet;
  */
 public final class Scorer {
     /** One alert type's figures. {@code precision}/{@code recall} are NaN when there is nothing to divide by. */
-    public record Row(String alertType, int alerts, int truePositives, int explained, int anomalies, int detected, List<Long> delaysMs,
-                      int folded) {
+    public record Row(
+            String alertType,
+            int alerts,
+            int truePositives,
+            int explained,
+            int anomalies,
+            int detected,
+            List<Long> delaysMs,
+            int folded) {
         /** True positives among the alerts that are not explained by another anomaly. */
         public double precision() {
             return alerts - explained == 0 ? Double.NaN : (double) truePositives / (alerts - explained);
@@ -98,7 +105,8 @@ public final class Scorer {
     /** The alert type that should report an anomaly, given what its subject is; null when none should. */
     String expected(GroundTruth g) {
         String area = GroundTruth.AREA_ALERT_FOR.get(g.type());
-        if (area != null && (transformerOfMeter.containsValue(g.subject()) || feederOfTransformer.containsValue(g.subject()))) {
+        if (area != null
+                && (transformerOfMeter.containsValue(g.subject()) || feederOfTransformer.containsValue(g.subject()))) {
             return area;
         }
         return g.expectedAlert();
@@ -119,18 +127,35 @@ public final class Scorer {
 
         List<Row> rows = new ArrayList<>();
         for (String type : types) {
-            List<Alert> everyOfType = opened.stream().filter(a -> a.type().equals(type)).toList();
-            List<Alert> ofType = everyOfType.stream().filter(a -> a.parentId() == null).toList();
-            List<GroundTruth> expecting = truth.stream().filter(g -> type.equals(expected(g))).toList();
-            int truePositives = (int) ofType.stream().filter(a -> expecting.stream().anyMatch(g -> matches(a, g))).count();
+            List<Alert> everyOfType =
+                    opened.stream().filter(a -> a.type().equals(type)).toList();
+            List<Alert> ofType =
+                    everyOfType.stream().filter(a -> a.parentId() == null).toList();
+            List<GroundTruth> expecting =
+                    truth.stream().filter(g -> type.equals(expected(g))).toList();
+            int truePositives = (int) ofType.stream()
+                    .filter(a -> expecting.stream().anyMatch(g -> matches(a, g)))
+                    .count();
             int explained = (int) ofType.stream()
-                    .filter(a -> expecting.stream().noneMatch(g -> matches(a, g)) && truth.stream().anyMatch(g -> coincides(a, g)))
+                    .filter(a -> expecting.stream().noneMatch(g -> matches(a, g))
+                            && truth.stream().anyMatch(g -> coincides(a, g)))
                     .count();
             List<Long> delays = new ArrayList<>();
             for (GroundTruth g : expecting) {
-                everyOfType.stream().filter(a -> matches(a, g)).mapToLong(Alert::ts).min().ifPresent(first -> delays.add(first - g.start()));
+                everyOfType.stream()
+                        .filter(a -> matches(a, g))
+                        .mapToLong(Alert::ts)
+                        .min()
+                        .ifPresent(first -> delays.add(first - g.start()));
             }
-            rows.add(new Row(type, ofType.size(), truePositives, explained, expecting.size(), delays.size(), List.copyOf(delays),
+            rows.add(new Row(
+                    type,
+                    ofType.size(),
+                    truePositives,
+                    explained,
+                    expecting.size(),
+                    delays.size(),
+                    List.copyOf(delays),
                     everyOfType.size() - ofType.size()));
         }
         return new Result(rows, notScored);
@@ -141,7 +166,9 @@ public final class Scorer {
             return false;
         }
         return a.subjectId().equals(g.subject())
-                || (a.level() != null && a.level().equals("meter") && g.subject().equals(transformerOfMeter.get(a.subjectId())));
+                || (a.level() != null
+                        && a.level().equals("meter")
+                        && g.subject().equals(transformerOfMeter.get(a.subjectId())));
     }
 
     /** Whether an alert is about the subject of an anomaly (the same meter, its area, its area's meters) while it lasts. */
@@ -154,8 +181,11 @@ public final class Scorer {
         }
         String alertArea = "transformer".equals(a.level()) ? a.subjectId() : transformerOfMeter.get(a.subjectId());
         String anomalyArea = transformerOfMeter.getOrDefault(g.subject(), g.subject());
-        String alertFeeder = "feeder".equals(a.level()) ? a.subjectId() : alertArea == null ? null : feederOfTransformer.get(alertArea);
-        return a.subjectId().equals(g.subject()) || (alertArea != null && alertArea.equals(anomalyArea))
+        String alertFeeder = "feeder".equals(a.level())
+                ? a.subjectId()
+                : alertArea == null ? null : feederOfTransformer.get(alertArea);
+        return a.subjectId().equals(g.subject())
+                || (alertArea != null && alertArea.equals(anomalyArea))
                 || (alertFeeder != null && alertFeeder.equals(g.subject()));
     }
 
@@ -172,23 +202,47 @@ public final class Scorer {
     /** Markdown table of a result, for the console and report.md. */
     public static String markdown(Result r, Duration grace) {
         StringBuilder b = new StringBuilder();
-        b.append("| alert type | alerts | true positives | explained | precision | anomalies | detected | recall | delay median | delay max | folded |\n");
+        b.append(
+                "| alert type | alerts | true positives | explained | precision | anomalies | detected | recall | delay median | delay max | folded |\n");
         b.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Row row : r.rows()) {
-            b.append("| ").append(row.alertType()).append(" | ").append(row.alerts()).append(" | ").append(row.truePositives())
-                    .append(" | ").append(row.explained()).append(" | ").append(ratio(row.precision())).append(" | ").append(row.anomalies()).append(" | ")
-                    .append(row.detected()).append(" | ").append(ratio(row.recall())).append(" | ")
-                    .append(delay(row.medianDelayMs())).append(" | ").append(delay(row.maxDelayMs())).append(" | ").append(row.folded())
+            b.append("| ")
+                    .append(row.alertType())
+                    .append(" | ")
+                    .append(row.alerts())
+                    .append(" | ")
+                    .append(row.truePositives())
+                    .append(" | ")
+                    .append(row.explained())
+                    .append(" | ")
+                    .append(ratio(row.precision()))
+                    .append(" | ")
+                    .append(row.anomalies())
+                    .append(" | ")
+                    .append(row.detected())
+                    .append(" | ")
+                    .append(ratio(row.recall()))
+                    .append(" | ")
+                    .append(delay(row.medianDelayMs()))
+                    .append(" | ")
+                    .append(delay(row.maxDelayMs()))
+                    .append(" | ")
+                    .append(row.folded())
                     .append(" |\n");
         }
-        b.append("\nAn alert matches an anomaly when it has the expected type, names the anomaly's subject (or a meter in its")
-                .append(" transformer area) and opened between the anomaly's start and its end + ").append(grace)
-                .append(". Explained: alerts of other types about an anomaly's subject or area while it lasted (a tripled load"
-                        + " is also over capacity), left out of precision. Folded: alerts of the type sent under an incident (a meter's"
-                        + " outage under its area's), not counted as alerts. Delays are event time from the anomaly's start to the first"
-                        + " matching alert.\n");
+        b.append(
+                        "\nAn alert matches an anomaly when it has the expected type, names the anomaly's subject (or a meter in its")
+                .append(" transformer area) and opened between the anomaly's start and its end + ")
+                .append(grace)
+                .append(
+                        ". Explained: alerts of other types about an anomaly's subject or area while it lasted (a tripled load"
+                                + " is also over capacity), left out of precision. Folded: alerts of the type sent under an incident (a meter's"
+                                + " outage under its area's), not counted as alerts. Delays are event time from the anomaly's start to the first"
+                                + " matching alert.\n");
         if (!r.notScored().isEmpty()) {
-            b.append("\nNot scored against alerts (reported by tariff hints instead): ").append(r.notScored()).append('\n');
+            b.append("\nNot scored against alerts (reported by tariff hints instead): ")
+                    .append(r.notScored())
+                    .append('\n');
         }
         return b.toString();
     }
@@ -198,10 +252,20 @@ public final class Scorer {
         StringBuilder b = new StringBuilder(
                 "alert_type,alerts,true_positives,precision,anomalies,detected,recall,delay_median_s,delay_max_s,explained,folded\n");
         for (Row row : r.rows()) {
-            b.append(String.join(",", row.alertType(), Integer.toString(row.alerts()), Integer.toString(row.truePositives()),
-                    csvRatio(row.precision()), Integer.toString(row.anomalies()), Integer.toString(row.detected()), csvRatio(row.recall()),
-                    csvSeconds(row.medianDelayMs()), csvSeconds(row.maxDelayMs()), Integer.toString(row.explained()),
-                    Integer.toString(row.folded()))).append('\n');
+            b.append(String.join(
+                            ",",
+                            row.alertType(),
+                            Integer.toString(row.alerts()),
+                            Integer.toString(row.truePositives()),
+                            csvRatio(row.precision()),
+                            Integer.toString(row.anomalies()),
+                            Integer.toString(row.detected()),
+                            csvRatio(row.recall()),
+                            csvSeconds(row.medianDelayMs()),
+                            csvSeconds(row.maxDelayMs()),
+                            Integer.toString(row.explained()),
+                            Integer.toString(row.folded())))
+                    .append('\n');
         }
         return b.toString();
     }
@@ -221,5 +285,4 @@ public final class Scorer {
     private static String csvSeconds(long ms) {
         return ms < 0 ? "" : String.format(java.util.Locale.ROOT, "%.3f", ms / 1000.0);
     }
-
 }

@@ -24,11 +24,18 @@ class AreaMeterTest {
         Map<String, Reading> out = new HashMap<>();
         ReadingCodec codec = new ReadingCodec();
         Fleet fleet = new Fleet(GRID, 3, Duration.ofMinutes(15), ZoneOffset.ofHours(8));
-        var settings = new FleetSimulation.Settings(START, Duration.ofHours(24), Duration.ofMinutes(15), 0, Duration.ZERO, 3);
-        try (FleetSimulation sim = new FleetSimulation(fleet, settings, Reporting.direct(), scenario, (topic, payload) -> {
-            Reading r = codec.decodeReading(payload);
-            out.put(r.meterId() + "@" + r.ts(), r);
-        }, null)) {
+        var settings =
+                new FleetSimulation.Settings(START, Duration.ofHours(24), Duration.ofMinutes(15), 0, Duration.ZERO, 3);
+        try (FleetSimulation sim = new FleetSimulation(
+                fleet,
+                settings,
+                Reporting.direct(),
+                scenario,
+                (topic, payload) -> {
+                    Reading r = codec.decodeReading(payload);
+                    out.put(r.meterId() + "@" + r.ts(), r);
+                },
+                null)) {
             sim.run();
         }
         return out;
@@ -37,7 +44,8 @@ class AreaMeterTest {
     @Test
     void everyTransformerHasAnAreaMeterAfterItsCustomers() {
         assertThat(GRID.size()).isEqualTo(102);
-        List<Topology.MeterSpec> areas = GRID.meters().stream().filter(Topology.MeterSpec::isAreaMeter).toList();
+        List<Topology.MeterSpec> areas =
+                GRID.meters().stream().filter(Topology.MeterSpec::isAreaMeter).toList();
         assertThat(areas).extracting(s -> s.meterId()).containsExactly("P-R01-F01-T001-TM", "P-R01-F01-T002-TM");
         assertThat(GRID.meter(50).isAreaMeter()).isTrue();
         assertThat(GRID.meter(101).isAreaMeter()).isTrue();
@@ -73,33 +81,44 @@ class AreaMeterTest {
     @Test
     void theftShowsAsLossAndATapOnTheLinesOnlyAtTheAreaMeter() throws Exception {
         String thief = GRID.meter(7).meterId();
-        Scenario s = Scenario.parse(List.of(
-                "consumption_drop," + thief + ",+0h,24h,0.3",
-                "excess_line_loss,R01-F01-T002,+6h,6h,0.2",
-                "spike," + GRID.meter(8).meterId() + ",+2h,15m,5"), START);
+        Scenario s = Scenario.parse(
+                List.of(
+                        "consumption_drop," + thief + ",+0h,24h,0.3",
+                        "excess_line_loss,R01-F01-T002,+6h,6h,0.2",
+                        "spike," + GRID.meter(8).meterId() + ",+2h,15m,5"),
+                START);
         Map<String, Reading> clean = run(Scenario.none());
         Map<String, Reading> hit = run(s);
         long t0 = START.toEpochMilli();
         long noon = t0 + 12 * H - 900_000;
 
         // The thief's meter reports 30 %; its area meter still sees everything drawn.
-        assertThat(hit.get(thief + "@" + noon).kw()).isCloseTo(clean.get(thief + "@" + noon).kw() * 0.3, within(0.001));
-        assertThat(hit.get("P-R01-F01-T001-TM@" + noon).kw()).isEqualTo(clean.get("P-R01-F01-T001-TM@" + noon).kw());
+        assertThat(hit.get(thief + "@" + noon).kw())
+                .isCloseTo(clean.get(thief + "@" + noon).kw() * 0.3, within(0.001));
+        assertThat(hit.get("P-R01-F01-T001-TM@" + noon).kw())
+                .isEqualTo(clean.get("P-R01-F01-T001-TM@" + noon).kw());
         // A spike is real load: the area meter sees it too.
         long spike = t0 + 2 * H;
-        double extra = hit.get(GRID.meter(8).meterId() + "@" + spike).kw() - clean.get(GRID.meter(8).meterId() + "@" + spike).kw();
+        double extra = hit.get(GRID.meter(8).meterId() + "@" + spike).kw()
+                - clean.get(GRID.meter(8).meterId() + "@" + spike).kw();
         assertThat(extra).isPositive();
-        assertThat(hit.get("P-R01-F01-T001-TM@" + spike).kw() - clean.get("P-R01-F01-T001-TM@" + spike).kw()).isGreaterThan(extra);
+        assertThat(hit.get("P-R01-F01-T001-TM@" + spike).kw()
+                        - clean.get("P-R01-F01-T001-TM@" + spike).kw())
+                .isGreaterThan(extra);
         // The tap: the second area reads 20 % more for six hours, its customers nothing different.
-        assertThat(hit.get("P-R01-F01-T002-TM@" + noon).kw()).isCloseTo(clean.get("P-R01-F01-T002-TM@" + noon).kw() * 1.2, within(0.002));
-        assertThat(hit.get("P-R01-F01-T002-TM@" + (t0 + 13 * H)).kw()).isEqualTo(clean.get("P-R01-F01-T002-TM@" + (t0 + 13 * H)).kw());
-        assertThat(hit.get(GRID.meter(60).meterId() + "@" + noon)).isEqualTo(clean.get(GRID.meter(60).meterId() + "@" + noon));
+        assertThat(hit.get("P-R01-F01-T002-TM@" + noon).kw())
+                .isCloseTo(clean.get("P-R01-F01-T002-TM@" + noon).kw() * 1.2, within(0.002));
+        assertThat(hit.get("P-R01-F01-T002-TM@" + (t0 + 13 * H)).kw())
+                .isEqualTo(clean.get("P-R01-F01-T002-TM@" + (t0 + 13 * H)).kw());
+        assertThat(hit.get(GRID.meter(60).meterId() + "@" + noon))
+                .isEqualTo(clean.get(GRID.meter(60).meterId() + "@" + noon));
         double tapped = 0;
         for (long ts = t0 + 6 * H; ts < t0 + 12 * H; ts += 900_000) {
             tapped += clean.get("P-R01-F01-T002-TM@" + ts).kw() * 0.2 * 0.25;
         }
         long after = t0 + 13 * H;
-        assertThat(hit.get("P-R01-F01-T002-TM@" + after).importKwh() - clean.get("P-R01-F01-T002-TM@" + after).importKwh())
+        assertThat(hit.get("P-R01-F01-T002-TM@" + after).importKwh()
+                        - clean.get("P-R01-F01-T002-TM@" + after).importKwh())
                 .isCloseTo(tapped, within(0.01));
     }
 }

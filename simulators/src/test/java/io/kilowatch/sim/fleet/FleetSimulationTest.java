@@ -24,9 +24,13 @@ class FleetSimulationTest {
     private List<String[]> simulate(Duration maxDelay, long seed, Path record) throws Exception {
         List<String[]> sent = new ArrayList<>();
         Fleet fleet = new Fleet("M", 20, seed, Duration.ofMinutes(1), ZoneOffset.ofHours(8));
-        var settings = new FleetSimulation.Settings(START, Duration.ofHours(2), Duration.ofMinutes(1), 0, maxDelay, seed);
-        try (FleetSimulation sim = new FleetSimulation(fleet, settings,
-                (topic, payload) -> sent.add(new String[] {topic, new String(payload, StandardCharsets.UTF_8)}), record)) {
+        var settings =
+                new FleetSimulation.Settings(START, Duration.ofHours(2), Duration.ofMinutes(1), 0, maxDelay, seed);
+        try (FleetSimulation sim = new FleetSimulation(
+                fleet,
+                settings,
+                (topic, payload) -> sent.add(new String[] {topic, new String(payload, StandardCharsets.UTF_8)}),
+                record)) {
             sim.run();
             assertThat(sim.published()).isEqualTo(20 * 120);
         }
@@ -48,9 +52,18 @@ class FleetSimulationTest {
 
     @Test
     void sameSeedSameReadingsWhateverTheShuffle() throws Exception {
-        List<String> inOrder = simulate(Duration.ZERO, 7, null).stream().map(s -> s[1]).sorted().toList();
-        List<String> shuffled = simulate(Duration.ofMinutes(5), 7, null).stream().map(s -> s[1]).sorted().toList();
-        List<String> otherSeed = simulate(Duration.ZERO, 8, null).stream().map(s -> s[1]).sorted().toList();
+        List<String> inOrder = simulate(Duration.ZERO, 7, null).stream()
+                .map(s -> s[1])
+                .sorted()
+                .toList();
+        List<String> shuffled = simulate(Duration.ofMinutes(5), 7, null).stream()
+                .map(s -> s[1])
+                .sorted()
+                .toList();
+        List<String> otherSeed = simulate(Duration.ZERO, 8, null).stream()
+                .map(s -> s[1])
+                .sorted()
+                .toList();
         assertThat(shuffled).isEqualTo(inOrder);
         assertThat(otherSeed).isNotEqualTo(inOrder);
     }
@@ -72,7 +85,8 @@ class FleetSimulationTest {
         }
         assertThat(outOfOrder).isTrue();
         // The record is exactly what was sent, in the order it was sent.
-        assertThat(Files.readAllLines(record)).containsExactlyElementsOf(sent.stream().map(s -> s[1]).toList());
+        assertThat(Files.readAllLines(record))
+                .containsExactlyElementsOf(sent.stream().map(s -> s[1]).toList());
     }
 
     @Test
@@ -86,14 +100,16 @@ class FleetSimulationTest {
         }
         m0.sort(Comparator.comparingLong(Reading::ts));
         // The register at a reading is before its own period: first to last spans all periods but the last.
-        double energy = m0.stream().limit(m0.size() - 1).mapToDouble(r -> r.kw() / 60.0).sum();
-        assertThat(m0.get(m0.size() - 1).importKwh() - m0.get(0).importKwh()).isCloseTo(energy, org.assertj.core.data.Offset.offset(0.002));
+        double energy =
+                m0.stream().limit(m0.size() - 1).mapToDouble(r -> r.kw() / 60.0).sum();
+        assertThat(m0.get(m0.size() - 1).importKwh() - m0.get(0).importKwh())
+                .isCloseTo(energy, org.assertj.core.data.Offset.offset(0.002));
     }
 
     @Test
     void eveningPeakIsAboveTheNight() {
         LoadShape shape = new LoadShape(1, ZoneOffset.ofHours(8));
-        long night = Instant.parse("2024-03-04T19:00:00Z").toEpochMilli();   // 03:00 local
+        long night = Instant.parse("2024-03-04T19:00:00Z").toEpochMilli(); // 03:00 local
         long evening = Instant.parse("2024-03-04T11:30:00Z").toEpochMilli(); // 19:30 local
         double nightSum = 0;
         double eveningSum = 0;
@@ -108,12 +124,18 @@ class FleetSimulationTest {
     void concentratorsBatchLateAndTwiceMetersDropDuplicateAndSkew() throws Exception {
         List<String[]> sent = new ArrayList<>();
         Fleet fleet = new Fleet("M", 40, 9, Duration.ofMinutes(1), ZoneOffset.ofHours(8));
-        var settings = new FleetSimulation.Settings(START, Duration.ofHours(3), Duration.ofMinutes(1), 0, Duration.ZERO, 9);
-        Reporting reporting = new Reporting(0.5, 10, Duration.ofMinutes(15), Duration.ofHours(2), 0.2, 0.01, 0.05, Duration.ofSeconds(30));
+        var settings =
+                new FleetSimulation.Settings(START, Duration.ofHours(3), Duration.ofMinutes(1), 0, Duration.ZERO, 9);
+        Reporting reporting = new Reporting(
+                0.5, 10, Duration.ofMinutes(15), Duration.ofHours(2), 0.2, 0.01, 0.05, Duration.ofSeconds(30));
         long dropped;
         long duplicated;
-        try (FleetSimulation sim = new FleetSimulation(fleet, settings, reporting,
-                (topic, payload) -> sent.add(new String[] {topic, new String(payload, StandardCharsets.UTF_8)}), null)) {
+        try (FleetSimulation sim = new FleetSimulation(
+                fleet,
+                settings,
+                reporting,
+                (topic, payload) -> sent.add(new String[] {topic, new String(payload, StandardCharsets.UTF_8)}),
+                null)) {
             sim.run();
             dropped = sim.dropped();
             duplicated = sim.duplicated();

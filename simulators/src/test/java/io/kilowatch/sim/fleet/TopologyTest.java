@@ -23,10 +23,13 @@ class TopologyTest {
     void aSeededFleetHasItsGridAndMixAndItsRegistryLoadsBack(@TempDir Path dir) throws Exception {
         Topology t = Topology.generate("M", 2_000, 7, 50, 10, 2);
         assertThat(Topology.generate("M", 2_000, 7, 50, 10, 2).meters()).isEqualTo(t.meters());
-        assertThat(t.meters().stream().map(s -> s.entry().transformerId()).distinct()).hasSize(40);
-        assertThat(t.meters().stream().map(s -> s.entry().feederId()).distinct()).hasSize(4);
+        assertThat(t.meters().stream().map(s -> s.entry().transformerId()).distinct())
+                .hasSize(40);
+        assertThat(t.meters().stream().map(s -> s.entry().feederId()).distinct())
+                .hasSize(4);
         assertThat(t.meters().stream().map(s -> s.entry().region()).distinct()).hasSize(2);
-        Map<String, Long> byClass = t.meters().stream().collect(Collectors.groupingBy(s -> s.entry().customerClass(), Collectors.counting()));
+        Map<String, Long> byClass = t.meters().stream()
+                .collect(Collectors.groupingBy(s -> s.entry().customerClass(), Collectors.counting()));
         assertThat(byClass.get("residential")).isBetween(1_500L, 1_700L);
         assertThat(byClass.get("commercial")).isBetween(120L, 240L);
         assertThat(byClass.get("industrial")).isBetween(70L, 170L);
@@ -35,16 +38,17 @@ class TopologyTest {
 
         Path csv = dir.resolve("registry.csv");
         t.writeRegistry(csv);
-        assertThat(RegistryCsv.parse(Files.readAllLines(csv))).containsExactlyElementsOf(
-                t.meters().stream().map(Topology.MeterSpec::entry).toList());
+        assertThat(RegistryCsv.parse(Files.readAllLines(csv)))
+                .containsExactlyElementsOf(
+                        t.meters().stream().map(Topology.MeterSpec::entry).toList());
     }
 
     @Test
     void profilesLookLikeTheirCustomers() {
         LoadShape shape = new LoadShape(3, CHINA);
-        long wednesday3am = Instant.parse("2026-06-16T19:00:00Z").toEpochMilli();   // Wed 03:00 local
-        long wednesdayNoon = Instant.parse("2026-06-17T04:00:00Z").toEpochMilli();   // Wed 12:00 local
-        long wednesday8pm = Instant.parse("2026-06-17T12:00:00Z").toEpochMilli();    // Wed 20:00 local
+        long wednesday3am = Instant.parse("2026-06-16T19:00:00Z").toEpochMilli(); // Wed 03:00 local
+        long wednesdayNoon = Instant.parse("2026-06-17T04:00:00Z").toEpochMilli(); // Wed 12:00 local
+        long wednesday8pm = Instant.parse("2026-06-17T12:00:00Z").toEpochMilli(); // Wed 20:00 local
         double industryNight = 0;
         double industryDay = 0;
         int exporting = 0;
@@ -70,7 +74,11 @@ class TopologyTest {
     void importAndExportRegistersAdvanceByTheEnergyOfThePower() {
         Topology t = Topology.generate("P", 400, 11, 50, 10, 5);
         Fleet fleet = new Fleet(t, 11, Duration.ofMinutes(15), CHINA);
-        int prosumer = t.meters().indexOf(t.meters().stream().filter(s -> s.profile() == Topology.Profile.PROSUMER_PV).findFirst().orElseThrow());
+        int prosumer = t.meters()
+                .indexOf(t.meters().stream()
+                        .filter(s -> s.profile() == Topology.Profile.PROSUMER_PV)
+                        .findFirst()
+                        .orElseThrow());
         long t0 = Instant.parse("2026-06-16T16:00:00Z").toEpochMilli(); // local midnight
         Reading first = null;
         Reading last = null;
@@ -91,8 +99,11 @@ class TopologyTest {
         assertThat(exported).isPositive();
         assertThat(last.importKwh() - first.importKwh()).isCloseTo(imported, within(0.002));
         assertThat(last.exportKwh() - first.exportKwh()).isCloseTo(exported, within(0.002));
-        RegistryEntry industrial = t.meters().stream().map(Topology.MeterSpec::entry)
-                .filter(e -> e.customerClass().equals("industrial")).findFirst().orElseThrow();
+        RegistryEntry industrial = t.meters().stream()
+                .map(Topology.MeterSpec::entry)
+                .filter(e -> e.customerClass().equals("industrial"))
+                .findFirst()
+                .orElseThrow();
         assertThat(industrial.phases()).isEqualTo(3);
     }
 }

@@ -25,24 +25,42 @@ class ComponentRatesIT {
     void eachProbeMovesWhatItSaysAndReportsARate() throws Exception {
         String run = TestStack.uniquePrefix("probe").replace('-', '_');
         ComponentRates probe = new ComponentRates(STACK.mqttUrl(), 2, STACK.kafkaBootstrap(), STACK.influxUrl());
-        List<ComponentRates.Rate> rates = List.of(probe.mosquitto(2_000, 1, run), probe.mosquitto(5_000, 500, run + "b"),
-                probe.kafkaProducer(3_000, run), probe.influxWrite(12_000, run));
+        List<ComponentRates.Rate> rates = List.of(
+                probe.mosquitto(2_000, 1, run),
+                probe.mosquitto(5_000, 500, run + "b"),
+                probe.kafkaProducer(3_000, run),
+                probe.influxWrite(12_000, run));
 
         assertThat(rates).allSatisfy(r -> assertThat(r.perSecond()).isPositive().isFinite());
         assertThat(rates).extracting(ComponentRates.Rate::units).containsExactly(2_000L, 5_000L, 3_000L, 12_000L);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap()))) {
             String topic = "probe-" + run;
-            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+            var partitions = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions();
             long records = 0;
             for (var p : partitions) {
-                records += admin.listOffsets(Map.of(new TopicPartition(topic, p.partition()), OffsetSpec.latest())).all().get()
-                        .values().iterator().next().offset();
+                records += admin.listOffsets(Map.of(new TopicPartition(topic, p.partition()), OffsetSpec.latest()))
+                        .all()
+                        .get()
+                        .values()
+                        .iterator()
+                        .next()
+                        .offset();
             }
             assertThat(records).isEqualTo(3_000);
         }
-        String dbs = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(STACK.influxUrl() + "/query?q="
-                + URLEncoder.encode("SHOW DATABASES", StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String dbs = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(STACK.influxUrl() + "/query?q="
+                                        + URLEncoder.encode("SHOW DATABASES", StandardCharsets.UTF_8)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         assertThat(dbs).doesNotContain("probe_" + run);
-        assertThat(ComponentRates.markdown(rates)).contains("| Mosquitto | QoS 1 pub→sub, batches of 500 | 5,000 |", "| InfluxDB /write |");
+        assertThat(ComponentRates.markdown(rates))
+                .contains("| Mosquitto | QoS 1 pub→sub, batches of 500 | 5,000 |", "| InfluxDB /write |");
     }
 }

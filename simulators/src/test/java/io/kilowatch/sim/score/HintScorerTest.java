@@ -15,7 +15,20 @@ class HintScorerTest {
     private static final long DAY = 86_400_000L;
 
     private static Hint hint(String id, String customer, String kind, long ts, String saving) {
-        return new Hint(id, customer, kind, ts, "2026-03", "p", "valley", null, null, new BigDecimal(saving), Map.of(), true, "m");
+        return new Hint(
+                id,
+                customer,
+                kind,
+                ts,
+                "2026-03",
+                "p",
+                "valley",
+                null,
+                null,
+                new BigDecimal(saving),
+                Map.of(),
+                true,
+                "m");
     }
 
     @Test
@@ -27,8 +40,13 @@ class HintScorerTest {
         List<Hint> hints = List.of(
                 hint("CM1/shift_load/valley/2026-03-01", "CM1", "shift_load", T0 + DAY, "120.50"),
                 hint("CM1/shift_load/valley/2026-03-01", "CM1", "shift_load", T0 + DAY, "120.50"), // redelivered
-                hint("CM9/shift_load/valley/2026-03-01", "CM9", "shift_load", T0 + DAY, "30"),      // not injected
-                hint("CM2/shift_load/valley/2026-03-09", "CM2", "shift_load", T0 + 8 * DAY, "99"),  // too late for M2's anomaly
+                hint("CM9/shift_load/valley/2026-03-01", "CM9", "shift_load", T0 + DAY, "30"), // not injected
+                hint(
+                        "CM2/shift_load/valley/2026-03-09",
+                        "CM2",
+                        "shift_load",
+                        T0 + 8 * DAY,
+                        "99"), // too late for M2's anomaly
                 hint("CM4/switch_plan/x/2026-03-01", "CM4", "switch_plan", T0 + DAY, "500"));
         HintScorer.Result r = new HintScorer(Duration.ofDays(1), Map.of("M1", "CM1", "M2", "CM2")).score(truth, hints);
         assertThat(r.shiftCustomers()).isEqualTo(3);
@@ -39,6 +57,8 @@ class HintScorerTest {
         assertThat(r.recall()).isEqualTo(0.5);
         assertThat(r.kinds()).containsEntry("shift_load", 3).containsEntry("switch_plan", 1);
         assertThat(r.largest()).extracting(Hint::customerId).containsExactly("CM4", "CM1", "CM2", "CM9");
-        assertThat(HintScorer.markdown(r)).contains("| shift_load | 3 | 2 | 1 | 0.33 | 0.50 |").contains("| CM4 | switch_plan | 500.00 |");
+        assertThat(HintScorer.markdown(r))
+                .contains("| shift_load | 3 | 2 | 1 | 0.33 | 0.50 |")
+                .contains("| CM4 | switch_plan | 500.00 |");
     }
 }
