@@ -12,6 +12,10 @@ cd "$ROOT"
 source scripts/lib/toolchain.sh
 ensure_java_and_maven
 
+# The layout first, before any stack starts: one formatter for every module (mvn spotless:apply fixes it).
+echo "[test] mvn spotless:check: every Java file formatted by palantir-java-format"
+mvn -B -q --no-transfer-progress spotless:check
+
 isolated_stack test 10000   # MQTT 11883, Kafka 19092, InfluxDB 18086, folder .stack-test
 export KW_INFLUX_DB=${KW_TEST_INFLUX_DB:-kilowatch_test}
 
