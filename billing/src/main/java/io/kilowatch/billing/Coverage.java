@@ -68,8 +68,8 @@ public record Coverage(int[][] covered, int[][] remaining) {
     }
 
     private static int quarters(BigDecimal days) {
-        // usage starts and ends on quarter-hours: a day fraction times 96 is a whole number but for the digits division
-        // left
+        // usage starts and ends on quarter-hours:
+        // a day fraction times 96 is a whole number but for the digits division left
         return days.multiply(BigDecimal.valueOf(PlanCalendar.QUARTERS))
                 .setScale(0, RoundingMode.HALF_UP)
                 .intValueExact();

@@ -86,15 +86,15 @@ class GoldenBillsTest {
     @Test
     void guangdongComponentsCriticalDaysCapacityBasisAndAPowerFactorDiscountAtStandard090() {
         // Prices from components: (purchase 0.42 + line loss 0.02) × ratio + 0.16 + 0.03 + 0.0452:
-        // critical 0.44 × 2.125 + 0.2352 = 1.1702; peak 0.44 × 1.7 + 0.2352 = 0.9832; valley 0.44 × 0.38 + 0.2352 =
-        // 0.4024
-        // 15 July (every day of July–September is critical): 10:00–11:00 peak, 11:00–12:00 critical, 03:00–04:00
-        // valley,
+        // critical 0.44 × 2.125 + 0.2352 = 1.1702; peak 0.44 × 1.7 + 0.2352 = 0.9832;
+        // valley 0.44 × 0.38 + 0.2352 = 0.4024
+        // 15 July (every day of July–September is critical):
+        // 10:00–11:00 peak, 11:00–12:00 critical, 03:00–04:00 valley,
         // 4 quarters × 10 kWh each, no kvarh:
         // critical 40 × 1.1702 = 46.808 → 46.81; peak 40 × 0.9832 = 39.328 → 39.33; valley 40 × 0.4024 = 16.096 → 16.10
         // basic: 200 kVA × 22.6 = 4,520.00
-        // funds 120 × 0.0452 = 5.424 → 5.42; PF = 120 / √(120² + 0²) = 1.00 ≥ 0.95 → −0.75 % at standard 0.90 (≥ 160
-        // kVA)
+        // funds 120 × 0.0452 = 5.424 → 5.42;
+        // PF = 120 / √(120² + 0²) = 1.00 ≥ 0.95 → −0.75 % at standard 0.90 (≥ 160 kVA)
         // base = 46.81 + 39.33 + 16.10 + 4,520.00 − 5.42 = 4,616.82; × −0.0075 = −34.62615 → −34.63
         // total = 46.81 + 39.33 + 16.10 + 4,520.00 − 34.63 = 4,587.61
         Bill b = new Bills.Intervals(plan("gd-ic-10kv-2part"), "2026-07")
@@ -157,8 +157,8 @@ class GoldenBillsTest {
         // Year to date before September: 2,500 kWh; September: peak 300, valley 100 → the year goes 2,500 → 2,900:
         // 260 kWh in block 1 (to 2,760), 140 kWh in block 2.
         // peak 300 × 0.568 = 170.40; valley 100 × 0.288 = 28.80; tier 2: 140 × 0.05 = 7.00; total 206.20
-        // (the published per-tier prices pro rata give the same: 195 × 0.568 + 105 × 0.618 + 65 × 0.288 + 35 × 0.338 =
-        // 206.20)
+        // (the published per-tier prices pro rata give the same:
+        // 195 × 0.568 + 105 × 0.618 + 65 × 0.288 + 35 × 0.338 = 206.20)
         Bill b = totals(
                 plan("zj-res-tier-tou"),
                 customer("residential", "lv", 8),
@@ -257,8 +257,8 @@ class GoldenBillsTest {
 
     @Test
     void aContractBelow40PercentOfCapacityIsRaisedToItAndAPowerFactorSurchargeAtStandard085() {
-        // Commercial 630 kVA: standard 0.85 (industry's 0.90 rule is for class industrial). Contract 200 kW < 40 % ×
-        // 630
+        // Commercial 630 kVA: standard 0.85 (industry's 0.90 rule
+        // is for class industrial). Contract 200 kW < 40 % × 630
         // = 252 kW → billed at 252 kW; maximum demand 240 kW < 1.05 × 252 = 264.6: no excess.
         // basic 252 × 42 = 10,584.00; energy flat 30,000 × 0.651886 = 19,556.58
         // PF = 30,000 / √(30,000² + 20,160²) = 0.830001… → 0.83: 2 below 0.85 → +1.0 %

@@ -105,8 +105,8 @@ class AlertsDashboardIT {
                         "A",
                         "m3/tamper.current_no_energy/4",
                         NOW - 20 * MIN),
-                // T2's area dark: one incident, its two meters folded under it; m7's earlier outage there stood alone
-                // and is over.
+                // T2's area dark: one incident, its two meters folded under it;
+                // m7's earlier outage there stood alone and is over.
                 line(
                         null,
                         "T2",

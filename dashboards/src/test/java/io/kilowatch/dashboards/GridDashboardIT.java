@@ -62,8 +62,8 @@ class GridDashboardIT {
                 "daily_kpi,id=north,level=region peak_kw=107.0,peak_ts=%di,valley_kw=100.0,valley_ts=%di,avg_kw=103.5,"
                         + "load_factor=0.967,peak_valley_ratio=0.065,kwh=2484.0,intervals=96i,estimated=0i,kwh_peak=1.0,kwh_flat=1.0,kwh_valley=1.0 %d%n",
                 DAY0 + 7 * 900_000L, DAY0, DAY0));
-        // Where the meters sit (the load-curve job's registry points): what the variables region → feeder → transformer
-        // read.
+        // Where the meters sit (the load-curve job's registry points):
+        // what the variables region → feeder → transformer read.
         lines.append(
                 "registry,class=residential,customer=C1,feeder=F1,id=m1,region=north,transformer=T1 present=true 0\n");
         lines.append(

@@ -59,8 +59,8 @@ class AlertScenariosTest {
 
     private static void assertWorthReading(Scorer.Result r) {
         for (Scorer.Row row : r.rows()) {
-            // NaN: nothing of the type was injected (recall), or every alert of it is a consequence of another anomaly
-            // (precision).
+            // NaN: nothing of the type was injected (recall),
+            // or every alert of it is a consequence of another anomaly (precision).
             if (!Double.isNaN(row.recall())) {
                 assertThat(row.recall()).as("recall of %s", row.alertType()).isGreaterThanOrEqualTo(0.95);
             }

@@ -109,8 +109,8 @@ class DashboardsIT {
                             .execute("--format", "csv", "--kafka", STACK.kafkaBootstrap(), history.toString()))
                     .isZero();
             // The bridge writes its counters (pipeline measurement) every second: the pipeline dashboard's.
-            // A consumer group that committed the readings' end now and reads nothing: its lag grows by every reading
-            // forwarded.
+            // A consumer group that committed the readings' end now and
+            // reads nothing: its lag grows by every reading forwarded.
             String lagProbe = p + "-lag-probe";
             commitOffsets(lagProbe, KafkaTopics.endOffsets(STACK, Topics.READINGS));
             IngestConfig bridge = IngestConfig.load(
@@ -232,8 +232,8 @@ class DashboardsIT {
                                     .sum(),
                             within(1e-6));
 
-            // Growth on a year before: this month's energy a day against the same month's last year, from both years'
-            // daily KPIs.
+            // Growth on a year before: this month's energy a day against
+            // the same month's last year, from both years' daily KPIs.
             Map<String, Object> onYear = influx.rows(
                             "SELECT last(\"growth_on_year\") AS g FROM \"insight\" WHERE \"id\" = '" + lastYear + "'")
                     .get(0);
@@ -274,8 +274,8 @@ class DashboardsIT {
                     .as("the day before, at %s", Instant.ofEpochMilli(t))
                     .isEqualTo(load.get(t - 86_400_000L)));
 
-            // Chosen values: the customer's time-of-use split adds up to its month's energy under each plan with
-            // periods;
+            // Chosen values: the customer's time-of-use split adds
+            // up to its month's energy under each plan with periods;
             // its open alerts are the over-capacity still on; the area incident names every dark meter.
             for (Map<String, Object> row :
                     influx.rows("SELECT last(\"kwh_critical\") AS c, last(\"kwh_peak\") AS p, last(\"kwh_flat\") AS f, "
@@ -306,8 +306,8 @@ class DashboardsIT {
                     .stream()
                     .filter(r -> "OPEN".equals(r.get("state")))
                     .toList();
-            // The pipeline's reconciliation: what the bridge received it forwarded, and the job counted the late
-            // reading.
+            // The pipeline's reconciliation: what the bridge received it forwarded,
+            // and the job counted the late reading.
             Map<String, Object> totals = influx.rows(render(
                             panelQuery("pipeline", "Reconciliation"),
                             Map.of(),
@@ -600,8 +600,8 @@ class DashboardsIT {
             String db,
             String keepMinutesOf)
             throws Exception {
-        // A household's 1-minute points are kept when asked for (by default industrial meters' only): the customer
-        // dashboard
+        // A household's 1-minute points are kept when asked for
+        // (by default industrial meters' only): the customer dashboard
         // shows them. Growth over four days against the four before: nine days of data show it (28 by default).
         JobConfig config = Pipeline.boundedJob(
                 STACK,

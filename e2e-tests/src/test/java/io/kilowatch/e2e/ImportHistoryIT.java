@@ -151,8 +151,8 @@ class ImportHistoryIT {
 
             // History's alerts: MAC000009's four and a half silent hours on 16 June (its last reading
             // 16:45, the next 21:30) are one offline alert, opened three of its 15-minute reading
-            // periods after the last reading (docs/alerts.md) and resolved by the next one; the end
-            // of the input is not an outage.
+            // periods after the last reading (docs/alerts.md) and resolved
+            // by the next one; the end of the input is not an outage.
             List<Map<String, Object>> alerts =
                     influx.rows("SELECT state, type, id FROM alerts WHERE id =~ /^" + p + "-/");
             assertThat(alerts)

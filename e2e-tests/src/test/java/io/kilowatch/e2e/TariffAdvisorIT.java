@@ -70,8 +70,8 @@ class TariffAdvisorIT {
     private static final TestStack STACK = TestStack.fromEnvironment();
     private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
     private static final long Q = 900_000;
-    // Indices of the seeded fleet (seed 42, 50 customers a transformer): their class and plan are fixed
-    // (Topology.Profile#billing).
+    // Indices of the seeded fleet (seed 42, 50 customers a transformer):
+    // their class and plan are fixed (Topology.Profile#billing).
     private static final int HOUSEHOLD_TOU = 1; // residential, zj-res-tier-tou
     private static final int SHOP = 2; // commercial, hb-ic-lv-tou
     private static final int FACTORY_DEMAND = 26; // industrial 400 kVA, hb-ic-10kv-2part on maximum demand
@@ -198,8 +198,8 @@ class TariffAdvisorIT {
                 .isCloseTo(warning.figures().get("kw_added").doubleValue() * 42.0, within(0.05 * 42));
         assertThat(warning.figures().get("kw_added").doubleValue()).isGreaterThan(100);
 
-        // 3. A customer whose current plan is clearly the cheapest gets no switch hint; one with a clearly cheaper plan
-        // gets one
+        // 3. A customer whose current plan is clearly the cheapest gets no switch hint;
+        // one with a clearly cheaper plan gets one
         //    (households: annual tiers with or without time of use).
         InfluxQuery influx = new InfluxQuery(STACK.influxUrl(), db);
         String month = YearMonth.from(day).toString();

@@ -90,8 +90,8 @@ class IngestIT {
                     .orElseThrow();
             assertThat(header(inBatch, DeadLetterHeaders.BATCH_INDEX)).isEqualTo("1");
 
-            // Counts reconcile: 6 readings sent = 2 forwarded + 4 dead-lettered (the hostile batch as one), 5 messages
-            // acknowledged.
+            // Counts reconcile: 6 readings sent = 2 forwarded + 4 dead-lettered
+            // (the hostile batch as one), 5 messages acknowledged.
             awaitAcked(ingest, 5);
             assertThat(ingest.metrics().readingsForwarded()).isEqualTo(2);
             assertThat(ingest.metrics().deadLettered()).isEqualTo(4);

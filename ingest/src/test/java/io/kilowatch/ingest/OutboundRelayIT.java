@@ -71,8 +71,8 @@ class OutboundRelayIT {
                 // A suspected bypass of p-m1's meter: for the utility's inspectors, not for its customer.
                 String tamper = "{\"type\":\"tamper\",\"subjectId\":\"" + p + "-m1\",\"customerId\":\"" + p
                         + "-c1\",\"state\":\"OPEN\"}";
-                // Folded: p-m1's outage under its area's (their supply: sent), a spike under p-m1's own over-capacity
-                // (not sent).
+                // Folded: p-m1's outage under its area's (their supply:
+                // sent), a spike under p-m1's own over-capacity (not sent).
                 String member = "{\"type\":\"meter_offline\",\"subjectId\":\"" + p + "-m1\",\"customerId\":\"" + p
                         + "-c4\"," + "\"state\":\"OPEN\",\"parentId\":\"T1/area_outage/5\"}";
                 String consequence = "{\"type\":\"spike\",\"subjectId\":\"" + p + "-m1\",\"customerId\":\"" + p

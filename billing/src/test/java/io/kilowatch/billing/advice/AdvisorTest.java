@@ -44,15 +44,15 @@ class AdvisorTest {
     @Test
     void aPeakHeavyLoadIsToldHowMuchToMoveToTheValleyAndWhatItSaves() {
         TariffPlan p = SAMPLE.plan("hb-ic-10kv-tou");
-        // critical + peak are 8 of 24 hours (1/3 of the time) but 10,000 of 20,000 kWh: 1.5 × a flat load's share ≥
-        // 1.4.
+        // critical + peak are 8 of 24 hours (1/3 of the time) but
+        // 10,000 of 20,000 kWh: 1.5 × a flat load's share ≥ 1.4.
         MonthUsage u = month(p, null, null, "critical=2000", "peak=8000", "flat=5000", "valley=5000");
         Advice a = ADVISOR.shiftLoad(p, SHOP, u, whole(p, u), u, new BigDecimal("0.10"))
                 .orElseThrow();
         // move 10 %: 200 critical + 800 peak kWh to the valley.
         // before: 2,228.00 + 7,287.69 + 3,578.43 + 2,584.62 = 15,678.74
-        // after: 1,800 × 1.113999 = 2,005.20; 7,200 × 0.910961 = 6,558.92; 3,578.43; 6,000 × 0.516924 = 3,101.54 →
-        // 15,244.09
+        // after: 1,800 × 1.113999 = 2,005.20; 7,200 × 0.910961 = 6,558.92;
+        // 3,578.43; 6,000 × 0.516924 = 3,101.54 → 15,244.09
         assertThat(a.kind()).isEqualTo(Advice.Kind.SHIFT_LOAD);
         assertThat(a.target()).isEqualTo("valley");
         assertThat(a.currentCost()).isEqualByComparingTo("15678.74");
@@ -197,8 +197,8 @@ class AdvisorTest {
                     return new Bill[] {b, b};
                 })
                 .orElseThrow();
-        // two-part: 8,000 × 0.651886 = 5,215.09 + 250 × 26.3 = 6,575.00, less 0.75 % of (11,790.09 − 361.60) = 85.71 →
-        // 11,704.38
+        // two-part: 8,000 × 0.651886 = 5,215.09 + 250 × 26.3 = 6,575.00,
+        // less 0.75 % of (11,790.09 − 361.60) = 85.71 → 11,704.38
         // single-part: 8,000 × 0.715686 = 5,725.49, less 0.75 % of (5,725.49 − 361.60) = 40.23 → 5,685.26
         assertThat(now.total()).isEqualByComparingTo("11704.38");
         assertThat(a.target()).isEqualTo("hb-ic-10kv-tou");

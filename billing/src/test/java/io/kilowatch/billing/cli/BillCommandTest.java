@@ -99,12 +99,12 @@ class BillCommandTest {
                 "capacity");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode options = new ObjectMapper().readTree(r.out()).get("options");
-        // single-part: 800 × 0.715686 = 572.5488 → 572.55 (250 kVA ≥ 160: PF 1.00 → −0.75 % of 572.55 − 36.16 = −4.02)
-        // → 568.53
+        // single-part: 800 × 0.715686 = 572.5488 → 572.55 (250 kVA ≥ 160:
+        // PF 1.00 → −0.75 % of 572.55 − 36.16 = −4.02) → 568.53
         assertThat(options.get(0).get("plan").asText()).isEqualTo("hb-ic-10kv-tou");
         assertThat(options.get(0).get("total").decimalValue()).isEqualByComparingTo("568.53");
-        // two-part on demand: 800 × 0.651886 = 521.51; 400 kW × 42 = 16,800.00; base 17,321.51 − 36.16 → −0.75 % =
-        // −129.64
+        // two-part on demand: 800 × 0.651886 = 521.51; 400 kW × 42
+        // = 16,800.00; base 17,321.51 − 36.16 → −0.75 % = −129.64
         // two-part on capacity: 521.51 + 250 × 26.3 = 6,575.00; −0.75 % of 7,060.35 = −52.95 → 7,043.56
         assertThat(options.get(1).get("basis").asText()).isEqualTo("capacity");
         assertThat(options.get(1).get("total").decimalValue()).isEqualByComparingTo("7043.56");
@@ -119,8 +119,8 @@ class BillCommandTest {
     @Test
     void monthToDateFromTheMonthsStartIsProjectedToItsEnd() throws Exception {
         // 1 kWh every quarter of 1–10 March: 960 kWh so far × 0.538 = 516.48;
-        // projected 960 × 31/10 = 2,976 kWh: 2,976 × 0.538 = 1,601.088 → 1,601.09, and 216 kWh above 2,760 × 0.05 =
-        // 10.80
+        // projected 960 × 31/10 = 2,976 kWh: 2,976 × 0.538 = 1,601.088
+        // → 1,601.09, and 216 kWh above 2,760 × 0.05 = 10.80
         Path u = intervals("mtd.csv", "2026-03-01T00:00+08:00", 960, "1");
         Run r = run(
                 "bill",

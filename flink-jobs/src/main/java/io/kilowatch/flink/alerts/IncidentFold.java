@@ -151,8 +151,8 @@ public class IncidentFold extends KeyedBroadcastProcessFunction<String, AreaMemb
     public void processElement(AreaMember m, ReadOnlyContext ctx, Collector<Alert> out) throws Exception {
         long t = m.alert().ts();
         if (t <= ctx.timerService().currentWatermark()) {
-            // Behind the watermark already (a meter taken out of the registry is closed at once): in order as far as it
-            // can be.
+            // Behind the watermark already (a meter taken out of the
+            // registry is closed at once): in order as far as it can be.
             handle(m.alert(), ctx, out);
             return;
         }
@@ -280,8 +280,8 @@ public class IncidentFold extends KeyedBroadcastProcessFunction<String, AreaMemb
             }
         }
         if (!OVERLOAD.equals(kind) && f.parentId != null && f.linkedOpen == 0) {
-            // Every member was over within the window: the incident opened and ends now (1 ms on, its own point in
-            // InfluxDB).
+            // Every member was over within the window:
+            // the incident opened and ends now (1 ms on, its own point in InfluxDB).
             resolveIncident(kind, f, h.stream().mapToLong(Alert::ts).max().orElseThrow() + 1, ctx, out);
         }
         save(kind, f);

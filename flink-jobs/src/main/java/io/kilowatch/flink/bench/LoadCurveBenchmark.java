@@ -485,8 +485,8 @@ public final class LoadCurveBenchmark {
                                     .max(Comparator.comparing(Path::toString));
                             if (newest.isPresent()) {
                                 seen.add(newest.get());
-                                // The largest: the final checkpoint, after the end of input fired every
-                                // timer, holds almost nothing.
+                                // The largest: the final checkpoint,
+                                // after the end of input fired every timer, holds almost nothing.
                                 Map<String, Long> now = stateSizes(newest.get(), names);
                                 Map<String, Long> best = sizes.get();
                                 if (best == null

@@ -184,8 +184,8 @@ class MeterRulesTest {
 
     @Test
     void aLongExcursionIsAChangeOfLevelNotASpike() {
-        // An EV charging at 7.5 kW for three hours on its first evening: no spike (over capacity, if it were, is
-        // another rule).
+        // An EV charging at 7.5 kW for three hours on its first evening:
+        // no spike (over capacity, if it were, is another rule).
         dayOfOneKwThen(RESIDENTIAL, m -> m >= 18 * 60 && m < 21 * 60 ? 7.5 : 1);
         assertThat(alerts).filteredOn(a -> a.type().equals("spike")).isEmpty();
         // A spike of 16 min is one too.

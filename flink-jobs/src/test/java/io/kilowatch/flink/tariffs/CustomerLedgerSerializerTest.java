@@ -51,8 +51,8 @@ class CustomerLedgerSerializerTest {
         assertThat(back.updateDue).isTrue();
         assertThat(back.lastUpdateMs).isEqualTo(99);
         assertThat(back.dayCloseTimer).isEqualTo(l.dayCloseTimer);
-        // two plans × two months (~100 bytes each), two day profiles (~240 bytes each), eight open intervals of two
-        // meters
+        // two plans × two months (~100 bytes each), two day profiles
+        // (~240 bytes each), eight open intervals of two meters
         assertThat(bytes.length).as("a customer with two meters and two plans").isLessThan(1600);
     }
 

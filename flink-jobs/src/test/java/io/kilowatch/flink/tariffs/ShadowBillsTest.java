@@ -162,8 +162,8 @@ class ShadowBillsTest {
             for (int q = 0; q < 96; q++) {
                 interval(h, "C1", "A", t0 + q * Q, 25, 0, FACTORY); // day 1: 100 kW all along
             }
-            // A catch-up: day 2 10:00's readings at 130 kW arrive before day 2's intervals (which run at 150 kW from
-            // 09:00).
+            // A catch-up: day 2 10:00's readings at 130 kW arrive before
+            // day 2's intervals (which run at 150 kW from 09:00).
             long window = at("2026-03-02T10:00");
             for (int m = 0; m <= 6; m++) {
                 h.processElement(new StreamRecord<>(
@@ -184,8 +184,8 @@ class ShadowBillsTest {
     void aQuarterUpdateIsWrittenOnlyWhenAnIntervalCameSinceTheLast() throws Exception {
         try (var h = harness()) {
             long start = at("2026-03-10T10:00");
-            // the two quarters' close and, two hours on, their lateness timers: one update per quarter, none for the
-            // lateness timers
+            // the two quarters' close and, two hours on, their lateness timers:
+            // one update per quarter, none for the lateness timers
             interval(h, "C1", "A", start, 10, 5, FACTORY);
             h.processWatermark(start + Q - 1);
             interval(h, "C1", "A", start + Q, 12, 6, FACTORY);
@@ -299,8 +299,8 @@ class ShadowBillsTest {
                     .map(StreamRecord::getValue)
                     .filter(x -> x.kind().equals("demand_warning"))
                     .toList();
-            // at 10:05 (5 minutes of readings) the quarter heads for 130 kW: (130 − 100) × 42 = 1,260.00 more this
-            // month; said once
+            // at 10:05 (5 minutes of readings) the quarter heads for 130 kW:
+            // (130 − 100) × 42 = 1,260.00 more this month; said once
             assertThat(warnings).hasSize(1);
             assertThat(warnings.get(0).saving()).isEqualByComparingTo("1260.00");
             assertThat(warnings.get(0).hintId()).isEqualTo("C1/demand_warning/demand/" + window);
