@@ -27,8 +27,7 @@ class AlertsDashboardIT {
 
     @BeforeAll
     static void writeTransitions() throws Exception {
-        influx = new InfluxQuery(STACK.influxUrl(), DB);
-        influx.execute("CREATE DATABASE \"" + DB + "\"");
+        influx = InfluxQuery.scratch(STACK.influxUrl(), DB);
         influx.write(String.join(
                 "\n",
                 line(
@@ -171,7 +170,7 @@ class AlertsDashboardIT {
 
     @AfterAll
     static void dropDatabase() throws Exception {
-        influx.execute("DROP DATABASE \"" + DB + "\"");
+        influx.close();
     }
 
     private static List<Map<String, Object>> panel(String title) throws Exception {

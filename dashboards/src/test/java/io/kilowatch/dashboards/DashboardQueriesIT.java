@@ -29,8 +29,7 @@ class DashboardQueriesIT {
 
     @BeforeAll
     static void writeKnownPoints() throws Exception {
-        influx = new InfluxQuery(STACK.influxUrl(), DB);
-        influx.execute("CREATE DATABASE \"" + DB + "\"");
+        influx = InfluxQuery.scratch(STACK.influxUrl(), DB);
         StringBuilder lines = new StringBuilder();
         for (int m = 1; m <= 3; m++) {
             for (int w = 0; w < 4; w++) {
@@ -55,7 +54,7 @@ class DashboardQueriesIT {
 
     @AfterAll
     static void dropDatabase() throws Exception {
-        influx.execute("DROP DATABASE \"" + DB + "\"");
+        influx.close();
     }
 
     /** What Grafana sends for a panel over [T0, T_END) with meters m1 and m2 selected. */

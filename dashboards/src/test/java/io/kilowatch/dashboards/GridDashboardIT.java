@@ -29,8 +29,7 @@ class GridDashboardIT {
 
     @BeforeAll
     static void writeKnownPoints() throws Exception {
-        influx = new InfluxQuery(STACK.influxUrl(), DB);
-        influx.execute("CREATE DATABASE \"" + DB + "\"");
+        influx = InfluxQuery.scratch(STACK.influxUrl(), DB);
         StringBuilder lines = new StringBuilder();
         for (int q = 0; q < 8; q++) {
             long t = DAY0 + q * 900_000L;
@@ -76,7 +75,7 @@ class GridDashboardIT {
 
     @AfterAll
     static void dropDatabase() throws Exception {
-        influx.execute("DROP DATABASE \"" + DB + "\"");
+        influx.close();
     }
 
     private static String grafanaRenders(String query) {

@@ -3,12 +3,12 @@ package io.kilowatch.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kilowatch.flink.alerts.AlertRules;
+import io.kilowatch.flink.testing.TestFlink;
 import io.kilowatch.model.Alert;
 import io.kilowatch.sim.score.Scorer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,10 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class AlertScenariosTest {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = TestFlink.cluster();
 
     private static Scorer.Result scored(String prefix, int meters, Instant start, Duration duration, String... scenario)
             throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kilowatch.flink.AlertJob;
 import io.kilowatch.flink.JobConfig;
 import io.kilowatch.flink.alerts.AlertStage;
+import io.kilowatch.flink.testing.TestFlink;
 import io.kilowatch.flink.wiring.Connectors;
 import io.kilowatch.flink.wiring.EventTime;
 import io.kilowatch.flink.wiring.FlinkSetup;
@@ -17,6 +18,7 @@ import io.kilowatch.model.RegistryCsv;
 import io.kilowatch.model.Topics;
 import io.kilowatch.model.testing.Dashboard;
 import io.kilowatch.model.testing.InfluxQuery;
+import io.kilowatch.model.testing.TestKafka;
 import io.kilowatch.model.testing.TestStack;
 import io.kilowatch.sim.SimulatorMain;
 import io.kilowatch.sim.score.AlertLog;
@@ -24,17 +26,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -48,10 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AlertScoreIT {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = TestFlink.cluster();
 
     private static final TestStack STACK = TestStack.fromEnvironment();
 
@@ -61,13 +55,9 @@ class AlertScoreIT {
         String m = p + "-M";
         String alerts = "test." + p + ".alerts";
         String registryTopic = "test." + p + ".registry";
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap()))) {
-            admin.createTopics(List.of(
-                            new NewTopic(alerts, 2, (short) 1),
-                            new NewTopic(registryTopic, 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
-                    .all()
-                    .get();
-        }
+        TestKafka kafka = new TestKafka(STACK);
+        kafka.createTopic(alerts, 2, false);
+        kafka.createTopic(registryTopic, 1, true);
         Path scenario = dir.resolve("scenario.csv");
         Files.write(
                 scenario,
@@ -139,8 +129,7 @@ class AlertScoreIT {
                 RegistryCsv.parse(Files.readAllLines(registry)),
                 List.of());
         String db = "score_" + Long.toHexString(System.nanoTime());
-        InfluxQuery influx = new InfluxQuery(STACK.influxUrl(), db);
-        influx.execute("CREATE DATABASE \"" + db + "\"");
+        InfluxQuery influx = InfluxQuery.scratch(STACK.influxUrl(), db);
         runAlertJob(from, registryTopic, alerts, db, p);
 
         Path out = dir.resolve("score");
@@ -197,7 +186,7 @@ class AlertScoreIT {
         try {
             dashboardAgreesWithTheAlertsTopic(influx, AlertLog.ALERTS.fromKafka(STACK.kafkaBootstrap(), alerts));
         } finally {
-            influx.execute("DROP DATABASE \"" + db + "\"");
+            influx.close();
         }
     }
 
@@ -274,14 +263,16 @@ class AlertScoreIT {
     /** The production alert pipeline over this run's readings (bounded at what is in Kafka now), its registry and alerts topics. */
     private static void runAlertJob(
             Map<TopicPartition, Long> from, String registryTopic, String alerts, String db, String p) throws Exception {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap());
-        settings.put("KW_KAFKA_TOPIC_REGISTRY", registryTopic);
-        settings.put("KW_KAFKA_TOPIC_ALERTS", alerts);
-        settings.put("KW_JOB_BOUNDED", "true");
-        settings.put("KW_INFLUX_URL", STACK.influxUrl());
-        settings.put("KW_INFLUX_DATABASE", db);
-        JobConfig config = JobConfig.load(null, settings);
+        JobConfig config = JobConfig.load(
+                null,
+                STACK.jobEnvironment(
+                        db,
+                        "KW_KAFKA_TOPIC_REGISTRY",
+                        registryTopic,
+                        "KW_KAFKA_TOPIC_ALERTS",
+                        alerts,
+                        "KW_JOB_BOUNDED",
+                        "true"));
         KafkaSource<Reading> readings = Pipeline.readings(STACK, from);
         StreamExecutionEnvironment flink =
                 StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());

@@ -11,6 +11,7 @@ import io.kilowatch.flink.alerts.AlertStage;
 import io.kilowatch.flink.curves.LoadCurveStage;
 import io.kilowatch.flink.tariffs.TariffParams;
 import io.kilowatch.flink.tariffs.TariffStage;
+import io.kilowatch.flink.testing.TestFlink;
 import io.kilowatch.flink.wiring.Connectors;
 import io.kilowatch.flink.wiring.EventTime;
 import io.kilowatch.flink.wiring.FlinkSetup;
@@ -39,14 +40,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,10 +62,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DashboardsIT {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = TestFlink.cluster();
 
     private static final TestStack STACK = TestStack.fromEnvironment();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -82,8 +77,7 @@ class DashboardsIT {
         String hintsTopic = kafka.createTopic("test." + p + ".hints", 2, false);
         String alertsTopic = kafka.createTopic("test." + p + ".alerts", 2, false);
         String db = "dash_" + p.replace('-', '_');
-        InfluxQuery influx = new InfluxQuery(STACK.influxUrl(), db);
-        influx.execute("CREATE DATABASE \"" + db + "\"");
+        InfluxQuery influx = InfluxQuery.scratch(STACK.influxUrl(), db);
         try {
             Instant end = Instant.now().truncatedTo(ChronoUnit.HOURS);
             Instant start = end.minus(Duration.ofDays(9));
@@ -112,7 +106,7 @@ class DashboardsIT {
             // A consumer group that committed the readings' end now and
             // reads nothing: its lag grows by every reading forwarded.
             String lagProbe = p + "-lag-probe";
-            commitOffsets(lagProbe, KafkaTopics.endOffsets(STACK, Topics.READINGS));
+            kafka.commit(lagProbe, KafkaTopics.endOffsets(STACK, Topics.READINGS));
             IngestConfig bridge = IngestConfig.load(
                     null,
                     STACK.bridgeEnvironment(
@@ -337,7 +331,7 @@ class DashboardsIT {
             });
             previewDrawsEveryPanel(db, "C" + household);
         } finally {
-            influx.execute("DROP DATABASE \"" + db + "\"");
+            influx.close();
         }
     }
 
@@ -494,23 +488,6 @@ class DashboardsIT {
     }
 
     /** A query as Grafana sends it: variables in regexes as alternations, in quotes as the one value; its time range and interval. */
-    /** Commits {@code offsets} for {@code group}, as a consumer that has read up to there would. */
-    private static void commitOffsets(String group, Map<TopicPartition, Long> offsets) {
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(Map.of(
-                "bootstrap.servers",
-                STACK.kafkaBootstrap(),
-                "group.id",
-                group,
-                "key.deserializer",
-                org.apache.kafka.common.serialization.ByteArrayDeserializer.class,
-                "value.deserializer",
-                org.apache.kafka.common.serialization.ByteArrayDeserializer.class))) {
-            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> commit = new java.util.HashMap<>();
-            offsets.forEach((tp, o) -> commit.put(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(o)));
-            consumer.commitSync(commit);
-        }
-    }
-
     static String render(String query, Map<String, List<String>> vars, long fromMs, long toMs) {
         return render(query, vars, fromMs, toMs, "15m");
     }
@@ -577,13 +554,7 @@ class DashboardsIT {
 
     /** A reading two hours behind everything else, straight into kw.readings: too late for its interval (kw.late). */
     private static void lateReading(String meter, long ts) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                STACK.kafkaBootstrap(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                ByteArraySerializer.class))) {
+        try (KafkaProducer<byte[], byte[]> producer = new TestKafka(STACK).producer()) {
             Reading r = Reading.of(meter, ts, 1.0);
             producer.send(new ProducerRecord<>(
                             Topics.READINGS, meter.getBytes(StandardCharsets.UTF_8), new ReadingCodec().encode(r)))

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.kilowatch.flink.JobConfig;
 import io.kilowatch.flink.LoadCurveJob;
+import io.kilowatch.flink.testing.TestFlink;
 import io.kilowatch.flink.wiring.FlinkSetup;
 import io.kilowatch.model.DeadLetterHeaders;
 import io.kilowatch.model.Topics;
@@ -27,7 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -48,10 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ImportHistoryIT {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = TestFlink.cluster();
 
     private static final TestStack STACK = TestStack.fromEnvironment();
     private static final Path DATA =
@@ -115,8 +112,7 @@ class ImportHistoryIT {
                         Map.entry("import:" + csv.getFileName() + ":8", "TIMESTAMP_TOO_OLD"),
                         Map.entry("import:" + csv.getFileName() + ":9", "BAD_ID"));
 
-        InfluxQuery influx = new InfluxQuery(STACK.influxUrl(), db);
-        influx.execute("CREATE DATABASE \"" + db + "\"");
+        InfluxQuery influx = InfluxQuery.scratch(STACK.influxUrl(), db);
         try {
             backfill(p, db);
             for (Path household : households) {
@@ -163,7 +159,7 @@ class ImportHistoryIT {
             assertThat(alerts).allSatisfy(r -> assertThat(asLong(r.get("time"))).isLessThan(TO.toEpochMilli()));
             assertThat(alerts).noneSatisfy(r -> assertThat(r.get("type")).isEqualTo("pipeline_silent"));
         } finally {
-            influx.execute("DROP DATABASE \"" + db + "\"");
+            influx.close();
         }
     }
 
@@ -197,11 +193,8 @@ class ImportHistoryIT {
 
     /** The production backfill ({@code --backfill FROM TO}) on the shared kw.readings, into database {@code db}. */
     private static void backfill(String p, String db) throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap());
+        Map<String, String> env = STACK.jobEnvironment(db);
         env.put("KW_KAFKA_GROUP_ID", p);
-        env.put("KW_INFLUX_URL", STACK.influxUrl());
-        env.put("KW_INFLUX_DATABASE", db);
         env.put("KW_TARIFFS_ENABLED", "false"); // the households are on no plan: no bills to compute
         env.put("KW_BACKFILL_FROM", FROM.toString());
         env.put("KW_BACKFILL_TO", TO.toString());

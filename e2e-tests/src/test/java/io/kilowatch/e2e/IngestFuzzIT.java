@@ -10,6 +10,7 @@ import io.kilowatch.model.ReadingCodec;
 import io.kilowatch.model.Topics;
 import io.kilowatch.model.intake.ReadingRouter;
 import io.kilowatch.model.intake.Routed;
+import io.kilowatch.model.testing.TestKafka;
 import io.kilowatch.model.testing.TestStack;
 import io.kilowatch.sim.mqtt.MqttPublisher;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -198,13 +196,7 @@ class IngestFuzzIT {
     }
 
     private static void createTopics(String... names) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap()))) {
-            admin.createTopics(Arrays.stream(names)
-                            .map(n -> new NewTopic(n, 2, (short) 1))
-                            .toList())
-                    .all()
-                    .get();
-        }
+        new TestKafka(STACK).createTopics(2, names);
     }
 
     private static long sumOfEndOffsets(String topic) {

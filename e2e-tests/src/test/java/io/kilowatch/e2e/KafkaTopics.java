@@ -1,37 +1,26 @@
 package io.kilowatch.e2e;
 
+import io.kilowatch.model.testing.TestKafka;
 import io.kilowatch.model.testing.TestStack;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Reading Kafka topics of the shared test stack from known offsets, so tests ignore each other's records. */
 final class KafkaTopics {
     private KafkaTopics() {}
 
     static KafkaConsumer<byte[], byte[]> consumer(TestStack stack) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        return new KafkaConsumer<>(p);
+        return new TestKafka(stack).consumer();
     }
 
     static Map<TopicPartition, Long> endOffsets(TestStack stack, String topic) {
-        try (KafkaConsumer<byte[], byte[]> c = consumer(stack)) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition()))
-                    .toList();
-            return c.endOffsets(parts);
-        }
+        return new TestKafka(stack).endOffsets(topic);
     }
 
     /**

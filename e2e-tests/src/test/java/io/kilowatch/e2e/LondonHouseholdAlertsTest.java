@@ -3,6 +3,7 @@ package io.kilowatch.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kilowatch.flink.alerts.AlertRules;
+import io.kilowatch.flink.testing.TestFlink;
 import io.kilowatch.model.Alert;
 import io.kilowatch.model.Reading;
 import io.kilowatch.model.RegistryEntry;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,10 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class LondonHouseholdAlertsTest {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = TestFlink.cluster();
 
     private static final Path DATA =
             Path.of(System.getProperty("kw.shared.data", "../../shared/data"), "lcl-london-sample");

@@ -78,12 +78,7 @@ final class Pipeline {
      * database {@code db}, and {@code keysAndValues} (KW_… names) on top.
      */
     static JobConfig boundedJob(TestStack stack, String db, String... keysAndValues) throws java.io.IOException {
-        Map<String, String> settings = new java.util.HashMap<>();
-        settings.put("KW_KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrap());
-        settings.put("KW_KAFKA_GROUP_ID", db);
-        settings.put("KW_JOB_BOUNDED", "true");
-        settings.put("KW_INFLUX_URL", stack.influxUrl());
-        settings.put("KW_INFLUX_DATABASE", db);
+        Map<String, String> settings = stack.jobEnvironment(db, "KW_KAFKA_GROUP_ID", db, "KW_JOB_BOUNDED", "true");
         for (int i = 0; i < keysAndValues.length; i += 2) {
             settings.put(keysAndValues[i], keysAndValues[i + 1]);
         }

@@ -9,6 +9,7 @@ import io.kilowatch.flink.JobConfig;
 import io.kilowatch.flink.LoadCurveJob;
 import io.kilowatch.flink.curves.LoadCurveStage;
 import io.kilowatch.flink.io.ReadingDeserializationSchema;
+import io.kilowatch.flink.testing.TestFlink;
 import io.kilowatch.flink.wiring.Connectors;
 import io.kilowatch.flink.wiring.EventTime;
 import io.kilowatch.flink.wiring.FlinkSetup;
@@ -30,7 +31,6 @@ import java.util.Map;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -46,10 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReplayEndClosesIT {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = TestFlink.cluster();
 
     private static final TestStack STACK = TestStack.fromEnvironment();
     private static final Path HOUSEHOLD =
@@ -63,17 +60,7 @@ class ReplayEndClosesIT {
         var start = KafkaTopics.endOffsets(STACK, Topics.READINGS);
         JobConfig config = JobConfig.load(
                 null,
-                Map.of(
-                        "KW_INFLUX_URL",
-                        STACK.influxUrl(),
-                        "KW_INFLUX_DATABASE",
-                        STACK.influxDb(),
-                        "KW_KAFKA_BOOTSTRAP_SERVERS",
-                        STACK.kafkaBootstrap(),
-                        "KW_TIME_IDLENESS",
-                        "20s",
-                        "KW_TIME_CLOSE_AFTER_IDLE",
-                        "5s"));
+                STACK.jobEnvironment(STACK.influxDb(), "KW_TIME_IDLENESS", "20s", "KW_TIME_CLOSE_AFTER_IDLE", "5s"));
         KafkaSource<Reading> live = KafkaSource.<Reading>builder()
                 .setBootstrapServers(STACK.kafkaBootstrap())
                 .setTopics(Topics.READINGS)

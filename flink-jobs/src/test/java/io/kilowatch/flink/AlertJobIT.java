@@ -3,6 +3,7 @@ package io.kilowatch.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.kilowatch.flink.testing.TestFlink;
 import io.kilowatch.flink.wiring.FlinkSetup;
 import io.kilowatch.model.Alert;
 import io.kilowatch.model.AlertCodec;
@@ -11,6 +12,7 @@ import io.kilowatch.model.ReadingCodec;
 import io.kilowatch.model.RegistryCodec;
 import io.kilowatch.model.RegistryEntry;
 import io.kilowatch.model.testing.InfluxQuery;
+import io.kilowatch.model.testing.TestKafka;
 import io.kilowatch.model.testing.TestStack;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,22 +21,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -48,10 +42,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class AlertJobIT {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = TestFlink.cluster();
 
     private static final TestStack STACK = TestStack.fromEnvironment();
     private static final long MIN = 60_000;
@@ -68,16 +59,12 @@ class AlertJobIT {
         String readings = "test." + p + ".readings";
         String registry = "test." + p + ".registry";
         String alerts = "test." + p + ".alerts";
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap()))) {
-            admin.createTopics(List.of(
-                            new NewTopic(readings, 2, (short) 1),
-                            new NewTopic(alerts, 2, (short) 1),
-                            new NewTopic(registry, 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
-                    .all()
-                    .get();
-        }
-        InfluxQuery influx = new InfluxQuery(STACK.influxUrl(), db);
-        influx.execute("CREATE DATABASE \"" + db + "\"");
+        new TestKafka(STACK)
+                .createTopics(
+                        new NewTopic(readings, 2, (short) 1),
+                        new NewTopic(alerts, 2, (short) 1),
+                        new NewTopic(registry, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
+        InfluxQuery influx = InfluxQuery.scratch(STACK.influxUrl(), db);
         long t0 = Instant.now()
                 .truncatedTo(ChronoUnit.HOURS)
                 .minus(Duration.ofHours(3))
@@ -158,7 +145,7 @@ class AlertJobIT {
                                 assertThat(InfluxQuery.asLong(r.get("sum"))).isEqualTo(70));
             }
         } finally {
-            influx.execute("DROP DATABASE \"" + db + "\"");
+            influx.close();
         }
     }
 
@@ -166,18 +153,24 @@ class AlertJobIT {
             String mode, String group, String readings, String registry, String alerts, String db) throws Exception {
         JobConfig config = JobConfig.load(
                 null,
-                Map.ofEntries(
-                        Map.entry("KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap()),
-                        Map.entry("KW_KAFKA_TOPIC_READINGS", readings),
-                        Map.entry("KW_KAFKA_TOPIC_REGISTRY", registry),
-                        Map.entry("KW_KAFKA_TOPIC_ALERTS", alerts),
-                        Map.entry("KW_ALERTS_GROUP_ID", group),
-                        Map.entry("KW_KAFKA_GROUP_ID", group),
-                        Map.entry("KW_ALERTS_WITH_LOAD_CURVES", Boolean.toString(mode.equals("with-load-curves"))),
-                        Map.entry("KW_KAFKA_START_FROM", "earliest"),
-                        Map.entry("KW_JOB_BOUNDED", "true"),
-                        Map.entry("KW_INFLUX_URL", STACK.influxUrl()),
-                        Map.entry("KW_INFLUX_DATABASE", db)));
+                STACK.jobEnvironment(
+                        db,
+                        "KW_KAFKA_TOPIC_READINGS",
+                        readings,
+                        "KW_KAFKA_TOPIC_REGISTRY",
+                        registry,
+                        "KW_KAFKA_TOPIC_ALERTS",
+                        alerts,
+                        "KW_ALERTS_GROUP_ID",
+                        group,
+                        "KW_KAFKA_GROUP_ID",
+                        group,
+                        "KW_ALERTS_WITH_LOAD_CURVES",
+                        Boolean.toString(mode.equals("with-load-curves")),
+                        "KW_KAFKA_START_FROM",
+                        "earliest",
+                        "KW_JOB_BOUNDED",
+                        "true"));
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
         // One subtask: a meter that went dark is declared offline once other meters' readings
@@ -191,22 +184,12 @@ class AlertJobIT {
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                STACK.kafkaBootstrap(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                ByteArraySerializer.class));
+        return new TestKafka(STACK).producer();
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap());
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props)) {
+        try (KafkaConsumer<byte[], byte[]> c = new TestKafka(STACK).consumer()) {
             List<TopicPartition> parts = c.partitionsFor(topic).stream()
                     .map(i -> new TopicPartition(topic, i.partition()))
                     .toList();

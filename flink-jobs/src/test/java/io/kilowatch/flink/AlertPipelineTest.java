@@ -6,6 +6,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 import io.kilowatch.flink.alerts.AlertRules;
 import io.kilowatch.flink.alerts.AlertStage;
 import io.kilowatch.flink.records.RegistryUpdate;
+import io.kilowatch.flink.testing.TestFlink;
 import io.kilowatch.flink.wiring.EventTime;
 import io.kilowatch.flink.wiring.FlinkSetup;
 import io.kilowatch.model.Alert;
@@ -21,7 +22,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -37,10 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class AlertPipelineTest {
     @org.junit.jupiter.api.extension.RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = TestFlink.cluster();
 
     private static final long T0 = Instant.parse("2026-11-01T00:00:00Z").toEpochMilli();
     private static final long MIN = 60_000;

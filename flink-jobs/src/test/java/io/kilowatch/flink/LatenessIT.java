@@ -5,10 +5,12 @@ import static io.kilowatch.model.testing.InfluxQuery.asLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kilowatch.flink.io.LateReadingSerializationSchema;
+import io.kilowatch.flink.testing.TestFlink;
 import io.kilowatch.flink.wiring.FlinkSetup;
 import io.kilowatch.model.Reading;
 import io.kilowatch.model.ReadingCodec;
 import io.kilowatch.model.testing.InfluxQuery;
+import io.kilowatch.model.testing.TestKafka;
 import io.kilowatch.model.testing.TestStack;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,21 +22,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -46,10 +41,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class LatenessIT {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = TestFlink.cluster();
 
     private static final TestStack STACK = TestStack.fromEnvironment();
     private final ReadingCodec codec = new ReadingCodec();
@@ -59,17 +51,12 @@ class LatenessIT {
         String p = TestStack.uniquePrefix("late");
         String readingsTopic = "test." + p + ".readings";
         String lateTopic = "test." + p + ".late";
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap()))) {
-            admin.createTopics(
-                            List.of(new NewTopic(readingsTopic, 1, (short) 1), new NewTopic(lateTopic, 1, (short) 1)))
-                    .all()
-                    .get();
-        }
+        new TestKafka(STACK)
+                .createTopics(new NewTopic(readingsTopic, 1, (short) 1), new NewTopic(lateTopic, 1, (short) 1));
         JobConfig config = JobConfig.load(
                 null,
-                Map.of(
-                        "KW_KAFKA_BOOTSTRAP_SERVERS",
-                        STACK.kafkaBootstrap(),
+                STACK.jobEnvironment(
+                        STACK.influxDb(),
                         "KW_KAFKA_TOPIC_READINGS",
                         readingsTopic,
                         "KW_KAFKA_TOPIC_LATE",
@@ -77,11 +64,7 @@ class LatenessIT {
                         "KW_KAFKA_GROUP_ID",
                         p,
                         "KW_KAFKA_START_FROM",
-                        "earliest",
-                        "KW_INFLUX_URL",
-                        STACK.influxUrl(),
-                        "KW_INFLUX_DATABASE",
-                        STACK.influxDb()));
+                        "earliest"));
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
         env.setParallelism(1);
@@ -95,10 +78,7 @@ class LatenessIT {
                 .toEpochMilli();
         long batchInterval = t0 + Duration.ofHours(4).toMillis();
         InfluxQuery influx = new InfluxQuery(STACK.influxUrl(), STACK.influxDb());
-        try (KafkaProducer<byte[], byte[]> kafka = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+        try (KafkaProducer<byte[], byte[]> kafka = new TestKafka(STACK).producer()) {
             // Six hours of one reading a minute; the concentrator meter m2 is missing the odd
             // minutes of one interval: its batch has not arrived yet.
             List<Reading> batch = new ArrayList<>();
@@ -179,11 +159,7 @@ class LatenessIT {
     /** meterId@ts → interval headers, reading the whole late topic until {@code n} records are there. */
     private Map<String, List<String>> lateRecords(String topic, int n) throws Exception {
         Map<String, List<String>> out = new HashMap<>();
-        Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap(),
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props)) {
+        try (KafkaConsumer<byte[], byte[]> c = new TestKafka(STACK).consumer()) {
             TopicPartition tp = new TopicPartition(topic, 0);
             c.assign(List.of(tp));
             c.seekToBeginning(List.of(tp));

@@ -10,6 +10,7 @@ import io.kilowatch.flink.records.LateReading;
 import io.kilowatch.flink.records.LoadDelta;
 import io.kilowatch.flink.records.LoadPoint;
 import io.kilowatch.flink.records.RegistryUpdate;
+import io.kilowatch.flink.testing.TestFlink;
 import io.kilowatch.flink.wiring.Connectors;
 import io.kilowatch.flink.wiring.EventTime;
 import io.kilowatch.flink.wiring.FlinkSetup;
@@ -24,7 +25,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -38,10 +38,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class LoadCurvePipelineTest {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = TestFlink.cluster();
 
     /** Midnight in Asia/Shanghai. */
     private static final long T0 = Instant.parse("2026-11-01T16:00:00Z").toEpochMilli();

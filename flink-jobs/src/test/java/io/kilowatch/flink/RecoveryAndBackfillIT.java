@@ -2,10 +2,12 @@ package io.kilowatch.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kilowatch.flink.testing.TestFlink;
 import io.kilowatch.flink.wiring.FlinkSetup;
 import io.kilowatch.model.Reading;
 import io.kilowatch.model.ReadingCodec;
 import io.kilowatch.model.testing.InfluxQuery;
+import io.kilowatch.model.testing.TestKafka;
 import io.kilowatch.model.testing.TestStack;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -15,21 +17,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,10 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RecoveryAndBackfillIT {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = TestFlink.cluster();
 
     private static final TestStack STACK = TestStack.fromEnvironment();
     private static final int METERS = 20;
@@ -62,10 +55,8 @@ class RecoveryAndBackfillIT {
                 .minus(Duration.ofHours(4))
                 .toEpochMilli();
         produce(topic, p, t0);
-        InfluxQuery clean = new InfluxQuery(STACK.influxUrl(), cleanDb);
-        InfluxQuery failed = new InfluxQuery(STACK.influxUrl(), failedDb);
-        clean.execute("CREATE DATABASE \"" + cleanDb + "\"");
-        failed.execute("CREATE DATABASE \"" + failedDb + "\"");
+        InfluxQuery clean = InfluxQuery.scratch(STACK.influxUrl(), cleanDb);
+        InfluxQuery failed = InfluxQuery.scratch(STACK.influxUrl(), failedDb);
         try {
             run(config(topic, cleanDb, p + "-clean", Map.of()), new SlowDown(null, 0));
             Path marker = dir.resolve("failed-once");
@@ -122,21 +113,19 @@ class RecoveryAndBackfillIT {
                     .isEqualTo(-1.0);
             assertThat(afterBackfill).hasSameSizeAs(expected);
         } finally {
-            clean.execute("DROP DATABASE \"" + cleanDb + "\"");
-            failed.execute("DROP DATABASE \"" + failedDb + "\"");
+            clean.close();
+            failed.close();
         }
     }
 
     private static JobConfig config(String topic, String db, String group, Map<String, String> extra) throws Exception {
-        Map<String, String> env = new HashMap<>(extra);
-        env.put("KW_KAFKA_BOOTSTRAP_SERVERS", STACK.kafkaBootstrap());
+        Map<String, String> env = STACK.jobEnvironment(db);
+        env.putAll(extra);
         env.put("KW_KAFKA_TOPIC_READINGS", topic);
         env.put("KW_KAFKA_TOPIC_LATE", topic + ".late");
         env.put("KW_KAFKA_GROUP_ID", group);
         env.put("KW_KAFKA_START_FROM", "earliest");
         env.put("KW_JOB_BOUNDED", "true");
-        env.put("KW_INFLUX_URL", STACK.influxUrl());
-        env.put("KW_INFLUX_DATABASE", db);
         return JobConfig.load(null, env);
     }
 
@@ -151,16 +140,10 @@ class RecoveryAndBackfillIT {
     }
 
     private static void produce(String topic, String p, long t0) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap()))) {
-            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1), new NewTopic(topic + ".late", 1, (short) 1)))
-                    .all()
-                    .get();
-        }
+        new TestKafka(STACK)
+                .createTopics(new NewTopic(topic, 2, (short) 1), new NewTopic(topic + ".late", 1, (short) 1));
         ReadingCodec codec = new ReadingCodec();
-        try (KafkaProducer<byte[], byte[]> kafka = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+        try (KafkaProducer<byte[], byte[]> kafka = new TestKafka(STACK).producer()) {
             for (int minute = 0; minute < MINUTES; minute++) {
                 for (int m = 0; m < METERS; m++) {
                     Reading r =

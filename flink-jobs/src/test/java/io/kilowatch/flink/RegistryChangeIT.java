@@ -3,12 +3,14 @@ package io.kilowatch.flink;
 import static io.kilowatch.model.testing.InfluxQuery.asLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kilowatch.flink.testing.TestFlink;
 import io.kilowatch.flink.wiring.FlinkSetup;
 import io.kilowatch.model.Reading;
 import io.kilowatch.model.ReadingCodec;
 import io.kilowatch.model.RegistryCodec;
 import io.kilowatch.model.RegistryEntry;
 import io.kilowatch.model.testing.InfluxQuery;
+import io.kilowatch.model.testing.TestKafka;
 import io.kilowatch.model.testing.TestStack;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,16 +19,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -37,10 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RegistryChangeIT {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = TestFlink.cluster();
 
     private static final TestStack STACK = TestStack.fromEnvironment();
     private static final long Q = 900_000;
@@ -51,21 +45,16 @@ class RegistryChangeIT {
         String db = "regchg_" + p.substring(p.indexOf('-') + 1);
         String readings = "test." + p + ".readings";
         String registry = "test." + p + ".registry";
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap()))) {
-            admin.createTopics(List.of(
-                            new NewTopic(readings, 2, (short) 1),
-                            new NewTopic(registry, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
-                            new NewTopic(readings + ".late", 1, (short) 1)))
-                    .all()
-                    .get();
-        }
-        InfluxQuery influx = new InfluxQuery(STACK.influxUrl(), db);
-        influx.execute("CREATE DATABASE \"" + db + "\"");
+        new TestKafka(STACK)
+                .createTopics(
+                        new NewTopic(readings, 2, (short) 1),
+                        new NewTopic(registry, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
+                        new NewTopic(readings + ".late", 1, (short) 1));
+        InfluxQuery influx = InfluxQuery.scratch(STACK.influxUrl(), db);
         JobConfig config = JobConfig.load(
                 null,
-                Map.of(
-                        "KW_KAFKA_BOOTSTRAP_SERVERS",
-                        STACK.kafkaBootstrap(),
+                STACK.jobEnvironment(
+                        db,
                         "KW_KAFKA_TOPIC_READINGS",
                         readings,
                         "KW_KAFKA_TOPIC_REGISTRY",
@@ -79,11 +68,8 @@ class RegistryChangeIT {
                         "KW_TIME_OUT_OF_ORDERNESS",
                         "30s",
                         "KW_TIME_IDLENESS",
-                        "2s", // three meters may all hash to one of the two partitions
-                        "KW_INFLUX_URL",
-                        STACK.influxUrl(),
-                        "KW_INFLUX_DATABASE",
-                        db));
+                        "2s" // three meters may all hash to one of the two partitions
+                        ));
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
         env.setParallelism(2);
@@ -98,10 +84,7 @@ class RegistryChangeIT {
         String m1 = p + "-m1";
         String m2 = p + "-m2";
         String m3 = p + "-m3";
-        try (KafkaProducer<byte[], byte[]> kafka = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+        try (KafkaProducer<byte[], byte[]> kafka = new TestKafka(STACK).producer()) {
             register(kafka, registry, entry(m1, p + "-T1"), entry(m2, p + "-T1"));
             // An interval's members are fixed when it closes: the first hour closes (event time
             // passes t0 + 1 h) before the move.
@@ -135,7 +118,7 @@ class RegistryChangeIT {
             }
         } finally {
             job.cancel().get();
-            influx.execute("DROP DATABASE \"" + db + "\"");
+            influx.close();
         }
     }
 

@@ -14,6 +14,7 @@ import io.kilowatch.flink.records.TariffUpdate;
 import io.kilowatch.flink.tariffs.TariffParams;
 import io.kilowatch.flink.tariffs.TariffRules;
 import io.kilowatch.flink.tariffs.TariffStage;
+import io.kilowatch.flink.testing.TestFlink;
 import io.kilowatch.flink.wiring.EventTime;
 import io.kilowatch.flink.wiring.FlinkSetup;
 import io.kilowatch.model.Reading;
@@ -33,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -48,10 +48,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class TariffPipelineTest {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = TestFlink.cluster();
 
     private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
     private static final TariffCatalogue SAMPLE = TariffCatalogue.sample();

@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kilowatch.model.RegistryCodec;
 import io.kilowatch.model.RegistryEntry;
 import io.kilowatch.model.Topics;
+import io.kilowatch.model.testing.TestKafka;
 import io.kilowatch.model.testing.TestStack;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -26,10 +25,7 @@ class OutboundRelayIT {
     @Test
     void alertsAndHintsReachTheRightCustomerTopics() throws Exception {
         String p = TestStack.uniquePrefix("out");
-        try (KafkaProducer<byte[], byte[]> kafka = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+        try (KafkaProducer<byte[], byte[]> kafka = new TestKafka(STACK).producer()) {
             // The registry says whose meter p-m1 is; the relay must have read it before routing.
             RegistryEntry entry = new RegistryEntry(
                     p + "-m1", p + "-c1", "industrial", "T1", "F1", "north", "TOU", 630, 1000, 230, 3);

@@ -5,20 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kilowatch.model.RegistryCodec;
 import io.kilowatch.model.RegistryCsv;
 import io.kilowatch.model.RegistryEntry;
+import io.kilowatch.model.testing.TestKafka;
 import io.kilowatch.model.testing.TestStack;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 /** The registry CSV lands in Kafka keyed by meter, a removal as a tombstone; a later load of a meter wins. */
@@ -29,11 +26,8 @@ class RegistryLoaderIT {
     void aCsvBecomesOneRecordPerMeterAndARemovalATombstone() throws Exception {
         String p = TestStack.uniquePrefix("registry");
         String topic = "test." + p + ".registry";
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap()))) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
-                    .all()
-                    .get();
-        }
+        new TestKafka(STACK)
+                .createTopics(new NewTopic(topic, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
         IngestConfig config = IngestConfig.load(null, STACK.bridgeEnvironment(p, "KW_KAFKA_TOPIC_REGISTRY", topic));
         List<RegistryEntry> first = RegistryCsv.parse(List.of(
                 RegistryCsv.header(),
@@ -47,10 +41,7 @@ class RegistryLoaderIT {
         Map<String, RegistryEntry> latest = new HashMap<>();
         int records = 0;
         RegistryCodec codec = new RegistryCodec();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap(),
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+        try (KafkaConsumer<byte[], byte[]> c = new TestKafka(STACK).consumer()) {
             TopicPartition tp = new TopicPartition(topic, 0);
             c.assign(List.of(tp));
             c.seekToBeginning(List.of(tp));

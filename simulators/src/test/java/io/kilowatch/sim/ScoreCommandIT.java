@@ -6,20 +6,16 @@ import io.kilowatch.model.Alert;
 import io.kilowatch.model.AlertCodec;
 import io.kilowatch.model.RegistryCsv;
 import io.kilowatch.model.RegistryEntry;
+import io.kilowatch.model.testing.TestKafka;
 import io.kilowatch.model.testing.TestStack;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,9 +26,7 @@ class ScoreCommandIT {
     @Test
     void scoresTheAlertsOnKafkaAgainstTheGroundTruth(@TempDir Path dir) throws Exception {
         String topic = TestStack.uniquePrefix("score") + ".alerts";
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap()))) {
-            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
-        }
+        new TestKafka(STACK).createTopics(new NewTopic(topic, 2, (short) 1));
         Instant t0 = Instant.parse("2026-06-16T00:00:00Z");
         long ms = t0.toEpochMilli();
         AlertCodec codec = new AlertCodec();
@@ -83,13 +77,7 @@ class ScoreCommandIT {
                         .withParent("t1"),
                 new Alert(
                         "a3", "spike", "info", "meter", "B1", "CB1", Alert.State.OPEN, ms, ms, 50, 10, "kW", "spike"));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                STACK.kafkaBootstrap(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                ByteArraySerializer.class))) {
+        try (KafkaProducer<byte[], byte[]> producer = new TestKafka(STACK).producer()) {
             for (Alert a : alerts) {
                 producer.send(new ProducerRecord<>(
                                 topic, a.subjectId().getBytes(StandardCharsets.UTF_8), codec.encode(a)))

@@ -15,16 +15,45 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
-/** InfluxQL over HTTP for tests: rows as maps (column → value), timestamps in epoch ms, tags included for GROUP BY *. */
-public final class InfluxQuery {
+/**
+ * InfluxQL over HTTP for tests: rows as maps (column → value), timestamps in epoch ms, tags
+ * included for GROUP BY *. {@link #scratch} gives a test a database of its own that
+ * {@link #close()} drops.
+ */
+public final class InfluxQuery implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
     private final String url;
     private final String db;
+    private final boolean scratch;
 
     public InfluxQuery(String url, String db) {
+        this(url, db, false);
+    }
+
+    private InfluxQuery(String url, String db, boolean scratch) {
         this.url = url;
         this.db = db;
+        this.scratch = scratch;
+    }
+
+    /** Creates database {@code db} (a name of the test's own) for one test; closing the query drops it. */
+    public static InfluxQuery scratch(String url, String db) throws IOException, InterruptedException {
+        InfluxQuery q = new InfluxQuery(url, db, true);
+        q.execute("CREATE DATABASE \"" + db + "\"");
+        return q;
+    }
+
+    public String database() {
+        return db;
+    }
+
+    /** Drops the database when it is a scratch one; a query on a shared database leaves it alone. */
+    @Override
+    public void close() throws IOException, InterruptedException {
+        if (scratch) {
+            execute("DROP DATABASE \"" + db + "\"");
+        }
     }
 
     public List<Map<String, Object>> rows(String influxQl) throws IOException, InterruptedException {

@@ -50,6 +50,22 @@ public record TestStack(int mqttPort, int kafkaPort, int influxPort, String infl
         return env;
     }
 
+    /**
+     * The environment of a Flink job on this stack, as {@code JobConfig} reads it ({@code KW_*}):
+     * the stack's Kafka, its InfluxDB with database {@code db}, and whatever the test is about as
+     * further key/value pairs (which win). A mutable map, for tests that add to it.
+     */
+    public Map<String, String> jobEnvironment(String db, String... extraKeysAndValues) {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("KW_KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap());
+        env.put("KW_INFLUX_URL", influxUrl());
+        env.put("KW_INFLUX_DATABASE", db);
+        for (int i = 0; i < extraKeysAndValues.length; i += 2) {
+            env.put(extraKeysAndValues[i], extraKeysAndValues[i + 1]);
+        }
+        return env;
+    }
+
     /** A prefix that keeps one test's meters, clients and groups apart from every other's on the shared stack. */
     public static String uniquePrefix(String test) {
         return test + "-" + UUID.randomUUID().toString().substring(0, 8);

@@ -2,6 +2,7 @@ package io.kilowatch.sim.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kilowatch.model.testing.TestKafka;
 import io.kilowatch.model.testing.TestStack;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,7 @@ class ComponentRatesIT {
 
         assertThat(rates).allSatisfy(r -> assertThat(r.perSecond()).isPositive().isFinite());
         assertThat(rates).extracting(ComponentRates.Rate::units).containsExactly(2_000L, 5_000L, 3_000L, 12_000L);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.kafkaBootstrap()))) {
+        try (Admin admin = new TestKafka(STACK).admin()) {
             String topic = "probe-" + run;
             var partitions = admin.describeTopics(List.of(topic))
                     .allTopicNames()
