@@ -24,17 +24,20 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * A meter's load curve: dedup by (meterId, ts), 1- and 15-minute intervals in event time,
+ * A meter's 15-minute load curve: dedup by (meterId, ts), 15-minute intervals in event time,
  * register energy, gap filling, lateness, and the meter's daily KPIs; keyed by meterId, with
- * the registry as broadcast state.
+ * the registry as broadcast state. Its 1-minute intervals are not kept here: each counted reading
+ * goes to the meter's transformer × class cell ({@link CellRollUp}), which builds the minutes and
+ * writes the per-meter 1-minute points of the meters the rules name; this operator only judges a
+ * reading too late for its minute (kw.late, interval 1m).
  *
- * <p>One operator and one state lookup per interval length per reading, instead of a dedup
- * operator and two window operators: the 15-minute interval's list of counted timestamps is the
- * dedup memory, kept exactly as long as a reading could still change the interval.
+ * <p>One operator and one state lookup per reading, instead of a dedup operator and window
+ * operators: the 15-minute interval's list of counted timestamps is the dedup memory, kept exactly
+ * as long as a reading could still change the interval.
  *
- * <p>Outputs: the meter's {@link LoadPoint}s (main; 15-minute always, 1-minute for meters the
- * rules name), {@link #DELTAS} for the roll-ups, {@link #LATE} for kw.late, {@link #KPIS}, and
- * {@link #BILLING} for the tariff stage (the registry entry, which names the customer, is here).
+ * <p>Outputs: the meter's 15-minute {@link LoadPoint}s (main), {@link #DELTAS} for the cells and
+ * roll-ups (each counted reading, each interval change), {@link #LATE} for kw.late, {@link #KPIS},
+ * and {@link #BILLING} for the tariff stage (the registry entry, which names the customer, is here).
  *
  * <p>Timers: an interval is emitted at its end (watermark ≥ end − 1) and forgotten at end − 1 +
  * allowed lateness; a reading for it in between re-emits it at once. A reading for an
