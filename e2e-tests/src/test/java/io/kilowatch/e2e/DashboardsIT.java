@@ -6,15 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kilowatch.flink.JobConfig;
-import io.kilowatch.flink.LoadCurveJob;
-import io.kilowatch.flink.alerts.AlertStage;
-import io.kilowatch.flink.curves.LoadCurveStage;
-import io.kilowatch.flink.tariffs.TariffParams;
-import io.kilowatch.flink.tariffs.TariffStage;
 import io.kilowatch.flink.testing.TestFlink;
-import io.kilowatch.flink.wiring.Connectors;
-import io.kilowatch.flink.wiring.EventTime;
-import io.kilowatch.flink.wiring.FlinkSetup;
 import io.kilowatch.ingest.IngestConfig;
 import io.kilowatch.ingest.IngestService;
 import io.kilowatch.ingest.RegistryLoader;
@@ -40,7 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -571,9 +562,8 @@ class DashboardsIT {
             String db,
             String keepMinutesOf)
             throws Exception {
-        // A household's 1-minute points are kept when asked for
-        // (by default industrial meters' only): the customer dashboard
-        // shows them. Growth over four days against the four before: nine days of data show it (28 by default).
+        // A household's 1-minute points are kept when asked for (by default industrial meters' only): the customer
+        // dashboard shows them. Growth over four days against the four before: nine days show it (28 by default).
         JobConfig config = Pipeline.boundedJob(
                 STACK,
                 db,
@@ -589,20 +579,6 @@ class DashboardsIT {
                 keepMinutesOf,
                 "KW_INSIGHT_WINDOW",
                 "4d");
-        StreamExecutionEnvironment flink =
-                StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
-        flink.setParallelism(2);
-        new LoadCurveJob(
-                        Pipeline.readings(STACK, from),
-                        Connectors.registry(config),
-                        EventTime.from(config),
-                        new LoadCurveStage(
-                                LoadCurveStage.Params.from(config), Connectors.influx(config), Connectors.late(config)))
-                .withAlerts(new AlertStage(
-                        AlertStage.Params.from(config), Connectors.influx(config), Connectors.alerts(config)))
-                .withTariffs(
-                        new TariffStage(TariffParams.from(config), Connectors.influx(config), Connectors.hints(config)),
-                        Connectors.tariffs(config))
-                .execute(flink);
+        Pipeline.runProductionJob(STACK, from, config, true);
     }
 }

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kilowatch.flink.JobConfig;
 import io.kilowatch.flink.LoadCurveJob;
+import io.kilowatch.flink.alerts.AlertStage;
 import io.kilowatch.flink.curves.LoadCurveStage;
 import io.kilowatch.flink.io.ReadingDeserializationSchema;
 import io.kilowatch.flink.records.LateReading;
+import io.kilowatch.flink.tariffs.TariffParams;
+import io.kilowatch.flink.tariffs.TariffStage;
 import io.kilowatch.flink.wiring.Connectors;
 import io.kilowatch.flink.wiring.EventTime;
 import io.kilowatch.flink.wiring.FlinkSetup;
@@ -50,9 +53,7 @@ final class Pipeline {
     static List<LateReading> runLoadCurveJob(TestStack stack, Map<TopicPartition, Long> from, Map<String, String> env)
             throws Exception {
         Map<String, String> settings = new HashMap<>(env);
-        settings.put("KW_INFLUX_URL", stack.influxUrl());
-        settings.put("KW_INFLUX_DATABASE", stack.influxDb());
-        settings.put("KW_KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrap());
+        settings.putAll(stack.jobEnvironment(stack.influxDb()));
         JobConfig config = JobConfig.load(null, settings);
         KafkaSource<Reading> source = readings(stack, from);
         StreamExecutionEnvironment flink =
@@ -71,6 +72,32 @@ final class Pipeline {
             it.forEachRemaining(late::add);
         }
         return late;
+    }
+
+    /**
+     * The production load-curve job with its tariff stage, and its alert stage when asked, over
+     * kw.readings from {@code from} to its current end: the job as {@code main} wires it, on a
+     * test's own readings.
+     */
+    static void runProductionJob(TestStack stack, Map<TopicPartition, Long> from, JobConfig config, boolean withAlerts)
+            throws Exception {
+        StreamExecutionEnvironment flink =
+                StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
+        flink.setParallelism(2);
+        LoadCurveJob job = new LoadCurveJob(
+                readings(stack, from),
+                Connectors.registry(config),
+                EventTime.from(config),
+                new LoadCurveStage(
+                        LoadCurveStage.Params.from(config), Connectors.influx(config), Connectors.late(config)));
+        if (withAlerts) {
+            job = job.withAlerts(new AlertStage(
+                    AlertStage.Params.from(config), Connectors.influx(config), Connectors.alerts(config)));
+        }
+        job.withTariffs(
+                        new TariffStage(TariffParams.from(config), Connectors.influx(config), Connectors.hints(config)),
+                        Connectors.tariffs(config))
+                .execute(flink);
     }
 
     /**

@@ -4,14 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.kilowatch.flink.JobConfig;
-import io.kilowatch.flink.LoadCurveJob;
-import io.kilowatch.flink.curves.LoadCurveStage;
-import io.kilowatch.flink.tariffs.TariffParams;
-import io.kilowatch.flink.tariffs.TariffStage;
 import io.kilowatch.flink.testing.TestFlink;
-import io.kilowatch.flink.wiring.Connectors;
-import io.kilowatch.flink.wiring.EventTime;
-import io.kilowatch.flink.wiring.FlinkSetup;
 import io.kilowatch.ingest.IngestConfig;
 import io.kilowatch.ingest.IngestService;
 import io.kilowatch.ingest.RegistryLoader;
@@ -42,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.paho.mqttv5.client.MqttClient;
@@ -426,18 +418,6 @@ class TariffAdvisorIT {
                 tariffsTopic,
                 "KW_KAFKA_TOPIC_HINTS",
                 hintsTopic);
-        StreamExecutionEnvironment flink =
-                StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
-        flink.setParallelism(2);
-        new LoadCurveJob(
-                        Pipeline.readings(STACK, from),
-                        Connectors.registry(config),
-                        EventTime.from(config),
-                        new LoadCurveStage(
-                                LoadCurveStage.Params.from(config), Connectors.influx(config), Connectors.late(config)))
-                .withTariffs(
-                        new TariffStage(TariffParams.from(config), Connectors.influx(config), Connectors.hints(config)),
-                        Connectors.tariffs(config))
-                .execute(flink);
+        Pipeline.runProductionJob(STACK, from, config, false);
     }
 }
