@@ -10,7 +10,6 @@ import io.kilowatch.flink.wiring.Connectors;
 import io.kilowatch.flink.wiring.EventTime;
 import io.kilowatch.flink.wiring.FlinkSetup;
 import io.kilowatch.ingest.IngestConfig;
-import io.kilowatch.ingest.IngestService;
 import io.kilowatch.ingest.RegistryLoader;
 import io.kilowatch.model.Alert;
 import io.kilowatch.model.Reading;
@@ -88,41 +87,26 @@ class AlertScoreIT {
                 .toString();
         Map<TopicPartition, Long> from = KafkaTopics.endOffsets(STACK, Topics.READINGS);
 
-        long published;
-        try (IngestService ingest = IngestService.start(Pipeline.ingestConfig(STACK, p + "-ingest"))) {
-            int exit = SimulatorMain.commandLine(new SimulatorMain())
-                    .execute(
-                            "fleet",
-                            "--meters",
-                            "100",
-                            "--meter-prefix",
-                            m,
-                            "--meters-per-transformer",
-                            "50",
-                            "--start",
-                            start,
-                            "--duration",
-                            "PT30H",
-                            "--speed",
-                            "0",
-                            "--connections",
-                            "1",
-                            "--mqtt-url",
-                            STACK.mqttUrl(),
-                            "--scenario",
-                            scenario.toString(),
-                            "--ground-truth",
-                            truth.toString(),
-                            "--registry",
-                            registry.toString(),
-                            "--record",
-                            record.toString(),
-                            "--progress",
-                            "0s");
-            assertThat(exit).isZero();
-            published = Files.lines(record).count();
-            Pipeline.awaitForwarded(ingest, published);
-        }
+        long published = Pipeline.publishThroughBridge(
+                STACK,
+                Pipeline.ingestConfig(STACK, p + "-ingest"),
+                record,
+                "--meters",
+                "100",
+                "--meter-prefix",
+                m,
+                "--meters-per-transformer",
+                "50",
+                "--start",
+                start,
+                "--duration",
+                "PT30H",
+                "--scenario",
+                scenario.toString(),
+                "--ground-truth",
+                truth.toString(),
+                "--registry",
+                registry.toString());
         RegistryLoader.load(
                 IngestConfig.load(
                         null, STACK.bridgeEnvironment(p + "-registry", "KW_KAFKA_TOPIC_REGISTRY", registryTopic)),

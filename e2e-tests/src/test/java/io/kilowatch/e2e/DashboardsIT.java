@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kilowatch.flink.JobConfig;
 import io.kilowatch.flink.testing.TestFlink;
 import io.kilowatch.ingest.IngestConfig;
-import io.kilowatch.ingest.IngestService;
 import io.kilowatch.ingest.RegistryLoader;
 import io.kilowatch.ingest.TariffLoader;
 import io.kilowatch.model.Reading;
@@ -112,39 +111,26 @@ class DashboardsIT {
                             "1s",
                             "KW_PIPELINE_LAG_GROUPS",
                             lagProbe));
-            try (IngestService ingest = IngestService.start(bridge)) {
-                int exit = SimulatorMain.commandLine(new SimulatorMain())
-                        .execute(
-                                "fleet",
-                                "--meters",
-                                "20",
-                                "--meter-prefix",
-                                m,
-                                "--meters-per-transformer",
-                                "10",
-                                "--start",
-                                start.toString(),
-                                "--duration",
-                                "PT216H",
-                                "--speed",
-                                "0",
-                                "--connections",
-                                "1",
-                                "--drop-rate",
-                                "0.005",
-                                "--mqtt-url",
-                                STACK.mqttUrl(),
-                                "--scenario",
-                                scenario.toString(),
-                                "--registry",
-                                registry.toString(),
-                                "--record",
-                                record.toString(),
-                                "--progress",
-                                "0s");
-                assertThat(exit).isZero();
-                Pipeline.awaitForwarded(ingest, Files.lines(record).count());
-            }
+            Pipeline.publishThroughBridge(
+                    STACK,
+                    bridge,
+                    record,
+                    "--meters",
+                    "20",
+                    "--meter-prefix",
+                    m,
+                    "--meters-per-transformer",
+                    "10",
+                    "--start",
+                    start.toString(),
+                    "--duration",
+                    "PT216H",
+                    "--drop-rate",
+                    "0.005",
+                    "--scenario",
+                    scenario.toString(),
+                    "--registry",
+                    registry.toString());
             lateReading(m + "00003", start.plus(Duration.ofHours(1)).toEpochMilli());
             IngestConfig loaders = IngestConfig.load(
                     null,

@@ -18,6 +18,9 @@ import io.kilowatch.ingest.IngestService;
 import io.kilowatch.model.Reading;
 import io.kilowatch.model.Topics;
 import io.kilowatch.model.testing.TestStack;
+import io.kilowatch.sim.SimulatorMain;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,6 +46,40 @@ final class Pipeline {
             Thread.sleep(50);
         }
         assertThat(ingest.metrics().readingsForwarded()).isEqualTo(n);
+    }
+
+    /**
+     * The simulator's {@code fleet} published through a bridge of {@code bridge}'s configuration on
+     * the stack, as fast as it goes over one connection, every reading recorded to {@code record};
+     * {@code fleetArgs} say which fleet. Returns how many were published, once the bridge has
+     * forwarded them all.
+     */
+    static long publishThroughBridge(TestStack stack, IngestConfig bridge, Path record, String... fleetArgs)
+            throws Exception {
+        try (IngestService ingest = IngestService.start(bridge)) {
+            List<String> args = new ArrayList<>(List.of(
+                    "fleet",
+                    "--speed",
+                    "0",
+                    "--connections",
+                    "1",
+                    "--mqtt-url",
+                    stack.mqttUrl(),
+                    "--record",
+                    record.toString(),
+                    "--progress",
+                    "0s"));
+            args.addAll(List.of(fleetArgs));
+            assertThat(SimulatorMain.commandLine(new SimulatorMain()).execute(args.toArray(String[]::new)))
+                    .as("fleet %s", args)
+                    .isZero();
+            long published;
+            try (var lines = Files.lines(record)) {
+                published = lines.count();
+            }
+            awaitForwarded(ingest, published);
+            return published;
+        }
     }
 
     /**

@@ -98,39 +98,26 @@ class TariffAdvisorIT {
             Map<TopicPartition, Long> from = KafkaTopics.endOffsets(STACK, Topics.READINGS);
             IngestConfig bridge =
                     IngestConfig.load(null, STACK.bridgeEnvironment(p + "-ingest", "KW_INGEST_MAX_AGE", "0s"));
-            try (IngestService ingest = IngestService.start(bridge)) {
-                int exit = SimulatorMain.commandLine(new SimulatorMain())
-                        .execute(
-                                "fleet",
-                                "--meters",
-                                "100",
-                                "--meter-prefix",
-                                m,
-                                "--meters-per-transformer",
-                                "50",
-                                "--start",
-                                start.toString(),
-                                "--duration",
-                                "PT34H",
-                                "--speed",
-                                "0",
-                                "--connections",
-                                "1",
-                                "--mqtt-url",
-                                STACK.mqttUrl(),
-                                "--scenario",
-                                scenario.toString(),
-                                "--ground-truth",
-                                truth.toString(),
-                                "--registry",
-                                registry.toString(),
-                                "--record",
-                                record.toString(),
-                                "--progress",
-                                "0s");
-                assertThat(exit).isZero();
-                Pipeline.awaitForwarded(ingest, Files.lines(record).count());
-            }
+            Pipeline.publishThroughBridge(
+                    STACK,
+                    bridge,
+                    record,
+                    "--meters",
+                    "100",
+                    "--meter-prefix",
+                    m,
+                    "--meters-per-transformer",
+                    "50",
+                    "--start",
+                    start.toString(),
+                    "--duration",
+                    "PT34H",
+                    "--scenario",
+                    scenario.toString(),
+                    "--ground-truth",
+                    truth.toString(),
+                    "--registry",
+                    registry.toString());
             List<RegistryEntry> entries = RegistryCsv.parse(Files.readAllLines(registry));
             Map<String, RegistryEntry> byMeter =
                     entries.stream().collect(Collectors.toMap(RegistryEntry::meterId, e -> e));
