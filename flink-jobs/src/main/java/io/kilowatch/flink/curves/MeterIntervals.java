@@ -367,19 +367,11 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
     private double unwrapRegister(MeterSample s, MeterState meta, IntervalAcc q) {
         double raw = s.importKwh();
         if (s.ts() > meta.lastRegTs) {
-            if (!Double.isNaN(meta.lastRegRaw) && raw < meta.lastRegRaw) {
-                byte event;
-                double range = rules.registerRolloverKwh();
-                if (meta.lastRegRaw >= 0.9 * range && raw <= 0.1 * range) {
-                    meta.registerOffset += range;
-                    event = IntervalAcc.ROLLOVER;
-                } else if (raw <= rules.registerResetBelowKwh()) {
-                    meta.registerOffset += meta.lastRegRaw - raw;
-                    event = IntervalAcc.RESET;
-                } else {
-                    event = IntervalAcc.BACKWARDS;
-                }
-                q.registerEvent = (byte) Math.max(q.registerEvent, event);
+            RegisterSeries.Step step = RegisterSeries.step(
+                    meta.lastRegRaw, raw, rules.registerRolloverKwh(), rules.registerResetBelowKwh());
+            if (step != RegisterSeries.FORWARD) {
+                meta.registerOffset += step.offsetAddedKwh();
+                q.registerEvent = (byte) Math.max(q.registerEvent, step.event());
                 registerEvents.inc();
             }
             meta.lastRegTs = s.ts();
