@@ -320,41 +320,10 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
                 event);
     }
 
-    /**
-     * Energy of a 15-minute interval as the difference of the import register at its two
-     * boundaries, each linearly interpolated between the samples either side of it. NaN (the
-     * caller falls back to power × time) when a boundary is not bracketed yet, or when the
-     * register reset or ran backwards across the interval: a swap or tampering must never show
-     * up as a spike of energy.
-     */
+    /** The register energy of the interval at {@code start} from it and its neighbours ({@link RegisterSeries#energy}). */
     private static double registerEnergy(MeterState meta, long start, IntervalAcc acc) {
-        if (!acc.hasRegister()
-                || acc.registerEvent == IntervalAcc.RESET
-                || acc.registerEvent == IntervalAcc.BACKWARDS) {
-            return Double.NaN;
-        }
-        long end = start + Q.millis();
-        IntervalAcc prev = meta.get(Q, start - Q.millis());
-        IntervalAcc next = meta.get(Q, end);
-        if (next != null && (next.registerEvent == IntervalAcc.RESET || next.registerEvent == IntervalAcc.BACKWARDS)) {
-            return Double.NaN;
-        }
-        double atStart = acc.regFirstTs == start
-                ? acc.regFirst
-                : prev != null && prev.hasRegister()
-                        ? interpolate(start, prev.regLastTs, prev.regLast, acc.regFirstTs, acc.regFirst)
-                        : Double.NaN;
-        double atEnd = next != null && next.hasRegister()
-                ? (next.regFirstTs == end
-                        ? next.regFirst
-                        : interpolate(end, acc.regLastTs, acc.regLast, next.regFirstTs, next.regFirst))
-                : Double.NaN;
-        double kwh = atEnd - atStart;
-        return kwh >= 0 ? kwh : Double.NaN;
-    }
-
-    private static double interpolate(long at, long t0, double v0, long t1, double v1) {
-        return v0 + (v1 - v0) * ((double) (at - t0) / (t1 - t0));
+        return RegisterSeries.energy(
+                meta.get(Q, start - Q.millis()), acc, meta.get(Q, start + Q.millis()), start, Q.millis());
     }
 
     /**
