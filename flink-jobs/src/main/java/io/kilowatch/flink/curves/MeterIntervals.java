@@ -322,6 +322,10 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
 
     /** The register energy of the interval at {@code start} from it and its neighbours ({@link RegisterSeries#energy}). */
     private static double registerEnergy(MeterState meta, long start, IntervalAcc acc) {
+        if (!acc.hasRegister()) {
+            return Double
+                    .NaN; // as energy() would say, without looking up the neighbours (most meters report power only)
+        }
         return RegisterSeries.energy(
                 meta.get(Q, start - Q.millis()), acc, meta.get(Q, start + Q.millis()), start, Q.millis());
     }
