@@ -7,8 +7,8 @@ import io.kilowatch.flink.curves.CurveRules;
 import io.kilowatch.flink.curves.LoadCurveStage;
 import io.kilowatch.flink.records.DailyKpi;
 import io.kilowatch.flink.records.LateReading;
-import io.kilowatch.flink.records.LoadDelta;
 import io.kilowatch.flink.records.LoadPoint;
+import io.kilowatch.flink.records.LoadSums;
 import io.kilowatch.flink.records.RegistryUpdate;
 import io.kilowatch.flink.testing.TestFlink;
 import io.kilowatch.flink.wiring.Connectors;
@@ -196,9 +196,9 @@ class LoadCurvePipelineTest {
         long readings = 0;
         for (String m : meters) {
             LoadPoint p = byKey.get("meter/" + m + "/15m/" + start);
-            avg += LoadDelta.fromMicro(LoadDelta.micro(p.kwAvg()));
-            max += LoadDelta.fromMicro(LoadDelta.micro(p.kwMax()));
-            kwh += LoadDelta.fromMicro(LoadDelta.micro(p.kwh()));
+            avg += LoadSums.fromMicro(LoadSums.micro(p.kwAvg()));
+            max += LoadSums.fromMicro(LoadSums.micro(p.kwMax()));
+            kwh += LoadSums.fromMicro(LoadSums.micro(p.kwh()));
             readings += p.readings();
         }
         assertThat(agg.kwAvg()).as(key).isCloseTo(avg, within(1e-9));

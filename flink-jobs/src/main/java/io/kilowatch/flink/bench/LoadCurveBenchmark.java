@@ -447,7 +447,8 @@ public final class LoadCurveBenchmark {
         Map<OperatorID, String> names = new HashMap<>();
         for (String uid : List.of(
                 "meter-intervals",
-                "cell-roll-up",
+                "cell-minutes",
+                "cell-quarters",
                 "level-roll-up",
                 "count-late",
                 "readings-source",

@@ -80,6 +80,7 @@ public record CurveRules(
 
     public boolean meterMinuteCurve(String meterId, RegistryEntry entry) {
         return meterMinuteIds.contains(meterId)
-                || meterMinuteClasses.contains(entry == null ? MeterIntervals.UNREGISTERED : entry.customerClass());
+                || meterMinuteClasses.contains(
+                        entry == null ? io.kilowatch.flink.records.Cell.UNREGISTERED_CLASS : entry.customerClass());
     }
 }

@@ -1,5 +1,8 @@
 package io.kilowatch.flink.curves;
 
+import io.kilowatch.flink.records.Cell;
+import io.kilowatch.flink.records.LoadPoint;
+import io.kilowatch.flink.records.LoadSums;
 import java.util.Arrays;
 
 /**
@@ -37,7 +40,7 @@ public class IntervalAcc {
     /** The interpolated kW when the interval had no reading and was filled; NaN otherwise. */
     public double estimatedKw = Double.NaN;
     /** Membership fixed at the first emission, so corrections go where the first values went. */
-    public String cell;
+    public Cell cell;
 
     public boolean emitted;
     public double emKwAvg;
@@ -78,6 +81,24 @@ public class IntervalAcc {
             emMeters = 1;
             emEstimated = 0;
         }
+    }
+
+    /** What the aggregates hold of this interval: the share last emitted, rounded as they count it. */
+    LoadSums emittedShare() {
+        return emitted
+                ? LoadSums.member(emKwAvg, emKwMax, emKwMin, emKwh, emReadings, emMeters, emEstimated)
+                : LoadSums.ZERO;
+    }
+
+    void rememberEmitted(LoadPoint p) {
+        emitted = true;
+        emKwAvg = p.kwAvg();
+        emKwMax = p.kwMax();
+        emKwMin = p.kwMin();
+        emKwh = p.kwh();
+        emReadings = p.readings();
+        emMeters = p.meters();
+        emEstimated = p.estimated();
     }
 
     /** Records {@code offset} as counted; false when it was counted before (a duplicate). */

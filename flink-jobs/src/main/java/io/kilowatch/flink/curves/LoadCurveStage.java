@@ -5,11 +5,13 @@ import io.kilowatch.flink.functions.KeepEventTimeRange;
 import io.kilowatch.flink.functions.KeepWholeDays;
 import io.kilowatch.flink.functions.RunningCount;
 import io.kilowatch.flink.influx.LineProtocol;
+import io.kilowatch.flink.records.AggregateChange;
+import io.kilowatch.flink.records.CellSample;
 import io.kilowatch.flink.records.DailyKpi;
 import io.kilowatch.flink.records.EventTimeRange;
 import io.kilowatch.flink.records.LateReading;
-import io.kilowatch.flink.records.LoadDelta;
 import io.kilowatch.flink.records.LoadPoint;
+import io.kilowatch.flink.records.MemberChange;
 import io.kilowatch.flink.records.MeterSample;
 import io.kilowatch.flink.wiring.StageInputs;
 import io.kilowatch.model.Reading;
@@ -23,7 +25,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 /**
  * Load curves: readings → per meter (keyed, with the registry as broadcast state): dedup by
  * (meterId, ts), 15-minute intervals, register energy, gap filling, daily KPIs, and each counted
- * reading to its transformer × class cell, which builds the 1-minute intervals → roll-ups to
+ * reading to its transformer × class cell, which builds the 1-minute intervals ({@link MinuteCells}),
+ * and each change of a meter's quarter to the cell's quarters ({@link QuarterCells}) → roll-ups to
  * transformer, feeder, region and customer class → {@code load}, {@code daily_kpi} and
  * {@code pipeline} points, each meter's quarter hours a day and a week later ({@code load_compare}), where each meter sits → {@code registry} points (the dashboards'
  * variables), and each day's growth and consumption band per customer and grid member →
@@ -125,17 +128,23 @@ public final class LoadCurveStage {
                 .process(new MeterIntervals(params.allowedLateness1m(), params.allowedLateness15m(), params.rules()))
                 .name("meter intervals")
                 .uid("meter-intervals");
-        SingleOutputStreamOperator<LoadDelta> cells = meters.getSideOutput(MeterIntervals.DELTAS)
-                .keyBy(LoadDelta::key)
-                .process(new CellRollUp(params.allowedLateness1m()))
-                .name("transformer × class cells")
-                .uid("cell-roll-up");
-        SingleOutputStreamOperator<LoadPoint> aggregates = cells.keyBy(LoadDelta::key)
+        SingleOutputStreamOperator<AggregateChange> minutes = meters.getSideOutput(MeterIntervals.SAMPLES)
+                .keyBy(CellSample::cell)
+                .process(new MinuteCells(params.allowedLateness1m()))
+                .name("cells' minutes")
+                .uid("cell-minutes");
+        DataStream<AggregateChange> quarters = meters.getSideOutput(MeterIntervals.CHANGES)
+                .keyBy(MemberChange::cell)
+                .process(new QuarterCells())
+                .name("cells' quarters")
+                .uid("cell-quarters");
+        SingleOutputStreamOperator<LoadPoint> aggregates = minutes.union(quarters)
+                .keyBy(AggregateChange::key)
                 .process(new LevelRollUp(params.allowedLateness1m(), params.allowedLateness15m(), params.rules()))
                 .name("roll-ups")
                 .uid("level-roll-up");
 
-        DataStream<LoadPoint> points = meters.union(cells.getSideOutput(CellRollUp.METER_POINTS), aggregates);
+        DataStream<LoadPoint> points = meters.union(minutes.getSideOutput(MinuteCells.METER_POINTS), aggregates);
         DataStream<DailyKpi> kpis =
                 meters.getSideOutput(MeterIntervals.KPIS).union(aggregates.getSideOutput(LevelRollUp.KPIS));
         if (range != null) {

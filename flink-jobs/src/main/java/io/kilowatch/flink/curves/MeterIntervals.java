@@ -1,13 +1,13 @@
 package io.kilowatch.flink.curves;
 
-import static io.kilowatch.flink.records.LoadDelta.micro;
-
 import io.kilowatch.flink.records.BillingEvent;
+import io.kilowatch.flink.records.CellSample;
 import io.kilowatch.flink.records.DailyKpi;
 import io.kilowatch.flink.records.Interval;
 import io.kilowatch.flink.records.LateReading;
-import io.kilowatch.flink.records.LoadDelta;
 import io.kilowatch.flink.records.LoadPoint;
+import io.kilowatch.flink.records.LoadSums;
+import io.kilowatch.flink.records.MemberChange;
 import io.kilowatch.flink.records.MeterSample;
 import io.kilowatch.flink.records.RegistryUpdate;
 import io.kilowatch.model.RegistryEntry;
@@ -27,7 +27,7 @@ import org.apache.flink.util.OutputTag;
  * A meter's 15-minute load curve: dedup by (meterId, ts), 15-minute intervals in event time,
  * register energy, gap filling, lateness, and the meter's daily KPIs; keyed by meterId, with
  * the registry as broadcast state. Its 1-minute intervals are not kept here: each counted reading
- * goes to the meter's transformer × class cell ({@link CellRollUp}), which builds the minutes and
+ * goes to the meter's transformer × class cell ({@link MinuteCells}), which builds the minutes and
  * writes the per-meter 1-minute points of the meters the rules name; this operator only judges a
  * reading too late for its minute (kw.late, interval 1m).
  *
@@ -35,8 +35,9 @@ import org.apache.flink.util.OutputTag;
  * operators: the 15-minute interval's list of counted timestamps is the dedup memory, kept exactly
  * as long as a reading could still change the interval.
  *
- * <p>Outputs: the meter's 15-minute {@link LoadPoint}s (main), {@link #DELTAS} for the cells and
- * roll-ups (each counted reading, each interval change), {@link #LATE} for kw.late, {@link #KPIS},
+ * <p>Outputs: the meter's 15-minute {@link LoadPoint}s (main), {@link #SAMPLES} (each counted
+ * reading, for the cell's minutes) and {@link #CHANGES} (each change of the meter's share of a
+ * quarter, for the cell's quarters), {@link #LATE} for kw.late, {@link #KPIS},
  * and {@link #BILLING} for the tariff stage (the registry entry, which names the customer, is here).
  *
  * <p>Timers: an interval is emitted at its end (watermark ≥ end − 1) and forgotten at end − 1 +
@@ -47,25 +48,22 @@ import org.apache.flink.util.OutputTag;
 public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterSample, RegistryUpdate, LoadPoint> {
     public static final MapStateDescriptor<String, RegistryEntry> REGISTRY =
             new MapStateDescriptor<>("registry", Types.STRING, TypeInformation.of(RegistryEntry.class));
-    public static final OutputTag<LoadDelta> DELTAS =
-            new OutputTag<>("load-deltas", TypeInformation.of(LoadDelta.class));
+    public static final OutputTag<CellSample> SAMPLES =
+            new OutputTag<>("cell-samples", TypeInformation.of(CellSample.class));
+    public static final OutputTag<MemberChange> CHANGES =
+            new OutputTag<>("member-changes", TypeInformation.of(MemberChange.class));
     public static final OutputTag<LateReading> LATE =
             new OutputTag<>("late-readings", TypeInformation.of(LateReading.class));
     public static final OutputTag<DailyKpi> KPIS = new OutputTag<>("meter-kpis", TypeInformation.of(DailyKpi.class));
     /** For the tariff stage: billed meters' 15-minute energies, and demand-billed meters' counted readings. */
     public static final OutputTag<BillingEvent> BILLING = new OutputTag<>("billing", BillingEvent.wireType());
 
-    public static final String UNREGISTERED = "unregistered";
-    static final String UNREGISTERED_CELL = "-|" + UNREGISTERED;
-
     private static final Interval M = Interval.ONE_MINUTE;
     private static final Interval Q = Interval.FIFTEEN_MINUTES;
-    private static final Interval[] INTERVALS = Interval.values();
-    /** Intervals this operator keeps and times; minutes are the cells'. */
-    private static final Interval[] TIMED = {Q};
 
     private final CurveRules rules;
-    private final long[] latenessMs = new long[INTERVALS.length];
+    private final long minuteLatenessMs;
+    private final long quarterLatenessMs;
 
     private transient ValueState<MeterState> state;
     /** Counts registry changes seen by this instance, so a meter's entry is looked up again only after one. */
@@ -83,8 +81,8 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
             throw new IllegalArgumentException(
                     "allowed lateness of 1-minute intervals must not exceed that of 15-minute ones");
         }
-        latenessMs[M.ordinal()] = allowedLateness1m.toMillis();
-        latenessMs[Q.ordinal()] = allowedLateness15m.toMillis();
+        minuteLatenessMs = allowedLateness1m.toMillis();
+        quarterLatenessMs = allowedLateness15m.toMillis();
         this.rules = rules;
     }
 
@@ -109,18 +107,18 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
     public void processElement(MeterSample s, ReadOnlyContext ctx, Collector<LoadPoint> out) throws Exception {
         long wm = ctx.timerService().currentWatermark();
         long qStart = Q.startOf(s.ts());
-        if (forgotten(Q, qStart, wm)) {
+        if (forgotten(qStart, Q, quarterLatenessMs, wm)) {
             // Too late for the 15-minute interval is too late for the 1-minute one inside it.
             late(ctx, s, M);
             late(ctx, s, Q);
             return;
         }
         MeterState meta = meterState();
-        IntervalAcc q = meta.get(Q, qStart);
+        IntervalAcc q = meta.get(qStart);
         if (q == null) {
             q = new IntervalAcc(qStart);
-            meta.put(Q, q);
-            scheduleTimers(ctx, Q, qStart, wm);
+            meta.put(q);
+            scheduleTimers(ctx, qStart, wm);
         }
         if (!q.markSeen((int) (s.ts() - qStart))) {
             duplicates.inc();
@@ -129,15 +127,15 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
         q.addKw(s.kw());
         q.addKvar(s.kvar());
         int registerChange = s.hasRegister() ? q.addRegister(s.ts(), unwrapRegister(s, meta, q)) : 0;
-        if (closed(Q, qStart, wm)) {
-            emit(ctx, out, meta, Q, qStart, q, wm);
+        if (wm >= qStart + Q.millis() - 1) {
+            emit(ctx, out, meta, q);
         }
         // A new boundary sample changes the register energy of the neighbour on that side.
         if ((registerChange & 1) != 0) {
-            reemit(ctx, out, meta, qStart - Q.millis(), wm);
+            reemit(ctx, out, meta, qStart - Q.millis());
         }
         if ((registerChange & 2) != 0) {
-            reemit(ctx, out, meta, qStart + Q.millis(), wm);
+            reemit(ctx, out, meta, qStart + Q.millis());
         }
 
         RegistryEntry entry = registryEntry(ctx, meta, s.meterId());
@@ -148,21 +146,12 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
         }
         // The 1-minute interval is built by the meter's cell: it gets the deduplicated reading.
         long mStart = M.startOf(s.ts());
-        if (forgotten(M, mStart, wm)) {
+        if (forgotten(mStart, M, minuteLatenessMs, wm)) {
             late(ctx, s, M);
         } else {
             ctx.output(
-                    DELTAS,
-                    LoadDelta.sample(
-                            m.cell(),
-                            mStart,
-                            m.transformerId(),
-                            m.customerClass(),
-                            m.feederId(),
-                            m.region(),
-                            s.meterId(),
-                            s.kw(),
-                            m.meterCurve()));
+                    SAMPLES,
+                    new CellSample(m.cell(), mStart, m.feederId(), m.region(), s.meterId(), s.kw(), m.meterCurve()));
         }
         state.update(meta);
     }
@@ -173,21 +162,17 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
         if (meta == null) {
             return;
         }
-        for (Interval iv : TIMED) {
-            long closing = t + 1 - iv.millis();
-            IntervalAcc acc = meta.get(iv, closing);
-            if (acc != null && !acc.emitted) {
-                fillGapBefore(ctx, out, meta, iv, closing, acc, t);
-                emit(ctx, out, meta, iv, closing, acc, t);
-            }
-            long expiring = closing - latenessMs[iv.ordinal()];
-            IntervalAcc old = expiring == closing ? acc : meta.get(iv, expiring);
-            if (old != null) {
-                if (iv == Q) {
-                    foldIntoDay(ctx, meta, expiring, old);
-                }
-                meta.remove(iv, expiring);
-            }
+        long closing = t + 1 - Q.millis();
+        IntervalAcc acc = meta.get(closing);
+        if (acc != null && !acc.emitted) {
+            fillGapBefore(ctx, out, meta, acc, t);
+            emit(ctx, out, meta, acc);
+        }
+        long expiring = closing - quarterLatenessMs;
+        IntervalAcc old = expiring == closing ? acc : meta.get(expiring);
+        if (old != null) {
+            foldIntoDay(ctx, meta, old);
+            meta.remove(expiring);
         }
         if (meta.day != null && t >= dayCloseTime(meta.day)) {
             ctx.output(
@@ -205,75 +190,50 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
 
     // ------------------------------------------------------------------ emission
 
-    private void emit(
-            ReadOnlyContext ctx,
-            Collector<LoadPoint> out,
-            MeterState meta,
-            Interval iv,
-            long start,
-            IntervalAcc acc,
-            long wm)
+    /** Writes the interval's point and sends the change of the meter's share to its cell. */
+    private void emit(ReadOnlyContext ctx, Collector<LoadPoint> out, MeterState meta, IntervalAcc acc)
             throws Exception {
         String meterId = ctx.getCurrentKey();
         RegistryEntry entry = registryEntry(ctx, meta, meterId);
-        LoadPoint p = point(meterId, meta, iv, start, acc);
+        LoadPoint p = point(meterId, meta, acc);
         out.collect(p);
         MeterState.Membership m = meta.membership(entry, meterId, rules);
         if (!acc.emitted) {
             acc.cell = m.cell();
-            if (entry == null && iv == Q) {
+            if (entry == null) {
                 unregisteredPoints.inc();
             }
         }
-        if (iv == Q && m.billing() != null) {
+        if (m.billing() != null) {
             ctx.output(
                     BILLING,
-                    BillingEvent.interval(entry.customerId(), meterId, start, p.kwh(), p.kvarh(), m.billing()));
+                    BillingEvent.interval(entry.customerId(), meterId, acc.start, p.kwh(), p.kvarh(), m.billing()));
         }
-        String transformer = transformerOf(acc.cell);
-        String customerClass = classOf(acc.cell);
         ctx.output(
-                DELTAS,
-                LoadDelta.change(
-                        LoadDelta.CELL,
+                CHANGES,
+                new MemberChange(
                         acc.cell,
-                        iv,
-                        start,
-                        transformer,
-                        customerClass,
                         m.feederId(),
                         m.region(),
-                        micro(p.kwAvg()) - micro(acc.emKwAvg),
-                        micro(p.kwMax()) - micro(acc.emKwMax),
-                        micro(p.kwMin()) - micro(acc.emKwMin),
-                        micro(p.kwh()) - micro(acc.emKwh),
-                        p.readings() - acc.emReadings,
-                        p.meters() - acc.emMeters,
-                        p.estimated() - acc.emEstimated));
-        acc.emitted = true;
-        acc.emKwAvg = p.kwAvg();
-        acc.emKwMax = p.kwMax();
-        acc.emKwMin = p.kwMin();
-        acc.emKwh = p.kwh();
-        acc.emReadings = p.readings();
-        acc.emMeters = p.meters();
-        acc.emEstimated = p.estimated();
-        if (!acc.isEstimated() && start > meta.lastRealStart[iv.ordinal()]) {
-            meta.lastRealStart[iv.ordinal()] = start;
-            meta.lastRealKw[iv.ordinal()] = p.kwAvg();
+                        acc.start,
+                        LoadSums.of(p).minus(acc.emittedShare())));
+        acc.rememberEmitted(p);
+        if (!acc.isEstimated() && acc.start > meta.lastRealStart) {
+            meta.lastRealStart = acc.start;
+            meta.lastRealKw = p.kwAvg();
         }
     }
 
-    private void reemit(ReadOnlyContext ctx, Collector<LoadPoint> out, MeterState meta, long start, long wm)
-            throws Exception {
-        IntervalAcc neighbour = meta.get(Q, start);
+    private void reemit(ReadOnlyContext ctx, Collector<LoadPoint> out, MeterState meta, long start) throws Exception {
+        IntervalAcc neighbour = meta.get(start);
         if (neighbour != null && neighbour.emitted) {
-            emit(ctx, out, meta, Q, start, neighbour, wm);
+            emit(ctx, out, meta, neighbour);
         }
     }
 
-    private LoadPoint point(String meterId, MeterState meta, Interval iv, long start, IntervalAcc acc)
-            throws Exception {
+    private static LoadPoint point(String meterId, MeterState meta, IntervalAcc acc) {
+        Interval iv = Q;
+        long start = acc.start;
         if (acc.isEstimated()) {
             double kw = acc.estimatedKw;
             return new LoadPoint(
@@ -296,12 +256,10 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
         double kwh = avg * iv.hours();
         String source = "power";
         String event = IntervalAcc.eventName(acc.registerEvent);
-        if (iv == Q) {
-            double fromRegister = registerEnergy(meta, start, acc);
-            if (!Double.isNaN(fromRegister)) {
-                kwh = fromRegister;
-                source = "register";
-            }
+        double fromRegister = registerEnergy(meta, start, acc);
+        if (!Double.isNaN(fromRegister)) {
+            kwh = fromRegister;
+            source = "register";
         }
         return new LoadPoint(
                 LoadPoint.LEVEL_METER,
@@ -327,7 +285,7 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
                     .NaN; // as energy() would say, without looking up the neighbours (most meters report power only)
         }
         return RegisterSeries.energy(
-                meta.get(Q, start - Q.millis()), acc, meta.get(Q, start + Q.millis()), start, Q.millis());
+                meta.get(start - Q.millis()), acc, meta.get(start + Q.millis()), start, Q.millis());
     }
 
     /**
@@ -353,53 +311,37 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
         return raw + meta.registerOffset;
     }
 
-    /**
-     * VEE-lite: when an interval closes after a run of at most {@code maxGapIntervals} empty ones,
-     * the empty ones are filled by linear interpolation of kW between the real points either side
-     * and marked estimated. Longer gaps stay empty, visible as missing points and in
-     * {@code meters}.
-     */
-    private void fillGapBefore(
-            ReadOnlyContext ctx,
-            Collector<LoadPoint> out,
-            MeterState meta,
-            Interval iv,
-            long start,
-            IntervalAcc acc,
-            long wm)
+    /** Fills the run of empty intervals before {@code acc}, if short enough ({@link GapFill}). */
+    private void fillGapBefore(ReadOnlyContext ctx, Collector<LoadPoint> out, MeterState meta, IntervalAcc acc, long wm)
             throws Exception {
-        long prev = meta.lastRealStart[iv.ordinal()];
-        if (prev == Long.MIN_VALUE || prev >= start || acc.isEstimated()) {
+        if (acc.isEstimated()) {
             return;
         }
-        long missing = (start - prev) / iv.millis() - 1;
-        if (missing < 1 || missing > rules.maxGapIntervals()) {
-            return;
-        }
-        double from = meta.lastRealKw[iv.ordinal()];
+        long prev = meta.lastRealStart;
+        long missing = GapFill.fillable(prev, acc.start, Q.millis(), rules.maxGapIntervals());
+        double from = meta.lastRealKw;
         double to = acc.sumKw / acc.count;
         for (int k = 1; k <= missing; k++) {
-            long gapStart = prev + k * iv.millis();
-            if (meta.get(iv, gapStart) != null) {
+            long gapStart = prev + k * Q.millis();
+            if (meta.get(gapStart) != null) {
                 continue;
             }
-            IntervalAcc estimate = IntervalAcc.estimated(gapStart, from + (to - from) * k / (missing + 1));
+            IntervalAcc estimate = IntervalAcc.estimated(gapStart, GapFill.estimateKw(from, to, k, missing));
             filled.inc();
-            emit(ctx, out, meta, iv, gapStart, estimate, wm);
-            if (forgotten(iv, gapStart, wm)) {
-                if (iv == Q) {
-                    foldIntoDay(ctx, meta, gapStart, estimate);
-                }
+            emit(ctx, out, meta, estimate);
+            if (forgotten(gapStart, Q, quarterLatenessMs, wm)) {
+                foldIntoDay(ctx, meta, estimate);
             } else {
-                meta.put(iv, estimate);
-                ctx.timerService().registerEventTimeTimer(gapStart + iv.millis() - 1 + latenessMs[iv.ordinal()]);
+                meta.put(estimate);
+                ctx.timerService().registerEventTimeTimer(gapStart + Q.millis() - 1 + quarterLatenessMs);
             }
         }
     }
 
     // ------------------------------------------------------------------ daily KPIs
 
-    private void foldIntoDay(ReadOnlyContext ctx, MeterState meta, long start, IntervalAcc acc) {
+    private void foldIntoDay(ReadOnlyContext ctx, MeterState meta, IntervalAcc acc) {
+        long start = acc.start;
         if (!acc.emitted) {
             return;
         }
@@ -417,25 +359,22 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
 
     /** When the day's last 15-minute interval becomes final. */
     private long dayCloseTime(DayAcc day) {
-        return day.dayEnd - 1 + latenessMs[Q.ordinal()];
+        return day.dayEnd - 1 + quarterLatenessMs;
     }
 
     // ------------------------------------------------------------------ helpers
 
-    private void scheduleTimers(ReadOnlyContext ctx, Interval iv, long start, long wm) {
-        long end = start + iv.millis() - 1;
+    private void scheduleTimers(ReadOnlyContext ctx, long start, long wm) {
+        long end = start + Q.millis() - 1;
         if (end > wm) {
             ctx.timerService().registerEventTimeTimer(end);
         }
-        ctx.timerService().registerEventTimeTimer(end + latenessMs[iv.ordinal()]);
+        ctx.timerService().registerEventTimeTimer(end + quarterLatenessMs);
     }
 
-    private static boolean closed(Interval iv, long start, long wm) {
-        return wm >= start + iv.millis() - 1;
-    }
-
-    private boolean forgotten(Interval iv, long start, long wm) {
-        return wm >= start + iv.millis() - 1 + latenessMs[iv.ordinal()];
+    /** Whether the interval at {@code start} is past its allowed lateness: no longer kept anywhere. */
+    private static boolean forgotten(long start, Interval iv, long latenessMs, long wm) {
+        return wm >= start + iv.millis() - 1 + latenessMs;
     }
 
     private void late(ReadOnlyContext ctx, MeterSample s, Interval iv) {
@@ -455,28 +394,5 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
     private MeterState meterState() throws Exception {
         MeterState m = state.value();
         return m == null ? new MeterState() : m;
-    }
-
-    /**
-     * A customer meter's cell is its transformer × class. Unregistered meters and transformer-area
-     * meters count at class level only: an area meter measures its customers plus the line
-     * losses, so adding it to their transformer would count them twice.
-     */
-    static String cellOf(RegistryEntry e) {
-        if (e == null) {
-            return UNREGISTERED_CELL;
-        }
-        return RegistryEntry.isTransformerMeter(e)
-                ? "-|" + RegistryEntry.TRANSFORMER_METER
-                : e.transformerId() + "|" + e.customerClass();
-    }
-
-    static String transformerOf(String cell) {
-        String t = cell.substring(0, cell.lastIndexOf('|'));
-        return t.equals("-") ? null : t;
-    }
-
-    static String classOf(String cell) {
-        return cell.substring(cell.lastIndexOf('|') + 1);
     }
 }

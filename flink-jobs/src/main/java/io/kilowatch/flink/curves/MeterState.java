@@ -1,25 +1,26 @@
 package io.kilowatch.flink.curves;
 
-import io.kilowatch.flink.records.Interval;
+import io.kilowatch.flink.records.BillingTerms;
+import io.kilowatch.flink.records.Cell;
 import io.kilowatch.model.RegistryEntry;
 
 /**
  * Everything {@link MeterIntervals} keeps for one meter, in one state entry, so a reading costs
- * one state read and one write: the open and not-yet-final intervals of each length (a handful,
- * kept sorted by start), the last real point of each length (to fill gaps), the newest register
- * sample and the offset that unwraps rollovers and resets, and the local day being folded into
- * KPIs. Written by {@link MeterStateSerializer}.
+ * one state read and one write: the open and not-yet-final 15-minute intervals (a handful, kept
+ * sorted by start), the last real one (to fill gaps), the newest register sample and the offset
+ * that unwraps rollovers and resets, and the local day being folded into KPIs. Written by
+ * {@link MeterStateSerializer}. (1-minute intervals are built by the meter's cell.)
  */
 public final class MeterState {
     private static final IntervalAcc[] NONE = new IntervalAcc[0];
     private static final long[] NO_STARTS = new long[0];
 
-    IntervalAcc[][] intervals = {NONE, NONE};
+    IntervalAcc[] intervals = NONE;
     /** The intervals' starts side by side: a lookup scans a few longs, not a few objects. */
-    private long[][] starts = {NO_STARTS, NO_STARTS};
+    private long[] starts = NO_STARTS;
 
-    long[] lastRealStart = {Long.MIN_VALUE, Long.MIN_VALUE};
-    double[] lastRealKw = {Double.NaN, Double.NaN};
+    long lastRealStart = Long.MIN_VALUE;
+    double lastRealKw = Double.NaN;
     long lastRegTs = Long.MIN_VALUE;
     double lastRegRaw = Double.NaN;
     double registerOffset;
@@ -30,14 +31,7 @@ public final class MeterState {
     long entryVersion;
     boolean entryLooked;
     /** Where a meter's data goes, as its registry entry says: worked out once per entry, not per reading. */
-    record Membership(
-            String cell,
-            String transformerId,
-            String customerClass,
-            String feederId,
-            String region,
-            boolean meterCurve,
-            io.kilowatch.flink.records.BillingTerms billing) {}
+    record Membership(Cell cell, String feederId, String region, boolean meterCurve, BillingTerms billing) {}
 
     /** Not checkpointed: rebuilt on first use after a restore or a copy. */
     private RegistryEntry membershipOf;
@@ -46,47 +40,43 @@ public final class MeterState {
 
     Membership membership(RegistryEntry entry, String meterId, CurveRules rules) {
         if (membership == null || entry != membershipOf) {
-            String cell = MeterIntervals.cellOf(entry);
             membershipOf = entry;
             boolean rollsUp = entry != null && !RegistryEntry.isTransformerMeter(entry);
             membership = new Membership(
-                    cell,
-                    MeterIntervals.transformerOf(cell),
-                    MeterIntervals.classOf(cell),
+                    Cell.of(entry),
                     rollsUp ? entry.feederId() : null,
                     rollsUp ? entry.region() : null,
                     rules.meterMinuteCurve(meterId, entry),
-                    io.kilowatch.flink.records.BillingTerms.of(entry));
+                    BillingTerms.of(entry));
         }
         return membership;
     }
 
-    IntervalAcc get(Interval iv, long start) {
-        long[] s = startsOf(iv.ordinal());
+    /** The interval starting at {@code start}, or null. */
+    IntervalAcc get(long start) {
+        long[] s = starts();
         for (int i = 0; i < s.length; i++) {
             if (s[i] == start) {
-                return intervals[iv.ordinal()][i];
+                return intervals[i];
             }
         }
         return null;
     }
 
-    private long[] startsOf(int i) {
-        IntervalAcc[] accs = intervals[i];
-        long[] s = starts[i];
-        if (s.length != accs.length) {
+    private long[] starts() {
+        if (starts.length != intervals.length) {
             // Set afresh after a change or a restore (the serializer fills only the intervals).
-            s = new long[accs.length];
-            for (int j = 0; j < accs.length; j++) {
-                s[j] = accs[j].start;
+            long[] s = new long[intervals.length];
+            for (int j = 0; j < intervals.length; j++) {
+                s[j] = intervals[j].start;
             }
-            starts[i] = s;
+            starts = s;
         }
-        return s;
+        return starts;
     }
 
-    void put(Interval iv, IntervalAcc acc) {
-        IntervalAcc[] old = intervals[iv.ordinal()];
+    void put(IntervalAcc acc) {
+        IntervalAcc[] old = intervals;
         int at = 0;
         while (at < old.length && old[at].start < acc.start) {
             at++;
@@ -95,33 +85,33 @@ public final class MeterState {
             old[at] = acc;
             return;
         }
-        starts[iv.ordinal()] = NO_STARTS;
+        starts = NO_STARTS;
         IntervalAcc[] grown = new IntervalAcc[old.length + 1];
         System.arraycopy(old, 0, grown, 0, at);
         grown[at] = acc;
         System.arraycopy(old, at, grown, at + 1, old.length - at);
-        intervals[iv.ordinal()] = grown;
+        intervals = grown;
     }
 
-    void remove(Interval iv, long start) {
-        IntervalAcc[] old = intervals[iv.ordinal()];
+    void remove(long start) {
+        IntervalAcc[] old = intervals;
         for (int i = 0; i < old.length; i++) {
             if (old[i].start == start) {
                 IntervalAcc[] shrunk = new IntervalAcc[old.length - 1];
                 System.arraycopy(old, 0, shrunk, 0, i);
                 System.arraycopy(old, i + 1, shrunk, i, old.length - i - 1);
-                intervals[iv.ordinal()] = shrunk.length == 0 ? NONE : shrunk;
-                starts[iv.ordinal()] = NO_STARTS;
+                intervals = shrunk.length == 0 ? NONE : shrunk;
+                starts = NO_STARTS;
                 return;
             }
         }
     }
 
-    IntervalAcc[] all(Interval iv) {
-        return intervals[iv.ordinal()];
+    IntervalAcc[] all() {
+        return intervals;
     }
 
     boolean hasIntervals() {
-        return intervals[0].length > 0 || intervals[1].length > 0;
+        return intervals.length > 0;
     }
 }

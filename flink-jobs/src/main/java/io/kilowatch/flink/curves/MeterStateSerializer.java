@@ -1,5 +1,6 @@
 package io.kilowatch.flink.curves;
 
+import io.kilowatch.flink.records.Cell;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -13,9 +14,14 @@ import org.apache.flink.core.memory.DataOutputView;
  * while a checkpoint is being written. Times inside an interval are varint offsets from its
  * start, the counted timestamps are delta-coded, and what was last emitted is rebuilt from the
  * interval's values (the operator keeps the two equal between operations) except the energy.
+ *
+ * <p>Version 2 keeps the 15-minute intervals only and writes a cell as its two parts. Version 1
+ * (before 2026-12) also wrote an always-empty 1-minute slot and a cell as {@code "T1|class"}; it
+ * is still read, so a savepoint taken before the change restores.
  */
 public final class MeterStateSerializer extends TypeSerializer<MeterState> {
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    private static final int VERSION_1 = 1;
     private static final int EMITTED = 1;
     private static final int REGISTER = 2;
     private static final int ESTIMATED = 4;
@@ -42,16 +48,13 @@ public final class MeterStateSerializer extends TypeSerializer<MeterState> {
     @Override
     public MeterState copy(MeterState from) {
         MeterState to = new MeterState();
-        for (int i = 0; i < from.intervals.length; i++) {
-            IntervalAcc[] src = from.intervals[i];
-            IntervalAcc[] dst = new IntervalAcc[src.length];
-            for (int j = 0; j < src.length; j++) {
-                dst[j] = copy(src[j]);
-            }
-            to.intervals[i] = dst;
+        IntervalAcc[] dst = new IntervalAcc[from.intervals.length];
+        for (int j = 0; j < dst.length; j++) {
+            dst[j] = copy(from.intervals[j]);
         }
-        to.lastRealStart = from.lastRealStart.clone();
-        to.lastRealKw = from.lastRealKw.clone();
+        to.intervals = dst;
+        to.lastRealStart = from.lastRealStart;
+        to.lastRealKw = from.lastRealKw;
         to.lastRegTs = from.lastRegTs;
         to.lastRegRaw = from.lastRegRaw;
         to.registerOffset = from.registerOffset;
@@ -115,16 +118,12 @@ public final class MeterStateSerializer extends TypeSerializer<MeterState> {
     @Override
     public void serialize(MeterState s, DataOutputView out) throws IOException {
         out.writeByte(VERSION);
-        for (IntervalAcc[] accs : s.intervals) {
-            writeVarLong(out, accs.length);
-            for (IntervalAcc a : accs) {
-                write(a, out);
-            }
+        writeVarLong(out, s.intervals.length);
+        for (IntervalAcc a : s.intervals) {
+            write(a, out);
         }
-        for (int i = 0; i < 2; i++) {
-            out.writeLong(s.lastRealStart[i]);
-            out.writeDouble(s.lastRealKw[i]);
-        }
+        out.writeLong(s.lastRealStart);
+        out.writeDouble(s.lastRealKw);
         out.writeLong(s.lastRegTs);
         out.writeDouble(s.lastRegRaw);
         out.writeDouble(s.registerOffset);
@@ -188,7 +187,11 @@ public final class MeterStateSerializer extends TypeSerializer<MeterState> {
             out.writeDouble(a.sumAbsKvar);
         }
         if ((flags & EMITTED) != 0) {
-            out.writeUTF(a.cell);
+            out.writeBoolean(a.cell.transformerId() != null);
+            if (a.cell.transformerId() != null) {
+                out.writeUTF(a.cell.transformerId());
+            }
+            out.writeUTF(a.cell.customerClass());
             out.writeDouble(a.emKwh);
         }
     }
@@ -196,21 +199,20 @@ public final class MeterStateSerializer extends TypeSerializer<MeterState> {
     @Override
     public MeterState deserialize(DataInputView in) throws IOException {
         int version = in.readUnsignedByte();
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_1) {
             throw new IOException("unknown meter state version " + version);
         }
         MeterState s = new MeterState();
-        for (int i = 0; i < s.intervals.length; i++) {
-            IntervalAcc[] accs = new IntervalAcc[(int) readVarLong(in)];
-            for (int j = 0; j < accs.length; j++) {
-                accs[j] = readAcc(in);
-            }
-            s.intervals[i] = accs;
+        if (version == VERSION_1) {
+            readIntervals(in, version); // the 1-minute slot, never filled
         }
-        for (int i = 0; i < 2; i++) {
-            s.lastRealStart[i] = in.readLong();
-            s.lastRealKw[i] = in.readDouble();
+        s.intervals = readIntervals(in, version);
+        if (version == VERSION_1) {
+            in.readLong(); // and its last real point
+            in.readDouble();
         }
+        s.lastRealStart = in.readLong();
+        s.lastRealKw = in.readDouble();
         s.lastRegTs = in.readLong();
         s.lastRegRaw = in.readDouble();
         s.registerOffset = in.readDouble();
@@ -235,7 +237,15 @@ public final class MeterStateSerializer extends TypeSerializer<MeterState> {
         return s;
     }
 
-    private static IntervalAcc readAcc(DataInputView in) throws IOException {
+    private static IntervalAcc[] readIntervals(DataInputView in, int version) throws IOException {
+        IntervalAcc[] accs = new IntervalAcc[(int) readVarLong(in)];
+        for (int j = 0; j < accs.length; j++) {
+            accs[j] = readAcc(in, version);
+        }
+        return accs;
+    }
+
+    private static IntervalAcc readAcc(DataInputView in, int version) throws IOException {
         IntervalAcc a = new IntervalAcc(in.readLong());
         int flags = in.readUnsignedByte();
         a.registerEvent = in.readByte();
@@ -268,11 +278,24 @@ public final class MeterStateSerializer extends TypeSerializer<MeterState> {
         }
         if ((flags & EMITTED) != 0) {
             a.emitted = true;
-            a.cell = in.readUTF();
+            a.cell = version == VERSION_1 ? cellOfVersion1(in.readUTF()) : readCell(in);
             a.emKwh = in.readDouble();
             a.rememberEmittedFromValues();
         }
         return a;
+    }
+
+    private static Cell readCell(DataInputView in) throws IOException {
+        String transformer = in.readBoolean() ? in.readUTF() : null;
+        String customerClass = in.readUTF();
+        return Cell.of(transformer, customerClass);
+    }
+
+    /** Version 1 wrote {@code "T1|residential"}, and {@code "-|…"} for class-only cells. */
+    private static Cell cellOfVersion1(String s) {
+        int bar = s.lastIndexOf('|');
+        String transformer = s.substring(0, bar);
+        return Cell.of(transformer.equals("-") ? null : transformer, s.substring(bar + 1));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.kilowatch.flink.curves;
 
+import io.kilowatch.flink.records.Interval;
+import io.kilowatch.flink.records.LoadSums;
 import java.util.Arrays;
 import java.util.HashMap;
 
@@ -61,5 +63,20 @@ public class MinuteCell {
 
     double avg(int i) {
         return sum[i] / count[i];
+    }
+
+    /** The meter in slot {@code i}'s share of the cell's minute: its mean, extremes and energy, one meter. */
+    LoadSums share(int i) {
+        double avg = avg(i);
+        return LoadSums.member(avg, max[i], min[i], avg * Interval.ONE_MINUTE.hours(), count[i], 1, 0);
+    }
+
+    /** The cell's minute: the sum of its meters' shares. */
+    LoadSums total() {
+        LoadSums t = LoadSums.ZERO;
+        for (int i = 0; i < n; i++) {
+            t = t.plus(share(i));
+        }
+        return t;
     }
 }

@@ -1,9 +1,10 @@
 package io.kilowatch.flink.curves;
 
+import io.kilowatch.flink.records.CellSample;
 import io.kilowatch.flink.records.DailyKpi;
 import io.kilowatch.flink.records.LateReading;
-import io.kilowatch.flink.records.LoadDelta;
 import io.kilowatch.flink.records.LoadPoint;
+import io.kilowatch.flink.records.MemberChange;
 import io.kilowatch.flink.records.MeterSample;
 import io.kilowatch.flink.records.RegistryUpdate;
 import io.kilowatch.model.RegistryEntry;
@@ -75,8 +76,12 @@ final class MeterHarness implements AutoCloseable {
         return q == null ? List.of() : q.stream().map(StreamRecord::getValue).toList();
     }
 
-    List<LoadDelta> deltas() {
-        return side(MeterIntervals.DELTAS);
+    List<CellSample> samples() {
+        return side(MeterIntervals.SAMPLES);
+    }
+
+    List<MemberChange> changes() {
+        return side(MeterIntervals.CHANGES);
     }
 
     List<LateReading> late() {

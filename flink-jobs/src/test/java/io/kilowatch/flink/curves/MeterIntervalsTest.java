@@ -3,11 +3,13 @@ package io.kilowatch.flink.curves;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.kilowatch.flink.records.Cell;
+import io.kilowatch.flink.records.CellSample;
 import io.kilowatch.flink.records.DailyKpi;
-import io.kilowatch.flink.records.Interval;
 import io.kilowatch.flink.records.LateReading;
-import io.kilowatch.flink.records.LoadDelta;
 import io.kilowatch.flink.records.LoadPoint;
+import io.kilowatch.flink.records.LoadSums;
+import io.kilowatch.flink.records.MemberChange;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -44,13 +46,12 @@ class MeterIntervalsTest {
             assertThat(h.points("15m")).hasSize(3);
             // Minutes are built by the cells: the meter sends each counted reading, once.
             assertThat(h.points("1m")).isEmpty();
-            List<LoadDelta> samples =
-                    h.deltas().stream().filter(LoadDelta::isSample).toList();
+            List<CellSample> samples = h.samples();
             assertThat(samples).hasSize(135).allSatisfy(d -> {
-                assertThat(d.windowStart() % MIN).isZero();
+                assertThat(d.minuteStart() % MIN).isZero();
                 assertThat(d.meterCurve()).isTrue();
             });
-            assertThat(samples.stream().mapToDouble(LoadDelta::sampleKw).sum())
+            assertThat(samples.stream().mapToDouble(CellSample::kw).sum())
                     .isCloseTo(
                             java.util.stream.IntStream.range(0, 135)
                                     .mapToDouble(k -> 1.0 + (k % 7) * 0.5)
@@ -76,11 +77,7 @@ class MeterIntervalsTest {
                 assertThat(p.meters()).isEqualTo(1);
                 assertThat(p.estimated()).isZero();
             }
-            assertThat(h.deltas().stream()
-                            .filter(d -> d.interval() == Interval.ONE_MINUTE)
-                            .mapToLong(LoadDelta::readings)
-                            .sum())
-                    .isEqualTo(135);
+            assertThat(h.samples().stream().map(CellSample::meterId).count()).isEqualTo(135);
         }
     }
 
@@ -112,11 +109,11 @@ class MeterIntervalsTest {
             assertThat(third.energySource()).isEqualTo("register");
             assertThat(third.kwh()).isCloseTo((reg[44] + reg[45]) / 2 - (reg[29] + reg[30]) / 2, within(1e-9));
             // The aggregates got the correction as a difference: their sum is the final value.
-            long deltaSum = h.deltas().stream()
-                    .filter(d -> d.interval() == Interval.FIFTEEN_MINUTES && d.windowStart() == T0 + 2 * Q)
-                    .mapToLong(LoadDelta::kwhMicro)
+            long deltaSum = h.changes().stream()
+                    .filter(d -> d.windowStart() == T0 + 2 * Q)
+                    .mapToLong(d -> d.sums().kwh())
                     .sum();
-            assertThat(deltaSum).isEqualTo(LoadDelta.micro(third.kwh()));
+            assertThat(deltaSum).isEqualTo(LoadSums.micro(third.kwh()));
         }
     }
 
@@ -178,13 +175,13 @@ class MeterIntervalsTest {
             LoadPoint corrected = h.latest("a", "15m", batchInterval);
             assertThat(corrected.readings()).isEqualTo(15);
             assertThat(corrected.kwAvg()).isCloseTo((8 * 1.0 + 7 * 3.0) / 15, within(1e-12));
-            List<LoadDelta> changes = h.deltas().stream()
-                    .filter(d -> d.interval() == Interval.FIFTEEN_MINUTES && d.windowStart() == batchInterval)
+            List<LoadSums> changes = h.changes().stream()
+                    .filter(d -> d.windowStart() == batchInterval)
+                    .map(MemberChange::sums)
                     .toList();
-            assertThat(changes.stream().mapToLong(LoadDelta::kwAvgMicro).sum())
-                    .isEqualTo(LoadDelta.micro(corrected.kwAvg()));
-            assertThat(changes.stream().mapToLong(LoadDelta::readings).sum()).isEqualTo(15);
-            assertThat(changes.stream().mapToLong(LoadDelta::meters).sum()).isEqualTo(1);
+            assertThat(changes.stream().mapToLong(LoadSums::kwAvg).sum()).isEqualTo(LoadSums.micro(corrected.kwAvg()));
+            assertThat(changes.stream().mapToLong(LoadSums::readings).sum()).isEqualTo(15);
+            assertThat(changes.stream().mapToLong(LoadSums::meters).sum()).isEqualTo(1);
 
             // 2 h 50 min after its interval closed: too late for both intervals.
             h.push("a", T0 + 10 * MIN + 30_000, 50.0);
@@ -225,12 +222,13 @@ class MeterIntervalsTest {
             LoadPoint real = h.latest("a", "15m", T0 + Q);
             assertThat(real.estimated()).isZero();
             assertThat(real.kwAvg()).isEqualTo(5.0);
-            List<LoadDelta> changes = h.deltas().stream()
-                    .filter(d -> d.interval() == Interval.FIFTEEN_MINUTES && d.windowStart() == T0 + Q)
+            List<LoadSums> changes = h.changes().stream()
+                    .filter(d -> d.windowStart() == T0 + Q)
+                    .map(MemberChange::sums)
                     .toList();
-            assertThat(changes.stream().mapToLong(LoadDelta::estimated).sum()).isZero();
-            assertThat(changes.stream().mapToLong(LoadDelta::meters).sum()).isEqualTo(1);
-            assertThat(changes.stream().mapToLong(LoadDelta::kwAvgMicro).sum()).isEqualTo(5_000_000);
+            assertThat(changes.stream().mapToLong(LoadSums::estimated).sum()).isZero();
+            assertThat(changes.stream().mapToLong(LoadSums::meters).sum()).isEqualTo(1);
+            assertThat(changes.stream().mapToLong(LoadSums::kwAvg).sum()).isEqualTo(5_000_000);
 
             // Six empty intervals are more than the four filled by default: they stay empty.
             pushQuarter(h, 10, 8.0);
@@ -262,24 +260,28 @@ class MeterIntervalsTest {
             }
             h.watermark(T0 + Q);
 
-            assertThat(h.deltas())
-                    .filteredOn(LoadDelta::meterCurve)
-                    .extracting(LoadDelta::meterId)
+            assertThat(h.samples())
+                    .filteredOn(CellSample::meterCurve)
+                    .extracting(CellSample::meterId)
                     .containsOnly("ind")
                     .hasSize(2);
             assertThat(h.points("15m")).extracting(LoadPoint::id).containsExactlyInAnyOrder("ind", "res", "stranger");
-            assertThat(h.deltas().stream().map(LoadDelta::id).collect(Collectors.toSet()))
-                    .containsExactlyInAnyOrder("T1|industrial", "T1|residential", "-|unregistered");
-            assertThat(h.deltas())
-                    .filteredOn(d -> d.id().equals("T1|industrial"))
-                    .allSatisfy(d -> {
-                        assertThat(d.feederId()).isEqualTo("F1");
-                        assertThat(d.region()).isEqualTo("R1");
-                        assertThat(d.transformerId()).isEqualTo("T1");
-                    });
-            assertThat(h.deltas())
-                    .filteredOn(d -> d.id().equals("-|unregistered"))
-                    .allSatisfy(d -> assertThat(d.transformerId()).isNull());
+            Cell industrial = new Cell("T1", "industrial");
+            assertThat(h.samples().stream().map(CellSample::cell).collect(Collectors.toSet()))
+                    .containsExactlyInAnyOrder(industrial, new Cell("T1", "residential"), Cell.UNREGISTERED);
+            assertThat(h.changes().stream().map(MemberChange::cell).collect(Collectors.toSet()))
+                    .containsExactlyInAnyOrder(industrial, new Cell("T1", "residential"), Cell.UNREGISTERED);
+            assertThat(h.samples()).filteredOn(d -> d.cell().equals(industrial)).allSatisfy(d -> {
+                assertThat(d.feederId()).isEqualTo("F1");
+                assertThat(d.region()).isEqualTo("R1");
+            });
+            assertThat(h.changes()).filteredOn(d -> d.cell().equals(industrial)).allSatisfy(d -> {
+                assertThat(d.feederId()).isEqualTo("F1");
+                assertThat(d.region()).isEqualTo("R1");
+            });
+            assertThat(h.samples())
+                    .filteredOn(d -> d.cell().equals(Cell.UNREGISTERED))
+                    .allSatisfy(d -> assertThat(d.feederId()).isNull());
         }
     }
 

@@ -2,7 +2,7 @@ package io.kilowatch.flink.curves;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kilowatch.flink.records.Interval;
+import io.kilowatch.flink.records.Cell;
 import java.time.ZoneId;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -23,23 +23,22 @@ class MeterStateSerializerTest {
         }
         real.registerEvent = IntervalAcc.ROLLOVER;
         real.emitted = true;
-        real.cell = "T1|industrial";
+        real.cell = new Cell("T1", "industrial");
         real.emKwh = 3.25;
         real.rememberEmittedFromValues();
         IntervalAcc estimate = IntervalAcc.estimated(real.start + 900_000, 4.5);
         estimate.emitted = true;
-        estimate.cell = "-|unregistered";
+        estimate.cell = Cell.UNREGISTERED;
         estimate.emKwh = 1.125;
         estimate.rememberEmittedFromValues();
         IntervalAcc open = new IntervalAcc(real.start + 1_800_000);
         open.markSeen(7);
         open.addKw(2.0);
-        s.put(Interval.FIFTEEN_MINUTES, open);
-        s.put(Interval.FIFTEEN_MINUTES, real);
-        s.put(Interval.FIFTEEN_MINUTES, estimate);
-        s.put(Interval.ONE_MINUTE, new IntervalAcc(real.start));
-        s.lastRealStart[1] = real.start;
-        s.lastRealKw[1] = 8.5;
+        s.put(open);
+        s.put(real);
+        s.put(estimate);
+        s.lastRealStart = real.start;
+        s.lastRealKw = 8.5;
         s.lastRegTs = 123;
         s.lastRegRaw = 999_999.5;
         s.registerOffset = 1_000_000;
@@ -52,19 +51,19 @@ class MeterStateSerializerTest {
         assertThat(write(back)).isEqualTo(bytes);
         assertThat(write(serializer.copy(s))).isEqualTo(bytes);
 
-        assertThat(back.all(Interval.FIFTEEN_MINUTES))
+        assertThat(back.all())
                 .extracting(a -> a.start)
                 .containsExactly(real.start, real.start + 900_000, real.start + 1_800_000);
-        IntervalAcc r = back.get(Interval.FIFTEEN_MINUTES, real.start);
+        IntervalAcc r = back.get(real.start);
         assertThat(r)
                 .usingRecursiveComparison()
                 .withComparatorForType(Double::compare, Double.class)
                 .isEqualTo(real);
-        assertThat(back.get(Interval.FIFTEEN_MINUTES, estimate.start))
+        assertThat(back.get(estimate.start))
                 .usingRecursiveComparison()
                 .withComparatorForType(Double::compare, Double.class)
                 .isEqualTo(estimate);
-        assertThat(back.get(Interval.FIFTEEN_MINUTES, open.start))
+        assertThat(back.get(open.start))
                 .usingRecursiveComparison()
                 .withComparatorForType(Double::compare, Double.class)
                 .isEqualTo(open);
@@ -76,13 +75,55 @@ class MeterStateSerializerTest {
         // An interval of fifteen readings a minute apart, with registers, emitted: compact; reactive
         // power costs a count and a sum more.
         MeterState single = new MeterState();
-        single.put(Interval.FIFTEEN_MINUTES, real);
+        single.put(real);
         int withKvar = write(single).length - write(new MeterState()).length;
         real.kvarCount = 0;
         real.sumAbsKvar = 0;
         int withoutKvar = write(single).length - write(new MeterState()).length;
         assertThat(withoutKvar).isLessThanOrEqualTo(100);
         assertThat(withKvar - withoutKvar).isEqualTo(9);
+    }
+
+    /**
+     * A state image written by version 1 of the serializer (commit 34005a4, before cells were
+     * typed and the 1-minute slot went): three quarters (one with registers, kvar and a
+     * rollover, emitted to T1 × industrial; one estimated, emitted to the unregistered cell; one
+     * open), a 1-minute slot holding an empty interval, the last real point and a day of KPIs.
+     */
+    private static final String VERSION_1_IMAGE =
+            "AQEAAAGjGFxQAAgAAAADAAABoxhcUAAbAQNAHgAAAAAAAEAMAAAAAAAAP/gAAAAAAAADADw8AECPQAAAAAAAwKkHQI9EAAAAAAAD"
+                    + "P/gAAAAAAAAADVQxfGluZHVzdHJpYWw/6AAAAAAAAAAAAaMYagugDQAAAEASAAAAAAAAAA4tfHVucmVnaXN0ZXJlZD/yAAAAAAAA"
+                    + "AAABoxh3x0AAAAFAAAAAAAAAAEAAAAAAAAAAQAAAAAAAAAABB4AAAAAAAAAAf/gAAAAAAAAAAAGjGFxQAEAEAAAAAAAAAAABoxhe"
+                    + "JMBAj0QAAAAAAEEuhIAAAAAAAQAAAaMU7WgAAAABoxoTxABABAAAAAAAAAAAAaMYXFAAQAQAAAAAAAAAAAGjGFxQAEAEAAAAAAAA"
+                    + "P+gAAAAAAAABAAQAAAAAAAAAAD/oAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==";
+
+    @Test
+    void stateWrittenByVersionOneRestores() throws Exception {
+        MeterState s = serializer.deserialize(
+                new DataInputDeserializer(java.util.Base64.getDecoder().decode(VERSION_1_IMAGE)));
+        long start = 1_800_000_000_000L - 1_800_000_000_000L % 900_000;
+        assertThat(s.all()).extracting(a -> a.start).containsExactly(start, start + 900_000, start + 1_800_000);
+        IntervalAcc real = s.get(start);
+        assertThat(real.cell).isEqualTo(new Cell("T1", "industrial"));
+        assertThat(real.count).isEqualTo(3);
+        assertThat(real.sumKw).isEqualTo(1.5 + 2.5 + 3.5);
+        assertThat(real.kvarh(1)).isEqualTo((0 + 0.5 + 1.0) / 3);
+        assertThat(real.regFirst).isEqualTo(1000);
+        assertThat(real.regLast).isEqualTo(1000.5);
+        assertThat(real.registerEvent).isEqualTo(IntervalAcc.ROLLOVER);
+        assertThat(real.emittedShare().kwh()).isEqualTo(750_000);
+        assertThat(real.emittedShare().readings()).isEqualTo(3);
+        IntervalAcc estimate = s.get(start + 900_000);
+        assertThat(estimate.cell).isSameAs(Cell.UNREGISTERED);
+        assertThat(estimate.estimatedKw).isEqualTo(4.5);
+        assertThat(s.get(start + 1_800_000).emitted).isFalse();
+        assertThat(s.lastRealStart).isEqualTo(start);
+        assertThat(s.lastRealKw).isEqualTo(2.5);
+        assertThat(s.registerOffset).isEqualTo(1_000_000);
+        assertThat(s.day.kwh).isEqualTo(0.75);
+        // Written again, it is version 2, and reads back the same.
+        MeterState again = serializer.deserialize(new DataInputDeserializer(write(s)));
+        assertThat(write(again)).isEqualTo(write(s));
     }
 
     private byte[] write(MeterState s) throws Exception {

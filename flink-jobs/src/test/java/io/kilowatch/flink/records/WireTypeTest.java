@@ -15,7 +15,9 @@ class WireTypeTest {
     @Test
     void recordsCarryTheirHandWrittenTypes() {
         assertThat(TypeInformation.of(MeterSample.class)).isInstanceOf(WireType.class);
-        assertThat(TypeInformation.of(LoadDelta.class)).isInstanceOf(WireType.class);
+        assertThat(TypeInformation.of(CellSample.class)).isInstanceOf(WireType.class);
+        assertThat(TypeInformation.of(MemberChange.class)).isInstanceOf(WireType.class);
+        assertThat(TypeInformation.of(AggregateChange.class)).isInstanceOf(WireType.class);
     }
 
     @Test
@@ -28,30 +30,27 @@ class WireTypeTest {
     }
 
     @Test
-    void deltasRoundTripEveryShape() throws IOException {
-        LoadDelta[] deltas = {
-            LoadDelta.sample("T1|residential", 60_000, "T1", "residential", "F1", "R1", "m-1", 3.25, false),
-            LoadDelta.sample("-|unregistered", 120_000, null, "unregistered", null, null, "m-2", -0.5, true),
-            LoadDelta.change(
-                    LoadDelta.CELL,
-                    "T1|industrial",
-                    Interval.FIFTEEN_MINUTES,
-                    900_000,
-                    "T1",
-                    "industrial",
-                    "F1",
-                    "R1",
-                    1_000_000,
-                    2_000_000,
-                    -3,
-                    Long.MAX_VALUE,
-                    15,
-                    1,
-                    2),
-            LoadDelta.change("region", "R1", Interval.ONE_MINUTE, 0, null, null, null, null, -1, 0, 0, 0, -15, -1, 0)
-        };
-        for (LoadDelta d : deltas) {
-            assertThat(roundTrip(d, LoadDelta.class)).isEqualTo(d);
+    void cellSamplesAndChangesRoundTripEveryShape() throws IOException {
+        Cell t1 = new Cell("T1", "residential");
+        for (CellSample c : new CellSample[] {
+            new CellSample(t1, 60_000, "F1", "R1", "m-1", 3.25, false),
+            new CellSample(Cell.UNREGISTERED, 120_000, null, null, "m-2", -0.5, true)
+        }) {
+            assertThat(roundTrip(c, CellSample.class)).isEqualTo(c);
+        }
+        LoadSums sums = new LoadSums(1_000_000, 2_000_000, -3, Long.MAX_VALUE, 15, 1, 2);
+        for (MemberChange c : new MemberChange[] {
+            new MemberChange(new Cell("T1", "industrial"), "F1", "R1", 900_000, sums),
+            new MemberChange(Cell.TRANSFORMER_AREA, null, null, 0, LoadSums.ZERO)
+        }) {
+            assertThat(roundTrip(c, MemberChange.class)).isEqualTo(c);
+        }
+        for (AggregateChange c : new AggregateChange[] {
+            new AggregateChange(
+                    new AggregateKey(Level.REGION, "R1", Interval.ONE_MINUTE), 0, sums.minus(sums.plus(sums))),
+            new AggregateChange(new AggregateKey(Level.CLASS, "prosumer", Interval.FIFTEEN_MINUTES), 900_000, sums)
+        }) {
+            assertThat(roundTrip(c, AggregateChange.class)).isEqualTo(c);
         }
     }
 
