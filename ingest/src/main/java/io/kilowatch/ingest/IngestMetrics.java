@@ -20,7 +20,12 @@ public final class IngestMetrics {
     final LongAdder outboundUnroutable = new LongAdder();
     final LongAdder outboundStaffOnly = new LongAdder();
     final LongAdder outboundConsequences = new LongAdder();
-    final LongAdder outboundBadRegistryEntries = new LongAdder();
+    final LongAdder registryBadRecords = new LongAdder();
+    final LongAdder registryRecords = new LongAdder();
+    /** 1 once the registry has been read to its end. */
+    final AtomicLong registryLoaded = new AtomicLong();
+
+    private volatile java.util.function.IntSupplier servedMeters = () -> 0;
     final LongAdder deferred = new LongAdder();
     final LongAdder pipelineWriteFailures = new LongAdder();
     /** System.nanoTime() of the last acknowledgement; with messages in flight, its age says whether Kafka is answering. */
@@ -35,6 +40,15 @@ public final class IngestMetrics {
         for (RejectReason r : RejectReason.values()) {
             deadLettered.put(r, new LongAdder());
         }
+    }
+
+    /** Where the gauge of meters with a registered concentrator reads from. */
+    void servedMeters(java.util.function.IntSupplier source) {
+        servedMeters = source;
+    }
+
+    public long registryRecords() {
+        return registryRecords.sum();
     }
 
     void countDeadLettered(RejectReason reason) {
@@ -183,9 +197,24 @@ public final class IngestMetrics {
                 outboundConsequences.sum());
         counter(
                 b,
-                "kilowatch_ingest_outbound_bad_registry_entries_total",
-                "Registry records that could not be read",
-                outboundBadRegistryEntries.sum());
+                "kilowatch_ingest_registry_records_total",
+                "Registry records applied (entries and tombstones) since start",
+                registryRecords.sum());
+        counter(
+                b,
+                "kilowatch_ingest_registry_bad_records_total",
+                "Registry records that could not be read, ignored",
+                registryBadRecords.sum());
+        gauge(
+                b,
+                "kilowatch_ingest_registry_loaded",
+                "1 once the registry has been read to its end",
+                registryLoaded.get());
+        gauge(
+                b,
+                "kilowatch_ingest_concentrator_served_meters",
+                "Meters the registry says a concentrator reads; 0: batches are not checked (NOT_SERVED)",
+                servedMeters.getAsInt());
         counter(
                 b,
                 "kilowatch_ingest_messages_deferred_total",
@@ -219,6 +248,20 @@ public final class IngestMetrics {
                 "Messages whose Kafka latency is summed above",
                 sendLatencyCount.sum());
         return b.toString();
+    }
+
+    private static void gauge(StringBuilder b, String name, String help, long value) {
+        b.append("# HELP ")
+                .append(name)
+                .append(' ')
+                .append(help)
+                .append("\n# TYPE ")
+                .append(name)
+                .append(" gauge\n")
+                .append(name)
+                .append(' ')
+                .append(value)
+                .append('\n');
     }
 
     private static void counter(StringBuilder b, String name, String help, long value) {

@@ -2,13 +2,17 @@ package io.kilowatch.ingest;
 
 import io.kilowatch.model.ReadingCodec;
 import io.kilowatch.model.intake.ReadingRouter;
+import io.kilowatch.model.intake.ServedMeters;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.slf4j.Logger;
@@ -24,16 +28,22 @@ public final class IngestService implements AutoCloseable {
     private final MqttKafkaBridge bridge;
     private final HealthServer health;
     private final OutboundRelay outbound;
+    private final RegistryFollower registry;
+    private final ServedMeters served = new ServedMeters();
     private final PipelineReporter pipeline;
+    private static final Duration REGISTRY_WAIT = Duration.ofSeconds(60);
 
     private IngestService(IngestConfig config) throws IOException, MqttException {
         this.config = config;
         producer = new KafkaProducer<>(producerProperties(config));
-        ReadingRouter router = new ReadingRouter(new ReadingCodec(), config.maxPayloadBytes(), config.rules());
+        CustomerRouting routing = new CustomerRouting();
+        registry = new RegistryFollower(config, metrics, List.of(served::update, routing::registryUpdate));
+        metrics.servedMeters(served::servedMeters);
+        ReadingRouter router = new ReadingRouter(new ReadingCodec(), config.maxPayloadBytes(), config.rules(), served);
         KafkaForwarder forwarder =
                 new KafkaForwarder(producer, config.readingsTopic(), config.deadLetterTopic(), metrics);
         bridge = new MqttKafkaBridge(config, router, forwarder, metrics);
-        outbound = config.outboundEnabled() ? new OutboundRelay(config, metrics) : null;
+        outbound = config.outboundEnabled() ? new OutboundRelay(config, metrics, routing, registry) : null;
         health = new HealthServer(
                 config.httpPort(), () -> bridge.isHealthy(config.kafkaUnhealthyAfter()), metrics::prometheus);
         pipeline = config.influxUrl() == null || config.influxUrl().isBlank()
@@ -45,6 +55,7 @@ public final class IngestService implements AutoCloseable {
         LOG.info("starting ingest with {}", config);
         IngestService s = new IngestService(config);
         s.health.start();
+        s.awaitRegistry();
         s.bridge.start(Duration.ofSeconds(30));
         if (s.outbound != null) {
             s.outbound.start();
@@ -54,6 +65,49 @@ public final class IngestService implements AutoCloseable {
         }
         LOG.info("ingest running; health and metrics on http://127.0.0.1:{}/metrics", s.health.port());
         return s;
+    }
+
+    /**
+     * Batches are judged by which concentrator reads which meter, so the bridge subscribes only
+     * after the registry has been read once, or after {@link #REGISTRY_WAIT} with a warning: a
+     * bridge that never starts because Kafka is slow to answer would lose more than it guards.
+     */
+    private void awaitRegistry() throws IOException {
+        registry.start();
+        try {
+            if (!registry.awaitLoaded(REGISTRY_WAIT)) {
+                LOG.warn(
+                        "registry {} not read within {}; subscribing anyway: until it is, batches are not checked"
+                                + " against the concentrators the registry names",
+                        config.registryTopic(),
+                        REGISTRY_WAIT);
+            } else if (served.checked()) {
+                LOG.info(
+                        "registry names the concentrators of {} meters: a batch's reading of any other meter is"
+                                + " dead-lettered (NOT_SERVED)",
+                        served.servedMeters());
+            } else {
+                LOG.warn("registry names no concentrator: batches are not checked against the meters they may speak"
+                        + " for; add the concentratorId column (docs/registry.md)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading the registry", e);
+        }
+    }
+
+    static Map<String, Object> consumerProperties(IngestConfig config, String group, String reset) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
+        if (group != null) {
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        }
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, reset);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.putAll(config.kafkaClient());
+        return p;
     }
 
     static Map<String, Object> producerProperties(IngestConfig config) {
@@ -94,6 +148,7 @@ public final class IngestService implements AutoCloseable {
         if (outbound != null) {
             outbound.close();
         }
+        registry.close();
         producer.flush();
         bridge.close();
         producer.close(Duration.ofSeconds(10));

@@ -1,20 +1,14 @@
 package io.kilowatch.ingest;
 
-import io.kilowatch.model.RegistryCodec;
 import io.kilowatch.model.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -28,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * ({@code customers/{customerId}/alerts|hints}, QoS 1), the value passed on unchanged.
  *
  * <p>At-least-once: a batch's offsets are committed only after the broker acknowledged every
- * publish of the batch. The registry (compacted {@code kw.registry}) is read from its start into
- * memory, and events wait until it has caught up once, so a restart does not misroute alerts of
- * meters it has not reloaded yet. Staff-only alerts (suspected theft, tamper, the grid's assets)
+ * publish of the batch. Whose meter an alert is about comes from the registry ({@link
+ * RegistryFollower}), and events wait until it has caught up once, so a restart does not misroute
+ * alerts of meters it has not reloaded yet. Staff-only alerts (suspected theft, tamper, the grid's assets)
  * are not sent to customers ({@code kilowatch_ingest_outbound_staff_only_total}). An event with no customer is counted and logged
  * ({@code kilowatch_ingest_outbound_unroutable_total}), not published to a guess.
  */
@@ -38,36 +32,25 @@ public final class OutboundRelay implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutboundRelay.class);
 
     private final IngestConfig config;
-    private final CustomerRouting routing = new CustomerRouting();
-    private final RegistryCodec registryCodec = new RegistryCodec();
-    private final KafkaConsumer<byte[], byte[]> registry;
+    private final CustomerRouting routing;
+    private final RegistryFollower registry;
     private final KafkaConsumer<byte[], byte[]> events;
     private final MqttAsyncClient mqtt;
     private final Thread worker;
     private final IngestMetrics metrics;
     private volatile boolean running = true;
 
-    public OutboundRelay(IngestConfig config, IngestMetrics metrics) throws MqttException {
+    /** @param routing kept current by {@code registry}, which the service starts */
+    OutboundRelay(IngestConfig config, IngestMetrics metrics, CustomerRouting routing, RegistryFollower registry)
+            throws MqttException {
         this.config = config;
         this.metrics = metrics;
-        this.registry = new KafkaConsumer<>(consumerProperties(null, "earliest"));
-        this.events = new KafkaConsumer<>(consumerProperties(config.outboundGroupId(), config.outboundStartFrom()));
+        this.routing = routing;
+        this.registry = registry;
+        this.events = new KafkaConsumer<>(
+                IngestService.consumerProperties(config, config.outboundGroupId(), config.outboundStartFrom()));
         this.mqtt = new MqttAsyncClient(config.mqttUrl(), config.mqttClientId() + "-outbound", new MemoryPersistence());
         this.worker = new Thread(this::run, "outbound-relay");
-    }
-
-    private Map<String, Object> consumerProperties(String group, String reset) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
-        if (group != null) {
-            p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        }
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, reset);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        p.putAll(config.kafkaClient());
-        return p;
     }
 
     public OutboundRelay start() throws MqttException {
@@ -81,14 +64,8 @@ public final class OutboundRelay implements AutoCloseable {
 
     private void run() {
         try {
-            List<TopicPartition> parts = registry.partitionsFor(config.registryTopic()).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition()))
-                    .toList();
-            registry.assign(parts);
-            registry.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = registry.endOffsets(parts);
-            while (running && parts.stream().anyMatch(tp -> registry.position(tp) < end.get(tp))) {
-                applyRegistry(registry.poll(Duration.ofMillis(200)));
+            while (running && !registry.awaitLoaded(Duration.ofMillis(200))) {
+                // alerts wait: routed by a half-read registry, they would go to no one or the old owner
             }
             LOG.info(
                     "registry loaded: {} meters; relaying {} and {} to customers",
@@ -97,7 +74,6 @@ public final class OutboundRelay implements AutoCloseable {
                     config.hintsTopic());
             events.subscribe(List.of(config.alertsTopic(), config.hintsTopic()));
             while (running) {
-                applyRegistry(registry.poll(Duration.ZERO));
                 ConsumerRecords<byte[], byte[]> batch = events.poll(Duration.ofMillis(200));
                 if (!batch.isEmpty()) {
                     relay(batch);
@@ -106,24 +82,10 @@ public final class OutboundRelay implements AutoCloseable {
             }
         } catch (WakeupException e) {
             // closing
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (Exception e) {
             LOG.error("outbound relay stopped; alerts and hints are not reaching customers until restart", e);
-        }
-    }
-
-    private void applyRegistry(ConsumerRecords<byte[], byte[]> records) {
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-            String meter = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
-            if (meter == null) {
-                metrics.outboundBadRegistryEntries.increment();
-                continue;
-            }
-            try {
-                routing.registryUpdate(meter, r.value() == null ? null : registryCodec.decode(r.value()));
-            } catch (Exception e) {
-                metrics.outboundBadRegistryEntries.increment();
-                LOG.warn("ignoring registry record for meter {} at offset {}: {}", meter, r.offset(), e.getMessage());
-            }
         }
     }
 
@@ -167,7 +129,6 @@ public final class OutboundRelay implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         events.close();
-        registry.close();
         try {
             mqtt.disconnect(0).waitForCompletion(5_000);
             mqtt.close();

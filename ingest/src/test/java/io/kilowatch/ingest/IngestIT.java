@@ -101,6 +101,105 @@ class IngestIT {
         }
     }
 
+    /**
+     * The attack of issue #15 and its fix: concentrator c1 may speak for the meters the registry
+     * says it reads, and for no other; a reading of another concentrator's meter, or of a meter no
+     * concentrator reads, is dead-lettered on its own while the batch's other readings go through;
+     * a meter moved to c1 in the registry is accepted from c1 (and refused from c2) while ingest runs.
+     */
+    @Test
+    void aConcentratorSpeaksOnlyForItsOwnMetersAndAMeterMovedInTheRegistryFollowsWhileRunning() throws Exception {
+        String p = TestStack.uniquePrefix("ingest-served");
+        TestKafka kafka = new TestKafka(STACK);
+        String registryTopic = kafka.createTopic("test." + p + ".registry", 1, true);
+        Map<TopicPartition, Long> readingsStart = kafka.endOffsets(Topics.READINGS);
+        Map<TopicPartition, Long> dlqStart = kafka.endOffsets(Topics.READINGS_DLQ);
+        IngestConfig config = IngestConfig.load(
+                null, STACK.bridgeEnvironment(p + "-bridge", "KW_KAFKA_TOPIC_REGISTRY", registryTopic));
+        String c1 = p + "-c1";
+        String c2 = p + "-c2";
+        RegistryLoader.load(config, List.of(served(p + "-m1", c1), served(p + "-m2", c2)), List.of());
+
+        MqttClient device = connect(p + "-device");
+        try (IngestService ingest = IngestService.start(config)) {
+            long now = System.currentTimeMillis() - 60_000;
+            device.publish(
+                    Topics.concentratorBatchTopic(c1),
+                    codec.encode(new ConcentratorBatch(
+                            c1,
+                            List.of(
+                                    Reading.of(p + "-m1", now, 1),
+                                    Reading.of(p + "-m2", now, 2),
+                                    Reading.of(p + "-m3", now, 3)))),
+                    1,
+                    false);
+            awaitAcked(ingest, 1);
+
+            // m2 moves from c2 to c1 while ingest runs.
+            RegistryLoader.load(config, List.of(served(p + "-m2", c1)), List.of());
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (ingest.metrics().registryRecords() < 3 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(ingest.metrics().registryRecords()).isEqualTo(3);
+            device.publish(
+                    Topics.concentratorBatchTopic(c1),
+                    codec.encode(new ConcentratorBatch(c1, List.of(Reading.of(p + "-m2", now + 60_000, 2.5)))),
+                    1,
+                    false);
+            device.publish(
+                    Topics.concentratorBatchTopic(c2),
+                    codec.encode(new ConcentratorBatch(c2, List.of(Reading.of(p + "-m2", now + 120_000, 9)))),
+                    1,
+                    false);
+
+            List<ConsumerRecord<byte[], byte[]>> readings = consumeUntil(Topics.READINGS, readingsStart, p, 2);
+            List<ConsumerRecord<byte[], byte[]>> dead = consumeUntil(Topics.READINGS_DLQ, dlqStart, p, 3);
+            assertThat(readings)
+                    .extracting(r -> decode(r.value()))
+                    .containsExactlyInAnyOrder(Reading.of(p + "-m1", now, 1), Reading.of(p + "-m2", now + 60_000, 2.5));
+            assertThat(dead)
+                    .allSatisfy(
+                            r -> assertThat(header(r, DeadLetterHeaders.REASON)).isEqualTo("NOT_SERVED"));
+            assertThat(dead)
+                    .extracting(r -> header(r, DeadLetterHeaders.DETAIL))
+                    .containsExactlyInAnyOrder(
+                            "meter '" + p + "-m2' is read by concentrator '" + c2 + "', not '" + c1 + "'",
+                            "the registry names no concentrator for meter '" + p + "-m3', so concentrator '" + c1
+                                    + "' may not speak for it",
+                            "meter '" + p + "-m2' is read by concentrator '" + c1 + "', not '" + c2 + "'");
+            assertThat(dead)
+                    .filteredOn(r -> header(r, DeadLetterHeaders.DETAIL).contains("-m3'"))
+                    .singleElement()
+                    .satisfies(r ->
+                            assertThat(header(r, DeadLetterHeaders.BATCH_INDEX)).isEqualTo("2"));
+
+            // Counts reconcile: 5 readings sent = 2 forwarded + 3 dead-lettered; 3 messages acknowledged.
+            awaitAcked(ingest, 3);
+            assertThat(ingest.metrics().readingsForwarded()).isEqualTo(2);
+            assertThat(ingest.metrics().deadLettered()).isEqualTo(3);
+            String metrics = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingest.httpPort() + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertThat(metrics)
+                    .contains("kilowatch_ingest_concentrator_served_meters 2\n")
+                    .contains("kilowatch_ingest_registry_loaded 1\n")
+                    .contains("kilowatch_ingest_dead_lettered_total{reason=\"NOT_SERVED\"} 3\n");
+        } finally {
+            device.disconnect();
+            device.close();
+        }
+    }
+
+    private static io.kilowatch.model.RegistryEntry served(String meter, String concentrator) {
+        return new io.kilowatch.model.RegistryEntry(
+                        meter, "c-" + meter, "residential", "T1", "F1", "R1", "zj-res-tier", 8, 400, 230, 1)
+                .withConcentrator(concentrator);
+    }
+
     @Test
     void garbageJustUnderThePayloadLimitIsDeadLetteredAndAcknowledged() throws Exception {
         String p = TestStack.uniquePrefix("ingest-big");

@@ -12,7 +12,8 @@ import java.util.Set;
  * {@code meterId,customerId,class,transformerId,feederId,region,tariffPlan,contractedKva,transformerKva,nominalVoltageV,phases},
  * and optionally {@code voltageLevel,billingBasis,contractKw} for two-part customers (a file
  * without them, or a row with them empty, is a single-part customer whose voltage level follows
- * from its nominal voltage). Parsing is all or nothing: a file with one bad row is rejected with
+ * from its nominal voltage) and {@code concentratorId} for a meter read by a data concentrator
+ * (empty: the meter publishes its own readings). Parsing is all or nothing: a file with one bad row is rejected with
  * every bad row's line number, so a half-loaded registry never moves meters around. No quoting:
  * ids are plain.
  */
@@ -30,7 +31,8 @@ public final class RegistryCsv {
             "nominalVoltageV",
             "phases");
     /** Columns a file may leave out (older exports); an empty cell is the same as no column. */
-    public static final List<String> OPTIONAL_COLUMNS = List.of("voltageLevel", "billingBasis", "contractKw");
+    public static final List<String> OPTIONAL_COLUMNS =
+            List.of("voltageLevel", "billingBasis", "contractKw", "concentratorId");
 
     public static final Set<String> BASES = Set.of("capacity", "demand", "contract");
     public static final Set<String> CLASSES =
@@ -60,7 +62,8 @@ public final class RegistryCsv {
                 Integer.toString(e.phases()),
                 e.voltageLevel() == null ? "" : e.voltageLevel(),
                 e.billingBasis() == null ? "" : e.billingBasis(),
-                e.contractKw() == null ? "" : plain(e.contractKw()));
+                e.contractKw() == null ? "" : plain(e.contractKw()),
+                e.concentratorId() == null ? "" : e.concentratorId());
     }
 
     private static String plain(double v) {
@@ -170,6 +173,9 @@ public final class RegistryCsv {
         if ("contract".equals(basis) && contractKw == null) {
             throw new IllegalArgumentException("billingBasis contract needs contractKw");
         }
+        if (opt[3] != null && !ReadingCodec.isValidId(opt[3])) {
+            throw new IllegalArgumentException("concentratorId '" + opt[3] + "' is not a valid id");
+        }
         return new RegistryEntry(
                 v[0],
                 v[1],
@@ -184,7 +190,8 @@ public final class RegistryCsv {
                 phases,
                 opt[0],
                 basis,
-                contractKw);
+                contractKw,
+                opt[3]);
     }
 
     private static double positive(String s, String column) {

@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param billingBasis the basic-charge basis of a two-part customer: capacity, demand or contract;
  *     null for a single-part customer
  * @param contractKw contract demand in kW, for the contract basis; null otherwise
+ * @param concentratorId the data concentrator that reads this meter and uploads its readings in
+ *     batches; null for a meter that publishes its own. Ingest accepts a batch's reading only
+ *     from the concentrator named here (once the registry names any).
  */
 public record RegistryEntry(
         String meterId,
@@ -33,7 +36,8 @@ public record RegistryEntry(
         int phases,
         String voltageLevel,
         String billingBasis,
-        Double contractKw)
+        Double contractKw,
+        String concentratorId)
         implements java.io.Serializable {
 
     /** The class of a transformer-area meter: not a customer, so not summed with them. */
@@ -75,6 +79,41 @@ public record RegistryEntry(
                 phases,
                 null,
                 null,
+                null,
+                null);
+    }
+
+    /** An entry of a meter that publishes its own readings (no concentrator). */
+    public RegistryEntry(
+            String meterId,
+            String customerId,
+            String customerClass,
+            String transformerId,
+            String feederId,
+            String region,
+            String tariffPlanId,
+            double contractedKva,
+            double transformerKva,
+            double nominalVoltageV,
+            int phases,
+            String voltageLevel,
+            String billingBasis,
+            Double contractKw) {
+        this(
+                meterId,
+                customerId,
+                customerClass,
+                transformerId,
+                feederId,
+                region,
+                tariffPlanId,
+                contractedKva,
+                transformerKva,
+                nominalVoltageV,
+                phases,
+                voltageLevel,
+                billingBasis,
+                contractKw,
                 null);
     }
 
@@ -93,7 +132,8 @@ public record RegistryEntry(
                 phases,
                 level,
                 basis,
-                contract);
+                contract,
+                concentratorId);
     }
 
     public RegistryEntry withTariffPlan(String plan) {
@@ -111,7 +151,27 @@ public record RegistryEntry(
                 phases,
                 voltageLevel,
                 billingBasis,
-                contractKw);
+                contractKw,
+                concentratorId);
+    }
+
+    public RegistryEntry withConcentrator(String concentrator) {
+        return new RegistryEntry(
+                meterId,
+                customerId,
+                customerClass,
+                transformerId,
+                feederId,
+                region,
+                tariffPlanId,
+                contractedKva,
+                transformerKva,
+                nominalVoltageV,
+                phases,
+                voltageLevel,
+                billingBasis,
+                contractKw,
+                concentrator);
     }
 
     /**

@@ -36,5 +36,10 @@ public enum RejectReason {
     /** A row of an imported file that is not one reading (more cells than its header names). */
     BAD_ROW,
     /** A concentrator batch whose body names another concentrator than its topic: no device speaks for another. */
-    CONCENTRATOR_MISMATCH
+    CONCENTRATOR_MISMATCH,
+    /**
+     * A reading in a concentrator's batch for a meter the registry does not say that concentrator
+     * reads: it is dead-lettered, the batch's other readings go through.
+     */
+    NOT_SERVED
 }

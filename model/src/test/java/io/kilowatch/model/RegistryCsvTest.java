@@ -43,6 +43,23 @@ class RegistryCsvTest {
     }
 
     @Test
+    void theConcentratorColumnIsOptionalAndItsIdChecked() {
+        RegistryEntry behind = E.withConcentrator("FZC1");
+        RegistryEntry own =
+                new RegistryEntry("M2", "C2", "residential", "T1", "F1", "north", "zj-res-tier", 8, 630, 230, 1);
+        assertThat(RegistryCsv.parse(List.of(RegistryCsv.header(), RegistryCsv.row(behind), RegistryCsv.row(own))))
+                .containsExactly(behind, own);
+        assertThat(RegistryCsv.parse(List.of(RegistryCsv.header(), RegistryCsv.row(E)))
+                        .get(0)
+                        .concentratorId())
+                .as("an empty cell: the meter publishes its own readings")
+                .isNull();
+        assertThatThrownBy(() -> RegistryCsv.parse(
+                        List.of(RegistryCsv.header(), RegistryCsv.row(E).replaceFirst(",$", ",FZC/1"))))
+                .hasMessageContaining("line 2: concentratorId 'FZC/1' is not a valid id");
+    }
+
+    @Test
     void oneBadRowRejectsTheWholeFileNamingEveryBadLine() {
         List<String> lines = List.of(
                 RegistryCsv.header(),

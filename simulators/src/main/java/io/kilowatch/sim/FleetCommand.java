@@ -208,8 +208,17 @@ public final class FleetCommand implements Callable<Integer> {
             case "residential" -> Topology.residential(prefix, meters);
             default -> throw new IllegalArgumentException("--mix must be mixed or residential, got " + mix);
         };
+        Reporting reporting = new Reporting(
+                concentratorShare,
+                metersPerConcentrator,
+                batchEvery,
+                maxUploadDelay,
+                reuploadRate,
+                dropRate,
+                duplicateRate,
+                maxClockSkew);
         if (registry != null) {
-            topology.writeRegistry(registry);
+            topology.writeRegistry(registry, reporting);
             System.out.printf("fleet: registry of %d meters written to %s%n", topology.size(), registry);
         }
         if (registryOnly) {
@@ -240,21 +249,8 @@ public final class FleetCommand implements Callable<Integer> {
                         "kilowatch-sim-" + ProcessHandle.current().pid(),
                         broker.connections(),
                         eventTimeSpread);
-                FleetSimulation sim = new FleetSimulation(
-                        fleet,
-                        s,
-                        new Reporting(
-                                concentratorShare,
-                                metersPerConcentrator,
-                                batchEvery,
-                                maxUploadDelay,
-                                reuploadRate,
-                                dropRate,
-                                duplicateRate,
-                                maxClockSkew),
-                        scenario,
-                        inSimulatedTime(mqtt),
-                        record)) {
+                FleetSimulation sim =
+                        new FleetSimulation(fleet, s, reporting, scenario, inSimulatedTime(mqtt), record)) {
             Runtime.getRuntime().addShutdownHook(new Thread(sim::stop));
             if (!progress.isZero()) {
                 ticker.scheduleAtFixedRate(

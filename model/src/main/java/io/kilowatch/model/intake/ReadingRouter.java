@@ -14,18 +14,28 @@ import java.util.List;
  * Validates and normalizes what devices publish. Pure: no I/O, so every rule is unit-tested.
  *
  * <p>A reading on {@code meters/{id}/reading} must name meter {@code id}, and a batch on
- * {@code concentrators/{id}/batch} concentrator {@code id}: no device may speak for another. A concentrator batch is split and each reading judged on its own, so one bad
- * reading does not take the good ones with it.
+ * {@code concentrators/{id}/batch} concentrator {@code id}: no device may speak for another. A
+ * concentrator batch is split and each reading judged on its own, so one bad reading does not
+ * take the good ones with it; with {@link ServedMeters}, a reading of a meter the registry does
+ * not say the concentrator reads is one of those ({@code NOT_SERVED}).
  */
 public final class ReadingRouter {
     private final ReadingCodec codec;
     private final int maxPayloadBytes;
     private final PlausibilityRules rules;
+    private final ServedMeters served;
 
+    /** A router that does not ask which meters a concentrator reads (history import, tests of the other rules). */
     public ReadingRouter(ReadingCodec codec, int maxPayloadBytes, PlausibilityRules rules) {
+        this(codec, maxPayloadBytes, rules, new ServedMeters());
+    }
+
+    /** @param served which concentrator reads which meter, kept current by the caller */
+    public ReadingRouter(ReadingCodec codec, int maxPayloadBytes, PlausibilityRules rules, ServedMeters served) {
         this.codec = codec;
         this.maxPayloadBytes = maxPayloadBytes;
         this.rules = rules;
+        this.served = served;
     }
 
     /** Routes with the bridge's clock as "now" for the timestamp rules. */
@@ -100,6 +110,10 @@ public final class ReadingRouter {
             try {
                 Reading r = codec.decodeReading(node);
                 rules.check(r, nowMillis);
+                String refusal = served.refusal(batch.concentratorId(), r.meterId());
+                if (refusal != null) {
+                    throw new InvalidReadingException(RejectReason.NOT_SERVED, refusal);
+                }
                 accepted.add(new Routed.Accepted(r.meterId(), r.ts(), codec.encode(r)));
             } catch (InvalidReadingException e) {
                 rejected.add(new Routed.Rejected(codec.toBytes(node), e.reason(), e.detail(), i));

@@ -192,4 +192,75 @@ class ReadingRouterTest {
         assertThat(Topics.concentratorIdOf("concentrators//batch")).isNull();
         assertThat(Topics.concentratorIdOf("meters/m1/reading")).isNull();
     }
+
+    private static io.kilowatch.model.RegistryEntry meter(String id, String concentrator) {
+        return new io.kilowatch.model.RegistryEntry(
+                        id, "c-" + id, "residential", "T1", "F1", "R1", "flat", 10, 400, 230, 1)
+                .withConcentrator(concentrator);
+    }
+
+    private static byte[] batchOf(String concentrator, String... meters) {
+        StringBuilder json = new StringBuilder("{\"concentratorId\":\"" + concentrator + "\",\"readings\":[");
+        for (int i = 0; i < meters.length; i++) {
+            json.append(i == 0 ? "" : ",")
+                    .append("{\"meterId\":\"")
+                    .append(meters[i])
+                    .append("\",\"ts\":")
+                    .append(NOW)
+                    .append(",\"kw\":1}");
+        }
+        return json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aConcentratorSpeaksOnlyForTheMetersTheRegistrySaysItReadsAndTheRestOfItsBatchGoesThrough() {
+        ServedMeters served = new ServedMeters();
+        served.update("m1", meter("m1", "FZC1"));
+        served.update("m2", meter("m2", "FZC2"));
+        served.update("m4", meter("m4", null)); // publishes its own readings
+        ReadingRouter checking = new ReadingRouter(codec, 4096, PlausibilityRules.defaults(), served);
+
+        Routed out =
+                checking.route(Topics.concentratorBatchTopic("FZC1"), batchOf("FZC1", "m1", "m2", "m3", "m4"), NOW);
+        assertThat(out.accepted()).extracting(Routed.Accepted::meterId).containsExactly("m1");
+        assertThat(out.rejected()).extracting(Routed.Rejected::batchIndex).containsExactly(1, 2, 3);
+        assertThat(out.rejected()).allSatisfy(r -> assertThat(r.reason()).isEqualTo(RejectReason.NOT_SERVED));
+        assertThat(out.rejected().get(0).detail()).isEqualTo("meter 'm2' is read by concentrator 'FZC2', not 'FZC1'");
+        assertThat(out.rejected().get(1).detail()).contains("no concentrator for meter 'm3'");
+
+        // m2 moves to FZC1: from the registry update on, FZC1 may speak for it and FZC2 may not.
+        served.update("m2", meter("m2", "FZC1"));
+        assertThat(checking.route(Topics.concentratorBatchTopic("FZC1"), batchOf("FZC1", "m2"), NOW)
+                        .accepted())
+                .hasSize(1);
+        assertThat(checking.route(Topics.concentratorBatchTopic("FZC2"), batchOf("FZC2", "m2"), NOW)
+                        .rejected())
+                .singleElement()
+                .satisfies(r -> assertThat(r.reason()).isEqualTo(RejectReason.NOT_SERVED));
+        // A meter that leaves the registry is served by no one.
+        served.update("m1", null);
+        assertThat(checking.route(Topics.concentratorBatchTopic("FZC1"), batchOf("FZC1", "m1"), NOW)
+                        .rejected())
+                .hasSize(1);
+        // Per-meter topics are not a concentrator's: the meter speaks for itself.
+        assertThat(checking.route(Topics.meterReadingTopic("m3"), codec.encode(Reading.of("m3", NOW, 1)), NOW)
+                        .accepted())
+                .hasSize(1);
+    }
+
+    @Test
+    void whileTheRegistryNamesNoConcentratorBatchesAreNotChecked() {
+        ServedMeters served = new ServedMeters();
+        served.update("m1", meter("m1", null));
+        ReadingRouter checking = new ReadingRouter(codec, 4096, PlausibilityRules.defaults(), served);
+        assertThat(served.checked()).isFalse();
+        assertThat(checking.route(Topics.concentratorBatchTopic("LTC1"), batchOf("LTC1", "m1", "x9"), NOW)
+                        .accepted())
+                .hasSize(2);
+        served.update("m1", meter("m1", "FZC1"));
+        assertThat(served.checked()).isTrue();
+        assertThat(checking.route(Topics.concentratorBatchTopic("LTC1"), batchOf("LTC1", "m1", "x9"), NOW)
+                        .accepted())
+                .isEmpty();
+    }
 }

@@ -112,16 +112,10 @@ public final class FleetSimulation implements Runnable, AutoCloseable {
         SplittableRandom delays = new SplittableRandom(settings.seed() ^ 0x2545F4914F6CDD1DL);
         SplittableRandom field = new SplittableRandom(settings.seed() ^ 0x6A09E667F3BCC909L);
         long[] skew = new long[fleet.size()];
-        int[] concentrator = new int[fleet.size()];
-        int behind = 0;
+        int[] concentrator = reporting.concentrators(fleet.size());
         for (int m = 0; m < fleet.size(); m++) {
             long maxSkew = reporting.maxClockSkew().toMillis();
             skew[m] = maxSkew == 0 ? 0 : field.nextLong(-maxSkew, maxSkew + 1) / 1000 * 1000;
-            // Meters behind concentrators are spread through the fleet (in steps of 5 %), so the
-            // share holds on small fleets too.
-            concentrator[m] = reporting.concentratorShare() > 0 && (m % 20) < reporting.concentratorShare() * 20
-                    ? behind++ / reporting.metersPerConcentrator()
-                    : -1;
         }
         List<List<Reading>> collected = new ArrayList<>();
         PriorityQueue<Pending> queue = new PriorityQueue<>();
@@ -204,7 +198,7 @@ public final class FleetSimulation implements Runnable, AutoCloseable {
             if (readings.isEmpty()) {
                 continue;
             }
-            ConcentratorBatch batch = new ConcentratorBatch(String.format("DC%04d", c + 1), List.copyOf(readings));
+            ConcentratorBatch batch = new ConcentratorBatch(Reporting.concentratorId(c), List.copyOf(readings));
             readings.clear();
             long at = now + (maxUpload == 0 ? 0 : field.nextLong(maxUpload + 1));
             queue.add(new Pending(at, seq[0]++, null, batch));

@@ -39,4 +39,24 @@ public record Reporting(
     public static Reporting direct() {
         return new Reporting(0, 100, Duration.ofMinutes(15), Duration.ZERO, 0, 0, 0, Duration.ZERO);
     }
+
+    /**
+     * Which concentrator reads each of a fleet's meters (an index, −1: the meter publishes its
+     * own). Meters behind concentrators are spread through the fleet in steps of 5 %, so the share
+     * holds on small fleets too. The simulation uploads by it and the registry says it, so ingest
+     * accepts each batch's readings from their own concentrator only.
+     */
+    public int[] concentrators(int fleetSize) {
+        int[] of = new int[fleetSize];
+        int behind = 0;
+        for (int m = 0; m < fleetSize; m++) {
+            of[m] = concentratorShare > 0 && (m % 20) < concentratorShare * 20 ? behind++ / metersPerConcentrator : -1;
+        }
+        return of;
+    }
+
+    /** The id of concentrator {@code index}, as its batches and the registry name it. */
+    public static String concentratorId(int index) {
+        return String.format("DC%04d", index + 1);
+    }
 }

@@ -229,10 +229,18 @@ public final class Topology {
     }
 
     public void writeRegistry(Path file) throws IOException {
+        writeRegistry(file, Reporting.direct());
+    }
+
+    /** The registry, with the concentrator that reads each meter behind one under {@code reporting}. */
+    public void writeRegistry(Path file, Reporting reporting) throws IOException {
         List<String> lines = new ArrayList<>(meters.size() + 1);
         lines.add(RegistryCsv.header());
-        for (MeterSpec s : meters) {
-            lines.add(RegistryCsv.row(s.entry()));
+        int[] concentrator = reporting.concentrators(meters.size());
+        for (int m = 0; m < meters.size(); m++) {
+            RegistryEntry e = meters.get(m).entry();
+            lines.add(RegistryCsv.row(
+                    concentrator[m] < 0 ? e : e.withConcentrator(Reporting.concentratorId(concentrator[m]))));
         }
         Files.write(file, lines, StandardCharsets.UTF_8);
     }

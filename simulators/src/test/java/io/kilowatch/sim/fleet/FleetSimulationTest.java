@@ -169,5 +169,32 @@ class FleetSimulationTest {
         assertThat(batchMessages).isGreaterThan(24);
         assertThat(unique).hasSize((int) (40 * 180 - dropped));
         assertThat(readings).isGreaterThan(unique.size());
+
+        // The fleet's registry names each batch's concentrator for every meter in it, and no
+        // concentrator for the meters that publish their own: ingest accepts all of them.
+        java.nio.file.Path csv = java.nio.file.Files.createTempFile("fleet-registry", ".csv");
+        fleet.topology().writeRegistry(csv, reporting);
+        java.util.Map<String, String> concentratorOf = new java.util.HashMap<>();
+        for (var e : io.kilowatch.model.RegistryCsv.parse(java.nio.file.Files.readAllLines(csv))) {
+            if (e.concentratorId() != null) {
+                concentratorOf.put(e.meterId(), e.concentratorId());
+            }
+        }
+        java.nio.file.Files.delete(csv);
+        assertThat(concentratorOf).hasSize(20);
+        assertThat(concentratorOf.values()).containsOnly("DC0001", "DC0002");
+        for (String[] m : sent) {
+            if (m[0].startsWith("concentrators/")) {
+                var batch = codec.decodeBatch(m[1].getBytes(StandardCharsets.UTF_8));
+                for (var r : batch.readings()) {
+                    assertThat(concentratorOf.get(codec.decodeReading(r).meterId()))
+                            .isEqualTo(batch.concentratorId());
+                }
+            } else {
+                assertThat(concentratorOf)
+                        .doesNotContainKey(codec.decodeReading(m[1].getBytes(StandardCharsets.UTF_8))
+                                .meterId());
+            }
+        }
     }
 }
