@@ -23,7 +23,7 @@ ensure_java_and_maven() {
 # the next `stack.sh up` starts empty. Used for runs whose counts must be their own.
 reset_stack_data() {
   "$ROOT/scripts/stack.sh" down >/dev/null 2>&1 || true
-  rm -rf "$KW_STACK_DIR/mosquitto" "$KW_STACK_DIR/influxdb" "$KW_STACK_DIR/kafka/logs"
+  rm -rf "$KW_STACK_DIR/mosquitto" "$KW_STACK_DIR/influxdb" "$KW_STACK_DIR"/kafka/logs "$KW_STACK_DIR"/kafka2/logs "$KW_STACK_DIR"/kafka3/logs
 }
 
 # Points every KW_* stack variable at a private stack: folder .stack-NAME, ports moved by OFFSET

@@ -9,7 +9,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * Creates Kafka topics that do not exist yet; run by scripts/stack.sh as a single-file program
- * on the broker's classpath. Arguments: bootstrap, then name:partitions[:compact] ...
+ * on the broker's classpath. Arguments: bootstrap, replication factor, then name:partitions[:compact] ...
  * Retries until the broker answers or the deadline passes, so it doubles as the readiness check.
  */
 public class CreateTopics {
@@ -24,12 +24,13 @@ public class CreateTopics {
                 try {
                     Set<String> existing = admin.listTopics().names().get();
                     List<NewTopic> wanted = new ArrayList<>();
-                    for (int i = 1; i < args.length; i++) {
+                    short replication = Short.parseShort(args[1]);
+                    for (int i = 2; i < args.length; i++) {
                         String[] spec = args[i].split(":");
                         if (existing.contains(spec[0])) {
                             continue;
                         }
-                        NewTopic t = new NewTopic(spec[0], Integer.parseInt(spec[1]), (short) 1);
+                        NewTopic t = new NewTopic(spec[0], Integer.parseInt(spec[1]), replication);
                         if (spec.length > 2 && spec[2].equals("compact")) {
                             t.configs(Map.of("cleanup.policy", "compact"));
                         }
@@ -37,7 +38,8 @@ public class CreateTopics {
                     }
                     if (!wanted.isEmpty()) {
                         admin.createTopics(wanted).all().get();
-                        wanted.forEach(t -> System.out.println("created topic " + t.name() + " (" + t.numPartitions() + " partitions)"));
+                        wanted.forEach(t -> System.out.println("created topic " + t.name() + " (" + t.numPartitions()
+                                + " partitions, replication factor " + t.replicationFactor() + ")"));
                     }
                     return;
                 } catch (Exception e) {
