@@ -118,25 +118,19 @@ public record RegistryEntry(
     }
 
     public RegistryEntry withBilling(String level, String basis, Double contract) {
-        return new RegistryEntry(
-                meterId,
-                customerId,
-                customerClass,
-                transformerId,
-                feederId,
-                region,
-                tariffPlanId,
-                contractedKva,
-                transformerKva,
-                nominalVoltageV,
-                phases,
-                level,
-                basis,
-                contract,
-                concentratorId);
+        return with(tariffPlanId, level, basis, contract, concentratorId);
     }
 
     public RegistryEntry withTariffPlan(String plan) {
+        return with(plan, voltageLevel, billingBasis, contractKw, concentratorId);
+    }
+
+    public RegistryEntry withConcentrator(String concentrator) {
+        return with(tariffPlanId, voltageLevel, billingBasis, contractKw, concentrator);
+    }
+
+    /** This meter with other terms: the fields the {@code with…} methods change. */
+    private RegistryEntry with(String plan, String level, String basis, Double contract, String concentrator) {
         return new RegistryEntry(
                 meterId,
                 customerId,
@@ -149,28 +143,9 @@ public record RegistryEntry(
                 transformerKva,
                 nominalVoltageV,
                 phases,
-                voltageLevel,
-                billingBasis,
-                contractKw,
-                concentratorId);
-    }
-
-    public RegistryEntry withConcentrator(String concentrator) {
-        return new RegistryEntry(
-                meterId,
-                customerId,
-                customerClass,
-                transformerId,
-                feederId,
-                region,
-                tariffPlanId,
-                contractedKva,
-                transformerKva,
-                nominalVoltageV,
-                phases,
-                voltageLevel,
-                billingBasis,
-                contractKw,
+                level,
+                basis,
+                contract,
                 concentrator);
     }
 
