@@ -148,6 +148,12 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
         long mStart = M.startOf(s.ts());
         if (forgotten(mStart, M, minuteLatenessMs, wm)) {
             late(ctx, s, M);
+        } else if (entry == null && wm < mStart + M.millis() - 1) {
+            // Not in the registry, or not in it yet: the registry is a broadcast input and may be
+            // read after the first readings. The minute goes to its cell when it closes, with the
+            // membership the registry gives then (docs/decisions.md).
+            meta.defer(mStart, s.kw());
+            ctx.timerService().registerEventTimeTimer(mStart + M.millis() - 1);
         } else {
             ctx.output(
                     SAMPLES,
@@ -161,6 +167,9 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
         MeterState meta = state.value();
         if (meta == null) {
             return;
+        }
+        if (meta.deferred > 0) {
+            sendDeferred(ctx, meta, t);
         }
         long closing = t + 1 - Q.millis();
         IntervalAcc acc = meta.get(closing);
@@ -179,7 +188,7 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
                     KPIS, meta.day.kpi(LoadPoint.LEVEL_METER, ctx.getCurrentKey(), rules.zone(), rules.kpiCalendar()));
             meta.day = null;
         }
-        if (meta.day == null && !meta.hasIntervals()) {
+        if (meta.day == null && !meta.hasIntervals() && meta.deferred == 0) {
             // Every interval of the meter is final and its day reported: nothing is kept. A meter
             // that comes back starts afresh; its silence was longer than any gap we fill.
             state.clear();
@@ -189,6 +198,30 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
     }
 
     // ------------------------------------------------------------------ emission
+
+    /** Sends the deferred readings of every minute closed by {@code t} to the cell the registry names now. */
+    private void sendDeferred(ReadOnlyContext ctx, MeterState meta, long t) throws Exception {
+        String meterId = ctx.getCurrentKey();
+        MeterState.Membership m = meta.membership(registryEntry(ctx, meta, meterId), meterId, rules);
+        boolean[] sent = new boolean[meta.deferred];
+        for (int i = 0; i < meta.deferred; i++) {
+            long start = meta.deferredStart[i];
+            if (start + M.millis() - 1 <= t) {
+                ctx.output(
+                        SAMPLES,
+                        new CellSample(
+                                m.cell(),
+                                start,
+                                m.feederId(),
+                                m.region(),
+                                meterId,
+                                meta.deferredKw[i],
+                                m.meterCurve()));
+                sent[i] = true;
+            }
+        }
+        meta.keepDeferred(sent);
+    }
 
     /** Writes the interval's point and sends the change of the meter's share to its cell. */
     private void emit(ReadOnlyContext ctx, Collector<LoadPoint> out, MeterState meta, IntervalAcc acc)

@@ -14,6 +14,7 @@ import io.kilowatch.model.RegistryEntry;
 public final class MeterState {
     private static final IntervalAcc[] NONE = new IntervalAcc[0];
     private static final long[] NO_STARTS = new long[0];
+    private static final double[] NO_KW = new double[0];
 
     IntervalAcc[] intervals = NONE;
     /** The intervals' starts side by side: a lookup scans a few longs, not a few objects. */
@@ -25,6 +26,16 @@ public final class MeterState {
     double lastRegRaw = Double.NaN;
     double registerOffset;
     DayAcc day;
+    /**
+     * Counted readings of a meter the registry did not know when they were processed, held
+     * until their minute closes (start, kW; the first {@code deferred} slots): the registry is a
+     * broadcast input that may arrive after the first readings, and a minute's membership must
+     * be the registry's word, not the order of arrival.
+     */
+    long[] deferredStart = NO_STARTS;
+
+    double[] deferredKw = NO_KW;
+    int deferred;
     /** The meter's registry entry as last looked up, and the registry version then; not checkpointed. */
     RegistryEntry entry;
 
@@ -113,5 +124,33 @@ public final class MeterState {
 
     boolean hasIntervals() {
         return intervals.length > 0;
+    }
+
+    void defer(long minuteStart, double kw) {
+        if (deferred == deferredStart.length) {
+            int capacity = Math.max(4, deferred * 2);
+            deferredStart = java.util.Arrays.copyOf(deferredStart, capacity);
+            deferredKw = java.util.Arrays.copyOf(deferredKw, capacity);
+        }
+        deferredStart[deferred] = minuteStart;
+        deferredKw[deferred] = kw;
+        deferred++;
+    }
+
+    /** Drops the deferred readings for which {@code sent} is true, keeping the others in order. */
+    void keepDeferred(boolean[] sent) {
+        int kept = 0;
+        for (int i = 0; i < deferred; i++) {
+            if (!sent[i]) {
+                deferredStart[kept] = deferredStart[i];
+                deferredKw[kept] = deferredKw[i];
+                kept++;
+            }
+        }
+        deferred = kept;
+        if (kept == 0) {
+            deferredStart = NO_STARTS;
+            deferredKw = NO_KW;
+        }
     }
 }

@@ -15,7 +15,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * start, the counted timestamps are delta-coded, and what was last emitted is rebuilt from the
  * interval's values (the operator keeps the two equal between operations) except the energy.
  *
- * <p>Version 2 keeps the 15-minute intervals only and writes a cell as its two parts. Version 1
+ * <p>Version 2 keeps the 15-minute intervals only, writes a cell as its two parts, and ends
+ * with the readings deferred until their minute closes (start, kW). Version 1
  * (before 2026-12) also wrote an always-empty 1-minute slot and a cell as {@code "T1|class"}; it
  * is still read, so a savepoint taken before the change restores.
  */
@@ -59,6 +60,9 @@ public final class MeterStateSerializer extends TypeSerializer<MeterState> {
         to.lastRegRaw = from.lastRegRaw;
         to.registerOffset = from.registerOffset;
         to.day = from.day == null ? null : copy(from.day);
+        to.deferred = from.deferred;
+        to.deferredStart = java.util.Arrays.copyOf(from.deferredStart, from.deferred);
+        to.deferredKw = java.util.Arrays.copyOf(from.deferredKw, from.deferred);
         return to;
     }
 
@@ -144,6 +148,11 @@ public final class MeterStateSerializer extends TypeSerializer<MeterState> {
             for (double v : d.kwhByPeriod) {
                 out.writeDouble(v);
             }
+        }
+        writeVarLong(out, s.deferred);
+        for (int i = 0; i < s.deferred; i++) {
+            out.writeLong(s.deferredStart[i]);
+            out.writeDouble(s.deferredKw[i]);
         }
     }
 
@@ -233,6 +242,12 @@ public final class MeterStateSerializer extends TypeSerializer<MeterState> {
                 d.kwhByPeriod[i] = in.readDouble();
             }
             s.day = d;
+        }
+        if (version != VERSION_1) {
+            int n = (int) readVarLong(in);
+            for (int i = 0; i < n; i++) {
+                s.defer(in.readLong(), in.readDouble());
+            }
         }
         return s;
     }

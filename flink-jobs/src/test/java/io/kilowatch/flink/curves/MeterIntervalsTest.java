@@ -249,6 +249,40 @@ class MeterIntervalsTest {
         }
     }
 
+    /**
+     * The registry is a broadcast input: on a cold start a meter's first readings may be
+     * processed before its entry is read. Their minutes must still count in the meter's cell
+     * (found by FlinkClusterIT, where the cluster's first minutes went to "unregistered").
+     */
+    @Test
+    void aReadingProcessedBeforeItsRegistryEntryCountsInTheRegisteredCellOfItsMinute() throws Exception {
+        try (MeterHarness h = harness(CurveRules.defaults())) {
+            h.push("early", T0 + 10_000, 2.0);
+            h.push("early", T0 + 70_000, 3.0);
+            assertThat(h.samples()).as("held until the minute closes").isEmpty();
+            h.register("early", "c9", "commercial", "T7", "F7", "R7");
+            h.watermark(T0 + MIN - 1);
+            assertThat(h.samples()).singleElement().satisfies(x -> {
+                assertThat(x.cell()).isEqualTo(new Cell("T7", "commercial"));
+                assertThat(x.minuteStart()).isEqualTo(T0);
+                assertThat(x.kw()).isEqualTo(2.0);
+                assertThat(x.feederId()).isEqualTo("F7");
+            });
+            // Now registered: the next reading goes at once.
+            h.push("early", T0 + 130_000, 4.0);
+            h.watermark(T0 + 2 * MIN - 1);
+            assertThat(h.samples()).extracting(CellSample::kw).containsExactlyInAnyOrder(2.0, 3.0, 4.0);
+            assertThat(h.samples()).extracting(CellSample::cell).containsOnly(new Cell("T7", "commercial"));
+            // A meter the registry never names counts as unregistered when its minute closes.
+            h.push("stranger", T0 + 190_000, 1.0);
+            h.watermark(T0 + 4 * MIN);
+            assertThat(h.samples())
+                    .filteredOn(x -> x.meterId().equals("stranger"))
+                    .singleElement()
+                    .satisfies(x -> assertThat(x.cell()).isEqualTo(Cell.UNREGISTERED));
+        }
+    }
+
     @Test
     void membershipComesFromTheRegistryAndOnlyConfiguredMetersGetMinuteCurves() throws Exception {
         try (MeterHarness h = harness(CurveRules.defaults())) {

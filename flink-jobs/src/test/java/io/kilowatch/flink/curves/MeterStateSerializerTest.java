@@ -45,6 +45,8 @@ class MeterStateSerializerTest {
         KpiCalendar kpi = KpiCalendar.sampleDefault();
         s.day = DayAcc.holding(real.start, ZoneId.of("Asia/Shanghai"), kpi);
         s.day.fold(real.start, 8.5, 2.125, false, ZoneId.of("Asia/Shanghai"), kpi);
+        s.defer(open.start, 2.25);
+        s.defer(open.start + 60_000, -0.5);
 
         byte[] bytes = write(s);
         MeterState back = serializer.deserialize(new DataInputDeserializer(bytes));
@@ -72,6 +74,9 @@ class MeterStateSerializerTest {
                 .withComparatorForType(Double::compare, Double.class)
                 .isEqualTo(s.day);
         assertThat(back.registerOffset).isEqualTo(1_000_000);
+        assertThat(back.deferred).isEqualTo(2);
+        assertThat(java.util.Arrays.copyOf(back.deferredStart, 2)).containsExactly(open.start, open.start + 60_000);
+        assertThat(java.util.Arrays.copyOf(back.deferredKw, 2)).containsExactly(2.25, -0.5);
         // An interval of fifteen readings a minute apart, with registers, emitted: compact; reactive
         // power costs a count and a sum more.
         MeterState single = new MeterState();
