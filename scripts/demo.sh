@@ -5,19 +5,21 @@
 # anomalies and shows live progress; at the end, how the alerts scored against what was injected.
 # Ctrl-C stops everything it started, the stack included.
 #
-#   scripts/demo.sh [--meters N] [--duration PT48H] [--speed 480] [--scenario FILE] [--once] [--keep-stack] [--keep-data]
+#   scripts/demo.sh [--meters N] [--duration PT48H] [--speed 480] [--scenario FILE] [--once] [--keep-stack] [--keep-data] [--cluster]
 #
 #   --scenario    anomalies to inject (default scripts/demo/scenario.csv; "none" for none)
 #   --once        stop by itself when the simulated readings are all in InfluxDB (scripted runs)
 #   --keep-stack  leave Mosquitto, Kafka and InfluxDB running afterwards
 #   --keep-data   start from the data of the last run instead of an empty stack
+#   --cluster     run both jobs on a Flink session cluster (scripts/cluster.sh: a JobManager and
+#                 two TaskManagers, web UI on 8081) at parallelism 2 instead of embedded
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 source scripts/lib/toolchain.sh
 
-METERS=1000 DURATION=PT48H SPEED=480 ONCE=0 KEEP_STACK=0 KEEP_DATA=0 SCENARIO=scripts/demo/scenario.csv
+METERS=1000 DURATION=PT48H SPEED=480 ONCE=0 KEEP_STACK=0 KEEP_DATA=0 CLUSTER=0 SCENARIO=scripts/demo/scenario.csv
 while [ $# -gt 0 ]; do
   case "$1" in
     --meters) METERS=$2; shift 2 ;;
@@ -26,8 +28,9 @@ while [ $# -gt 0 ]; do
     --once) ONCE=1; shift ;;
     --keep-stack) KEEP_STACK=1; shift ;;
     --keep-data) KEEP_DATA=1; shift ;;
+    --cluster) CLUSTER=1; shift ;;
     --scenario) SCENARIO=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -75,6 +78,7 @@ cleanup() {
   say "stopping"
   for ((i=${#PIDS[@]}-1; i>=0; i--)); do kill "${PIDS[$i]}" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ "$CLUSTER" = 1 ]; then scripts/cluster.sh down || true; fi
   if [ "$KEEP_STACK" = 1 ]; then say "stack left running (scripts/stack.sh down stops it)"; else scripts/stack.sh down; fi
   say "logs are in $RUN"
 }
@@ -116,12 +120,31 @@ if [ -z "${KW_TIME_OUT_OF_ORDERNESS:-}" ]; then
   KW_TIME_OUT_OF_ORDERNESS=$(awk -v s="$SPEED" 'BEGIN { b = (s <= 0) ? 1800 : int(s); if (b < 120) b = 120; printf "%ds", b }')
   export KW_TIME_OUT_OF_ORDERNESS
 fi
-say "starting the load-curve job with bills and hints (Flink, embedded; watermark bound $KW_TIME_OUT_OF_ORDERNESS), log: $RUN/flink.log"
-java -Xmx1g -jar "$FLINK_JAR" >"$RUN/flink.log" 2>&1 &
-PIDS+=($!)
-say "starting the alert job (Flink, embedded, its own consumer group), log: $RUN/alerts.log"
-java -Xmx768m -cp "$FLINK_JAR" io.kilowatch.flink.AlertJob >"$RUN/alerts.log" 2>&1 &
-PIDS+=($!)
+if [ "$CLUSTER" = 1 ]; then
+  # On the cluster a job's settings are one file per submission (its JVMs do not inherit this
+  # shell's environment): the demo's, as the embedded jobs would read them from KW_*.
+  JOB_CONFIG=$RUN/job.properties
+  cat > "$JOB_CONFIG" <<CONF
+kafka.bootstrap-servers=$KW_KAFKA_BOOTSTRAP_SERVERS
+influx.url=$KW_INFLUX_URL
+influx.database=$KW_INFLUX_DATABASE
+state.checkpoint-dir=$KW_STATE_CHECKPOINT_DIR
+time.out-of-orderness=$KW_TIME_OUT_OF_ORDERNESS
+CONF
+  say "starting a Flink session cluster (1 jobmanager, 2 taskmanagers), web UI http://127.0.0.1:${KW_FLINK_REST_PORT:-8081}, logs: $KW_STACK_DIR/flink/log"
+  scripts/cluster.sh up
+  say "submitting the load-curve job with bills and hints (parallelism 2; watermark bound $KW_TIME_OUT_OF_ORDERNESS)"
+  scripts/cluster.sh submit curves --parallelism 2 --config "$JOB_CONFIG" >"$RUN/flink.log"
+  say "submitting the alert job (parallelism 2, its own consumer group)"
+  scripts/cluster.sh submit alerts --parallelism 2 --config "$JOB_CONFIG" >"$RUN/alerts.log"
+else
+  say "starting the load-curve job with bills and hints (Flink, embedded; watermark bound $KW_TIME_OUT_OF_ORDERNESS), log: $RUN/flink.log"
+  java -Xmx1g -jar "$FLINK_JAR" >"$RUN/flink.log" 2>&1 &
+  PIDS+=($!)
+  say "starting the alert job (Flink, embedded, its own consumer group), log: $RUN/alerts.log"
+  java -Xmx768m -cp "$FLINK_JAR" io.kilowatch.flink.AlertJob >"$RUN/alerts.log" 2>&1 &
+  PIDS+=($!)
+fi
 PREVIEW_PORT=${KW_PREVIEW_PORT:-3001}
 say "starting the dashboards' preview page (no Grafana needed), log: $RUN/preview.log"
 KW_PREVIEW_PORT=$PREVIEW_PORT KW_DASHBOARDS_DIR=dashboards/grafana java -Xmx128m -jar "$PREVIEW_JAR" >"$RUN/preview.log" 2>&1 &

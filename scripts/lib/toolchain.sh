@@ -40,4 +40,6 @@ isolated_stack() {
   p="KW_${upper}_KAFKA_CONTROLLER_PORT"; export KW_KAFKA_CONTROLLER_PORT=${!p:-$((9093 + offset))}
   p="KW_${upper}_INFLUX_PORT";           export KW_INFLUX_PORT=${!p:-$((8086 + offset))}
   p="KW_${upper}_INFLUX_RPC_PORT";       export KW_INFLUX_RPC_PORT=${!p:-$((8088 + offset))}
+  p="KW_${upper}_FLINK_REST_PORT";       export KW_FLINK_REST_PORT=${!p:-$((8081 + offset))}
+  p="KW_${upper}_FLINK_RPC_PORT";        export KW_FLINK_RPC_PORT=${!p:-$((6123 + offset))}
 }

@@ -1,0 +1,64 @@
+package io.kilowatch.e2e;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Flink session cluster of {@code scripts/cluster.sh} (a JobManager and two TaskManagers,
+ * separate JVMs), driven the way an operator drives it: up, submit, wait, savepoint, down.
+ */
+final class FlinkCluster implements AutoCloseable {
+    private static final Path SCRIPT = Path.of("..", "scripts", "cluster.sh");
+    private final Path logs = Path.of("target", "flink-cluster").toAbsolutePath();
+
+    static FlinkCluster start() throws Exception {
+        FlinkCluster c = new FlinkCluster();
+        c.run("up");
+        return c;
+    }
+
+    /** Submits {@code job} (curves, alerts) with its settings file; returns the job id. */
+    String submit(String job, int parallelism, Path config, String fromSavepoint) throws Exception {
+        List<String> args = new ArrayList<>(
+                List.of("submit", job, "--parallelism", Integer.toString(parallelism), "--config", config.toString()));
+        if (fromSavepoint != null) {
+            args.addAll(List.of("--from-savepoint", fromSavepoint));
+        }
+        return run(args.toArray(String[]::new));
+    }
+
+    void await(String jobId, String state, int seconds) throws Exception {
+        run("wait", jobId, state, Integer.toString(seconds));
+    }
+
+    /** Stops the job with a savepoint; returns the savepoint's path. */
+    String stopWithSavepoint(String jobId) throws Exception {
+        return run("savepoint", jobId, "--stop");
+    }
+
+    /** Runs the script; returns the last line it printed on stdout (a job id, a path). */
+    private String run(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", SCRIPT.toString()));
+        cmd.addAll(List.of(args));
+        Files.createDirectories(logs);
+        Path out = logs.resolve("cluster-" + args[0] + "-" + System.nanoTime() + ".out");
+        Path err = logs.resolve("cluster.log");
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()));
+        int exit = pb.start().waitFor();
+        List<String> lines = Files.readAllLines(out);
+        if (exit != 0) {
+            throw new IllegalStateException(
+                    "scripts/cluster.sh " + String.join(" ", args) + " failed (exit " + exit + "); see " + err);
+        }
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1).strip();
+    }
+
+    @Override
+    public void close() throws Exception {
+        run("down");
+    }
+}
