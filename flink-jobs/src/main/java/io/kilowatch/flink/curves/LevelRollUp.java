@@ -72,6 +72,11 @@ public class LevelRollUp extends KeyedProcessFunction<AggregateKey, AggregateCha
         sums.put(c.windowStart(), sum);
         if (wm >= end) {
             out.collect(sum.point(c.key(), c.windowStart()));
+        } else {
+            // A change for an interval this operator has written already can come while its own
+            // watermark is still behind the interval's end: another input channel holds it back,
+            // or a restore started it again. The point is written again when event time passes.
+            ctx.timerService().registerEventTimeTimer(end);
         }
     }
 

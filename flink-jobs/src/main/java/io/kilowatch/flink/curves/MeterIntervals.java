@@ -127,7 +127,9 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
         q.addKw(s.kw());
         q.addKvar(s.kvar());
         int registerChange = s.hasRegister() ? q.addRegister(s.ts(), unwrapRegister(s, meta, q)) : 0;
-        if (wm >= qStart + Q.millis() - 1) {
+        // Emitted before is closed, whatever the watermark says now: after a restore it starts
+        // again from nothing, and the interval's end timer has fired already.
+        if (q.emitted || wm >= qStart + Q.millis() - 1) {
             emit(ctx, out, meta, q);
         }
         // A new boundary sample changes the register energy of the neighbour on that side.

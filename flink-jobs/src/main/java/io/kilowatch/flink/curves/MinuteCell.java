@@ -18,6 +18,8 @@ public class MinuteCell {
     public double[] min = new double[4];
     public long[] count = new long[4];
     public boolean[] curve = new boolean[4];
+    /** The minute's total has gone to the aggregates: a later reading goes as the change it makes. */
+    public boolean sent;
     /** meter → slot; not checkpointed (transient), rebuilt on first use after a restore or a copy. */
     private transient HashMap<String, Integer> index;
 

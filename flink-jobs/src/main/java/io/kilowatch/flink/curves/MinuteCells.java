@@ -68,7 +68,9 @@ public class MinuteCells extends KeyedProcessFunction<Cell, CellSample, Aggregat
             }
             ctx.timerService().registerEventTimeTimer(end + latenessMs);
         }
-        boolean closed = wm >= end;
+        // Sent before is closed, whatever the watermark says now (after a restore it starts
+        // again from nothing, and the minute's end timer has fired already).
+        boolean closed = cell.sent || wm >= end;
         // What the meter's share was matters only for a minute already sent on (a late reading).
         int i = closed ? cell.indexOf(s.meterId()) : -1;
         LoadSums before = i >= 0 ? cell.share(i) : LoadSums.ZERO;
@@ -85,11 +87,15 @@ public class MinuteCells extends KeyedProcessFunction<Cell, CellSample, Aggregat
     public void onTimer(long t, OnTimerContext ctx, Collector<AggregateChange> out) throws Exception {
         long start = t + 1 - M.millis();
         MinuteCell cell = minutes.get(start);
-        if (cell != null) {
+        if (cell != null && !cell.sent) {
             for (int i = 0; i < cell.n; i++) {
                 meterPoint(ctx, cell, i, start);
             }
             place.value().send(ctx.getCurrentKey(), M, start, cell.total(), out);
+            cell.sent = true;
+            if (latenessMs > 0) {
+                minutes.put(start, cell); // kept for late readings: they must know it was sent
+            }
         }
         long expiring = start - latenessMs;
         if (minutes.contains(expiring)) {
