@@ -11,6 +11,7 @@
 #   scripts/cluster.sh savepoint JOB_ID [--stop]
 #       takes a savepoint (and with --stop stops the job with it); prints its path.
 #   scripts/cluster.sh wait JOB_ID STATE [SECONDS]    waits until the job is in STATE (e.g. FINISHED)
+#   scripts/cluster.sh cancel JOB_ID
 #
 # Environment (defaults in brackets):
 #   KW_STACK_DIR [<repo>/.stack]  KW_FLINK_REST_PORT [8081] (web UI)  KW_FLINK_RPC_PORT [6123]
@@ -276,6 +277,13 @@ wait_state() {
   die "job $jid is ${st:-unknown}, not $want, after $secs s"
 }
 
+cancel() {
+  local jid=${1:-}
+  [ -n "$jid" ] || die "cancel JOB_ID"
+  curl -sf -X PATCH "$REST/jobs/$jid?mode=cancel" >/dev/null || die "cancelling $jid failed"
+  wait_state "$jid" CANCELED 60
+}
+
 cmd=${1:-}
 shift || true
 case "$cmd" in
@@ -285,5 +293,6 @@ case "$cmd" in
   submit) submit "$@" ;;
   savepoint) savepoint "$@" ;;
   wait) wait_state "$@" ;;
-  *) echo "usage: scripts/cluster.sh up|down|status|submit|savepoint|wait (see the header)" >&2; exit 2 ;;
+  cancel) cancel "$@" ;;
+  *) echo "usage: scripts/cluster.sh up|down|status|submit|savepoint|wait|cancel (see the header)" >&2; exit 2 ;;
 esac

@@ -33,6 +33,10 @@ final class FlinkCluster implements AutoCloseable {
         run("wait", jobId, state, Integer.toString(seconds));
     }
 
+    void cancel(String jobId) throws Exception {
+        run("cancel", jobId);
+    }
+
     /** Stops the job with a savepoint; returns the savepoint's path. */
     String stopWithSavepoint(String jobId) throws Exception {
         return run("savepoint", jobId, "--stop");

@@ -180,7 +180,7 @@ class FlinkClusterIT {
     }
 
     /** What differs between two runs' points: keys only in one, and values that differ (at most 20 of each). */
-    private static List<String> difference(Map<String, Object> expected, Map<String, Object> actual) {
+    static <V> List<String> difference(Map<String, V> expected, Map<String, V> actual) {
         List<String> out = new ArrayList<>();
         expected.forEach((k, v) -> {
             if (!actual.containsKey(k)) {
