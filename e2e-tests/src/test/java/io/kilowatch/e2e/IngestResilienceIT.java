@@ -6,14 +6,10 @@ import io.kilowatch.ingest.IngestConfig;
 import io.kilowatch.ingest.IngestService;
 import io.kilowatch.model.Topics;
 import io.kilowatch.model.testing.TestStack;
-import io.kilowatch.sim.fleet.Fleet;
-import io.kilowatch.sim.fleet.FleetSimulation;
-import io.kilowatch.sim.mqtt.MqttPublisher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -37,22 +33,7 @@ class IngestResilienceIT {
     /** Publishes {@code meters × periods} readings of minutes before now in the background. */
     private static CompletableFuture<Long> publish(String p, int meters, int periods, double speed) throws Exception {
         Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(periods + 5L));
-        Fleet fleet = new Fleet(p + "-M", meters, 3, Duration.ofMinutes(1), ZoneOffset.UTC);
-        FleetSimulation.Settings s = new FleetSimulation.Settings(
-                start, Duration.ofMinutes(periods), Duration.ofMinutes(1), speed, Duration.ZERO, 3);
-        MqttPublisher mqtt = new MqttPublisher(STACK.mqttUrl(), p + "-pub", 4);
-        return CompletableFuture.supplyAsync(() -> {
-            try (mqtt;
-                    FleetSimulation sim = new FleetSimulation(fleet, s, mqtt::publish, null)) {
-                sim.run();
-                if (!mqtt.awaitAllAcknowledged(Duration.ofSeconds(120)) || mqtt.failed() > 0) {
-                    throw new IllegalStateException("broker did not accept every publish: failed=" + mqtt.failed());
-                }
-                return sim.published();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        return Pipeline.publishInBackground(STACK, p + "-M", meters, start, periods, speed);
     }
 
     private static void assertNothingMissing(String p, Map<TopicPartition, Long> from, long published)

@@ -8,12 +8,8 @@ import io.kilowatch.ingest.IngestService;
 import io.kilowatch.model.Topics;
 import io.kilowatch.model.testing.InfluxQuery;
 import io.kilowatch.model.testing.TestStack;
-import io.kilowatch.sim.fleet.Fleet;
-import io.kilowatch.sim.fleet.FleetSimulation;
-import io.kilowatch.sim.mqtt.MqttPublisher;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
@@ -151,21 +147,6 @@ class KafkaClusterIT {
 
     /** The fleet's minutes before now (registers included), at 240× over four connections, in the background. */
     private static CompletableFuture<Long> publish(String meterPrefix, Instant start) throws Exception {
-        Fleet fleet = new Fleet(meterPrefix, METERS, 3, Duration.ofMinutes(1), ZoneOffset.UTC);
-        FleetSimulation.Settings s = new FleetSimulation.Settings(
-                start, Duration.ofMinutes(MINUTES), Duration.ofMinutes(1), 240, Duration.ZERO, 3);
-        MqttPublisher mqtt = new MqttPublisher(STACK.mqttUrl(), meterPrefix + "-pub", 4);
-        return CompletableFuture.supplyAsync(() -> {
-            try (mqtt;
-                    FleetSimulation sim = new FleetSimulation(fleet, s, mqtt::publish, null)) {
-                sim.run();
-                if (!mqtt.awaitAllAcknowledged(Duration.ofSeconds(120)) || mqtt.failed() > 0) {
-                    throw new IllegalStateException("broker did not accept every publish: failed=" + mqtt.failed());
-                }
-                return sim.published();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        return Pipeline.publishInBackground(STACK, meterPrefix, METERS, start, MINUTES, 240);
     }
 }

@@ -160,4 +160,38 @@ final class Pipeline {
                 .setValueOnlyDeserializer(new ReadingDeserializationSchema())
                 .build();
     }
+
+    /**
+     * A residential fleet's readings (seed 3, registers included) from {@code start}, published
+     * to the stack's MQTT over four connections at {@code speed}× in the background; completes
+     * with how many were published once the broker acknowledged them all.
+     */
+    static java.util.concurrent.CompletableFuture<Long> publishInBackground(
+            TestStack stack, String meterPrefix, int meters, java.time.Instant start, int minutes, double speed)
+            throws Exception {
+        io.kilowatch.sim.fleet.Fleet fleet = new io.kilowatch.sim.fleet.Fleet(
+                meterPrefix, meters, 3, java.time.Duration.ofMinutes(1), java.time.ZoneOffset.UTC);
+        io.kilowatch.sim.fleet.FleetSimulation.Settings s = new io.kilowatch.sim.fleet.FleetSimulation.Settings(
+                start,
+                java.time.Duration.ofMinutes(minutes),
+                java.time.Duration.ofMinutes(1),
+                speed,
+                java.time.Duration.ZERO,
+                3);
+        io.kilowatch.sim.mqtt.MqttPublisher mqtt =
+                new io.kilowatch.sim.mqtt.MqttPublisher(stack.mqttUrl(), meterPrefix + "-pub", 4);
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (mqtt;
+                    io.kilowatch.sim.fleet.FleetSimulation sim =
+                            new io.kilowatch.sim.fleet.FleetSimulation(fleet, s, mqtt::publish, null)) {
+                sim.run();
+                if (!mqtt.awaitAllAcknowledged(java.time.Duration.ofSeconds(120)) || mqtt.failed() > 0) {
+                    throw new IllegalStateException("broker did not accept every publish: failed=" + mqtt.failed());
+                }
+                return sim.published();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
 }
