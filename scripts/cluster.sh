@@ -32,7 +32,7 @@ REST=http://127.0.0.1:$REST_PORT
 
 log() { printf '[cluster] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+source "$ROOT/scripts/lib/processes.sh"
 
 # Flink's own list (config.yaml's env.java.opts.all): Java 17 closes these, Flink reaches in.
 JAVA_OPENS=(
@@ -48,14 +48,7 @@ JAVA_OPENS=(
 )
 
 classpath() {
-  local f=$D/classpath.txt
-  if [ ! -s "$f" ]; then
-    log "resolving Flink's runtime (JobManager, TaskManager, web UI) from Maven Central"
-    mkdir -p "$D"
-    mvn -q -B -Dstyle.color=never -f "$ROOT/scripts/cluster/flink-cluster-pom.xml" dependency:build-classpath \
-      -Dmdep.outputFile="$f" >/dev/null || die "could not resolve Flink's jars"
-  fi
-  cat "$f"
+  maven_classpath "Flink's runtime (JobManager, TaskManager, web UI)" "$ROOT/scripts/cluster/flink-cluster-pom.xml" "$D/classpath.txt"
 }
 
 write_config() {
@@ -165,17 +158,6 @@ up() {
   done
   [ "${tms:-0}" -ge "$TASKMANAGERS" ] || die "only ${tms:-0} of $TASKMANAGERS taskmanagers registered, see $D/log"
   log "flink cluster up: 1 jobmanager, $TASKMANAGERS taskmanagers × $SLOTS slots; web UI $REST"
-}
-
-stop_pid() { # name pidfile
-  local pidf=$2 pid
-  pid_alive "$pidf" || { rm -f "$pidf"; return 0; }
-  pid=$(cat "$pidf")
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$pid" 2>/dev/null && { log "$1 did not stop in 10 s; killing"; kill -9 "$pid" 2>/dev/null || true; }
-  rm -f "$pidf"
-  log "$1 stopped"
 }
 
 down() {

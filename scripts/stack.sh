@@ -65,18 +65,11 @@ install_packages() {
 }
 
 kafka_classpath() {
-  local cp_file=$STACK_DIR/kafka/classpath.txt
-  if [ ! -s "$cp_file" ]; then
-    log "resolving the Kafka 4.4.0 broker from Maven Central"
-    mkdir -p "$STACK_DIR/kafka"
-    mvn -q -B -Dstyle.color=never -f "$ROOT/scripts/stack/kafka-server-pom.xml" dependency:build-classpath \
-      -Dmdep.outputFile="$cp_file" >/dev/null || die "could not resolve the Kafka broker jars"
-  fi
-  cat "$cp_file"
+  maven_classpath "the Kafka 4.4.0 broker" "$ROOT/scripts/stack/kafka-server-pom.xml" "$STACK_DIR/kafka/classpath.txt"
 }
 
 # ---------------------------------------------------------------- process helpers
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+source "$ROOT/scripts/lib/processes.sh"
 
 # A port that answers although this stack's process is not running belongs to something else
 # (another stack folder, a system service): starting anyway would "succeed" against it.
@@ -96,21 +89,6 @@ wait_for() { # description, seconds, command...
     [ $SECONDS -lt $end ] || die "$what did not answer within ${secs}s"
     sleep 0.2
   done
-}
-
-stop_pid() { # name pidfile
-  local name=$1 pidf=$2
-  if pid_alive "$pidf"; then
-    local pid; pid=$(cat "$pidf")
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then
-      log "$name did not stop in 10 s; killing"
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-    log "$name stopped"
-  fi
-  rm -f "$pidf"
 }
 
 # ---------------------------------------------------------------- Mosquitto

@@ -4,19 +4,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The Flink session cluster of {@code scripts/cluster.sh} (a JobManager and two TaskManagers,
- * separate JVMs), driven the way an operator drives it: up, submit, wait, savepoint, down.
+ * separate JVMs), driven the way an operator drives it: up, submit, wait, savepoint, down. A
+ * JUnit extension: {@code @RegisterExtension static final FlinkCluster CLUSTER = new FlinkCluster()}
+ * starts it before a class's tests and stops it after them.
  */
-final class FlinkCluster implements AutoCloseable {
+final class FlinkCluster implements BeforeAllCallback, AfterAllCallback {
     private static final Path SCRIPT = Path.of("..", "scripts", "cluster.sh");
     private final Path logs = Path.of("target", "flink-cluster").toAbsolutePath();
 
-    static FlinkCluster start() throws Exception {
-        FlinkCluster c = new FlinkCluster();
-        c.run("up");
-        return c;
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        run("up");
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        run("down");
     }
 
     /** Submits {@code job} (curves, alerts) with its settings file; returns the job id. */
@@ -59,10 +68,5 @@ final class FlinkCluster implements AutoCloseable {
                     "scripts/cluster.sh " + String.join(" ", args) + " failed (exit " + exit + "); see " + err);
         }
         return lines.isEmpty() ? "" : lines.get(lines.size() - 1).strip();
-    }
-
-    @Override
-    public void close() throws Exception {
-        run("down");
     }
 }

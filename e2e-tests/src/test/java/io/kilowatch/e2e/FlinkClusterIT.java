@@ -21,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,19 +37,9 @@ class FlinkClusterIT {
     static final MiniClusterExtension FLINK = TestFlink.cluster();
 
     private static final TestStack STACK = TestStack.fromEnvironment();
-    private static FlinkCluster cluster;
 
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = FlinkCluster.start();
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final FlinkCluster cluster = new FlinkCluster();
 
     @Test
     void theClusterAtParallelismTwoWritesExactlyThePointsAndAlertsOfTheEmbeddedRun(@TempDir Path dir) throws Exception {

@@ -27,8 +27,6 @@ import java.util.TreeMap;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,20 +43,11 @@ class SavepointUpgradeIT {
     static final MiniClusterExtension FLINK = TestFlink.cluster();
 
     private static final TestStack STACK = TestStack.fromEnvironment();
+
+    @RegisterExtension
+    static final FlinkCluster cluster = new FlinkCluster();
+
     private static final int METERS = 40;
-    private static FlinkCluster cluster;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = FlinkCluster.start();
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void aJobStoppedWithASavepointAndStartedFromItLosesNoReadingAndCountsNoneTwice(@TempDir Path dir) throws Exception {
