@@ -24,6 +24,7 @@ BRIDGE=
 cleanup() { rc=$?; if [ -n "$BRIDGE" ]; then kill "$BRIDGE" 2>/dev/null; wait "$BRIDGE" 2>/dev/null || true; fi; scripts/stack.sh down; exit $rc; }
 trap cleanup EXIT
 scripts/stack.sh up
+use_stack_credentials admin
 java -Xmx1g -jar ingest/target/kilowatch-ingest.jar >"$KW_STACK_DIR/bench-ingest-bridge.log" 2>&1 &
 BRIDGE=$!
 until curl -sf "http://127.0.0.1:$KW_HTTP_PORT/health/ready" >/dev/null; do

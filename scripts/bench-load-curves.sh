@@ -27,5 +27,6 @@ export KW_INFLUX_URL=http://127.0.0.1:$KW_INFLUX_PORT
 reset_stack_data
 trap 'scripts/stack.sh down' EXIT
 scripts/stack.sh up
+use_stack_credentials admin
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1)"
 java -Xmx6g ${KW_BENCH_JAVA_OPTS:-} -cp flink-jobs/target/kilowatch-flink-jobs-standalone.jar io.kilowatch.flink.bench.LoadCurveBenchmark "$@"

@@ -88,6 +88,7 @@ trap cleanup INT TERM EXIT
 # last checkpoint and replay its tail into InfluxDB (docs/decisions.md).
 if [ "$KEEP_DATA" = 0 ]; then say "starting from an empty stack in $KW_STACK_DIR (--keep-data to resume)"; reset_stack_data; fi
 scripts/stack.sh up
+use_stack_credentials
 
 # The fleet's grid and customers go into kw.registry before the job starts, so every meter
 # counts at its transformer, feeder, region and class from the first interval.
@@ -123,14 +124,18 @@ fi
 if [ "$CLUSTER" = 1 ]; then
   # On the cluster a job's settings are one file per submission (its JVMs do not inherit this
   # shell's environment): the demo's, as the embedded jobs would read them from KW_*.
+  # It holds the InfluxDB password: readable by this user alone.
   JOB_CONFIG=$RUN/job.properties
-  cat > "$JOB_CONFIG" <<CONF
+  ( umask 077; cat > "$JOB_CONFIG" <<CONF
 kafka.bootstrap-servers=$KW_KAFKA_BOOTSTRAP_SERVERS
 influx.url=$KW_INFLUX_URL
 influx.database=$KW_INFLUX_DATABASE
+influx.username=$KW_INFLUX_USERNAME
+influx.password=$KW_INFLUX_PASSWORD
 state.checkpoint-dir=$KW_STATE_CHECKPOINT_DIR
 time.out-of-orderness=$KW_TIME_OUT_OF_ORDERNESS
 CONF
+  )
   say "starting a Flink session cluster (1 jobmanager, 2 taskmanagers), web UI http://127.0.0.1:${KW_FLINK_REST_PORT:-8081}, logs: $KW_STACK_DIR/flink/log"
   scripts/cluster.sh up
   say "submitting the load-curve job with bills and hints (parallelism 2; watermark bound $KW_TIME_OUT_OF_ORDERNESS)"
@@ -147,12 +152,14 @@ else
 fi
 PREVIEW_PORT=${KW_PREVIEW_PORT:-3001}
 say "starting the dashboards' preview page (no Grafana needed), log: $RUN/preview.log"
-KW_PREVIEW_PORT=$PREVIEW_PORT KW_DASHBOARDS_DIR=dashboards/grafana java -Xmx128m -jar "$PREVIEW_JAR" >"$RUN/preview.log" 2>&1 &
+# As the read-only account: the page can show everything and change nothing.
+KW_INFLUX_USERNAME=kw-viewer KW_INFLUX_PASSWORD=$KW_INFLUX_VIEWER_PASSWORD \
+  KW_PREVIEW_PORT=$PREVIEW_PORT KW_DASHBOARDS_DIR=dashboards/grafana java -Xmx128m -jar "$PREVIEW_JAR" >"$RUN/preview.log" 2>&1 &
 PIDS+=($!)
 
 # The single number an InfluxQL aggregate returns (empty when there is none yet).
 influx_number() {
-  curl -sf -G "http://127.0.0.1:$INFLUX_PORT/query" --data-urlencode "db=$INFLUX_DB" --data-urlencode "q=$1" \
+  curl -sf -K "$KW_STACK_DIR/influxdb/viewer.curlrc" -G "http://127.0.0.1:$INFLUX_PORT/query" --data-urlencode "db=$INFLUX_DB" --data-urlencode "q=$1" \
     | sed -n 's/.*"values":\[\["[^"]*",\([0-9]*\)\]\].*/\1/p'
 }
 influx_points() { influx_number "SELECT sum(readings) FROM load WHERE level='class' AND interval='15m' AND time > now() - 400d"; }
@@ -178,9 +185,9 @@ cat <<EOT
   Where to look while it runs
     dashboards       http://127.0.0.1:$PREVIEW_PORT/   (the Grafana dashboards of dashboards/grafana, drawn live)
     ingest metrics   http://127.0.0.1:$INGEST_HTTP_PORT/metrics
-    InfluxDB         curl -G http://127.0.0.1:$INFLUX_PORT/query --data-urlencode db=$INFLUX_DB \\
+    InfluxDB         curl -K $KW_STACK_DIR/influxdb/viewer.curlrc -G http://127.0.0.1:$INFLUX_PORT/query --data-urlencode db=$INFLUX_DB \\
                        --data-urlencode "q=SELECT * FROM load WHERE interval='15m' ORDER BY time DESC LIMIT 5"
-    bills            curl -G http://127.0.0.1:$INFLUX_PORT/query --data-urlencode db=$INFLUX_DB \
+    bills            curl -K $KW_STACK_DIR/influxdb/viewer.curlrc -G http://127.0.0.1:$INFLUX_PORT/query --data-urlencode db=$INFLUX_DB \
                        --data-urlencode "q=SELECT last(total), last(projected) FROM bills GROUP BY customer, plan LIMIT 5"
     hints            java -jar $SIM_JAR hints   (kw.hints; each also on MQTT customers/{id}/hints)
     logs             $RUN/{ingest,flink,simulator}.log

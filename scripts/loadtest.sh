@@ -42,6 +42,7 @@ PIDS=()
 cleanup() { rc=$?; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; scripts/stack.sh down; exit $rc; }
 trap cleanup EXIT
 scripts/stack.sh up
+use_stack_credentials admin
 LOGS=$KW_STACK_DIR/logs
 mkdir -p "$LOGS"
 java -Xmx1g -jar ingest/target/kilowatch-ingest.jar >"$LOGS/ingest.log" 2>&1 &

@@ -23,6 +23,7 @@ export KW_INFLUX_DB=${KW_TEST_INFLUX_DB:-kilowatch_test}
 reset_stack_data
 trap 'scripts/stack.sh down' EXIT
 scripts/stack.sh up
+use_stack_credentials admin
 
 echo "[test] mvn verify: unit and integration tests against the stack in $KW_STACK_DIR"
 mvn -B -T1C --no-transfer-progress verify "$@"

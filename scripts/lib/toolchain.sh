@@ -36,10 +36,27 @@ isolated_stack() {
   export KW_STACK_DIR=${!dir_override:-$ROOT/.stack-$name}
   local p
   p="KW_${upper}_MQTT_PORT";             export KW_MQTT_PORT=${!p:-$((1883 + offset))}
+  p="KW_${upper}_MQTT_TLS_PORT";         export KW_MQTT_TLS_PORT=${!p:-$((8883 + offset))}
   p="KW_${upper}_KAFKA_PORT";            export KW_KAFKA_PORT=${!p:-$((9092 + offset))}
   p="KW_${upper}_KAFKA_CONTROLLER_PORT"; export KW_KAFKA_CONTROLLER_PORT=${!p:-$((9093 + offset))}
   p="KW_${upper}_INFLUX_PORT";           export KW_INFLUX_PORT=${!p:-$((8086 + offset))}
   p="KW_${upper}_INFLUX_RPC_PORT";       export KW_INFLUX_RPC_PORT=${!p:-$((8088 + offset))}
   p="KW_${upper}_FLINK_REST_PORT";       export KW_FLINK_REST_PORT=${!p:-$((8081 + offset))}
   p="KW_${upper}_FLINK_RPC_PORT";        export KW_FLINK_RPC_PORT=${!p:-$((6123 + offset))}
+}
+
+# The stack's credentials (made by `stack.sh up`, docs/security.md) into this shell: the ingest
+# service's MQTT login as KW_MQTT_USERNAME/PASSWORD, the simulator's as KW_MQTT_FLEET_PASSWORD,
+# the device key and access folder for the registry's accounts, and the InfluxDB login every
+# service writes with as KW_INFLUX_USERNAME/PASSWORD: kw-service, or kw-admin with `admin`
+# (tests and benchmarks make and drop databases of their own). Call after `stack.sh up`.
+use_stack_credentials() {
+  # shellcheck disable=SC1091
+  source "${KW_STACK_DIR:-.stack}/secrets.env"
+  export KW_MQTT_USERNAME=kw-ingest KW_MQTT_PASSWORD=$KW_MQTT_INGEST_PASSWORD
+  if [ "${1:-}" = admin ]; then
+    export KW_INFLUX_USERNAME=kw-admin KW_INFLUX_PASSWORD=$KW_INFLUX_ADMIN_PASSWORD
+  else
+    export KW_INFLUX_USERNAME=kw-service KW_INFLUX_PASSWORD=$KW_INFLUX_SERVICE_PASSWORD
+  fi
 }

@@ -49,9 +49,14 @@ public final class PreviewServer implements AutoCloseable {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String influxUrl;
     private final String database;
+    private final io.kilowatch.model.InfluxLogin login;
     private final Path dashboards;
 
-    public PreviewServer(String influxUrl, String database, int port, Path dashboards) throws IOException {
+    /** @param login the account queries go out as (a read-only one will do); the browser never sees it */
+    public PreviewServer(
+            String influxUrl, String database, io.kilowatch.model.InfluxLogin login, int port, Path dashboards)
+            throws IOException {
+        this.login = login;
         this.influxUrl = influxUrl.endsWith("/") ? influxUrl.substring(0, influxUrl.length() - 1) : influxUrl;
         this.database = database;
         this.dashboards = dashboards;
@@ -69,6 +74,7 @@ public final class PreviewServer implements AutoCloseable {
         PreviewServer s = new PreviewServer(
                 env.getOrDefault("KW_INFLUX_URL", "http://127.0.0.1:8086"),
                 env.getOrDefault("KW_INFLUX_DATABASE", "kilowatch"),
+                io.kilowatch.model.InfluxLogin.fromEnvironment(env),
                 Integer.parseInt(env.getOrDefault("KW_PREVIEW_PORT", "3001")),
                 Path.of(env.getOrDefault("KW_DASHBOARDS_DIR", "dashboards/grafana")));
         s.start();
@@ -158,7 +164,7 @@ public final class PreviewServer implements AutoCloseable {
                 + "&q=" + URLEncoder.encode(q, StandardCharsets.UTF_8));
         try {
             HttpResponse<byte[]> r = influx.send(
-                    HttpRequest.newBuilder(target)
+                    login.apply(HttpRequest.newBuilder(target))
                             .timeout(Duration.ofSeconds(30))
                             .GET()
                             .build(),

@@ -103,7 +103,7 @@ class DashboardFilesTest {
                         "uid: kilowatch-influxdb",
                         "url: ${KW_INFLUX_URL}",
                         "dbName: ${KW_INFLUX_DATABASE}",
-                        "user: ${KW_INFLUX_USER}",
+                        "user: ${KW_INFLUX_USERNAME}",
                         "password: ${KW_INFLUX_PASSWORD}");
         assertThat(Files.readString(Path.of("provisioning/dashboards/kilowatch.yml")))
                 .contains("path: /etc/grafana/dashboards/kilowatch");

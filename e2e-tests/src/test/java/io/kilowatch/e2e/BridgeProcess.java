@@ -28,11 +28,8 @@ final class BridgeProcess implements AutoCloseable {
     BridgeProcess(TestStack stack, String clientId, Path logDir, Map<String, String> extraEnv) throws IOException {
         this.httpPort = freePort();
         this.log = logDir.resolve(clientId + ".log");
-        this.env = new HashMap<>(extraEnv);
-        env.put("KW_MQTT_URL", stack.mqttUrl());
-        env.put("KW_MQTT_CLIENT_ID", clientId);
-        env.put("KW_MQTT_SESSION_EXPIRY", "10m");
-        env.put("KW_KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrap());
+        this.env = new HashMap<>(stack.bridgeEnvironment(clientId));
+        env.putAll(extraEnv);
         env.put("KW_HTTP_PORT", Integer.toString(httpPort));
     }
 
@@ -75,6 +72,10 @@ final class BridgeProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    String metricsUrl() {
+        return "http://127.0.0.1:" + httpPort + "/metrics";
     }
 
     /** Sum of a Prometheus metric's samples (all labels), or -1 when the bridge does not answer. */

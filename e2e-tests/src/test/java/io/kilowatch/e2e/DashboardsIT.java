@@ -1,6 +1,7 @@
 package io.kilowatch.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -318,8 +319,17 @@ class DashboardsIT {
      * dashboard's data, and the proxy refuses a write. Screenshots in target/preview.
      */
     private static void previewDrawsEveryPanel(String db, String customer) throws Exception {
-        try (io.kilowatch.dashboards.PreviewServer preview =
-                new io.kilowatch.dashboards.PreviewServer(STACK.influxUrl(), db, 0, Path.of("../dashboards/grafana"))) {
+        // The preview reads as the dashboards' read-only account, which may read this database and
+        // nothing else, and may not write even here.
+        var admin = new io.kilowatch.model.testing.InfluxQuery(STACK.influxUrl(), db);
+        admin.execute("GRANT READ ON \"" + db + "\" TO \"kw-viewer\"");
+        var viewer = new io.kilowatch.model.testing.InfluxQuery(STACK.influxUrl(), db, TestStack.influxViewer());
+        assertThat(viewer.rows("SHOW MEASUREMENTS")).isNotEmpty();
+        assertThatThrownBy(() -> viewer.write("intruder v=1 1"))
+                .as("the viewer account writing")
+                .hasMessageContaining("403");
+        try (io.kilowatch.dashboards.PreviewServer preview = new io.kilowatch.dashboards.PreviewServer(
+                STACK.influxUrl(), db, TestStack.influxViewer(), 0, Path.of("../dashboards/grafana"))) {
             preview.start();
             var refused = java.net.http.HttpClient.newHttpClient()
                     .send(

@@ -150,7 +150,13 @@ class FlinkClusterIT {
                         "alerts.with-load-curves=true",
                         "tariffs.enabled=false",
                         "influx.url=" + STACK.influxUrl(),
-                        "influx.database=" + db.database()));
+                        "influx.database=" + db.database(),
+                        "influx.username="
+                                + java.util.Objects.toString(
+                                        TestStack.influxAdmin().username(), ""),
+                        "influx.password="
+                                + java.util.Objects.toString(
+                                        TestStack.influxAdmin().password(), "")));
         return file;
     }
 

@@ -54,7 +54,7 @@ class IngestFuzzIT {
         long expectedRecords = 0;
         Map<String, Integer> kinds = new HashMap<>();
         try (IngestService bridge = IngestService.start(config);
-                MqttPublisher mqtt = new MqttPublisher(STACK.mqttUrl(), p + "-fuzzer", 2)) {
+                MqttPublisher mqtt = new MqttPublisher(Pipeline.headEnd(STACK), p + "-fuzzer", 2)) {
             for (int i = 0; i < PAYLOADS; i++) {
                 int kind = rnd.nextInt(11);
                 String meter = p + "-m" + rnd.nextInt(50);

@@ -36,6 +36,12 @@ import org.apache.kafka.common.TopicPartition;
 final class Pipeline {
     private Pipeline() {}
 
+    /** The stack's broker as the head-end account, which may publish for any meter: how the simulator logs in. */
+    static io.kilowatch.sim.mqtt.MqttEndpoint headEnd(TestStack stack) {
+        return new io.kilowatch.sim.mqtt.MqttEndpoint(
+                stack.mqttUrl(), io.kilowatch.model.BrokerAccounts.FLEET, stack.fleetPassword(), null, null);
+    }
+
     static IngestConfig ingestConfig(TestStack stack, String clientId) throws java.io.IOException {
         return IngestConfig.load(null, stack.bridgeEnvironment(clientId));
     }
@@ -179,7 +185,7 @@ final class Pipeline {
                 java.time.Duration.ZERO,
                 3);
         io.kilowatch.sim.mqtt.MqttPublisher mqtt =
-                new io.kilowatch.sim.mqtt.MqttPublisher(stack.mqttUrl(), meterPrefix + "-pub", 4);
+                new io.kilowatch.sim.mqtt.MqttPublisher(headEnd(stack), meterPrefix + "-pub", 4);
         return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try (mqtt;
                     io.kilowatch.sim.fleet.FleetSimulation sim =

@@ -153,7 +153,13 @@ class SavepointUpgradeIT {
                         "tariffs.enabled=false",
                         "curves.compare-shifts=",
                         "influx.url=" + STACK.influxUrl(),
-                        "influx.database=" + db.database()));
+                        "influx.database=" + db.database(),
+                        "influx.username="
+                                + java.util.Objects.toString(
+                                        TestStack.influxAdmin().username(), ""),
+                        "influx.password="
+                                + java.util.Objects.toString(
+                                        TestStack.influxAdmin().password(), "")));
         return file;
     }
 

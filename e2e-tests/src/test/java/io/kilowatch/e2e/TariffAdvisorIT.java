@@ -262,7 +262,12 @@ class TariffAdvisorIT {
             // 5. The hint reaches the customer's own MQTT topic through the bridge's outbound relay.
             Map<String, String> received = new ConcurrentHashMap<>();
             MqttClient customer = new MqttClient(STACK.mqttUrl(), p + "-customer", new MemoryPersistence());
-            customer.connect(new MqttConnectionOptions());
+            // As operations, which may watch every customer's topics: the shop has no broker account
+            // here (BrokerAccessIT shows a customer logged in as itself, in its own lane).
+            MqttConnectionOptions login = new MqttConnectionOptions();
+            login.setUserName(io.kilowatch.model.BrokerAccounts.OPS);
+            login.setPassword(STACK.opsPassword().getBytes(StandardCharsets.UTF_8));
+            customer.connect(login);
             customer.subscribe(
                     new MqttSubscription[] {new MqttSubscription(Topics.customerHintsTopic(shopCustomer), 1)},
                     new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {

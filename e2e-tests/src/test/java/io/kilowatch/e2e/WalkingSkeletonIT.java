@@ -146,7 +146,7 @@ class WalkingSkeletonIT {
                 .minus(Duration.ofHours(1));
         FleetSimulation.Settings s =
                 new FleetSimulation.Settings(start, SIMULATED, Duration.ofMinutes(1), 0, MAX_DELAY, 20241123L);
-        try (MqttPublisher mqtt = new MqttPublisher(STACK.mqttUrl(), p + "-sim", 1);
+        try (MqttPublisher mqtt = new MqttPublisher(Pipeline.headEnd(STACK), p + "-sim", 1);
                 FleetSimulation sim = new FleetSimulation(fleet, s, mqtt::publish, record)) {
             sim.run();
             assertThat(mqtt.awaitAllAcknowledged(Duration.ofSeconds(60))).isTrue();

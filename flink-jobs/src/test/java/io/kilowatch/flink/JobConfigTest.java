@@ -19,6 +19,16 @@ import org.junit.jupiter.api.Test;
 
 class JobConfigTest {
     @Test
+    void theInfluxPasswordAndTokenAreNeverPrinted() throws Exception {
+        JobConfig c = JobConfig.load(null, Map.of("KW_INFLUX_USERNAME", "kw-service", "KW_INFLUX_PASSWORD", "s3cret"));
+        assertThat(c.influx().password()).isEqualTo("s3cret");
+        assertThat(c.toString()).doesNotContain("s3cret").contains("user=kw-service");
+        assertThat(c.influx().v2("t0ken", "org", "bucket").toString())
+                .doesNotContain("t0ken")
+                .doesNotContain("s3cret");
+    }
+
+    @Test
     void defaultsAreALiveJobWithTwoHoursOfLatenessForQuarterHours() throws Exception {
         JobConfig c = JobConfig.load(null, Map.of());
         assertThat(c.isBackfill()).isFalse();

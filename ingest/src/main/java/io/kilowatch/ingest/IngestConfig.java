@@ -4,7 +4,6 @@ import io.kilowatch.model.Settings;
 import io.kilowatch.model.Topics;
 import io.kilowatch.model.intake.PlausibilityRules;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +29,10 @@ public record IngestConfig(
         String mqttSharedGroup,
         Duration mqttSessionExpiry,
         int mqttReceiveMaximum,
+        String mqttAccessDir,
+        String mqttAccessDeviceKey,
+        String mqttAccessReloadCommand,
+        Duration mqttAccessEvery,
         String kafkaBootstrapServers,
         String readingsTopic,
         String deadLetterTopic,
@@ -48,6 +51,7 @@ public record IngestConfig(
         int httpPort,
         String influxUrl,
         String influxDatabase,
+        io.kilowatch.model.InfluxLogin influxLogin,
         Duration pipelineEvery,
         List<String> lagGroups) {
 
@@ -63,6 +67,11 @@ public record IngestConfig(
             Map.entry("mqtt.shared-group", ""),
             Map.entry("mqtt.session-expiry", "1h"),
             Map.entry("mqtt.receive-maximum", "2000"),
+            // Broker accounts and ACLs from the registry (docs/security.md); empty dir: not written.
+            Map.entry("mqtt.access.dir", ""),
+            Map.entry("mqtt.access.device-key", ""),
+            Map.entry("mqtt.access.reload-command", ""),
+            Map.entry("mqtt.access.every", "1s"),
             Map.entry("kafka.bootstrap-servers", "127.0.0.1:9092"),
             Map.entry("kafka.topic.readings", Topics.READINGS),
             Map.entry("kafka.topic.dlq", Topics.READINGS_DLQ),
@@ -80,6 +89,8 @@ public record IngestConfig(
             // The pipeline measurement (docs/operations): empty URL, nothing written.
             Map.entry("influx.url", ""),
             Map.entry("influx.database", "kilowatch"),
+            Map.entry("influx.username", ""),
+            Map.entry("influx.password", ""),
             Map.entry("pipeline.every", "10s"),
             // Whose consumer lag the pipeline measurement carries: the jobs' and the relay's default groups.
             Map.entry("pipeline.lag-groups", "kilowatch-load-curves,kilowatch-alerts,kilowatch-outbound")));
@@ -108,6 +119,10 @@ public record IngestConfig(
                 s.getOrNull("mqtt.shared-group"),
                 s.getDuration("mqtt.session-expiry"),
                 s.getInt("mqtt.receive-maximum"),
+                s.getOrNull("mqtt.access.dir"),
+                s.getOrNull("mqtt.access.device-key"),
+                s.getOrNull("mqtt.access.reload-command"),
+                s.getDuration("mqtt.access.every"),
                 s.get("kafka.bootstrap-servers"),
                 s.get("kafka.topic.readings"),
                 s.get("kafka.topic.dlq"),
@@ -126,6 +141,7 @@ public record IngestConfig(
                 s.getInt("http.port"),
                 s.getOrNull("influx.url"),
                 s.get("influx.database"),
+                io.kilowatch.model.InfluxLogin.of(s.getOrNull("influx.username"), s.getOrNull("influx.password")),
                 s.getDuration("pipeline.every"),
                 java.util.Arrays.stream(s.get("pipeline.lag-groups").split(","))
                         .map(String::strip)
@@ -161,38 +177,8 @@ public record IngestConfig(
      * configured; null for the JVM's defaults, which an {@code ssl://} URL also uses.
      */
     public javax.net.SocketFactory mqttSocketFactory() {
-        if (mqttTlsTruststore == null && mqttTlsKeystore == null) {
-            return null;
-        }
-        try {
-            javax.net.ssl.TrustManagerFactory tmf = null;
-            if (mqttTlsTruststore != null) {
-                tmf = javax.net.ssl.TrustManagerFactory.getInstance(
-                        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init(loadStore(mqttTlsTruststore, mqttTlsTruststorePassword));
-            }
-            javax.net.ssl.KeyManagerFactory kmf = null;
-            if (mqttTlsKeystore != null) {
-                kmf = javax.net.ssl.KeyManagerFactory.getInstance(
-                        javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
-                char[] pw = mqttTlsKeystorePassword == null ? new char[0] : mqttTlsKeystorePassword.toCharArray();
-                kmf.init(loadStore(mqttTlsKeystore, mqttTlsKeystorePassword), pw);
-            }
-            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-            ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
-            return ctx.getSocketFactory();
-        } catch (IOException | java.security.GeneralSecurityException e) {
-            throw new IllegalArgumentException("MQTT TLS settings unusable: " + e.getMessage(), e);
-        }
-    }
-
-    private static java.security.KeyStore loadStore(String path, String password)
-            throws IOException, java.security.GeneralSecurityException {
-        java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
-        try (var in = Files.newInputStream(Path.of(path))) {
-            ks.load(in, password == null ? null : password.toCharArray());
-        }
-        return ks;
+        return io.kilowatch.model.TlsContexts.socketFactory(
+                mqttTlsTruststore, mqttTlsTruststorePassword, mqttTlsKeystore, mqttTlsKeystorePassword);
     }
 
     /** The topic filters to subscribe to, as a shared subscription when a group is set (scale-out). */
@@ -212,7 +198,8 @@ public record IngestConfig(
     public String toString() { // never log the password
         return "IngestConfig[mqtt=" + mqttUrl + " clientId=" + mqttClientId + " user=" + mqttUsername
                 + " sharedGroup=" + mqttSharedGroup + " sessionExpiry=" + mqttSessionExpiry
-                + " receiveMaximum=" + mqttReceiveMaximum + " kafka=" + kafkaBootstrapServers
+                + " receiveMaximum=" + mqttReceiveMaximum
+                + " brokerAccess=" + (mqttAccessDir == null ? "off" : mqttAccessDir) + " kafka=" + kafkaBootstrapServers
                 + " tls=" + (mqttTlsTruststore != null || mqttTlsKeystore != null)
                 + " readings=" + readingsTopic + " dlq=" + deadLetterTopic + " outbound="
                 + (outboundEnabled ? alertsTopic + "," + hintsTopic + "->customers/" : "off")

@@ -28,6 +28,10 @@ public final class IngestMetrics {
     private volatile java.util.function.IntSupplier servedMeters = () -> 0;
     final LongAdder deferred = new LongAdder();
     final LongAdder pipelineWriteFailures = new LongAdder();
+    final LongAdder brokerAccessWrites = new LongAdder();
+    final LongAdder brokerAccessFailures = new LongAdder();
+    final AtomicLong brokerAccessAccounts = new AtomicLong();
+    final AtomicLong brokerAccessSkipped = new AtomicLong();
     /** System.nanoTime() of the last acknowledgement; with messages in flight, its age says whether Kafka is answering. */
     final AtomicLong lastAckNanos = new AtomicLong(System.nanoTime());
 
@@ -45,6 +49,10 @@ public final class IngestMetrics {
     /** Where the gauge of meters with a registered concentrator reads from. */
     void servedMeters(java.util.function.IntSupplier source) {
         servedMeters = source;
+    }
+
+    public long brokerAccessWrites() {
+        return brokerAccessWrites.sum();
     }
 
     public long registryRecords() {
@@ -225,6 +233,26 @@ public final class IngestMetrics {
                 "kilowatch_ingest_pipeline_write_failures_total",
                 "Writes of the pipeline counters to InfluxDB that failed",
                 pipelineWriteFailures.sum());
+        counter(
+                b,
+                "kilowatch_ingest_broker_access_writes_total",
+                "Broker password and ACL files rewritten from the registry and reloaded",
+                brokerAccessWrites.sum());
+        counter(
+                b,
+                "kilowatch_ingest_broker_access_failures_total",
+                "Broker access files that could not be written or reloaded (retried)",
+                brokerAccessFailures.sum());
+        gauge(
+                b,
+                "kilowatch_ingest_broker_access_accounts",
+                "Registry-derived broker accounts in the last written files",
+                brokerAccessAccounts.get());
+        gauge(
+                b,
+                "kilowatch_ingest_broker_access_skipped_ids",
+                "Registry ids that cannot be broker accounts (':' or white space), so cannot connect",
+                brokerAccessSkipped.get());
         b.append("# HELP kilowatch_ingest_dead_lettered_total Readings or payloads written to the dead-letter topic\n")
                 .append("# TYPE kilowatch_ingest_dead_lettered_total counter\n");
         deadLettered.forEach((reason, n) -> b.append("kilowatch_ingest_dead_lettered_total{reason=\"")

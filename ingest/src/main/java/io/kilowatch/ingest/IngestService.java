@@ -31,13 +31,22 @@ public final class IngestService implements AutoCloseable {
     private final RegistryFollower registry;
     private final ServedMeters served = new ServedMeters();
     private final PipelineReporter pipeline;
+    private final BrokerAccessWriter brokerAccess;
     private static final Duration REGISTRY_WAIT = Duration.ofSeconds(60);
 
     private IngestService(IngestConfig config) throws IOException, MqttException {
         this.config = config;
         producer = new KafkaProducer<>(producerProperties(config));
         CustomerRouting routing = new CustomerRouting();
-        registry = new RegistryFollower(config, metrics, List.of(served::update, routing::registryUpdate));
+        brokerAccess = config.mqttAccessDir() == null
+                ? null
+                : new BrokerAccessWriter(config, metrics, () -> metrics.registryLoaded.get() == 1);
+        List<RegistryFollower.Listener> listeners =
+                new java.util.ArrayList<>(List.of(served::update, routing::registryUpdate));
+        if (brokerAccess != null) {
+            listeners.add(brokerAccess);
+        }
+        registry = new RegistryFollower(config, metrics, listeners);
         metrics.servedMeters(served::servedMeters);
         ReadingRouter router = new ReadingRouter(new ReadingCodec(), config.maxPayloadBytes(), config.rules(), served);
         KafkaForwarder forwarder =
@@ -149,6 +158,9 @@ public final class IngestService implements AutoCloseable {
             outbound.close();
         }
         registry.close();
+        if (brokerAccess != null) {
+            brokerAccess.close();
+        }
         producer.flush();
         bridge.close();
         producer.close(Duration.ofSeconds(10));

@@ -26,6 +26,7 @@ final class PipelineReporter implements AutoCloseable {
 
     private final IngestMetrics metrics;
     private final URI write;
+    private final io.kilowatch.model.InfluxLogin login;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -41,6 +42,7 @@ final class PipelineReporter implements AutoCloseable {
         this.metrics = metrics;
         this.lag = config.lagGroups().isEmpty() ? null : new ConsumerLag(config);
         this.every = config.pipelineEvery();
+        this.login = config.influxLogin();
         String base = config.influxUrl().endsWith("/") ? config.influxUrl() : config.influxUrl() + "/";
         this.write = URI.create(
                 base + "write?precision=ms&db=" + URLEncoder.encode(config.influxDatabase(), StandardCharsets.UTF_8));
@@ -66,7 +68,7 @@ final class PipelineReporter implements AutoCloseable {
         }
         try {
             HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(write)
+                    login.apply(HttpRequest.newBuilder(write))
                             .timeout(Duration.ofSeconds(10))
                             .POST(HttpRequest.BodyPublishers.ofString(lines))
                             .build(),

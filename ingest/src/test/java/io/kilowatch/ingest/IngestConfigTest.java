@@ -36,4 +36,19 @@ class IngestConfigTest {
                 .containsEntry("acks", "all");
         assertThat(c.toString()).doesNotContain("s3cret");
     }
+
+    @Test
+    void noSecretInWhatTheServiceLogsAtStart() throws Exception {
+        IngestConfig c = IngestConfig.load(
+                null,
+                Map.of(
+                        "KW_MQTT_PASSWORD", "mqtt-s3cret",
+                        "KW_MQTT_TLS_TRUSTSTORE_PASSWORD", "store-s3cret",
+                        "KW_MQTT_ACCESS_DIR", "/tmp/access",
+                        "KW_MQTT_ACCESS_DEVICE_KEY", "device-s3cret",
+                        "KW_INFLUX_USERNAME", "kw-service",
+                        "KW_INFLUX_PASSWORD", "influx-s3cret"));
+        assertThat(c.influxLogin().authorization()).isNotNull();
+        assertThat(c.toString()).doesNotContain("s3cret").contains("brokerAccess=/tmp/access");
+    }
 }

@@ -36,8 +36,12 @@ class OutboundRelayIT {
                     .get();
 
             Map<String, String> received = new ConcurrentHashMap<>();
+            // Operations watches every customer's topics; BrokerAccessIT shows a customer sees only its own.
             MqttClient customer = new MqttClient(STACK.mqttUrl(), p + "-customer", new MemoryPersistence());
-            customer.connect(new MqttConnectionOptions());
+            MqttConnectionOptions login = new MqttConnectionOptions();
+            login.setUserName(io.kilowatch.model.BrokerAccounts.OPS);
+            login.setPassword(STACK.opsPassword().getBytes(StandardCharsets.UTF_8));
+            customer.connect(login);
             org.eclipse.paho.mqttv5.client.IMqttMessageListener collect = (t, m) -> {
                 if (t.contains(p)) {
                     received.put(t, new String(m.getPayload(), StandardCharsets.UTF_8));

@@ -97,7 +97,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
     private double raw(String label, List<RawBroker.Message> messages, String run, int readingsPerMessage)
             throws Exception {
         double rate = RawBroker.rate(
-                broker.url(),
+                broker.endpoint(),
                 run + Integer.toHexString(label.hashCode()),
                 messages,
                 broker.connections(),
@@ -111,8 +111,8 @@ public final class BenchIngestCommand implements Callable<Integer> {
         long before = forwarded();
         long start;
         long done;
-        try (MqttPublisher pub =
-                new MqttPublisher(broker.url(), "bench-bridge-pub-" + run + label.hashCode(), broker.connections())) {
+        try (MqttPublisher pub = new MqttPublisher(
+                broker.endpoint(), "bench-bridge-pub-" + run + label.hashCode(), broker.connections())) {
             start = System.nanoTime();
             for (RawBroker.Message m : messages) {
                 pub.publish(m.topic(), m.payload());

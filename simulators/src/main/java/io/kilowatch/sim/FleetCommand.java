@@ -245,7 +245,7 @@ public final class FleetCommand implements Callable<Integer> {
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         long began = System.nanoTime();
         try (MqttPublisher mqtt = new MqttPublisher(
-                        broker.url(),
+                        broker.endpoint(),
                         "kilowatch-sim-" + ProcessHandle.current().pid(),
                         broker.connections(),
                         eventTimeSpread);

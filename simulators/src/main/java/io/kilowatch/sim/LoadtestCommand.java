@@ -126,12 +126,15 @@ public final class LoadtestCommand implements Callable<Integer> {
                 kafka.bootstrap(),
                 influx.url(),
                 influx.database(),
+                influx.login(),
                 prefix,
                 out,
                 alertProbeEvery);
         ReadingCodec codec = new ReadingCodec();
         try (MqttPublisher mqtt = new MqttPublisher(
-                broker.url(), "kilowatch-loadtest-" + ProcessHandle.current().pid(), broker.connections())) {
+                broker.endpoint(),
+                "kilowatch-loadtest-" + ProcessHandle.current().pid(),
+                broker.connections())) {
             LoadtestRun run = new LoadtestRun(s, new LoadtestRun.Sender() {
                 @Override
                 public void reading(Reading r) throws Exception {
@@ -164,7 +167,8 @@ public final class LoadtestCommand implements Callable<Integer> {
     private void measureComponents() throws Exception {
         System.out.println("measuring the raw components on the same stack ...");
         String run = Long.toString(System.currentTimeMillis(), 36);
-        ComponentRates probe = new ComponentRates(broker.url(), broker.connections(), kafka.bootstrap(), influx.url());
+        ComponentRates probe = new ComponentRates(
+                broker.endpoint(), broker.connections(), kafka.bootstrap(), influx.url(), influx.login());
         int batch = mode.equals("concentrator") ? batchSize : 1;
         // Batches move several times faster through the broker: give them enough to be a sustained rate.
         List<ComponentRates.Rate> rates = List.of(

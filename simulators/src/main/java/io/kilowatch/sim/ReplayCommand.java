@@ -123,7 +123,7 @@ public final class ReplayCommand implements Callable<Integer> {
         long began = System.nanoTime();
         long first = readings.get(0).ts();
         try (MqttPublisher mqtt = new MqttPublisher(
-                        broker.url(),
+                        broker.endpoint(),
                         "kilowatch-replay-" + ProcessHandle.current().pid(),
                         broker.connections(),
                         eventTimeSpread);

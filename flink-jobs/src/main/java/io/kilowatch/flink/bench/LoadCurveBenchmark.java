@@ -168,6 +168,10 @@ public final class LoadCurveBenchmark {
         cfg.put("KW_KAFKA_START_FROM", "earliest");
         cfg.put("KW_JOB_BOUNDED", "true");
         cfg.put("KW_INFLUX_URL", influxUrl);
+        if (LOGIN.present()) {
+            cfg.put("KW_INFLUX_USERNAME", LOGIN.username());
+            cfg.put("KW_INFLUX_PASSWORD", LOGIN.password());
+        }
 
         cfg.put("KW_KAFKA_GROUP_ID", run + "-pass");
         JobConfig passConfig = JobConfig.load(null, cfg);
@@ -583,10 +587,14 @@ public final class LoadCurveBenchmark {
         }
     }
 
+    /** The benchmark's InfluxDB account: it makes and drops a database per run, so an administrator. */
+    private static final io.kilowatch.model.InfluxLogin LOGIN =
+            io.kilowatch.model.InfluxLogin.fromEnvironment(System.getenv());
+
     private static String http(String url, String form) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient()
                 .send(
-                        HttpRequest.newBuilder(URI.create(url))
+                        LOGIN.apply(HttpRequest.newBuilder(URI.create(url)))
                                 .header("Content-Type", "application/x-www-form-urlencoded")
                                 .POST(HttpRequest.BodyPublishers.ofString(form))
                                 .build(),

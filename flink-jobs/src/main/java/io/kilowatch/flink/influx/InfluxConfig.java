@@ -60,6 +60,32 @@ public record InfluxConfig(
                 null);
     }
 
+    @Override
+    public String toString() { // never log the password or the token
+        return "InfluxConfig[url=" + url + " database=" + database + " user=" + username + " transport=" + transport
+                + (transport.equals("v2") ? " org=" + org + " bucket=" + bucket : "") + " batch=" + maxBatchSize
+                + " inFlight=" + maxInFlightRequests + "]";
+    }
+
+    /** The same settings logging in as {@code login} (none: no authentication). */
+    public InfluxConfig withLogin(io.kilowatch.model.InfluxLogin login) {
+        return new InfluxConfig(
+                url,
+                database,
+                login.username(),
+                login.password(),
+                maxBatchSize,
+                maxInFlightRequests,
+                maxBufferedRequests,
+                maxTimeInBuffer,
+                requestTimeout,
+                maxRetryBackoff,
+                transport,
+                token,
+                org,
+                bucket);
+    }
+
     /** The same settings writing through the v2 API to {@code org}/{@code bucket} with {@code token}. */
     public InfluxConfig v2(String token, String org, String bucket) {
         return new InfluxConfig(

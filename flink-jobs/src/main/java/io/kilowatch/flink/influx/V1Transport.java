@@ -6,7 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -26,12 +25,8 @@ final class V1Transport implements InfluxTransport {
                 HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build();
         this.writeUri = URI.create(config.url() + "/write?precision=ms&db="
                 + URLEncoder.encode(config.database(), StandardCharsets.UTF_8));
-        this.authorization = config.username() == null
-                ? null
-                : "Basic "
-                        + Base64.getEncoder()
-                                .encodeToString(
-                                        (config.username() + ":" + config.password()).getBytes(StandardCharsets.UTF_8));
+        this.authorization = io.kilowatch.model.InfluxLogin.of(config.username(), config.password())
+                .authorization();
     }
 
     @Override

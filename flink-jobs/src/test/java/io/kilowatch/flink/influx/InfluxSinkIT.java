@@ -108,7 +108,7 @@ class InfluxSinkIT {
     }
 
     private static void write(List<LoadPoint> points, String db) throws Exception {
-        write(points, InfluxConfig.local(STACK.influxUrl(), db));
+        write(points, InfluxConfig.local(STACK.influxUrl(), db).withLogin(TestStack.influxAdmin()));
     }
 
     private static void write(List<LoadPoint> points, InfluxConfig config) throws Exception {

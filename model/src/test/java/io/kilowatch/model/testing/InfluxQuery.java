@@ -26,20 +26,28 @@ public final class InfluxQuery implements AutoCloseable {
     private final String url;
     private final String db;
     private final boolean scratch;
+    private final io.kilowatch.model.InfluxLogin login;
 
+    /** As the stack's administrator ({@link TestStack#influxAdmin}), which may make scratch databases. */
     public InfluxQuery(String url, String db) {
-        this(url, db, false);
+        this(url, db, false, TestStack.influxAdmin());
     }
 
-    private InfluxQuery(String url, String db, boolean scratch) {
+    /** As {@code login}: what that account may read. */
+    public InfluxQuery(String url, String db, io.kilowatch.model.InfluxLogin login) {
+        this(url, db, false, login);
+    }
+
+    private InfluxQuery(String url, String db, boolean scratch, io.kilowatch.model.InfluxLogin login) {
         this.url = url;
         this.db = db;
         this.scratch = scratch;
+        this.login = login;
     }
 
     /** Creates database {@code db} (a name of the test's own) for one test; closing the query drops it. */
     public static InfluxQuery scratch(String url, String db) throws IOException, InterruptedException {
-        InfluxQuery q = new InfluxQuery(url, db, true);
+        InfluxQuery q = new InfluxQuery(url, db, true, TestStack.influxAdmin());
         q.execute("CREATE DATABASE \"" + db + "\"");
         return q;
     }
@@ -59,7 +67,7 @@ public final class InfluxQuery implements AutoCloseable {
     public List<Map<String, Object>> rows(String influxQl) throws IOException, InterruptedException {
         URI uri = URI.create(url + "/query?epoch=ms&db=" + enc(db) + "&q=" + enc(influxQl));
         HttpResponse<String> resp =
-                http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+                http.send(login.apply(HttpRequest.newBuilder(uri)).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (resp.statusCode() != 200) {
             throw new IOException("InfluxDB answered " + resp.statusCode() + ": " + resp.body());
         }
@@ -111,7 +119,7 @@ public final class InfluxQuery implements AutoCloseable {
 
     /** Writes line protocol with millisecond timestamps; fails unless InfluxDB answers 204. */
     public void write(String lines) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url + "/write?precision=ms&db=" + enc(db)))
+        HttpRequest req = login.apply(HttpRequest.newBuilder(URI.create(url + "/write?precision=ms&db=" + enc(db))))
                 .POST(HttpRequest.BodyPublishers.ofString(lines))
                 .build();
         HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
@@ -121,7 +129,7 @@ public final class InfluxQuery implements AutoCloseable {
     }
 
     public void execute(String influxQl) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url + "/query?q=" + enc(influxQl)))
+        HttpRequest req = login.apply(HttpRequest.newBuilder(URI.create(url + "/query?q=" + enc(influxQl))))
                 .POST(HttpRequest.BodyPublishers.noBody())
                 .build();
         HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());

@@ -20,8 +20,95 @@ public record TestStack(int mqttPort, int kafkaPort, int influxPort, String infl
                 env.getOrDefault("KW_INFLUX_DB", "kilowatch"));
     }
 
+    /** A variable of the stack's secrets.env (scripts/test.sh exports them), or null. */
+    private static String secret(String name) {
+        String v = System.getenv(name);
+        return v == null || v.isEmpty() ? null : v;
+    }
+
+    /**
+     * The stack's InfluxDB administrator (scripts/stack.sh turns authentication on): tests make and
+     * drop scratch databases, so they write and read as it. None when the stack has no secrets.
+     */
+    public static io.kilowatch.model.InfluxLogin influxAdmin() {
+        String pw = secret("KW_INFLUX_ADMIN_PASSWORD");
+        return pw == null ? io.kilowatch.model.InfluxLogin.NONE : io.kilowatch.model.InfluxLogin.of("kw-admin", pw);
+    }
+
+    /** The read-only account the dashboards use. */
+    public static io.kilowatch.model.InfluxLogin influxViewer() {
+        String pw = secret("KW_INFLUX_VIEWER_PASSWORD");
+        return pw == null ? io.kilowatch.model.InfluxLogin.NONE : io.kilowatch.model.InfluxLogin.of("kw-viewer", pw);
+    }
+
+    /** The ingest service's broker account's password ({@code kw-ingest}). */
+    public String ingestPassword() {
+        return secret("KW_MQTT_INGEST_PASSWORD");
+    }
+
+    /** The head-end account's password ({@code kw-fleet}): the simulator publishes for any meter with it. */
+    public String fleetPassword() {
+        return secret("KW_MQTT_FLEET_PASSWORD");
+    }
+
+    /** The operations account's password ({@code kw-ops}): may watch every customer's topics. */
+    public String opsPassword() {
+        return secret("KW_MQTT_OPS_PASSWORD");
+    }
+
+    /**
+     * The settings that make a bridge keep the broker's accounts equal to the registry (the
+     * stack's access folder, device key and reload command), as extra key/value pairs for
+     * {@link #bridgeEnvironment}. Only for tests that log in as a meter or customer: a bridge
+     * reading a test's own registry topic would otherwise write that registry's accounts alone.
+     */
+    public String[] brokerAccess() {
+        java.util.List<String> kv = new java.util.ArrayList<>();
+        for (String k :
+                new String[] {"KW_MQTT_ACCESS_DIR", "KW_MQTT_ACCESS_DEVICE_KEY", "KW_MQTT_ACCESS_RELOAD_COMMAND"}) {
+            kv.add(k);
+            kv.add(java.util.Objects.requireNonNull(secret(k), k + " unset: source the stack's secrets.env"));
+        }
+        return kv.toArray(String[]::new);
+    }
+
+    /** The password the broker knows a registry-derived account by (meter/…, customer/…, concentrator/…). */
+    public String devicePassword(String account) {
+        return io.kilowatch.model.BrokerAccounts.password(secret("KW_MQTT_ACCESS_DEVICE_KEY"), account);
+    }
+
     public String mqttUrl() {
         return "tcp://127.0.0.1:" + mqttPort;
+    }
+
+    /** Mosquitto's TLS listener (stack.sh: {@code KW_MQTT_TLS_PORT}, by default the plain port + 7000). */
+    public String mqttTlsUrl() {
+        String port = secret("KW_MQTT_TLS_PORT");
+        return "ssl://127.0.0.1:" + (port == null ? mqttPort + 7000 : Integer.parseInt(port));
+    }
+
+    /** The PKCS12 trust store with the stack's CA, which signed the TLS listener's certificate. */
+    public java.nio.file.Path tlsTruststore() {
+        String dir = System.getenv().getOrDefault("KW_STACK_DIR", ".stack");
+        return java.nio.file.Path.of(dir, "tls", "truststore.p12");
+    }
+
+    public String tlsTruststorePassword() {
+        return secret("KW_MQTT_TLS_TRUSTSTORE_PASSWORD");
+    }
+
+    /**
+     * Every secret of the stack's secrets.env that this JVM was given (passwords, keys), for tests
+     * that look for them where they must not be.
+     */
+    public static java.util.List<String> secrets() {
+        return System.getenv().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("KW_")
+                        && (e.getKey().endsWith("_PASSWORD") || e.getKey().endsWith("_KEY")))
+                .map(Map.Entry::getValue)
+                .filter(v -> v.length() >= 16)
+                .distinct()
+                .toList();
     }
 
     public String kafkaBootstrap() {
@@ -44,6 +131,15 @@ public record TestStack(int mqttPort, int kafkaPort, int influxPort, String infl
         env.put("KW_MQTT_SESSION_EXPIRY", "10m");
         env.put("KW_KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap());
         env.put("KW_HTTP_PORT", "0");
+        env.put("KW_MQTT_USERNAME", io.kilowatch.model.BrokerAccounts.INGEST);
+        // Its InfluxDB login, for a test that has it write its counters (KW_INFLUX_URL).
+        if (influxAdmin().present()) {
+            env.put("KW_INFLUX_USERNAME", influxAdmin().username());
+            env.put("KW_INFLUX_PASSWORD", influxAdmin().password());
+        }
+        if (ingestPassword() != null) {
+            env.put("KW_MQTT_PASSWORD", ingestPassword());
+        }
         for (int i = 0; i < extraKeysAndValues.length; i += 2) {
             env.put(extraKeysAndValues[i], extraKeysAndValues[i + 1]);
         }
@@ -60,6 +156,10 @@ public record TestStack(int mqttPort, int kafkaPort, int influxPort, String infl
         env.put("KW_KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap());
         env.put("KW_INFLUX_URL", influxUrl());
         env.put("KW_INFLUX_DATABASE", db);
+        if (influxAdmin().present()) {
+            env.put("KW_INFLUX_USERNAME", influxAdmin().username());
+            env.put("KW_INFLUX_PASSWORD", influxAdmin().password());
+        }
         for (int i = 0; i < extraKeysAndValues.length; i += 2) {
             env.put(extraKeysAndValues[i], extraKeysAndValues[i + 1]);
         }

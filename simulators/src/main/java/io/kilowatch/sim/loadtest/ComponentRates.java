@@ -37,15 +37,23 @@ public final class ComponentRates {
 
     private static final int METERS = 10_000;
 
-    private final String mqttUrl;
+    private final io.kilowatch.sim.mqtt.MqttEndpoint broker;
     private final int connections;
     private final String kafka;
     private final String influxUrl;
+    private final io.kilowatch.model.InfluxLogin login;
     private final ReadingCodec codec = new ReadingCodec();
     private final HttpClient http = HttpClient.newHttpClient();
 
-    public ComponentRates(String mqttUrl, int connections, String kafka, String influxUrl) {
-        this.mqttUrl = mqttUrl;
+    /** @param login an InfluxDB account that may create and drop the probe's scratch database */
+    public ComponentRates(
+            io.kilowatch.sim.mqtt.MqttEndpoint broker,
+            int connections,
+            String kafka,
+            String influxUrl,
+            io.kilowatch.model.InfluxLogin login) {
+        this.login = login;
+        this.broker = broker;
         this.connections = connections;
         this.kafka = kafka;
         this.influxUrl = influxUrl;
@@ -55,7 +63,7 @@ public final class ComponentRates {
     public Rate mosquitto(int readings, int batchSize, String run) throws Exception {
         List<RawBroker.Message> messages =
                 RawBroker.messages("probe-" + run, readings, batchSize, METERS, System.currentTimeMillis() - 3_600_000);
-        double rate = RawBroker.rate(mqttUrl, "probe-" + run, messages, connections, Math.max(1, batchSize));
+        double rate = RawBroker.rate(broker, "probe-" + run, messages, connections, Math.max(1, batchSize));
         return new Rate(
                 "Mosquitto",
                 batchSize <= 1 ? "QoS 1 pub→sub, one reading a message" : "QoS 1 pub→sub, batches of " + batchSize,
@@ -144,7 +152,7 @@ public final class ComponentRates {
         long start = System.nanoTime();
         for (String body : bodies) {
             HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(URI.create(influxUrl + "/write?precision=ns&db=" + db))
+                    login.apply(HttpRequest.newBuilder(URI.create(influxUrl + "/write?precision=ns&db=" + db)))
                             .POST(HttpRequest.BodyPublishers.ofString(body))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -160,7 +168,7 @@ public final class ComponentRates {
 
     private void post(String path, String form) throws Exception {
         http.send(
-                HttpRequest.newBuilder(URI.create(influxUrl + path))
+                login.apply(HttpRequest.newBuilder(URI.create(influxUrl + path)))
                         .header("Content-Type", "application/x-www-form-urlencoded")
                         .POST(HttpRequest.BodyPublishers.ofString(form))
                         .build(),

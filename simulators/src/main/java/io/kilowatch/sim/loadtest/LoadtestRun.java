@@ -39,6 +39,7 @@ public final class LoadtestRun {
             String kafka,
             String influxUrl,
             String influxDb,
+            io.kilowatch.model.InfluxLogin influxLogin,
             String prefix,
             Path out,
             int alertProbeEvery) {}
@@ -70,7 +71,7 @@ public final class LoadtestRun {
         Map<TopicPartition, Long> readingsStart = endOffsets(Topics.READINGS);
         Map<TopicPartition, Long> dlqStart = endOffsets(Topics.READINGS_DLQ);
         long start = System.currentTimeMillis();
-        MinutePoller poller = new MinutePoller(s.influxUrl(), s.influxDb(), ledger, start);
+        MinutePoller poller = new MinutePoller(s.influxUrl(), s.influxDb(), s.influxLogin(), ledger, start);
         poller.start();
         LoadPublisher publisher = new LoadPublisher(s, sender, ledger, poller);
         LoadPublisher.Published p = publisher.run(start);

@@ -21,6 +21,7 @@ final class MinutePoller {
     private static final Pattern ROW = Pattern.compile("\\[(\\d+),(\\d+|null)\\]");
 
     private final String influxUrl;
+    private final io.kilowatch.model.InfluxLogin login;
     private final String influxDb;
     private final Ledger ledger;
     private final long start;
@@ -28,7 +29,8 @@ final class MinutePoller {
     private volatile boolean polling = true;
     private volatile long currentMinute;
 
-    MinutePoller(String influxUrl, String influxDb, Ledger ledger, long start) {
+    MinutePoller(String influxUrl, String influxDb, io.kilowatch.model.InfluxLogin login, Ledger ledger, long start) {
+        this.login = login;
         this.influxUrl = influxUrl;
         this.influxDb = influxDb;
         this.ledger = ledger;
@@ -57,7 +59,8 @@ final class MinutePoller {
                         + (start - Math.floorMod(start, 60_000L)) + "ms GROUP BY time(1m)";
         URI uri = URI.create(influxUrl + "/query?epoch=ms&db=" + URLEncoder.encode(influxDb, StandardCharsets.UTF_8)
                 + "&q=" + URLEncoder.encode(q, StandardCharsets.UTF_8));
-        String body = http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString())
+        String body = http.send(
+                        login.apply(HttpRequest.newBuilder(uri)).GET().build(), HttpResponse.BodyHandlers.ofString())
                 .body();
         Map<Long, Long> out = new HashMap<>();
         Matcher m = ROW.matcher(body);

@@ -75,19 +75,23 @@ public final class RawBroker {
      * @return readings per second ({@code readingsPerMessage} per message)
      */
     public static double rate(
-            String mqttUrl, String run, List<Message> messages, int connections, int readingsPerMessage)
+            io.kilowatch.sim.mqtt.MqttEndpoint broker,
+            String run,
+            List<Message> messages,
+            int connections,
+            int readingsPerMessage)
             throws Exception {
         String prefix = "bench/" + run + "/";
         AtomicLong received = new AtomicLong();
         AtomicLong lastNanos = new AtomicLong();
-        MqttAsyncClient sub = new MqttAsyncClient(mqttUrl, "raw-sub-" + run, new MemoryPersistence());
+        MqttAsyncClient sub = new MqttAsyncClient(broker.url(), "raw-sub-" + run, new MemoryPersistence());
         sub.setCallback(new Counting(received, lastNanos));
-        MqttConnectionOptions o = new MqttConnectionOptions();
+        MqttConnectionOptions o = broker.connectionOptions();
         o.setCleanStart(true);
         sub.connect(o).waitForCompletion(10_000);
         sub.subscribe(prefix + "#", 1).waitForCompletion(10_000);
         long start;
-        try (MqttPublisher pub = new MqttPublisher(mqttUrl, "raw-pub-" + run, connections)) {
+        try (MqttPublisher pub = new MqttPublisher(broker, "raw-pub-" + run, connections)) {
             start = System.nanoTime();
             for (Message m : messages) {
                 pub.publish(prefix + m.topic(), m.payload());

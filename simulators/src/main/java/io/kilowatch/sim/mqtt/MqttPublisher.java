@@ -42,20 +42,20 @@ public final class MqttPublisher implements AutoCloseable {
 
     private final LongAdder spreadWaits = new LongAdder();
 
-    public MqttPublisher(String url, String clientIdPrefix, int connections) throws MqttException {
-        this(url, clientIdPrefix, connections, Duration.ZERO);
+    public MqttPublisher(MqttEndpoint broker, String clientIdPrefix, int connections) throws MqttException {
+        this(broker, clientIdPrefix, connections, Duration.ZERO);
     }
 
     /** @param eventTimeSpread how far behind in event time any connection may be; zero for no bound */
-    public MqttPublisher(String url, String clientIdPrefix, int connections, Duration eventTimeSpread)
+    public MqttPublisher(MqttEndpoint broker, String clientIdPrefix, int connections, Duration eventTimeSpread)
             throws MqttException {
         this.spreadMs = eventTimeSpread.toMillis();
-        MqttConnectionOptions options = new MqttConnectionOptions();
+        MqttConnectionOptions options = broker.connectionOptions();
         options.setCleanStart(true);
         options.setAutomaticReconnect(true);
         options.setKeepAliveInterval(30);
         for (int i = 0; i < connections; i++) {
-            MqttAsyncClient c = new MqttAsyncClient(url, clientIdPrefix + "-" + i, new MemoryPersistence());
+            MqttAsyncClient c = new MqttAsyncClient(broker.url(), clientIdPrefix + "-" + i, new MemoryPersistence());
             c.connect(options).waitForCompletion(30_000);
             clients.add(c);
             permits.add(new Semaphore(MAX_IN_FLIGHT_PER_CONNECTION));

@@ -24,7 +24,13 @@ class ComponentRatesIT {
     @Test
     void eachProbeMovesWhatItSaysAndReportsARate() throws Exception {
         String run = TestStack.uniquePrefix("probe").replace('-', '_');
-        ComponentRates probe = new ComponentRates(STACK.mqttUrl(), 2, STACK.kafkaBootstrap(), STACK.influxUrl());
+        ComponentRates probe = new ComponentRates(
+                new io.kilowatch.sim.mqtt.MqttEndpoint(
+                        STACK.mqttUrl(), io.kilowatch.model.BrokerAccounts.FLEET, STACK.fleetPassword(), null, null),
+                2,
+                STACK.kafkaBootstrap(),
+                STACK.influxUrl(),
+                TestStack.influxAdmin());
         List<ComponentRates.Rate> rates = List.of(
                 probe.mosquitto(2_000, 1, run),
                 probe.mosquitto(5_000, 500, run + "b"),
@@ -54,8 +60,9 @@ class ComponentRatesIT {
         }
         String dbs = HttpClient.newHttpClient()
                 .send(
-                        HttpRequest.newBuilder(URI.create(STACK.influxUrl() + "/query?q="
-                                        + URLEncoder.encode("SHOW DATABASES", StandardCharsets.UTF_8)))
+                        TestStack.influxAdmin()
+                                .apply(HttpRequest.newBuilder(URI.create(STACK.influxUrl() + "/query?q="
+                                        + URLEncoder.encode("SHOW DATABASES", StandardCharsets.UTF_8))))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString())
                 .body();
