@@ -51,6 +51,31 @@ final class FlinkCluster implements BeforeAllCallback, AfterAllCallback {
         return run("savepoint", jobId, "--stop");
     }
 
+    /** SIGKILL of TaskManager {@code n}: no shutdown, its slots and tasks gone at once. */
+    void killTaskManager(int n) throws Exception {
+        StackFaults.sigkill(StackFaults.stackDir().resolve("flink").resolve("taskmanager-" + n + ".pid"));
+    }
+
+    /** How many times the job has restarted (Flink's {@code numRestarts}), from the REST API. */
+    long restarts(String jobId) throws Exception {
+        String port = System.getenv().getOrDefault("KW_FLINK_REST_PORT", "8081");
+        String body = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                        "http://127.0.0.1:" + port + "/jobs/" + jobId + "/metrics?get=numRestarts"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        java.util.regex.Matcher v =
+                java.util.regex.Pattern.compile("\"value\":\"(\\d+)\"").matcher(body);
+        return v.find() ? Long.parseLong(v.group(1)) : 0;
+    }
+
+    /** Starts whatever of the cluster is not running (an operator bringing a dead TaskManager back). */
+    void up() throws Exception {
+        run("up");
+    }
+
     /** Runs the script; returns the last line it printed on stdout (a job id, a path). */
     private String run(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("bash", SCRIPT.toString()));

@@ -3,16 +3,25 @@ package io.kilowatch.sim.mqtt;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +30,14 @@ import org.slf4j.LoggerFactory;
  * one meter's messages stay in order). Each connection has a bounded number of unacknowledged
  * publishes; {@link #publish} blocks when they are all taken, which paces the simulator to what
  * the broker accepts instead of failing with "too many publishes in progress".
+ *
+ * <p>Like a device, it does not give up on a reading when the broker goes away: a publish the
+ * broker has not acknowledged is sent again after the connection is back (Paho's own session
+ * resumption is not relied on: Mosquitto 2.0.11 disconnects a resumed Paho session with a
+ * protocol error), and one made while disconnected is retried until it goes out. At least once:
+ * a publish whose PUBACK was lost in the outage reaches the broker twice, which ingest and the
+ * jobs absorb by (meterId, ts). Only the broker's refusal (a reason code, e.g. not authorised)
+ * counts as failed.
  *
  * <p>Publishing as fast as possible over several connections, one connection can fall behind
  * the others by whole quarter hours of event time, and its readings reach the pipeline after the
@@ -32,7 +49,22 @@ public final class MqttPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttPublisher.class);
     private static final int MAX_IN_FLIGHT_PER_CONNECTION = 500;
 
+    private static final long RETRY_MS = 500;
+
     private final List<MqttAsyncClient> clients = new ArrayList<>();
+    /** Per connection: the publishes not yet acknowledged, by a sequence number of our own. */
+    private final List<Map<Long, Pending>> unacked = new ArrayList<>();
+    /** Per connection: how many times it has (re)connected; a publish sent in an earlier epoch is resent. */
+    private final List<AtomicLong> epochs = new ArrayList<>();
+
+    private final AtomicLong sequence = new AtomicLong();
+    private final LongAdder resent = new LongAdder();
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mqtt-publisher-retry");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean closing;
     private final List<Semaphore> permits = new ArrayList<>();
     private final LongAdder acked = new LongAdder();
     private final LongAdder failed = new LongAdder();
@@ -56,9 +88,13 @@ public final class MqttPublisher implements AutoCloseable {
         options.setKeepAliveInterval(30);
         for (int i = 0; i < connections; i++) {
             MqttAsyncClient c = new MqttAsyncClient(broker.url(), clientIdPrefix + "-" + i, new MemoryPersistence());
-            c.connect(options).waitForCompletion(30_000);
+            int connection = i;
             clients.add(c);
+            unacked.add(new ConcurrentHashMap<>());
+            epochs.add(new AtomicLong());
             permits.add(new Semaphore(MAX_IN_FLIGHT_PER_CONNECTION));
+            c.setCallback(new Reconnects(() -> resendAfterReconnect(connection)));
+            c.connect(options).waitForCompletion(30_000);
         }
     }
 
@@ -90,34 +126,119 @@ public final class MqttPublisher implements AutoCloseable {
         send(topic, payload, eventTimeMs);
     }
 
-    private void send(String topic, byte[] payload, long eventTimeMs) throws MqttException, InterruptedException {
+    /** A publish not yet acknowledged: what to send again, and in which connection epoch it last went out. */
+    private record Pending(
+            long seq, int connection, String topic, byte[] payload, long eventTimeMs, AtomicLong sentIn) {}
+
+    private void send(String topic, byte[] payload, long eventTimeMs) throws InterruptedException {
         int i = Math.floorMod(topic.hashCode(), clients.size());
-        Semaphore p = permits.get(i);
-        p.acquire();
-        clients.get(i).publish(topic, payload, 1, false, null, new MqttActionListener() {
-            @Override
-            public void onSuccess(IMqttToken token) {
-                acked.increment();
-                done();
-            }
+        permits.get(i).acquire();
+        Pending pending = new Pending(sequence.incrementAndGet(), i, topic, payload, eventTimeMs, new AtomicLong());
+        unacked.get(i).put(pending.seq(), pending);
+        attempt(pending);
+    }
 
-            @Override
-            public void onFailure(IMqttToken token, Throwable error) {
+    private void attempt(Pending pending) {
+        if (closing || !unacked.get(pending.connection()).containsKey(pending.seq())) {
+            return;
+        }
+        long epoch = epochs.get(pending.connection()).get();
+        pending.sentIn().set(epoch);
+        try {
+            clients.get(pending.connection())
+                    .publish(pending.topic(), pending.payload(), 1, false, null, new MqttActionListener() {
+                        @Override
+                        public void onSuccess(IMqttToken token) {
+                            if (complete(pending)) {
+                                acked.increment();
+                            }
+                        }
+
+                        @Override
+                        public void onFailure(IMqttToken token, Throwable error) {
+                            failedOrRetried(pending, error, epoch);
+                        }
+                    });
+        } catch (MqttException e) {
+            failedOrRetried(pending, e, epoch);
+        }
+    }
+
+    /** The broker's refusal is final; anything on the client's side (not connected, connection lost) is retried. */
+    private void failedOrRetried(Pending pending, Throwable error, long attemptEpoch) {
+        int code = error instanceof MqttException e ? e.getReasonCode() : -1;
+        if (code >= 0 && code < 0x100) {
+            if (complete(pending)) {
                 failed.increment();
-                done();
-                LOG.warn("publish to {} failed: {}", topic, error.toString());
+                LOG.warn(
+                        "broker refused the publish to {}: reason code 0x{}",
+                        pending.topic(),
+                        Integer.toHexString(code));
             }
+            return;
+        }
+        // A reconnect since this attempt has sent it again already.
+        if (!closing && pending.sentIn().get() == attemptEpoch) {
+            retries.schedule(() -> attempt(pending), RETRY_MS, TimeUnit.MILLISECONDS);
+        }
+    }
 
-            private void done() {
-                p.release();
-                if (eventTimeMs != Long.MIN_VALUE) {
-                    synchronized (inFlight) {
-                        inFlight.computeIfPresent(eventTimeMs, (t, n) -> n == 1 ? null : n - 1);
-                        inFlight.notifyAll();
-                    }
-                }
+    /** After a reconnect: everything sent on the lost connection and not acknowledged goes out again. */
+    private void resendAfterReconnect(int connection) {
+        long epoch = epochs.get(connection).incrementAndGet();
+        for (Pending pending : unacked.get(connection).values()) {
+            if (pending.sentIn().get() < epoch) {
+                resent.increment();
+                retries.execute(() -> attempt(pending));
             }
-        });
+        }
+    }
+
+    /** True for the first completion of a publish (a resent one may be acknowledged twice). */
+    private boolean complete(Pending pending) {
+        if (unacked.get(pending.connection()).remove(pending.seq()) == null) {
+            return false;
+        }
+        permits.get(pending.connection()).release();
+        if (pending.eventTimeMs() != Long.MIN_VALUE) {
+            synchronized (inFlight) {
+                inFlight.computeIfPresent(pending.eventTimeMs(), (t, n) -> n == 1 ? null : n - 1);
+                inFlight.notifyAll();
+            }
+        }
+        return true;
+    }
+
+    /** Publishes sent again after a reconnect (each may reach the broker twice). */
+    public long resent() {
+        return resent.sum();
+    }
+
+    /** Calls {@code onReconnect} when Paho's automatic reconnect has succeeded; nothing else. */
+    private record Reconnects(Runnable onReconnect) implements MqttCallback {
+        @Override
+        public void connectComplete(boolean reconnect, String serverURI) {
+            if (reconnect) {
+                onReconnect.run();
+            }
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+            LOG.warn("disconnected from the broker ({}); reconnecting", response);
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {}
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {}
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {}
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {}
     }
 
     /** How many publishes waited for an earlier one to be acknowledged (the event-time spread held them). */
@@ -152,6 +273,8 @@ public final class MqttPublisher implements AutoCloseable {
         if (!awaitAllAcknowledged(Duration.ofSeconds(30))) {
             LOG.warn("closing with publishes still unacknowledged after 30 s");
         }
+        closing = true;
+        retries.shutdownNow();
         for (MqttAsyncClient c : clients) {
             try {
                 // Everything is acknowledged by now, so there is nothing to quiesce for.
