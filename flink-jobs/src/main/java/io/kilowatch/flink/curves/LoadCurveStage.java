@@ -167,7 +167,13 @@ public final class LoadCurveStage {
                         .name("readings behind")
                         .map(LineProtocol::pipeline)
                         .name("pipeline lines"))
-                .union(in.registryUpdates().map(LineProtocol::registry).name("registry lines"))
+                // Not the empty registry's placeholder (no meter): a tag without a value is a line
+                // InfluxDB refuses, with its whole batch.
+                .union(in.registryUpdates()
+                        .filter(u -> !u.meterId().isEmpty())
+                        .name("registry of meters")
+                        .map(LineProtocol::registry)
+                        .name("registry lines"))
                 .union(insights(kpis, in).map(LineProtocol::insight).name("insight lines"));
         lines.sinkTo(influx).name("influxdb").uid("influx-sink");
         late.sinkTo(lateSink).name("late readings").uid("late-sink");

@@ -149,9 +149,7 @@ public final class MqttPublisher implements AutoCloseable {
                     .publish(pending.topic(), pending.payload(), 1, false, null, new MqttActionListener() {
                         @Override
                         public void onSuccess(IMqttToken token) {
-                            if (complete(pending)) {
-                                acked.increment();
-                            }
+                            complete(pending, acked);
                         }
 
                         @Override
@@ -168,8 +166,7 @@ public final class MqttPublisher implements AutoCloseable {
     private void failedOrRetried(Pending pending, Throwable error, long attemptEpoch) {
         int code = error instanceof MqttException e ? e.getReasonCode() : -1;
         if (code >= 0 && code < 0x100) {
-            if (complete(pending)) {
-                failed.increment();
+            if (complete(pending, failed)) {
                 LOG.warn(
                         "broker refused the publish to {}: reason code 0x{}",
                         pending.topic(),
@@ -194,11 +191,15 @@ public final class MqttPublisher implements AutoCloseable {
         }
     }
 
-    /** True for the first completion of a publish (a resent one may be acknowledged twice). */
-    private boolean complete(Pending pending) {
+    /**
+     * Counts the first completion of a publish in {@code outcome} (a resent one may be acknowledged
+     * twice) before its permit is released: whoever waits for the permits sees the count.
+     */
+    private boolean complete(Pending pending, LongAdder outcome) {
         if (unacked.get(pending.connection()).remove(pending.seq()) == null) {
             return false;
         }
+        outcome.increment();
         permits.get(pending.connection()).release();
         if (pending.eventTimeMs() != Long.MIN_VALUE) {
             synchronized (inFlight) {
