@@ -74,6 +74,15 @@ final class BridgeProcess implements AutoCloseable {
         }
     }
 
+    /** Waits until readings forwarded + dead-lettered reach {@code n} (every published reading accounted for), or the timeout. */
+    void awaitAccounted(long n, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeout.toMillis();
+        while (metric("kilowatch_ingest_readings_forwarded_total") + metric("kilowatch_ingest_dead_lettered_total") < n
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+        }
+    }
+
     String metricsUrl() {
         return "http://127.0.0.1:" + httpPort + "/metrics";
     }

@@ -136,13 +136,7 @@ class ChaosIT {
             }
 
             assertThat(published).isEqualTo(expected);
-            long deadline = System.currentTimeMillis() + 180_000;
-            while (bridge.metric("kilowatch_ingest_readings_forwarded_total")
-                                    + bridge.metric("kilowatch_ingest_dead_lettered_total")
-                            < published
-                    && System.currentTimeMillis() < deadline) {
-                Thread.sleep(200);
-            }
+            bridge.awaitAccounted(published, Duration.ofMinutes(3));
             assertThat(bridge.metric("kilowatch_ingest_dead_lettered_total")).isZero();
             Map<TopicPartition, Long> from = new HashMap<>();
             for (int i = 0; i < 4; i++) {
@@ -156,7 +150,7 @@ class ChaosIT {
 
             // The live job closes the last quarters once its partitions have been idle a while.
             Quarters afterFaults = quarters(live, m);
-            deadline = System.currentTimeMillis() + 240_000;
+            long deadline = System.currentTimeMillis() + 240_000;
             while (afterFaults.total() < published && System.currentTimeMillis() < deadline) {
                 Thread.sleep(2_000);
                 afterFaults = quarters(live, m);
@@ -201,11 +195,8 @@ class ChaosIT {
                 "time.out-of-orderness=30m",
                 "time.allowed-lateness.1m=2h",
                 "time.allowed-lateness.15m=2h",
-                "tariffs.enabled=false",
-                "influx.url=" + STACK.influxUrl(),
-                "influx.database=" + db.database(),
-                "influx.username=" + TestStack.influxAdmin().username(),
-                "influx.password=" + TestStack.influxAdmin().password()));
+                "tariffs.enabled=false"));
+        lines.addAll(STACK.influxSettings(db.database()));
         if (run.equals("live")) {
             lines.addAll(List.of("job.parallelism=2", "time.close-after-idle=20s"));
         } else {

@@ -148,15 +148,8 @@ class FlinkClusterIT {
                         "job.bounded=true",
                         "job.parallelism=2",
                         "alerts.with-load-curves=true",
-                        "tariffs.enabled=false",
-                        "influx.url=" + STACK.influxUrl(),
-                        "influx.database=" + db.database(),
-                        "influx.username="
-                                + java.util.Objects.toString(
-                                        TestStack.influxAdmin().username(), ""),
-                        "influx.password="
-                                + java.util.Objects.toString(
-                                        TestStack.influxAdmin().password(), "")));
+                        "tariffs.enabled=false"));
+        Files.write(file, STACK.influxSettings(db.database()), java.nio.file.StandardOpenOption.APPEND);
         return file;
     }
 

@@ -163,15 +163,8 @@ class SavepointUpgradeIT {
                         bounded ? "time.close-after-idle=0s" : "time.close-after-idle=5s",
                         "checkpoint.interval=2s",
                         "tariffs.enabled=false",
-                        "curves.compare-shifts=",
-                        "influx.url=" + STACK.influxUrl(),
-                        "influx.database=" + db.database(),
-                        "influx.username="
-                                + java.util.Objects.toString(
-                                        TestStack.influxAdmin().username(), ""),
-                        "influx.password="
-                                + java.util.Objects.toString(
-                                        TestStack.influxAdmin().password(), "")));
+                        "curves.compare-shifts="));
+        Files.write(file, STACK.influxSettings(db.database()), java.nio.file.StandardOpenOption.APPEND);
         return file;
     }
 

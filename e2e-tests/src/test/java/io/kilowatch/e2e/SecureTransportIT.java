@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -90,13 +91,7 @@ class SecureTransportIT {
                     published = lines.count();
                 }
                 assertThat(published).isGreaterThan(2_000);
-                long deadline = System.currentTimeMillis() + 60_000;
-                while (bridge.metric("kilowatch_ingest_readings_forwarded_total")
-                                        + bridge.metric("kilowatch_ingest_dead_lettered_total")
-                                < published
-                        && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(200);
-                }
+                bridge.awaitAccounted(published, Duration.ofMinutes(1));
                 forwarded = bridge.metric("kilowatch_ingest_readings_forwarded_total");
                 assertThat(forwarded + bridge.metric("kilowatch_ingest_dead_lettered_total"))
                         .as("every reading published over TLS reached Kafka or the dead letters")

@@ -35,6 +35,20 @@ public record TestStack(int mqttPort, int kafkaPort, int influxPort, String infl
         return pw == null ? io.kilowatch.model.InfluxLogin.NONE : io.kilowatch.model.InfluxLogin.of("kw-admin", pw);
     }
 
+    /**
+     * A job's settings-file lines for this stack's InfluxDB, database {@code db}, logged in as
+     * the administrator (tests make and drop their databases): for jobs that get their settings
+     * from a file (the session cluster's).
+     */
+    public java.util.List<String> influxSettings(String db) {
+        io.kilowatch.model.InfluxLogin admin = influxAdmin();
+        return java.util.List.of(
+                "influx.url=" + influxUrl(),
+                "influx.database=" + db,
+                "influx.username=" + java.util.Objects.toString(admin.username(), ""),
+                "influx.password=" + java.util.Objects.toString(admin.password(), ""));
+    }
+
     /** The read-only account the dashboards use. */
     public static io.kilowatch.model.InfluxLogin influxViewer() {
         String pw = secret("KW_INFLUX_VIEWER_PASSWORD");
