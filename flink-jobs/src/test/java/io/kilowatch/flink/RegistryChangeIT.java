@@ -68,7 +68,7 @@ class RegistryChangeIT {
                         "KW_TIME_OUT_OF_ORDERNESS",
                         "30s",
                         "KW_TIME_IDLENESS",
-                        "2s" // three meters may all hash to one of the two partitions
+                        "2s" // the readings partition left empty must not hold event time back
                         ));
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.baseConfiguration());
@@ -147,7 +147,11 @@ class RegistryChangeIT {
         for (int minute = fromMinute; minute < toMinute; minute++) {
             for (String m : meters) {
                 Reading r = Reading.of(m, from + minute * 60_000L, 1.0);
-                kafka.send(new ProducerRecord<>(topic, m.getBytes(StandardCharsets.UTF_8), codec.encode(r)));
+                // One partition, in order: with two, a partition that wakes from idleness after
+                // the other has run hours ahead finds its readings forgotten (the watermark is
+                // the faster one's), which is idleness's documented trade-off, not this test's
+                // subject. CI saw T1's quarter after the move go missing that way.
+                kafka.send(new ProducerRecord<>(topic, 0, m.getBytes(StandardCharsets.UTF_8), codec.encode(r)));
             }
         }
         kafka.flush();
