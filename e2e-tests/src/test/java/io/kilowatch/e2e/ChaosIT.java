@@ -7,18 +7,29 @@ import io.kilowatch.flink.JobConfig;
 import io.kilowatch.flink.LoadCurveJob;
 import io.kilowatch.flink.testing.TestFlink;
 import io.kilowatch.flink.wiring.FlinkSetup;
+import io.kilowatch.ingest.IngestConfig;
+import io.kilowatch.ingest.RegistryLoader;
+import io.kilowatch.ingest.TariffLoader;
+import io.kilowatch.model.Alert;
+import io.kilowatch.model.AlertCodec;
+import io.kilowatch.model.tariff.TariffCatalogue;
 import io.kilowatch.model.testing.InfluxQuery;
 import io.kilowatch.model.testing.TestKafka;
 import io.kilowatch.model.testing.TestStack;
+import io.kilowatch.sim.fleet.Scenario;
+import io.kilowatch.sim.fleet.Topology;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -36,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * stopped for a minute, Mosquitto restarted, and the single Kafka broker SIGKILLed and restarted.
  * Afterwards every reading the broker acknowledged is in Kafka, none dead-lettered, and every
  * meter's 15-minute {@code readings} and {@code kwh} that the live job wrote equal a fault-free
- * run of the same job over the same readings. (A Kafka node of three: KafkaClusterIT; an ingest
+ * run of the same job over the same readings; so do the bills of the month the stream closed and
+ * the current plan's bills of the month it opened, and the alerts, each OPEN once. (A Kafka node of three: KafkaClusterIT; an ingest
  * instance SIGKILLed: IngestResilienceIT.)
  */
 class ChaosIT {
@@ -54,6 +66,10 @@ class ChaosIT {
     private static final int MINUTES = 300;
     /** Simulated seconds per second: five hours of readings in about a minute. */
     private static final double SPEED = 300;
+    /** The sample catalogue's plans are in China's time; the stream crosses one of its month ends. */
+    private static final ZoneId PLAN_ZONE = ZoneId.of("Asia/Shanghai");
+    /** Meter 41 is dark this long: an offline alert that opens and resolves, and readings that are not there. */
+    private static final int OUTAGE_MINUTES = 40;
 
     private record Quarters(Map<String, Long> readings, Map<String, Double> kwh) {
         long total() {
@@ -68,7 +84,21 @@ class ChaosIT {
         Files.createDirectories(LOGS);
         TestKafka kafka = new TestKafka(STACK);
         String readings = kafka.createTopic("test." + p + ".readings", 4, false);
-        Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(MINUTES + 5L));
+        String registry = kafka.createTopic("test." + p + ".registry", 1, true);
+        String tariffs = kafka.createTopic("test." + p + ".tariffs", 1, true);
+        for (String run : List.of("live", "reference")) {
+            for (String out : List.of("alerts", "hints", "late")) {
+                kafka.createTopic(topic(p, run, out), 2, false);
+            }
+        }
+        Instant start = streamStart();
+        loadReferenceData(p, m, registry, tariffs);
+        Scenario scenario = Scenario.parse(
+                List.of(
+                        "over_capacity," + m + "00011,+60m,45m,1.4",
+                        "low_pf," + m + "00027,+120m,60m",
+                        "outage," + m + "00041,+150m," + OUTAGE_MINUTES + "m"),
+                start);
         List<String> timeline = new ArrayList<>();
         long began = System.nanoTime();
 
@@ -77,28 +107,33 @@ class ChaosIT {
                 BridgeProcess bridge = new BridgeProcess(
                                 STACK, p + "-bridge", LOGS, Map.of("KW_KAFKA_TOPIC_READINGS", readings))
                         .start()) {
-            String job = cluster.submit("curves", 2, settings(dir, p, "live", readings, live), null);
+            String job = cluster.submit("curves", 2, settings(dir, p, "live", readings, registry, tariffs, live), null);
             cluster.await(job, "RUNNING", 120);
-            CompletableFuture<Long> publishing = Pipeline.publishInBackground(STACK, m, METERS, start, MINUTES, SPEED);
-            long expected = (long) METERS * MINUTES;
+            CompletableFuture<Long> publishing =
+                    Pipeline.publishInBackground(STACK, m, METERS, start, MINUTES, SPEED, scenario);
+            long expected = (long) METERS * MINUTES - OUTAGE_MINUTES;
             long published;
             try {
 
-                awaitForwarded(bridge, expected / 6);
-                // Kill the TaskManager that runs the job: the first, or (if the job's slots are all on
-                // the second) the second as well, once the first is back.
-                for (int tm = 1; tm <= 2 && cluster.restarts(job) == 0; tm++) {
+                // Where the job runs, found before the stream reaches the first alert; then the
+                // kill comes while that alert's transaction is still open, so the job restarted
+                // from its checkpoint emits the alert again and the first copy is aborted.
+                java.util.SortedSet<Integer> running = cluster.taskManagersOf(job);
+                assertThat(running).as("the TaskManagers running the job").isNotEmpty();
+                awaitUncommittedAlert(kafka, topic(p, "live", "alerts"));
+                for (int tm : running) {
                     cluster.killTaskManager(tm);
-                    timeline.add(at(began) + " TaskManager " + tm + " SIGKILLed");
-                    cluster.up();
-                    timeline.add(at(began) + " TaskManager " + tm + " started again");
-                    // Flink notices a silent TaskManager by its missed heartbeats (10 s, cluster.sh).
-                    long until = System.currentTimeMillis() + 40_000;
-                    while (cluster.restarts(job) == 0 && System.currentTimeMillis() < until) {
-                        Thread.sleep(500);
-                    }
-                    cluster.await(job, "RUNNING", 120);
                 }
+                timeline.add(
+                        at(began) + " an OPEN written, its transaction open: TaskManager(s) " + running + " SIGKILLed");
+                cluster.up();
+                timeline.add(at(began) + " TaskManager(s) started again");
+                // Flink notices a silent TaskManager by its missed heartbeats (10 s, cluster.sh).
+                long until = System.currentTimeMillis() + 60_000;
+                while (cluster.restarts(job) == 0 && System.currentTimeMillis() < until) {
+                    Thread.sleep(500);
+                }
+                cluster.await(job, "RUNNING", 120);
                 assertThat(cluster.restarts(job))
                         .as("the job restarted from its checkpoint")
                         .isPositive();
@@ -158,7 +193,8 @@ class ChaosIT {
             timeline.add(at(began) + " live job's quarters hold " + afterFaults.total() + " readings");
             cluster.cancel(job);
 
-            JobConfig faultFree = JobConfig.load(settings(dir, p, "reference", readings, reference), Map.of());
+            JobConfig faultFree =
+                    JobConfig.load(settings(dir, p, "reference", readings, registry, tariffs, reference), Map.of());
             LoadCurveJob.fromConfig(faultFree).execute(FlinkSetup.environment(faultFree));
             Quarters expectedQuarters = quarters(reference, m);
             timeline.forEach(line -> LOG.info("chaos {}", line));
@@ -177,25 +213,156 @@ class ChaosIT {
                     .kwh()
                     .forEach(
                             (k, kwh) -> assertThat(liveFinal.kwh().get(k)).as(k).isCloseTo(kwh, within(1e-9)));
+
+            // Alerts: the live job restarted from a checkpoint and emitted again what it had
+            // emitted since; its transactions were aborted, so a read-committed reader (the
+            // outbound relay) sees each OPEN once, and the same alerts as the fault-free run.
+            List<Alert> liveAlerts = alerts(kafka, topic(p, "live", "alerts"), true);
+            List<Alert> written = alerts(kafka, topic(p, "live", "alerts"), false);
+            List<Alert> referenceAlerts = alerts(kafka, topic(p, "reference", "alerts"), true);
+            Map<String, Long> opened = openCounts(liveAlerts);
+            System.out.printf(
+                    "chaos alerts: %d records committed (%d OPEN ids), %d written including aborted ones,"
+                            + " %d OPEN copies among them (what at-least-once would have delivered); fault-free %d%n",
+                    liveAlerts.size(),
+                    opened.size(),
+                    written.size(),
+                    openCounts(written).values().stream().mapToLong(n -> n - 1).sum(),
+                    referenceAlerts.size());
+            assertThat(liveAlerts)
+                    .extracting(Alert::type)
+                    .as("the scenario's anomalies raised alerts")
+                    .contains("over_capacity", "low_pf", "meter_offline");
+            assertThat(opened)
+                    .as("OPEN records per alert id")
+                    .allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
+            assertThat(lifecycle(liveAlerts)).isEqualTo(lifecycle(referenceAlerts));
+
+            // Bills: the month the stream closed is final in both runs; the month it opened has
+            // the current plan's bill so far (other plans are priced at the local day's close,
+            // which the live stream does not reach: ShadowBills).
+            Map<String, Map<String, Object>> liveBills = bills(live, m);
+            Map<String, Map<String, Object>> referenceBills = bills(reference, m);
+            Map<String, Map<String, Object>> expectedBills = new TreeMap<>();
+            referenceBills.forEach((k, v) -> {
+                if (Boolean.TRUE.equals(v.get("final")) || Boolean.TRUE.equals(v.get("current"))) {
+                    expectedBills.put(k, v);
+                }
+            });
+            long finals = expectedBills.values().stream()
+                    .filter(v -> Boolean.TRUE.equals(v.get("final")))
+                    .count();
+            System.out.printf(
+                    "chaos bills: %d compared (%d final), %d written live%n",
+                    expectedBills.size(), finals, liveBills.size());
+            assertThat(finals)
+                    .as("every customer's closed month, under every plan it may choose")
+                    .isGreaterThanOrEqualTo(METERS);
+            expectedBills.forEach((k, v) -> assertThat(liveBills.get(k)).as(k).isEqualTo(v));
         }
     }
 
+    /**
+     * 3.5 hours before the latest month start in the plans' zone that lies at least a day back: the
+     * month closes 1.5 h into the stream, and event time passes its close plus the allowed
+     * lateness (1 h) with half an hour to spare, so the live job finalises its bills too.
+     */
+    private static Instant streamStart() {
+        ZonedDateTime now = ZonedDateTime.now(PLAN_ZONE);
+        ZonedDateTime monthStart = now.withDayOfMonth(1).truncatedTo(ChronoUnit.DAYS);
+        if (monthStart.isAfter(now.minusDays(1))) {
+            monthStart = monthStart.minusMonths(1);
+        }
+        return monthStart.minusMinutes(210).toInstant();
+    }
+
+    /** The fleet's registry (customers and their plans) and the sample tariff catalogue, on the test's topics. */
+    private static void loadReferenceData(String p, String m, String registry, String tariffs) throws Exception {
+        IngestConfig loaders = IngestConfig.load(
+                null,
+                STACK.bridgeEnvironment(
+                        p + "-loader", "KW_KAFKA_TOPIC_REGISTRY", registry, "KW_KAFKA_TOPIC_TARIFFS", tariffs));
+        RegistryLoader.load(
+                loaders,
+                Topology.residential(m, METERS).meters().stream()
+                        .map(Topology.MeterSpec::entry)
+                        .toList(),
+                List.of());
+        TariffLoader.load(loaders, TariffCatalogue.sample(), List.of());
+    }
+
+    private static String topic(String p, String run, String what) {
+        return "test." + p + "." + run + "." + what;
+    }
+
+    private static List<Alert> alerts(TestKafka kafka, String topic, boolean committedOnly) throws Exception {
+        AlertCodec codec = new AlertCodec();
+        List<Alert> out = new ArrayList<>();
+        for (var r : kafka.readToEnd(topic, committedOnly)) {
+            out.add(codec.decode(r.value()));
+        }
+        return out;
+    }
+
+    private static Map<String, Long> openCounts(List<Alert> alerts) {
+        Map<String, Long> n = new TreeMap<>();
+        for (Alert a : alerts) {
+            if (a.state() == Alert.State.OPEN) {
+                n.merge(a.alertId(), 1L, Long::sum);
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Each alert's transitions (id, state, event time), in order: what a customer is told. Not
+     * {@code pipeline_silent}: the one rule on the wall clock, which a run's pauses decide.
+     */
+    private static List<String> lifecycle(List<Alert> alerts) {
+        return alerts.stream()
+                .filter(a -> !a.type().equals("pipeline_silent"))
+                .map(a -> a.alertId() + " " + a.type() + " " + a.state() + " " + a.ts())
+                .sorted()
+                .toList();
+    }
+
+    /** Every bill point of the fleet's customers, keyed by customer, plan and month. */
+    private static Map<String, Map<String, Object>> bills(InfluxQuery db, String meterPrefix) throws Exception {
+        Map<String, Map<String, Object>> out = new TreeMap<>();
+        for (Map<String, Object> row : db.rows("SELECT * FROM \"bills\"")) {
+            String customer = (String) row.get("customer");
+            if (customer.startsWith("C" + meterPrefix)) {
+                out.put(customer + "|" + row.get("plan") + "|" + row.get("month"), new TreeMap<>(row));
+            }
+        }
+        return out;
+    }
+
     /** The job's settings: the test's topics from the start, a checkpoint every 5 s, its own database. */
-    private static Path settings(Path dir, String p, String run, String readings, InfluxQuery db) throws Exception {
+    private static Path settings(
+            Path dir, String p, String run, String readings, String registry, String tariffs, InfluxQuery db)
+            throws Exception {
         Path file = dir.resolve(run + ".properties");
         List<String> lines = new ArrayList<>(List.of(
                 "kafka.bootstrap-servers=" + STACK.kafkaBootstrap(),
                 "kafka.topic.readings=" + readings,
-                "kafka.topic.late=test." + p + "." + run + ".late",
+                "kafka.topic.registry=" + registry,
+                "kafka.topic.tariffs=" + tariffs,
+                "kafka.topic.late=" + topic(p, run, "late"),
+                "kafka.topic.alerts=" + topic(p, run, "alerts"),
+                "kafka.topic.hints=" + topic(p, run, "hints"),
                 "kafka.group-id=" + p + "-" + run,
                 "kafka.start-from=earliest",
                 "checkpoint.interval=5s",
                 // Faults hold readings back for seconds, which is minutes of event time at 300x:
-                // with this much lateness every reading still counts, in either run.
+                // every reading still counts, in either run. (The faults stop every connection
+                // at once; the disorder is among the four connections, within the bound.)
                 "time.out-of-orderness=30m",
-                "time.allowed-lateness.1m=2h",
-                "time.allowed-lateness.15m=2h",
-                "tariffs.enabled=false"));
+                "time.allowed-lateness.1m=1h",
+                "time.allowed-lateness.15m=1h",
+                "alerts.with-load-curves=true",
+                "tariffs.enabled=true",
+                "tariffs.update-every=0s"));
         lines.addAll(STACK.influxSettings(db.database()));
         if (run.equals("live")) {
             lines.addAll(List.of("job.parallelism=2", "time.close-after-idle=20s"));
@@ -221,6 +388,17 @@ class ChaosIT {
             kwh.put(key, InfluxQuery.asDouble(row.get("kwh")));
         }
         return new Quarters(readings, kwh);
+    }
+
+    private static void awaitUncommittedAlert(TestKafka kafka, String topic) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (kafka.uncommitted(topic) > 0) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no alert written within 2 minutes");
     }
 
     private static void awaitForwarded(BridgeProcess bridge, long n) throws InterruptedException {

@@ -56,16 +56,52 @@ final class FlinkCluster implements BeforeAllCallback, AfterAllCallback {
         StackFaults.sigkill(StackFaults.stackDir().resolve("flink").resolve("taskmanager-" + n + ".pid"));
     }
 
-    /** How many times the job has restarted (Flink's {@code numRestarts}), from the REST API. */
-    long restarts(String jobId) throws Exception {
+    /**
+     * The TaskManagers (1, 2, … as {@code cluster.sh} numbers them) that run a task of the job:
+     * the REST API names them by resource id, which each TaskManager's log gives at its start.
+     */
+    java.util.SortedSet<Integer> taskManagersOf(String jobId) throws Exception {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        java.util.regex.Matcher vertex =
+                java.util.regex.Pattern.compile("\"id\":\"([0-9a-f]{32})\"").matcher(rest("/jobs/" + jobId));
+        while (vertex.find()) {
+            java.util.regex.Matcher tm = java.util.regex.Pattern.compile("\"taskmanager-id\":\"([^\"]+)\"")
+                    .matcher(rest("/jobs/" + jobId + "/vertices/" + vertex.group(1) + "/taskmanagers"));
+            while (tm.find()) {
+                ids.add(tm.group(1));
+            }
+        }
+        java.util.SortedSet<Integer> out = new java.util.TreeSet<>();
+        Path logs = StackFaults.stackDir().resolve("flink").resolve("log");
+        for (int n = 1; Files.exists(logs.resolve("taskmanager-" + n + ".log")); n++) {
+            String started = null;
+            for (String line : Files.readAllLines(logs.resolve("taskmanager-" + n + ".log"))) {
+                int at = line.indexOf("Starting TaskManager with ResourceID: ");
+                if (at >= 0) {
+                    started = line.substring(at + "Starting TaskManager with ResourceID: ".length())
+                            .strip();
+                }
+            }
+            if (started != null && ids.contains(started)) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    private static String rest(String path) throws Exception {
         String port = System.getenv().getOrDefault("KW_FLINK_REST_PORT", "8081");
-        String body = java.net.http.HttpClient.newHttpClient()
+        return java.net.http.HttpClient.newHttpClient()
                 .send(
-                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                                        "http://127.0.0.1:" + port + "/jobs/" + jobId + "/metrics?get=numRestarts"))
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
                                 .build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString())
                 .body();
+    }
+
+    /** How many times the job has restarted (Flink's {@code numRestarts}), from the REST API. */
+    long restarts(String jobId) throws Exception {
+        String body = rest("/jobs/" + jobId + "/metrics?get=numRestarts");
         java.util.regex.Matcher v =
                 java.util.regex.Pattern.compile("\"value\":\"(\\d+)\"").matcher(body);
         return v.find() ? Long.parseLong(v.group(1)) : 0;

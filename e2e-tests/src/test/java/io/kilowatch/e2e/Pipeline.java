@@ -175,6 +175,20 @@ final class Pipeline {
     static java.util.concurrent.CompletableFuture<Long> publishInBackground(
             TestStack stack, String meterPrefix, int meters, java.time.Instant start, int minutes, double speed)
             throws Exception {
+        return publishInBackground(
+                stack, meterPrefix, meters, start, minutes, speed, io.kilowatch.sim.fleet.Scenario.none());
+    }
+
+    /** As above, with the anomalies of {@code scenario} in the fleet's readings. */
+    static java.util.concurrent.CompletableFuture<Long> publishInBackground(
+            TestStack stack,
+            String meterPrefix,
+            int meters,
+            java.time.Instant start,
+            int minutes,
+            double speed,
+            io.kilowatch.sim.fleet.Scenario scenario)
+            throws Exception {
         io.kilowatch.sim.fleet.Fleet fleet = new io.kilowatch.sim.fleet.Fleet(
                 meterPrefix, meters, 3, java.time.Duration.ofMinutes(1), java.time.ZoneOffset.UTC);
         io.kilowatch.sim.fleet.FleetSimulation.Settings s = new io.kilowatch.sim.fleet.FleetSimulation.Settings(
@@ -188,8 +202,8 @@ final class Pipeline {
                 new io.kilowatch.sim.mqtt.MqttPublisher(headEnd(stack), meterPrefix + "-pub", 4);
         return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try (mqtt;
-                    io.kilowatch.sim.fleet.FleetSimulation sim =
-                            new io.kilowatch.sim.fleet.FleetSimulation(fleet, s, mqtt::publish, null)) {
+                    io.kilowatch.sim.fleet.FleetSimulation sim = new io.kilowatch.sim.fleet.FleetSimulation(
+                            fleet, s, io.kilowatch.sim.fleet.Reporting.direct(), scenario, mqtt::publish, null)) {
                 sim.run();
                 if (!mqtt.awaitAllAcknowledged(java.time.Duration.ofSeconds(120)) || mqtt.failed() > 0) {
                     throw new IllegalStateException("broker did not accept every publish: failed=" + mqtt.failed());

@@ -55,7 +55,8 @@ public final class AlertJob {
                 Connectors.readings(c, c.alertsGroupId()),
                 Connectors.registry(c, c.alertsGroupId()),
                 EventTime.from(c),
-                new AlertStage(AlertStage.Params.from(c), Connectors.influx(c), Connectors.alerts(c)));
+                new AlertStage(
+                        AlertStage.Params.from(c), Connectors.influx(c), Connectors.alerts(c, c.alertsGroupId())));
     }
 
     /** {@code java -cp kilowatch-flink-jobs-standalone.jar io.kilowatch.flink.AlertJob [--config FILE]}, or submitted to a cluster. */

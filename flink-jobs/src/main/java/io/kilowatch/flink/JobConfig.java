@@ -55,6 +55,7 @@ public record JobConfig(
         String alertsGroupId,
         AlertRules alertRules,
         boolean alertsWithLoadCurves,
+        boolean alertsExactlyOnce,
         String tariffsTopic,
         String hintsTopic,
         boolean tariffsEnabled,
@@ -110,6 +111,8 @@ public record JobConfig(
             Map.entry("kafka.topic.alerts", Topics.ALERTS),
             Map.entry("alerts.group-id", "kilowatch-alerts"),
             Map.entry("alerts.with-load-curves", "false"),
+            // A restart from a checkpoint must not open an incident twice (docs/alerts.md, "Delivery").
+            Map.entry("alerts.delivery", "exactly-once"),
             Map.entry("alerts.open-after", "2m"),
             Map.entry("alerts.resolve-after", "5m"),
             Map.entry("alerts.over-capacity.ratio", "1.0"),
@@ -212,6 +215,7 @@ public record JobConfig(
                 s.get("alerts.group-id"),
                 alertRules(s),
                 s.getBoolean("alerts.with-load-curves"),
+                exactlyOnce("alerts.delivery", s.get("alerts.delivery")),
                 s.get("kafka.topic.tariffs"),
                 s.get("kafka.topic.hints"),
                 s.getBoolean("tariffs.enabled"),
@@ -229,6 +233,15 @@ public record JobConfig(
                     + ") must not exceed time.allowed-lateness.15m (" + config.allowedLateness15m() + ")");
         }
         return config;
+    }
+
+    private static boolean exactlyOnce(String key, String value) {
+        return switch (value) {
+            case "exactly-once" -> true;
+            case "at-least-once" -> false;
+            default ->
+                throw new IllegalArgumentException(key + " must be exactly-once or at-least-once; got '" + value + "'");
+        };
     }
 
     private static List<Duration> durations(String key, String commaSeparated) {

@@ -121,8 +121,34 @@ public final class Connectors {
         return kafkaSink(c, new LateReadingSerializationSchema(c.lateTopic()));
     }
 
+    /** The alerts of a load-curve job that runs the alert rules too ({@code alerts.with-load-curves}). */
     public static Sink<Alert> alerts(JobConfig c) {
-        return kafkaSink(c, new AlertSerializationSchema(c.alertsTopic()));
+        return alerts(c, c.consumerGroup());
+    }
+
+    /**
+     * Alerts to Kafka, by default in transactions committed with each checkpoint: after a restart
+     * from a checkpoint the job emits again what it had emitted since, and a read-committed reader
+     * (the outbound relay) sees each OPEN and RESOLVED once instead of twice. The cost is that an
+     * alert becomes visible at the next checkpoint ({@code checkpoint.interval}) — small beside the
+     * minutes a condition must hold before it opens. {@code group} names the job (its consumer
+     * group), so the transactions of two jobs never share ids.
+     */
+    public static Sink<Alert> alerts(JobConfig c, String group) {
+        AlertSerializationSchema records = new AlertSerializationSchema(c.alertsTopic());
+        if (!c.alertsExactlyOnce()) {
+            return kafkaSink(c, records);
+        }
+        Properties client = clientProperties(c);
+        // Flink's default of 1 h is more than a broker allows by default (transaction.max.timeout.ms, 15 min).
+        client.putIfAbsent("transaction.timeout.ms", "900000");
+        return KafkaSink.<Alert>builder()
+                .setBootstrapServers(c.kafkaBootstrapServers())
+                .setKafkaProducerConfig(client)
+                .setRecordSerializer(records)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(group + "-alerts")
+                .build();
     }
 
     public static Sink<Hint> hints(JobConfig c) {

@@ -131,6 +131,62 @@ public final class TestKafka {
         }
     }
 
+    /**
+     * Every record of {@code topic} from its beginning to its end now. {@code committedOnly}: as a
+     * read-committed consumer (the outbound relay) sees it — records of aborted transactions left
+     * out, and the end is the last stable offset; otherwise every record written, aborted or not.
+     */
+    public List<ConsumerRecord<byte[], byte[]>> readToEnd(String topic, boolean committedOnly) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = isolated(committedOnly)) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            // Positions, not counts: transaction markers take offsets too.
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Offsets of {@code topic} written but not yet committed or aborted: the high watermark less
+     * the last stable offset, summed over its partitions (0 when no transaction is open).
+     */
+    public long uncommitted(String topic) {
+        long sum = 0;
+        try (KafkaConsumer<byte[], byte[]> all = isolated(false);
+                KafkaConsumer<byte[], byte[]> stable = isolated(true)) {
+            List<TopicPartition> parts = all.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            Map<TopicPartition, Long> high = all.endOffsets(parts);
+            Map<TopicPartition, Long> lso = stable.endOffsets(parts);
+            for (TopicPartition tp : parts) {
+                sum += high.get(tp) - lso.get(tp);
+            }
+        }
+        return sum;
+    }
+
+    private KafkaConsumer<byte[], byte[]> isolated(boolean committedOnly) {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                committedOnly ? "read_committed" : "read_uncommitted"));
+    }
+
     /** Every record of {@code topic} from its beginning, waiting up to {@code timeout} for at least {@code expected} of them. */
     public List<Record> readAll(String topic, int expected, Duration timeout) {
         List<Record> out = new ArrayList<>();

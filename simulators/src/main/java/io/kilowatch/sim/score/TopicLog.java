@@ -52,7 +52,10 @@ public final class TopicLog<T> {
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
                 ByteArrayDeserializer.class,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false))) {
+                false,
+                // The jobs write alerts in transactions: a restart's aborted copies are not alerts.
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"))) {
             var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
             if (infos == null || infos.isEmpty()) {
                 LOG.info("no topic {}: no {}", topic, what);
