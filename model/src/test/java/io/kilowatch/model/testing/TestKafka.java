@@ -86,15 +86,7 @@ public final class TestKafka {
 
     /** A consumer without a group, for {@code assign} and {@code seek}: reads what a test asks, commits nothing. */
     public KafkaConsumer<byte[], byte[]> consumer() {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false));
+        return isolated(false);
     }
 
     /** A consumer of {@code group}, from the earliest offset when the group has none. */
@@ -173,6 +165,7 @@ public final class TestKafka {
         return sum;
     }
 
+    /** As {@link #consumer()}; {@code committedOnly}: {@code read_committed}, else Kafka's default, {@code read_uncommitted}. */
     private KafkaConsumer<byte[], byte[]> isolated(boolean committedOnly) {
         return new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
