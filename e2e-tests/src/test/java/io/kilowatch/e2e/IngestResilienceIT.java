@@ -82,8 +82,16 @@ class IngestResilienceIT {
         }
     }
 
+    /**
+     * Kafka away for 75 s, longer than the producer's default 60 s wait for metadata and than the
+     * MQTT keep-alive: the bridge's callback waits for Kafka, its MQTT connection times out, and
+     * the devices finish publishing while it is away, so everything left waits in the broker's
+     * session. Before the bridge owned its reconnects, Paho's automatic reconnect and a resync sent
+     * two CONNECTs on one socket, Mosquitto discarded the session, and 8,554 of 29,960 readings
+     * were lost (seen in ChaosIT with a 70 s Kafka outage).
+     */
     @Test
-    void kafkaStoppedForThirtySecondsMidStreamLosesNothingAndTheBridgeSaysSo() throws Exception {
+    void kafkaStoppedLongerThanTheMqttKeepAliveMidStreamLosesNothingAndTheBridgeSaysSo() throws Exception {
         String p = TestStack.uniquePrefix("outage");
         Map<TopicPartition, Long> from = KafkaTopics.endOffsets(STACK, Topics.READINGS);
         IngestConfig config =
@@ -114,13 +122,13 @@ class IngestResilienceIT {
             LOG.info("{}: Kafka stopped", p);
             Thread.sleep(10_000);
             long ackedEarly = bridge.metrics().messagesAcked();
-            Thread.sleep(18_000);
+            Thread.sleep(65_000);
             assertThat(bridge.metrics().messagesAcked())
                     .as("no acknowledgements while Kafka is away")
                     .isEqualTo(ackedEarly);
             assertThat(bridge.isReady()).as("unhealthy while Kafka is away").isFalse();
             KafkaBroker.start();
-            LOG.info("{}: Kafka back after ~30 s", p);
+            LOG.info("{}: Kafka back after ~75 s", p);
 
             long published = publishing.get();
             long deadline = System.currentTimeMillis() + 120_000;

@@ -25,6 +25,8 @@ final class CompactedTopic {
             throws Exception {
         Map<String, Object> p = IngestService.producerProperties(config);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        // A loader has no MQTT session to keep alive: it waits for an absent Kafka as long as a record may.
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, config.kafkaDeliveryTimeout().toMillis());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         List<Future<RecordMetadata>> sent = new ArrayList<>();

@@ -16,6 +16,7 @@ public final class IngestMetrics {
     final LongAdder readingsForwarded = new LongAdder();
     final LongAdder kafkaSendFailures = new LongAdder();
     final LongAdder resyncs = new LongAdder();
+    final LongAdder mqttConnectFailures = new LongAdder();
     final LongAdder outboundPublished = new LongAdder();
     final LongAdder outboundUnroutable = new LongAdder();
     final LongAdder outboundStaffOnly = new LongAdder();
@@ -111,6 +112,10 @@ public final class IngestMetrics {
         return resyncs.sum();
     }
 
+    public long mqttConnectFailures() {
+        return mqttConnectFailures.sum();
+    }
+
     /** How long messages have been waiting for Kafka: zero when nothing is in flight. */
     public long stalledMillis() {
         return inFlight.get() == 0 ? 0 : (System.nanoTime() - lastAckNanos.get()) / 1_000_000;
@@ -183,6 +188,11 @@ public final class IngestMetrics {
                 "kilowatch_ingest_resyncs_total",
                 "MQTT session resumptions forced to get unacknowledged messages redelivered",
                 resyncs.sum());
+        counter(
+                b,
+                "kilowatch_ingest_mqtt_connect_failures_total",
+                "Failed attempts to reconnect to the MQTT broker (each retried with backoff up to 30 s)",
+                mqttConnectFailures.sum());
         counter(
                 b,
                 "kilowatch_ingest_outbound_published_total",

@@ -134,6 +134,11 @@ public final class IngestService implements AutoCloseable {
         // (its buffer bounded by what the MQTT receive-maximum lets in) until it returns.
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int)
                 Math.min(Integer.MAX_VALUE, config.kafkaDeliveryTimeout().toMillis()));
+        // send() runs on the MQTT callback thread and blocks while the topic's metadata is missing
+        // (the producer drops it when it re-bootstraps with Kafka away); 60 s by default, which
+        // timed out the MQTT connection (MqttKafkaBridge). A send refused after 5 s leaves its
+        // message to a resync, like a record Kafka gave up on.
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) MqttKafkaBridge.PERMIT_WAIT.toMillis());
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);

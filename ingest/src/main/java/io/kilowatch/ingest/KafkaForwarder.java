@@ -73,6 +73,19 @@ public final class KafkaForwarder {
         return done;
     }
 
+    /**
+     * Whether Kafka answers for both topics now: their partitions are known, from the producer's
+     * metadata or, once that was dropped, from a broker within {@code max.block.ms}.
+     */
+    public boolean reachable() {
+        try {
+            return !producer.partitionsFor(readingsTopic).isEmpty()
+                    && !producer.partitionsFor(deadLetterTopic).isEmpty();
+        } catch (org.apache.kafka.common.KafkaException e) {
+            return false;
+        }
+    }
+
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -23,17 +23,29 @@ import org.slf4j.LoggerFactory;
  * after a crash. At most {@code mqtt.receive-maximum} messages are in flight: the value is
  * announced to the broker, and enforced here too, because Mosquitto was seen sending more
  * (2,249 against 2,000 while Kafka was away). A message over the limit waits for a permit on
- * the MQTT callback thread, which is the back-pressure when Kafka is slow or away: the rest
- * waits in the broker's session.
+ * the MQTT callback thread, which is the back-pressure when Kafka is slow: the rest waits in
+ * the broker's session. It waits at most {@link #PERMIT_WAIT}, and a send at most
+ * {@code max.block.ms} (IngestService): Paho reads PINGRESPs and runs its reconnects behind
+ * that thread, and a callback held while Kafka was away for a minute timed the connection out
+ * and left Paho's next connect hanging until it sent two CONNECTs on one socket, for which
+ * Mosquitto 2.0 drops the connection and discards the session with every message it held for the
+ * bridge (18,317 of 24,000 lost in IngestResilienceIT, 8,554 of 29,960 in ChaosIT). A message
+ * that finds no permit in time is deferred and fetched again by a resync.
  *
  * <p>If Kafka ever fails a record (after the producer's own retries, {@code kafka.delivery-timeout}),
  * the message stays unacknowledged, and MQTT 5 redelivers such messages only when a session is
  * resumed. So the bridge resyncs: it stops forwarding (new arrivals are left for redelivery),
- * lets every in-flight send settle, then reconnects with the same session.
+ * lets every in-flight send settle, waits until Kafka answers, then reconnects with the same
+ * session.
+ *
+ * <p>Every connect after the first comes from one thread ({@code mqtt-connect}), a resync's and a
+ * lost connection's alike, so two never overlap; Paho's automatic reconnect is off.
  */
 public final class MqttKafkaBridge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttKafkaBridge.class);
     private static final int QOS = 1;
+    /** Far below the 30 s keep-alive: how long the MQTT callback thread may wait for Kafka. */
+    static final Duration PERMIT_WAIT = Duration.ofSeconds(5);
 
     private final IngestConfig config;
     private final ReadingRouter router;
@@ -41,12 +53,17 @@ public final class MqttKafkaBridge implements AutoCloseable {
     private final IngestMetrics metrics;
     private final MqttAsyncClient client;
     private final MqttConnectionOptions options;
-    private final java.util.concurrent.ExecutorService resyncer =
-            java.util.concurrent.Executors.newSingleThreadExecutor(r -> new Thread(r, "mqtt-resync"));
+    /** The one thread that connects after start: resyncs and reconnects queue here, never overlap. */
+    private final java.util.concurrent.ExecutorService connector =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> new Thread(r, "mqtt-connect"));
+
     private final java.util.concurrent.Semaphore inFlightPermits;
     private volatile boolean connected;
-    private final java.util.concurrent.atomic.AtomicBoolean resyncRequested =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    /** Guards {@link #resyncScheduled} with {@link #resyncPending}: they change together. */
+    private final Object resyncLock = new Object();
+    /** A resync is queued or running and has not yet ended its old connection. */
+    private boolean resyncScheduled;
+
     private volatile boolean resyncPending;
     private volatile boolean closed;
 
@@ -67,13 +84,12 @@ public final class MqttKafkaBridge implements AutoCloseable {
     public void start(Duration timeout) throws MqttException {
         options.setCleanStart(false);
         options.setSessionExpiryInterval(config.mqttSessionExpiry().toSeconds());
-        options.setAutomaticReconnect(true);
-        options.setAutomaticReconnectDelay(1, 30);
+        options.setAutomaticReconnect(false); // reconnects are ours: see the class comment
         options.setReceiveMaximum(config.mqttReceiveMaximum());
         options.setKeepAliveInterval(30);
         client.connect(options).waitForCompletion(timeout.toMillis());
         // Subscribe before returning, so a caller that starts publishing next loses nothing;
-        // after automatic reconnects connectComplete subscribes again.
+        // every later connect subscribes again (connectWithBackoff).
         subscribe().waitForCompletion(timeout.toMillis());
         LOG.info("subscribed to {} at QoS {}", Arrays.toString(config.subscriptions()), QOS);
     }
@@ -101,11 +117,12 @@ public final class MqttKafkaBridge implements AutoCloseable {
             return;
         }
         try {
-            while (!inFlightPermits.tryAcquire(1, java.util.concurrent.TimeUnit.SECONDS)) {
-                if (closed || resyncPending) {
-                    metrics.deferred.increment();
-                    return;
-                }
+            if (!inFlightPermits.tryAcquire(PERMIT_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                // Kafka has taken nothing for that long: leave this one (and what follows) to the
+                // broker and fetch it again once Kafka is back, rather than hold Paho's thread.
+                metrics.deferred.increment();
+                requestResync();
+                return;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -146,12 +163,23 @@ public final class MqttKafkaBridge implements AutoCloseable {
         inFlightPermits.release();
     }
 
-    /** Schedules one resync however many sends fail at once. */
+    /**
+     * Schedules one resync however many sends fail at once. A request after a running resync
+     * ended its old connection (a message of the new one deferred or refused) schedules another:
+     * that message is redelivered only by a session resumed after it.
+     */
     private void requestResync() {
-        if (!closed && resyncRequested.compareAndSet(false, true)) {
+        synchronized (resyncLock) {
+            if (closed) {
+                return;
+            }
             resyncPending = true;
-            resyncer.execute(this::resync);
+            if (resyncScheduled) {
+                return;
+            }
+            resyncScheduled = true;
         }
+        connector.execute(this::resync);
     }
 
     /**
@@ -161,34 +189,98 @@ public final class MqttKafkaBridge implements AutoCloseable {
      * bridge for good (the Kafka-away test caught exactly that: 1,001 of 9,000 arrived).
      */
     private void resync() {
+        boolean oldConnectionEnded = false;
         try {
             while (metrics.inFlight() > 0 && !closed) {
                 Thread.sleep(50); // every in-flight send settles: by ack, or by failure after the delivery timeout
             }
-            long backoff = 500;
-            while (!closed) {
+            // Redelivered to a bridge whose Kafka is still away, the messages would only fail again.
+            while (!closed && !forwarder.reachable()) {
+                Thread.sleep(1_000);
+            }
+            if (client.isConnected()) {
                 try {
-                    if (client.isConnected()) {
-                        client.disconnect(0).waitForCompletion(10_000);
-                    }
-                    resyncPending = false; // nothing can arrive now; what arrives after the connect is forwarded
-                    client.connect(options).waitForCompletion(30_000);
-                    subscribe().waitForCompletion(30_000);
-                    metrics.resyncs.increment();
-                    LOG.info("session resumed; the broker redelivers every unacknowledged message");
-                    return;
+                    client.disconnect(0).waitForCompletion(10_000);
                 } catch (MqttException e) {
-                    LOG.warn("resync failed ({}); retrying in {} ms", e.getMessage(), backoff);
-                    Thread.sleep(backoff);
-                    backoff = Math.min(backoff * 2, 30_000);
+                    // the session must end here, or the broker would not redeliver: drop the socket
+                    LOG.warn("disconnect before the resync failed ({}); closing the connection", e.getMessage());
+                    try {
+                        client.disconnectForcibly(0, 5_000, false);
+                    } catch (MqttException again) {
+                        LOG.warn("closing the MQTT connection failed ({})", again.getMessage());
+                    }
                 }
+            }
+            synchronized (resyncLock) {
+                // nothing can arrive now; what arrives after the connect is forwarded, and a
+                // request from here on is for the new connection
+                resyncScheduled = false;
+                resyncPending = false;
+                oldConnectionEnded = true;
+            }
+            if (connectWithBackoff()) {
+                metrics.resyncs.increment();
+                LOG.info("session resumed; the broker redelivers every unacknowledged message");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            resyncPending = false;
-            resyncRequested.set(false);
+            if (!oldConnectionEnded) {
+                synchronized (resyncLock) {
+                    // closed or interrupted before the old connection ended: never leave deferring on
+                    resyncScheduled = false;
+                    resyncPending = false;
+                }
+            }
         }
+    }
+
+    /** After a lost connection; a resync already queued connects instead. */
+    private void reconnect() {
+        boolean resyncQueued;
+        synchronized (resyncLock) {
+            resyncQueued = resyncScheduled;
+        }
+        if (resyncQueued || client.isConnected()) {
+            return; // a queued resync connects, or one just did
+        }
+        try {
+            if (connectWithBackoff()) {
+                LOG.info("reconnected to MQTT broker {}; session resumed", config.mqttUrl());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Connects (resuming the session) and subscribes, retrying with backoff up to 30 s; only ever
+     * on the connector thread. A connect that timed out may still be under way in Paho: the next
+     * attempt is then refused as "already in progress", never sent a second time.
+     *
+     * @return true once connected, false if the bridge closed first
+     */
+    private boolean connectWithBackoff() throws InterruptedException {
+        long backoff = 500;
+        while (!closed) {
+            try {
+                if (!client.isConnected()) {
+                    client.connect(options).waitForCompletion(30_000);
+                }
+                subscribe().waitForCompletion(30_000);
+                return true;
+            } catch (MqttException e) {
+                metrics.mqttConnectFailures.increment();
+                LOG.warn(
+                        "connecting to MQTT broker {} failed ({}); retrying in {} ms",
+                        config.mqttUrl(),
+                        e.getMessage(),
+                        backoff);
+                Thread.sleep(backoff);
+                backoff = Math.min(backoff * 2, 30_000);
+            }
+        }
+        return false;
     }
 
     private void acknowledge(MqttMessage message) {
@@ -209,7 +301,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        resyncer.shutdownNow();
+        connector.shutdownNow();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (metrics.inFlight() > 0 && System.nanoTime() < deadline) {
             try {
@@ -237,23 +329,17 @@ public final class MqttKafkaBridge implements AutoCloseable {
         @Override
         public void connectComplete(boolean reconnect, String serverURI) {
             connected = true;
-            LOG.info("{} to MQTT broker {}", reconnect ? "reconnected" : "connected", serverURI);
-            if (reconnect) {
-                try {
-                    subscribe();
-                } catch (MqttException e) {
-                    LOG.error(
-                            "resubscribing to {} failed; no readings will arrive until the next reconnect",
-                            Arrays.toString(config.subscriptions()),
-                            e);
-                }
-            }
+            LOG.info("connected to MQTT broker {}", serverURI);
         }
 
         @Override
         public void disconnected(MqttDisconnectResponse response) {
             connected = false;
-            LOG.warn("disconnected from MQTT broker: {}; reconnecting automatically", response);
+            if (closed) {
+                return;
+            }
+            LOG.warn("disconnected from MQTT broker: {}; reconnecting", response);
+            connector.execute(MqttKafkaBridge.this::reconnect);
         }
 
         @Override
