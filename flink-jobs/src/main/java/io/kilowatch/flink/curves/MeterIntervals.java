@@ -130,7 +130,16 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
         // Emitted before is closed, whatever the watermark says now: after a restore it starts
         // again from nothing, and the interval's end timer has fired already.
         if (q.emitted || wm >= qStart + Q.millis() - 1) {
+            boolean first = !q.emitted;
+            if (first) {
+                fillGapBefore(ctx, out, meta, q, wm); // what its end timer would have done, had it been there
+            }
             emit(ctx, out, meta, q);
+            // The estimates either side were drawn to this interval's kW as it was: redraw them,
+            // so they end as an in-order run of the same readings draws them (ChaosIT found the
+            // difference after a fault closed an interval before its last readings came).
+            refreshEstimates(ctx, out, meta, qStart, -1);
+            refreshEstimates(ctx, out, meta, qStart, +1);
         }
         // A new boundary sample changes the register energy of the neighbour on that side.
         if ((registerChange & 1) != 0) {
@@ -253,7 +262,8 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
                         acc.start,
                         LoadSums.of(p).minus(acc.emittedShare())));
         acc.rememberEmitted(p);
-        if (!acc.isEstimated() && acc.start > meta.lastRealStart) {
+        if (!acc.isEstimated()
+                && acc.start >= meta.lastRealStart) { // >=: the last one's kW changes with a late reading
             meta.lastRealStart = acc.start;
             meta.lastRealKw = p.kwAvg();
         }
@@ -369,6 +379,44 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
             } else {
                 meta.put(estimate);
                 ctx.timerService().registerEventTimeTimer(gapStart + Q.millis() - 1 + quarterLatenessMs);
+            }
+        }
+    }
+
+    /**
+     * Redraws the run of estimated intervals on one side ({@code direction} -1 or +1) of the real
+     * interval at {@code realStart} between it and the real interval at the run's other end,
+     * re-emitting those that change. Nothing when either end is gone from state (past its
+     * lateness: an end that can no longer change) or not emitted yet (its close fills the gap).
+     */
+    private void refreshEstimates(
+            ReadOnlyContext ctx, Collector<LoadPoint> out, MeterState meta, long realStart, int direction)
+            throws Exception {
+        long step = direction * Q.millis();
+        java.util.List<IntervalAcc> run = new java.util.ArrayList<>();
+        IntervalAcc far;
+        for (long at = realStart + step; ; at += step) {
+            far = meta.get(at);
+            if (far == null || !far.isEstimated()) {
+                break;
+            }
+            run.add(far);
+        }
+        IntervalAcc near = meta.get(realStart);
+        if (run.isEmpty() || far == null || !far.emitted || near == null || !near.emitted || near.isEstimated()) {
+            return;
+        }
+        IntervalAcc left = direction > 0 ? near : far;
+        IntervalAcc right = direction > 0 ? far : near;
+        double fromKw = left.sumKw / left.count;
+        double toKw = right.sumKw / right.count;
+        long missing = run.size();
+        for (IntervalAcc e : run) {
+            long k = (e.start - left.start) / Q.millis();
+            double kw = GapFill.estimateKw(fromKw, toKw, k, missing);
+            if (kw != e.estimatedKw) {
+                e.estimatedKw = kw;
+                emit(ctx, out, meta, e);
             }
         }
     }
