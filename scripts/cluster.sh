@@ -4,8 +4,9 @@
 # there). Stops only what it started (pid files under $KW_STACK_DIR/flink).
 #
 #   scripts/cluster.sh up|down|status
-#   scripts/cluster.sh submit curves|alerts [--parallelism N] [--config FILE] [--from-savepoint PATH]
-#       submits the job of the cluster jar; prints the job id. Its settings come from FILE
+#   scripts/cluster.sh submit curves|alerts [--parallelism N] [--config FILE] [--from-savepoint PATH] [--jar FILE]
+#       submits the job of the cluster jar (or of FILE, another build's cluster jar: an upgrade
+#       from a savepoint, docs/operations.md); prints the job id. Its settings come from FILE
 #       (properties, docs/configuration.md), not from this shell's environment: the cluster's
 #       JVMs start with a clean one, so a job's configuration is one file per submission.
 #   scripts/cluster.sh savepoint JOB_ID [--stop]
@@ -189,25 +190,27 @@ status() {
 json_field() { sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p"; }
 
 submit() {
-  local job=${1:-} parallelism=2 config="" savepoint="" main
+  local job=${1:-} parallelism=2 config="" savepoint="" jar=$JAR main
   shift || true
   case "$job" in
     curves) main=io.kilowatch.flink.LoadCurveJob ;;
     alerts) main=io.kilowatch.flink.AlertJob ;;
-    *) die "submit curves|alerts [--parallelism N] [--config FILE] [--from-savepoint PATH]" ;;
+    *) die "submit curves|alerts [--parallelism N] [--config FILE] [--from-savepoint PATH] [--jar FILE]" ;;
   esac
   while [ $# -gt 0 ]; do
     case "$1" in
       --parallelism) parallelism=$2; shift 2 ;;
       --config) config=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
       --from-savepoint) savepoint=$2; shift 2 ;;
+      --jar) jar=$2; shift 2 ;;
       *) die "unknown option $1" ;;
     esac
   done
   rest_up || die "no cluster answers on $REST (scripts/cluster.sh up)"
   local jar_id
-  jar_id=$(curl -sf -X POST -H "Expect:" -F "jarfile=@$JAR" "$REST/jars/upload" | json_field filename | xargs basename) \
-    || die "uploading $JAR failed"
+  [ -f "$jar" ] || die "$jar is missing"
+  jar_id=$(curl -sf -X POST -H "Expect:" -F "jarfile=@$jar" "$REST/jars/upload" | json_field filename | xargs basename) \
+    || die "uploading $jar failed"
   local args="[]"
   [ -n "$config" ] && args="[\"--config\",\"$config\"]"
   local body="{\"entryClass\":\"$main\",\"parallelism\":$parallelism,\"programArgsList\":$args"
@@ -217,7 +220,7 @@ submit() {
   answer=$(curl -s -X POST -H 'Content-Type: application/json' -d "$body" "$REST/jars/$jar_id/run")
   local jid; jid=$(printf '%s' "$answer" | json_field jobid)
   [ -n "$jid" ] || die "the cluster refused the job: $answer"
-  log "submitted $job ($main, parallelism $parallelism${savepoint:+, from $savepoint}) as job $jid"
+  log "submitted $job ($main from $(basename "$jar"), parallelism $parallelism${savepoint:+, from $savepoint}) as job $jid"
   echo "$jid"
 }
 

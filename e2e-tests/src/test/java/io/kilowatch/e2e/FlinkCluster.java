@@ -30,10 +30,18 @@ final class FlinkCluster implements BeforeAllCallback, AfterAllCallback {
 
     /** Submits {@code job} (curves, alerts) with its settings file; returns the job id. */
     String submit(String job, int parallelism, Path config, String fromSavepoint) throws Exception {
+        return submit(job, parallelism, config, fromSavepoint, null);
+    }
+
+    /** As {@link #submit(String, int, Path, String)}, from another build's cluster jar when {@code jar} is set. */
+    String submit(String job, int parallelism, Path config, String fromSavepoint, Path jar) throws Exception {
         List<String> args = new ArrayList<>(
                 List.of("submit", job, "--parallelism", Integer.toString(parallelism), "--config", config.toString()));
         if (fromSavepoint != null) {
             args.addAll(List.of("--from-savepoint", fromSavepoint));
+        }
+        if (jar != null) {
+            args.addAll(List.of("--jar", jar.toAbsolutePath().toString()));
         }
         return run(args.toArray(String[]::new));
     }

@@ -32,12 +32,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue #15 outcome 3: the live load-curve job on the session cluster is stopped with a
- * savepoint halfway through a fleet's readings (open intervals, dedup memory, register offsets,
- * and minutes of unregistered meters held in state), the second half arrives while it is down,
- * and the job started from the savepoint, changed (the alert stage added, the InfluxDB sink's
- * batches resized), ends with exactly the 15-minute and 1-minute points of one uninterrupted
- * bounded run: no reading lost, none counted twice.
+ * Issue #15 outcome 3: the live load-curve job on the session cluster, run from an older build
+ * (the commit before the last change of the per-meter operator, {@code MeterIntervals}, built
+ * from this repository's history), is stopped with a savepoint halfway through a fleet's
+ * readings (open intervals, dedup memory, register offsets, and minutes of unregistered meters
+ * held in state); the second half arrives while it is down; this build's job started from the
+ * savepoint, changed besides (the alert stage added, the InfluxDB sink's batches resized), ends
+ * with exactly the 15-minute and 1-minute points of one uninterrupted bounded run: no reading
+ * lost, none counted twice.
  */
 class SavepointUpgradeIT {
     @RegisterExtension
@@ -66,15 +68,17 @@ class SavepointUpgradeIT {
         try (InfluxQuery live = InfluxQuery.scratch(STACK.influxUrl(), "sp_" + p.replace('-', '_'));
                 InfluxQuery straight = InfluxQuery.scratch(STACK.influxUrl(), "st_" + p.replace('-', '_'))) {
             Path liveConfig = settings(dir, p, "live", readings, registry, live, false);
+            PreviousBuild.Jar older = PreviousBuild.clusterJarBeforeLastChangeOf(
+                    "flink-jobs/src/main/java/io/kilowatch/flink/curves/MeterIntervals.java");
             produce(kafka, readings, first);
-            String job = cluster.submit("curves", 2, liveConfig, null);
+            String job = cluster.submit("curves", 2, liveConfig, null, older.path());
             awaitCounted(live, first.size());
             String savepoint = cluster.stopWithSavepoint(job);
             assertThat(savepoint).as("the savepoint's path").startsWith("file:");
 
             produce(kafka, readings, second); // while the job is down
-            // Started again as a changed job: a stage added (the alert stage, its operators new,
-            // with state of their own from nothing) and a sink tuned differently. Every stateful
+            // Started again as this build, and a changed job: a stage added (the alert stage, its
+            // operators new, with state of their own from nothing) and a sink tuned differently. Every stateful
             // operator of the first run keeps its uid, so its state is restored; nothing is left
             // unrestored.
             Path changedConfig = dir.resolve("changed.properties");
@@ -97,8 +101,15 @@ class SavepointUpgradeIT {
                     .as("points that differ from the straight run")
                     .isEmpty();
             System.out.printf( // in the failsafe report, for the record
-                    "savepoint %s: %d readings (%d before, %d after), %d load points equal to the straight run%n",
-                    savepoint, fleet.size(), first.size(), second.size(), expected.size());
+                    "savepoint %s of the build of %s (before %s changed MeterIntervals), restored into this build:"
+                            + " %d readings (%d before, %d after), %d load points equal to the straight run%n",
+                    savepoint,
+                    older.builtFrom(),
+                    older.changedBy(),
+                    fleet.size(),
+                    first.size(),
+                    second.size(),
+                    expected.size());
         }
     }
 
