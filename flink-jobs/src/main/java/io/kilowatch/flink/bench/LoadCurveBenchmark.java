@@ -228,7 +228,8 @@ public final class LoadCurveBenchmark {
                 });
                 say(
                         "pair %d: tariff stage at %.1f%% of the load-curve job's throughput (%,.0f vs %,.0f readings/s);"
-                                + " CPU per reading %+.2f µs in the job's JVM (%+.0f%%), %+.2f µs on the machine (%+.0f%%)",
+                                + " CPU per reading %+.2f µs in the job's JVM (%+.0f%%), %+.2f µs on the machine (%+.0f%%);"
+                                + " the shadow-bills task %.2f µs, InfluxDB %+.2f µs",
                         ratios.size(),
                         100 * off.seconds() / on.seconds(),
                         total / on.seconds(),
@@ -236,7 +237,9 @@ public final class LoadCurveBenchmark {
                         (on.jvmCpuSeconds() - off.jvmCpuSeconds()) * 1e6 / total,
                         100 * (on.jvmCpuSeconds() / off.jvmCpuSeconds() - 1),
                         (on.machineCpuSeconds() - off.machineCpuSeconds()) * 1e6 / total,
-                        100 * (on.machineCpuSeconds() / off.machineCpuSeconds() - 1));
+                        100 * (on.machineCpuSeconds() / off.machineCpuSeconds() - 1),
+                        on.taskSeconds("shadow bills") * 1e6 / total,
+                        (on.influxCpuSeconds() - off.influxCpuSeconds()) * 1e6 / total);
                 last.clear();
             }
         }
@@ -278,11 +281,26 @@ public final class LoadCurveBenchmark {
             }
             say("%s: %,d readings in %.1f s = %,.0f readings/s", label, total, t.seconds(), total / t.seconds());
             say("  %s", t.perReading(total));
+            t.perTask(total).forEach(line -> say("    %s", line));
             say(
                     "  InfluxDB: %,d write requests, %,d points, %s series",
                     after[0] - before[0],
                     after[1] - before[1],
                     count(influxQl(influxUrl, runDb, "SHOW SERIES CARDINALITY")));
+            if (tariffs) {
+                // What the stage keeps in InfluxDB (points it wrote over again are not counted
+                // twice: the writes are the difference of the two runs' points above).
+                say(
+                        "  tariff points kept: bills %s, revenue %s, tariff_hints %s",
+                        counted(influxQl(influxUrl, runDb, "SELECT count(\"total\") FROM bills")),
+                        counted(influxQl(influxUrl, runDb, "SELECT count(\"billed\") FROM revenue")),
+                        byTag(
+                                influxQl(
+                                        influxUrl,
+                                        runDb,
+                                        "SELECT count(\"saving\") FROM tariff_hints GROUP BY \"kind\""),
+                                "kind"));
+            }
             Map<String, Long> sizes = stateSizes.get();
             if (sizes == null) {
                 say("  no checkpoint completed during the run: state size not measured (run longer)");
@@ -343,6 +361,25 @@ public final class LoadCurveBenchmark {
     /** The single number of a one-value InfluxQL answer. */
     private static String count(String answer) {
         return answer.replaceAll("(?s).*\"values\":\\[\\[([0-9]+)\\]\\].*", "$1");
+    }
+
+    /** The count of a one-row {@code SELECT count(..)} answer (0 when there is no point). */
+    private static String counted(String answer) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"values\":\\[\\[[^,]*,([0-9]+)\\]")
+                .matcher(answer);
+        return m.find() ? String.format("%,d", Long.parseLong(m.group(1))) : "0";
+    }
+
+    /** The counts of a {@code SELECT count(..) GROUP BY tag} answer, as "value n, ...". */
+    private static String byTag(String answer, String tag) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "\"" + tag + "\":\"([^\"]*)\"\\}.*?\"values\":\\[\\[[^,]*,([0-9]+)\\]")
+                .matcher(answer);
+        List<String> out = new java.util.ArrayList<>();
+        while (m.find()) {
+            out.add(String.format("%s %,d", m.group(1), Long.parseLong(m.group(2))));
+        }
+        return out.isEmpty() ? "0" : String.join(", ", out);
     }
 
     private static String influxQl(String influxUrl, String db, String q) throws Exception {
@@ -552,11 +589,40 @@ public final class LoadCurveBenchmark {
      * Kafka and InfluxDB, which share its cores): CPU per reading is the figure that moves less
      * than a rate on shared cores.
      */
-    record Timing(double seconds, double jvmCpuSeconds, double machineCpuSeconds) {
+    record Timing(
+            double seconds,
+            double jvmCpuSeconds,
+            double machineCpuSeconds,
+            double influxCpuSeconds,
+            double kafkaCpuSeconds,
+            Map<String, Double> tasks) {
         String perReading(long readings) {
             return String.format(
-                    "CPU per reading: %.2f µs in the job's JVM, %.2f µs on the machine (job, Kafka, InfluxDB)",
-                    jvmCpuSeconds * 1e6 / readings, machineCpuSeconds * 1e6 / readings);
+                    "CPU per reading: %.2f µs in the job's JVM, %.2f µs on the machine (job, Kafka, InfluxDB);"
+                            + " of which InfluxDB %.2f µs, Kafka %.2f µs",
+                    jvmCpuSeconds * 1e6 / readings,
+                    machineCpuSeconds * 1e6 / readings,
+                    influxCpuSeconds * 1e6 / readings,
+                    kafkaCpuSeconds * 1e6 / readings);
+        }
+
+        /** The job's CPU per reading by task (each a chain of operators), those above 0.05 µs. */
+        List<String> perTask(long readings) {
+            List<String> out = new java.util.ArrayList<>();
+            tasks.forEach((task, s) -> {
+                if (s * 1e6 / readings >= 0.05) {
+                    out.add(String.format("%6.2f µs  %s", s * 1e6 / readings, task));
+                }
+            });
+            return out;
+        }
+
+        /** CPU seconds of the tasks whose name contains {@code part}. */
+        double taskSeconds(String part) {
+            return tasks.entrySet().stream()
+                    .filter(e -> e.getKey().contains(part))
+                    .mapToDouble(Map.Entry::getValue)
+                    .sum();
         }
     }
 
@@ -565,12 +631,48 @@ public final class LoadCurveBenchmark {
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         long cpu = os.getProcessCpuTime();
         double machine = machineBusySeconds();
-        long start = System.nanoTime();
-        b.run();
-        return new Timing(
-                (System.nanoTime() - start) / 1e9,
-                (os.getProcessCpuTime() - cpu) / 1e9,
-                machineBusySeconds() - machine);
+        double influx = processCpuSeconds("influxd");
+        double kafka = processCpuSeconds("kafka.Kafka");
+        try (TaskCpu tasks = new TaskCpu()) {
+            long start = System.nanoTime();
+            b.run();
+            return new Timing(
+                    (System.nanoTime() - start) / 1e9,
+                    (os.getProcessCpuTime() - cpu) / 1e9,
+                    machineBusySeconds() - machine,
+                    processCpuSeconds("influxd") - influx,
+                    processCpuSeconds("kafka.Kafka") - kafka,
+                    tasks.byTask());
+        }
+    }
+
+    /**
+     * CPU time (user + system) of the processes whose command line holds {@code marker} (the
+     * stack's InfluxDB, its Kafka brokers), from /proc; NaN where there is none.
+     */
+    static double processCpuSeconds(String marker) {
+        double sum = 0;
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                if (!d.getFileName().toString().chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String cmd = new String(Files.readAllBytes(d.resolve("cmdline")), StandardCharsets.UTF_8);
+                    if (!cmd.contains(marker) || cmd.contains("LoadCurveBenchmark")) {
+                        continue;
+                    }
+                    String stat = Files.readString(d.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    sum += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in USER_HZ
+                } catch (IOException | RuntimeException e) {
+                    // the process ended while it was read
+                }
+            }
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+        return sum;
     }
 
     /** Busy CPU time of all cores since boot, from /proc/stat (user, nice, system, irq, softirq, steal); NaN where there is none. */
