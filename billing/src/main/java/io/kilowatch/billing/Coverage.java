@@ -67,7 +67,7 @@ public record Coverage(int[][] covered, int[][] remaining) {
         }
     }
 
-    private static int quarters(BigDecimal days) {
+    static int quarters(BigDecimal days) {
         // usage starts and ends on quarter-hours:
         // a day fraction times 96 is a whole number but for the digits division left
         return days.multiply(BigDecimal.valueOf(PlanCalendar.QUARTERS))

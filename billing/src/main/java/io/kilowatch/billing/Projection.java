@@ -59,8 +59,13 @@ public final class Projection {
             return new MonthUsage(
                     mtd.month(), mtd.slices(), mtd.maxDemandKw(), mtd.maxDemandAt(), mtd.ytdKwhBefore(), null);
         }
-        Coverage c = Coverage.of(plan, mtd, startDays, coveredDays);
-        if (c.coveredTotal() == 0) {
+        // With a profile, what is still to come is the profile's and only the covered total is
+        // asked of the coverage: counting every period's quarter-hours would be wasted.
+        Coverage c = kwhPerQuarterByHour == null ? Coverage.of(plan, mtd, startDays, coveredDays) : null;
+        int coveredQuarters = c != null
+                ? c.coveredTotal()
+                : Math.max(0, Coverage.quarters(coveredDays) - Coverage.quarters(startDays));
+        if (coveredQuarters == 0) {
             throw new IllegalArgumentException(
                     "a projection needs some covered time, got " + coveredDays.subtract(startDays) + " days");
         }
@@ -71,12 +76,14 @@ public final class Projection {
             Slice slice = mtd.slices().get(s);
             PlanCalendar cal = plan.versions().get(slice.version()).calendar();
             for (int p = 0; p < slice.kwhByPeriod().size(); p++) {
-                kwhOf.merge(cal.periodName(p), slice.kwhByPeriod().get(p), BigDecimal::add);
-                quartersOf.merge(cal.periodName(p), c.covered()[s][p], Integer::sum);
+                if (c != null) {
+                    kwhOf.merge(cal.periodName(p), slice.kwhByPeriod().get(p), BigDecimal::add);
+                    quartersOf.merge(cal.periodName(p), c.covered()[s][p], Integer::sum);
+                }
                 all = all.add(slice.kwhByPeriod().get(p));
             }
         }
-        BigDecimal average = all.divide(BigDecimal.valueOf(c.coveredTotal()), MC);
+        BigDecimal average = c == null ? null : all.divide(BigDecimal.valueOf(coveredQuarters), MC);
         BigDecimal[][] toCome =
                 kwhPerQuarterByHour == null ? null : byProfile(plan, mtd, coveredDays, kwhPerQuarterByHour);
         List<Slice> out = new ArrayList<>();

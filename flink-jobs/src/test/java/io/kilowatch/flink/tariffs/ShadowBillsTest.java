@@ -36,6 +36,8 @@ class ShadowBillsTest {
     private static final TariffCatalogue SAMPLE = TariffCatalogue.sample();
     private static final BillingTerms FACTORY =
             new BillingTerms("hb-ic-10kv-2part", "industrial", "1-10kV", "R01", "F01", 630, "demand", Double.NaN);
+    private static final BillingTerms HOME =
+            new BillingTerms("zj-res-tier-tou", "residential", "lv", "R01", "F03", 10, null, Double.NaN);
     private static final BillingTerms SHOP =
             new BillingTerms("hb-ic-lv-tou", "commercial", "lv", "R01", "F02", 50, null, Double.NaN);
 
@@ -197,6 +199,36 @@ class ShadowBillsTest {
             interval(h, "C1", "A", start + Q, 13, 6, FACTORY);
             h.processWatermark(start + 10 * Q - 1);
             assertThat(h.extractOutputValues()).extracting(BillPoint::kwh).containsExactly(10.0, 22.0, 24.0);
+        }
+    }
+
+    @Test
+    void theEndOfABoundedInputWritesEachPlansBillOnceAsItFinallyStands() throws Exception {
+        try (var h = harness()) {
+            // A replay of two days and a morning that ends: every timer fires at the end at once,
+            // the quarter updates, two day closes and the month's close, all over the same points.
+            long t0 = at("2026-03-01T00:00");
+            UsageBuilder expected = new UsageBuilder(SAMPLE.plan("zj-res-tier-tou"), YearMonth.of(2026, 3));
+            for (int q = 0; q < 2 * 96 + 40; q++) {
+                double kwh = 5 + (q % 96) * 0.1;
+                interval(h, "H1", "M", t0 + q * Q, kwh, 0, HOME);
+                expected.add(java.time.Instant.ofEpochMilli(t0 + q * Q), BigDecimal.valueOf(kwh), BigDecimal.ZERO);
+            }
+            h.processWatermark(Long.MAX_VALUE);
+            List<BillPoint> bills = h.extractOutputValues();
+            assertThat(bills)
+                    .extracting(b -> b.planId() + " " + b.month())
+                    .as("one point per plan and month, none written only to be overwritten")
+                    .doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrder("zj-res-tier-tou 2026-03", "zj-res-tier 2026-03");
+            BillPoint current = last(bills, "zj-res-tier-tou");
+            Bill bill = BillEngine.price(
+                    SAMPLE.plan("zj-res-tier-tou"),
+                    HOME.customerTerms(),
+                    expected.build(BigDecimal.ZERO, PlanMonth.days((2 * 96 + 40) * Q)));
+            assertThat(current.total()).isEqualTo(bill.total().toPlainString());
+            assertThat(current.asOf()).isEqualTo(t0 + (2 * 96 + 40) * Q);
+            assertThat(current.fin()).as("the month has not ended").isFalse();
         }
     }
 
