@@ -595,23 +595,29 @@ public final class LoadCurveBenchmark {
             double machineCpuSeconds,
             double influxCpuSeconds,
             double kafkaCpuSeconds,
-            Map<String, Double> tasks) {
+            double gcPauseSeconds,
+            Map<String, Double> tasks,
+            Map<String, Double> allocated) {
         String perReading(long readings) {
             return String.format(
                     "CPU per reading: %.2f µs in the job's JVM, %.2f µs on the machine (job, Kafka, InfluxDB);"
-                            + " of which InfluxDB %.2f µs, Kafka %.2f µs",
+                            + " of which InfluxDB %.2f µs, Kafka %.2f µs; GC pauses %.2f µs, %,.0f bytes allocated",
                     jvmCpuSeconds * 1e6 / readings,
                     machineCpuSeconds * 1e6 / readings,
                     influxCpuSeconds * 1e6 / readings,
-                    kafkaCpuSeconds * 1e6 / readings);
+                    kafkaCpuSeconds * 1e6 / readings,
+                    gcPauseSeconds * 1e6 / readings,
+                    allocated.values().stream().mapToDouble(Double::doubleValue).sum() / readings);
         }
 
-        /** The job's CPU per reading by task (each a chain of operators), those above 0.05 µs. */
+        /** The job's CPU and heap bytes allocated per reading by task (each a chain of operators), those above 0.05 µs. */
         List<String> perTask(long readings) {
             List<String> out = new java.util.ArrayList<>();
             tasks.forEach((task, s) -> {
                 if (s * 1e6 / readings >= 0.05) {
-                    out.add(String.format("%6.2f µs  %s", s * 1e6 / readings, task));
+                    out.add(String.format(
+                            "%6.2f µs %6.0f B  %s",
+                            s * 1e6 / readings, allocated.getOrDefault(task, 0.0) / readings, task));
                 }
             });
             return out;
@@ -633,6 +639,7 @@ public final class LoadCurveBenchmark {
         double machine = machineBusySeconds();
         double influx = processCpuSeconds("influxd");
         double kafka = processCpuSeconds("kafka.Kafka");
+        double gc = gcPauseSeconds();
         try (TaskCpu tasks = new TaskCpu()) {
             long start = System.nanoTime();
             b.run();
@@ -642,8 +649,19 @@ public final class LoadCurveBenchmark {
                     machineBusySeconds() - machine,
                     processCpuSeconds("influxd") - influx,
                     processCpuSeconds("kafka.Kafka") - kafka,
-                    tasks.byTask());
+                    gcPauseSeconds() - gc,
+                    tasks.byTask(),
+                    tasks.allocatedByTask());
         }
+    }
+
+    /** Time the JVM's collectors report for their collections (G1: the pauses, not its concurrent work). */
+    static double gcPauseSeconds() {
+        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                        .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime)
+                        .filter(t -> t > 0)
+                        .sum()
+                / 1e3;
     }
 
     /**

@@ -23,6 +23,8 @@ final class TaskCpu implements AutoCloseable {
     private final Map<Long, String> names = new HashMap<>();
     private final Map<Long, Long> startCpu = new HashMap<>();
     private final Map<Long, Long> lastCpu = new HashMap<>();
+    private final Map<Long, Long> startBytes = new HashMap<>();
+    private final Map<Long, Long> lastBytes = new HashMap<>();
     private final Thread sampler;
     private volatile boolean running = true;
 
@@ -53,27 +55,49 @@ final class TaskCpu implements AutoCloseable {
                 continue;
             }
             names.put(ids[i], infos[i].getThreadName());
+            long bytes = allocated(ids[i]);
             if (baseline) {
                 startCpu.put(ids[i], cpu);
+                startBytes.put(ids[i], bytes);
             } else {
                 startCpu.putIfAbsent(ids[i], 0L);
+                startBytes.putIfAbsent(ids[i], 0L);
             }
             lastCpu.put(ids[i], cpu);
+            lastBytes.put(ids[i], bytes);
         }
+    }
+
+    /** Bytes the thread allocated on the heap so far (HotSpot's counter; 0 where there is none). */
+    private long allocated(long id) {
+        return threads instanceof com.sun.management.ThreadMXBean hs && hs.isThreadAllocatedMemoryEnabled()
+                ? Math.max(0, hs.getThreadAllocatedBytes(id))
+                : 0;
     }
 
     /** CPU seconds per task (subtasks summed), largest first; threads that are not tasks under "other JVM threads". */
     synchronized Map<String, Double> byTask() {
+        return sums(lastCpu, startCpu, 1e9);
+    }
+
+    /**
+     * Heap bytes allocated per task, as {@link #byTask}: what a stage costs the garbage collector,
+     * whose threads are not among the tasks.
+     */
+    synchronized Map<String, Double> allocatedByTask() {
+        return sums(lastBytes, startBytes, 1);
+    }
+
+    private Map<String, Double> sums(Map<Long, Long> last, Map<Long, Long> start, double unit) {
         sample(false);
         Map<String, Double> sums = new HashMap<>();
-        for (Map.Entry<Long, Long> e : lastCpu.entrySet()) {
+        for (Map.Entry<Long, Long> e : last.entrySet()) {
             String name = names.get(e.getKey());
             boolean task = SUBTASK.matcher(name).find();
             String key = task
                     ? SUBTASK.matcher(name).replaceAll("")
                     : "other JVM threads (Kafka clients, Flink runtime, timers; not GC or JIT)";
-            double seconds = (e.getValue() - startCpu.getOrDefault(e.getKey(), 0L)) / 1e9;
-            sums.merge(key, seconds, Double::sum);
+            sums.merge(key, (e.getValue() - start.getOrDefault(e.getKey(), 0L)) / unit, Double::sum);
         }
         Map<String, Double> sorted = new LinkedHashMap<>();
         sums.entrySet().stream()
