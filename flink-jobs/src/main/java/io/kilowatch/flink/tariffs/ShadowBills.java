@@ -22,6 +22,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,8 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
      */
     static final int MAX_WAITING = 3_000;
 
+    static final int MAX_CACHED_TERMS = 50_000;
+
     private final TariffParams params;
     private transient ValueState<CustomerLedger> state;
     private transient org.apache.flink.api.common.state.ListState<BillingEvent> waiting;
@@ -79,6 +82,10 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
     private transient long catalogueVersion;
     private transient long cachedVersion;
     private transient Map<String, TariffPlan> plans;
+    /** {@link #tracked}'s answers for the catalogue of {@link #trackedVersion}. */
+    private transient Map<BillingTerms, List<TariffPlan>> trackedByTerms;
+
+    private transient long trackedVersion;
     private transient Counter unknownPlan;
     private transient Counter badPlans;
     private transient Counter hintsSent;
@@ -141,8 +148,32 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         return plans;
     }
 
-    /** The customer's current plan first, then every other plan it may choose. */
-    private static List<TariffPlan> tracked(Map<String, TariffPlan> catalogue, BillingTerms t) {
+    /**
+     * The customer's current plan first, then every other plan it may choose. Cached by terms
+     * until the catalogue changes: eligibility builds the customer's terms in decimals and asks
+     * every plan, and it was asked again at every interval of every customer (JFR: 4 % of the
+     * stage). Terms are few beside customers (class, voltage, capacity, basis), and the cache is
+     * emptied when it outgrows {@link #MAX_CACHED_TERMS}, so a fleet of distinct capacities cannot
+     * grow it without bound.
+     */
+    private List<TariffPlan> tracked(Map<String, TariffPlan> catalogue, BillingTerms t) {
+        if (trackedVersion != cachedVersion || trackedByTerms == null) {
+            trackedByTerms = new HashMap<>();
+            trackedVersion = cachedVersion;
+        }
+        List<TariffPlan> cached = trackedByTerms.get(t);
+        if (cached != null) {
+            return cached;
+        }
+        if (trackedByTerms.size() >= MAX_CACHED_TERMS) {
+            trackedByTerms.clear();
+        }
+        List<TariffPlan> out = eligiblePlans(catalogue, t);
+        trackedByTerms.put(t, out);
+        return out;
+    }
+
+    static List<TariffPlan> eligiblePlans(Map<String, TariffPlan> catalogue, BillingTerms t) {
         TariffPlan current = catalogue.get(t.planId());
         if (current == null) {
             return List.of();
@@ -155,7 +186,7 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
                 out.add(p);
             }
         }
-        return out;
+        return List.copyOf(out);
     }
 
     @Override
@@ -274,7 +305,12 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         int months = l.months.size();
         l.interval(e, tracked(catalogue, e.terms()));
         long lateness = params.allowedLateness15m().toMillis();
-        timers.registerEventTimeTimer(e.time() + Q - 1);
+        // What a timer would make final by now (none changes any more), so that the open
+        // intervals stay few when quarter timers are skipped below.
+        l.finalizeUpTo(timers.currentWatermark(), lateness);
+        if (quarterUpdateDue(l, timers.currentProcessingTime()) || !l.watches.isEmpty() || !l.heldReadings.isEmpty()) {
+            timers.registerEventTimeTimer(e.time() + Q - 1);
+        }
         long dayClose = dayEnd(e.time(), current.zone()) - 1 + lateness;
         if (dayClose != l.dayCloseTimer || l.months.size() != months) {
             timers.registerEventTimeTimer(dayClose);
@@ -287,6 +323,18 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
             }
             l.dayCloseTimer = dayClose;
         }
+    }
+
+    /**
+     * The quarter update may write the current plan's bill: never written, or not within {@code
+     * updateEvery} of processing time. An interval that comes while it may not registers no
+     * quarter timer: in a catch-up that was 33 timers a customer where one or two wrote anything
+     * (a timer is a keyed-state write and a heap-queue entry). Its news waits for the next
+     * interval that is due, the day's close or the month's; live, every quarter is due.
+     */
+    private boolean quarterUpdateDue(CustomerLedger l, long now) {
+        return l.lastUpdateMs == Long.MIN_VALUE
+                || now - l.lastUpdateMs >= params.updateEvery().toMillis();
     }
 
     private void wait(CustomerLedger l, BillingEvent e, ReadOnlyContext ctx) throws Exception {
@@ -430,9 +478,7 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
             l.updateDue = l.updateDue || l.open.stream().anyMatch(w -> w.start >= dayEnd);
         } else if (current != null && (t + 1) % Q == 0 && l.updateDue) {
             long now = ctx.timerService().currentProcessingTime();
-            if (l.lastUpdateMs == Long.MIN_VALUE
-                    || now - l.lastUpdateMs >= params.updateEvery().toMillis()
-                    || endOfInput) {
+            if (quarterUpdateDue(l, now) || endOfInput) {
                 PlanMonth pm = l.latestMonth(current.id());
                 if (pm != null && !leftToMonthClose(endOfInput, pm, t, lateness, ctx)) {
                     emitBill(ctx, out, l, l, pm, current, false);

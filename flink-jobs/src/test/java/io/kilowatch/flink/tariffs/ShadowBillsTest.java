@@ -42,10 +42,14 @@ class ShadowBillsTest {
             new BillingTerms("hb-ic-lv-tou", "commercial", "lv", "R01", "F02", 50, null, Double.NaN);
 
     private static TariffParams params() {
+        return params(Duration.ZERO);
+    }
+
+    private static TariffParams params(Duration updateEvery) {
         return new TariffParams(
                 LATENESS,
                 new TariffRules(
-                        Duration.ZERO,
+                        updateEvery,
                         Advisor.Thresholds.defaults(),
                         Map.of("commercial", new BigDecimal("0.10"), "industrial", new BigDecimal("0.15")),
                         new BigDecimal("0.2"),
@@ -199,6 +203,40 @@ class ShadowBillsTest {
             interval(h, "C1", "A", start + Q, 13, 6, FACTORY);
             h.processWatermark(start + 10 * Q - 1);
             assertThat(h.extractOutputValues()).extracting(BillPoint::kwh).containsExactly(10.0, 22.0, 24.0);
+        }
+    }
+
+    @Test
+    void inACatchUpIntervalsWithinUpdateEveryRegisterNoQuarterTimerAndTheNextDueOneWritesThemAll() throws Exception {
+        var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new ShadowBills(params(Duration.ofSeconds(30))),
+                BillingEvent::customerId,
+                Types.STRING,
+                ShadowBills.TARIFFS);
+        try (h) {
+            loadCatalogue(h);
+            long start = at("2026-03-10T10:00");
+            h.setProcessingTime(1_000);
+            interval(h, "H1", "M", start, 5, 0, HOME);
+            h.processWatermark(start + Q - 1);
+            assertThat(h.extractOutputValues()).extracting(BillPoint::kwh).containsExactly(5.0);
+            int closes = h.numEventTimeTimers(); // the day's and the month's close
+            // a replay: nine more quarters within the same 30 s of processing time
+            h.setProcessingTime(2_000);
+            for (int q = 1; q < 10; q++) {
+                interval(h, "H1", "M", start + q * Q, 1, 0, HOME);
+            }
+            assertThat(h.numEventTimeTimers())
+                    .as("no quarter timer while no update is due")
+                    .isEqualTo(closes);
+            h.processWatermark(start + 10 * Q - 1);
+            assertThat(h.extractOutputValues()).extracting(BillPoint::kwh).containsExactly(5.0);
+            // 30 s on, the next interval is due: its quarter's close writes everything since
+            h.setProcessingTime(31_000);
+            interval(h, "H1", "M", start + 10 * Q, 2, 0, HOME);
+            assertThat(h.numEventTimeTimers()).isEqualTo(closes + 1);
+            h.processWatermark(start + 11 * Q - 1);
+            assertThat(h.extractOutputValues()).extracting(BillPoint::kwh).containsExactly(5.0, 16.0);
         }
     }
 
