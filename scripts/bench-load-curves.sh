@@ -6,10 +6,12 @@
 #
 #   scripts/bench-load-curves.sh [--meters N] [--readings-per-meter N] [--period-seconds S] [--parallelism P] [--tariffs ab|ba|on|off] [--pairs N] [--warmup N]
 #
-# --tariffs ab (default): after --warmup runs (default 1, not counted: the first run in a JVM
-# compiles the code), --pairs (default 2) A/B pairs of the load-curve job without and with its
+# --tariffs ab (default): after --warmup runs (default 2, not counted: the first runs in a JVM
+# compile the code), --pairs (default 2) A/B pairs of the load-curve job without and with its
 # tariff stage (issue #11), alternating which goes first; ba starts with the tariff stage. Each
-# run writes into an empty InfluxDB database of its own.
+# run writes into an empty InfluxDB database of its own and starts settled: the heap collected,
+# InfluxDB and Kafka idle (what InfluxDB does after a run ends is counted with that run). The
+# readings end at the last UTC midnight, so every run covers the same hours of the day.
 #
 # KW_BENCH_JAVA_OPTS adds JVM options (e.g. -XX:StartFlightRecording=filename=bench.jfr to profile).
 # Uses its own stack folder and ports (like scripts/test.sh), so a demo is left alone.

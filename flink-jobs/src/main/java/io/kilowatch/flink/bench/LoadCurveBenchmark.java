@@ -57,9 +57,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * docs/benchmarks.md. Run by {@code scripts/bench-load-curves.sh}.
  *
  * <p>Arguments: {@code --meters N --readings-per-meter N --period-seconds S --parallelism P --tariffs ab|ba|on|off --pairs N --warmup N}:
- * {@code --warmup} runs of the whole job first (not counted: the first run in a JVM compiles the
- * code), then {@code --pairs} A/B pairs in alternating order (ab: the first pair without, then
- * with the tariff stage; ba: the other way round).
+ * {@code --warmup} runs of the whole job first (default 2, not counted: the first runs in a JVM
+ * compile the code; the JIT threads still took 3.7 µs a reading in the run after one warm-up),
+ * then {@code --pairs} A/B pairs in alternating order (ab: the first pair without, then with the
+ * tariff stage; ba: the other way round). Every run starts settled ({@link #settle}).
  */
 public final class LoadCurveBenchmark {
     private static final String[] CLASSES = {
@@ -102,7 +103,7 @@ public final class LoadCurveBenchmark {
                 "--pairs",
                 "2",
                 "--warmup",
-                "1"));
+                "2"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             a.put(args[i], args[i + 1]);
         }
@@ -118,11 +119,14 @@ public final class LoadCurveBenchmark {
         String tariffsTopic = run + ".tariffs";
         String db = "bench_" + run.substring(5);
         long total = (long) meters * perMeter;
-        // Event time ends a little before now, inside every horizon the pipeline checks.
+        // Event time ends at the last UTC midnight (08:00 in the sample plans' Asia/Shanghai), the
+        // same hours of the day whenever the benchmark runs: the default 500 minutes then always
+        // cross the plans' local midnight, so every run closes a day (every plan's bill, the
+        // day's hints). Ending an hour before the start hour made the tariff stage's work depend
+        // on when the command was started.
         long t0 = Instant.now()
-                .truncatedTo(ChronoUnit.HOURS)
+                .truncatedTo(ChronoUnit.DAYS)
                 .minus(Duration.ofMillis(periodMs * perMeter))
-                .minus(Duration.ofHours(1))
                 .toEpochMilli();
 
         say(
@@ -184,9 +188,9 @@ public final class LoadCurveBenchmark {
         say("pass-through: %,d readings in %.1f s = %,.0f readings/s", total, passSeconds, total / passSeconds);
         say("  %s", pass.perReading(total));
 
-        // Which runs: the first job run in a JVM also pays for compiling its code (in the tests of
-        // this machine, whichever of A and B ran first was up to 40 % slower), so a warm-up run of
-        // the job with every stage comes first, and pairs alternate their order.
+        // Which runs: the first job runs in a JVM also pay for compiling its code (in the tests of
+        // this machine, whichever of A and B ran first was up to 40 % slower), so warm-up runs of
+        // the job with every stage come first, and pairs alternate their order.
         String mode = a.get("--tariffs");
         int pairs = Integer.parseInt(a.get("--pairs"));
         int warmups = Integer.parseInt(a.get("--warmup"));
@@ -229,7 +233,7 @@ public final class LoadCurveBenchmark {
                 say(
                         "pair %d: tariff stage at %.1f%% of the load-curve job's throughput (%,.0f vs %,.0f readings/s);"
                                 + " CPU per reading %+.2f µs in the job's JVM (%+.0f%%), %+.2f µs on the machine (%+.0f%%);"
-                                + " the shadow-bills task %.2f µs, InfluxDB %+.2f µs",
+                                + " the shadow-bills task %.2f µs, InfluxDB %+.2f µs (%+.2f µs after the job ended), the JVM's GC threads %+.2f µs, JIT %+.2f µs, threads that are no task %+.2f µs",
                         ratios.size(),
                         100 * off.seconds() / on.seconds(),
                         total / on.seconds(),
@@ -239,7 +243,11 @@ public final class LoadCurveBenchmark {
                         (on.machineCpuSeconds() - off.machineCpuSeconds()) * 1e6 / total,
                         100 * (on.machineCpuSeconds() / off.machineCpuSeconds() - 1),
                         on.taskSeconds("shadow bills") * 1e6 / total,
-                        (on.influxCpuSeconds() - off.influxCpuSeconds()) * 1e6 / total);
+                        (on.influxCpuSeconds() - off.influxCpuSeconds()) * 1e6 / total,
+                        (on.influxAfterSeconds() - off.influxAfterSeconds()) * 1e6 / total,
+                        (on.taskSeconds("GC threads") - off.taskSeconds("GC threads")) * 1e6 / total,
+                        (on.taskSeconds("JIT compiler") - off.taskSeconds("JIT compiler")) * 1e6 / total,
+                        (on.taskSeconds("other: ") - off.taskSeconds("other: ")) * 1e6 / total);
                 last.clear();
             }
         }
@@ -271,15 +279,23 @@ public final class LoadCurveBenchmark {
             Path checkpoints = Files.createTempDirectory("kw-bench-checkpoints");
             AtomicReference<Map<String, Long>> stateSizes = new AtomicReference<>();
             Thread watcher = watchCheckpoints(checkpoints, stateSizes);
+            double settled = settle();
             long[] before = influxWrites(influxUrl);
-            Timing t = timed(() -> fullJob(fullConfig, parallelism, checkpoints));
+            Timing ran = timed(() -> fullJob(fullConfig, parallelism, checkpoints));
             long[] after = influxWrites(influxUrl);
             watcher.interrupt();
+            // What InfluxDB still does for the run's points once the job ended (compactions):
+            // counted with the run, and out of the next run's way.
+            double influxBefore = processCpuSeconds("influxd");
+            settle();
+            Timing t = ran.withInfluxAfter(processCpuSeconds("influxd") - influxBefore);
             if (!report) {
                 influxQl(influxUrl, null, "DROP DATABASE \"" + runDb + "\"");
                 return t;
             }
-            say("%s: %,d readings in %.1f s = %,.0f readings/s", label, total, t.seconds(), total / t.seconds());
+            say(
+                    "%s: %,d readings in %.1f s = %,.0f readings/s (started after %.0f s of settling)",
+                    label, total, t.seconds(), total / t.seconds(), settled);
             say("  %s", t.perReading(total));
             t.perTask(total).forEach(line -> say("    %s", line));
             say(
@@ -597,14 +613,29 @@ public final class LoadCurveBenchmark {
             double kafkaCpuSeconds,
             double gcPauseSeconds,
             Map<String, Double> tasks,
-            Map<String, Double> allocated) {
+            Map<String, Double> allocated,
+            double influxAfterSeconds) {
+        Timing withInfluxAfter(double seconds) {
+            return new Timing(
+                    this.seconds,
+                    jvmCpuSeconds,
+                    machineCpuSeconds,
+                    influxCpuSeconds,
+                    kafkaCpuSeconds,
+                    gcPauseSeconds,
+                    tasks,
+                    allocated,
+                    seconds);
+        }
+
         String perReading(long readings) {
             return String.format(
                     "CPU per reading: %.2f µs in the job's JVM, %.2f µs on the machine (job, Kafka, InfluxDB);"
-                            + " of which InfluxDB %.2f µs, Kafka %.2f µs; GC pauses %.2f µs, %,.0f bytes allocated",
+                            + " of which InfluxDB %.2f µs (and %.2f µs after the job ended), Kafka %.2f µs; GC pauses %.2f µs, %,.0f bytes allocated",
                     jvmCpuSeconds * 1e6 / readings,
                     machineCpuSeconds * 1e6 / readings,
                     influxCpuSeconds * 1e6 / readings,
+                    influxAfterSeconds * 1e6 / readings,
                     kafkaCpuSeconds * 1e6 / readings,
                     gcPauseSeconds * 1e6 / readings,
                     allocated.values().stream().mapToDouble(Double::doubleValue).sum() / readings);
@@ -651,8 +682,31 @@ public final class LoadCurveBenchmark {
                     processCpuSeconds("kafka.Kafka") - kafka,
                     gcPauseSeconds() - gc,
                     tasks.byTask(),
-                    tasks.allocatedByTask());
+                    tasks.allocatedByTask(),
+                    0);
         }
+    }
+
+    /**
+     * Gives a run the start the one before it had: the previous job's state collected (it is
+     * garbage in the old generation, which a run's marking and mixed collections would otherwise
+     * pay for), and InfluxDB and Kafka idle again (their compactions of the previous run's points
+     * and the dropping of its database would otherwise land in this run's time and CPU). Waits
+     * until they used under 5 % of a core for two seconds running, at most 120 s; returns the seconds waited.
+     */
+    static double settle() throws InterruptedException {
+        long start = System.nanoTime();
+        System.gc();
+        long deadline = start + 120_000_000_000L;
+        double last = processCpuSeconds("influxd") + processCpuSeconds("kafka.Kafka");
+        int quiet = 0;
+        while (quiet < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(1_000);
+            double now = processCpuSeconds("influxd") + processCpuSeconds("kafka.Kafka");
+            quiet = now - last < 0.05 ? quiet + 1 : 0;
+            last = now;
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     /** Time the JVM's collectors report for their collections (G1: the pauses, not its concurrent work). */
