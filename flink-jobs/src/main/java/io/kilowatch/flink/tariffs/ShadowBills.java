@@ -152,9 +152,10 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
      * The customer's current plan first, then every other plan it may choose. Cached by terms
      * until the catalogue changes: eligibility builds the customer's terms in decimals and asks
      * every plan, and it was asked again at every interval of every customer (JFR: 4 % of the
-     * stage). Terms are few beside customers (class, voltage, capacity, basis), and the cache is
-     * emptied when it outgrows {@link #MAX_CACHED_TERMS}, so a fleet of distinct capacities cannot
-     * grow it without bound.
+     * stage). A customer's terms repeat from interval to interval, so the cache holds up to one
+     * entry per customer of the subtask (fewer where customers share terms), and it is emptied
+     * when it outgrows {@link #MAX_CACHED_TERMS}: a larger fleet pays for eligibility again after
+     * each emptying, never for more memory.
      */
     private List<TariffPlan> tracked(Map<String, TariffPlan> catalogue, BillingTerms t) {
         if (trackedVersion != cachedVersion || trackedByTerms == null) {
@@ -173,7 +174,7 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         return out;
     }
 
-    static List<TariffPlan> eligiblePlans(Map<String, TariffPlan> catalogue, BillingTerms t) {
+    private static List<TariffPlan> eligiblePlans(Map<String, TariffPlan> catalogue, BillingTerms t) {
         TariffPlan current = catalogue.get(t.planId());
         if (current == null) {
             return List.of();
