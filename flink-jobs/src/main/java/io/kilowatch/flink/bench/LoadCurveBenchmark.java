@@ -297,6 +297,7 @@ public final class LoadCurveBenchmark {
                     "%s: %,d readings in %.1f s = %,.0f readings/s (started after %.0f s of settling)",
                     label, total, t.seconds(), total / t.seconds(), settled);
             say("  %s", t.perReading(total));
+            say("  %s", t.coresBusy());
             t.perTask(total).forEach(line -> say("    %s", line));
             say(
                     "  InfluxDB: %,d write requests, %,d points, %s series",
@@ -602,8 +603,9 @@ public final class LoadCurveBenchmark {
 
     /**
      * Wall-clock seconds, and CPU seconds of this JVM (the job) and of the whole machine (the job,
-     * Kafka and InfluxDB, which share its cores): CPU per reading is the figure that moves less
-     * than a rate on shared cores.
+     * Kafka and InfluxDB, which share its cores). Where the machine is busy all through a run
+     * ({@link #coresBusy}), its CPU per reading is its cores × the run's time: the rate again,
+     * not a second measure; the job's and InfluxDB's shares say who had the cores.
      */
     record Timing(
             double seconds,
@@ -639,6 +641,17 @@ public final class LoadCurveBenchmark {
                     kafkaCpuSeconds * 1e6 / readings,
                     gcPauseSeconds * 1e6 / readings,
                     allocated.values().stream().mapToDouble(Double::doubleValue).sum() / readings);
+        }
+
+        /** How many of the machine's cores were busy on average over the run, and whose they were. */
+        String coresBusy() {
+            return String.format(
+                    "cores busy: %.2f of %d (the job %.2f, InfluxDB %.2f, Kafka %.2f)",
+                    machineCpuSeconds / seconds,
+                    Runtime.getRuntime().availableProcessors(),
+                    jvmCpuSeconds / seconds,
+                    influxCpuSeconds / seconds,
+                    kafkaCpuSeconds / seconds);
         }
 
         /** The job's CPU and heap bytes allocated per reading by task (each a chain of operators), those above 0.05 µs. */

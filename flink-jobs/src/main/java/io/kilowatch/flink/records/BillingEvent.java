@@ -90,13 +90,13 @@ public record BillingEvent(
             double kw = interval ? Double.NaN : in.readDouble();
             BillingTerms terms = in.readBoolean()
                     ? new BillingTerms(
-                            WireType.readString(in),
-                            WireType.readString(in),
-                            WireType.readString(in),
-                            WireType.readString(in),
-                            WireType.readString(in),
+                            WireType.readSharedString(in),
+                            WireType.readSharedString(in),
+                            WireType.readSharedString(in),
+                            WireType.readSharedString(in),
+                            WireType.readSharedString(in),
                             in.readDouble(),
-                            WireType.readString(in),
+                            WireType.readSharedString(in),
                             in.readDouble())
                     : null;
             return new BillingEvent(interval, customer, meter, time, kwh, kvarh, kw, terms);

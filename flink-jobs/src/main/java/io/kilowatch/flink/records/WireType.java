@@ -184,4 +184,56 @@ public final class WireType<T> extends TypeInformation<T> {
         in.readFully(bytes);
         return new String(bytes, StandardCharsets.UTF_8);
     }
+
+    /**
+     * A string written by {@link #writeString} that repeats from record to record (a plan, a
+     * class, a feeder): the instance this thread read last time for the same bytes, when it is
+     * still in the thread's small cache. A billing event carries its customer's six terms
+     * strings; read afresh they were most of what the tariff stage allocated per event (JFR), and
+     * the terms' hash, which the stage looks up per interval, was computed again each time.
+     */
+    public static String readSharedString(DataInputView in) throws IOException {
+        int length = in.readShort();
+        if (length < 0) {
+            return null;
+        }
+        return SHARED.get().read(in, length);
+    }
+
+    private static final ThreadLocal<SharedStrings> SHARED = ThreadLocal.withInitial(SharedStrings::new);
+
+    /**
+     * Direct-mapped by the bytes' hash: a miss replaces the slot, so the cache never holds more
+     * than {@link #SLOTS} strings however many distinct ones pass (ids would only churn it).
+     */
+    static final class SharedStrings {
+        static final int SLOTS = 1 << 11;
+        private static final int MAX_LENGTH = 128;
+        private final byte[][] keys = new byte[SLOTS][];
+        private final String[] values = new String[SLOTS];
+        private final byte[] scratch = new byte[MAX_LENGTH];
+
+        String read(DataInputView in, int length) throws IOException {
+            if (length > MAX_LENGTH) {
+                byte[] bytes = new byte[length];
+                in.readFully(bytes);
+                return new String(bytes, StandardCharsets.UTF_8);
+            }
+            in.readFully(scratch, 0, length);
+            int h = 1;
+            for (int i = 0; i < length; i++) {
+                h = 31 * h + scratch[i];
+            }
+            int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
+            byte[] key = keys[slot];
+            if (key != null && java.util.Arrays.equals(key, 0, key.length, scratch, 0, length)) {
+                return values[slot];
+            }
+            byte[] copy = java.util.Arrays.copyOf(scratch, length);
+            String s = new String(copy, StandardCharsets.UTF_8);
+            keys[slot] = copy;
+            values[slot] = s;
+            return s;
+        }
+    }
 }

@@ -90,6 +90,9 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
     private transient Counter badPlans;
     private transient Counter hintsSent;
     private transient Counter warnings;
+    private transient long lastDayStart;
+    private transient long lastDayEnd;
+    private transient ZoneId lastDayZone;
 
     public ShadowBills(TariffParams params) {
         this.params = params;
@@ -312,7 +315,7 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         if (quarterUpdateDue(l, timers.currentProcessingTime()) || !l.watches.isEmpty() || !l.heldReadings.isEmpty()) {
             timers.registerEventTimeTimer(e.time() + Q - 1);
         }
-        long dayClose = dayEnd(e.time(), current.zone()) - 1 + lateness;
+        long dayClose = dayEndOf(e.time(), current.zone()) - 1 + lateness;
         if (dayClose != l.dayCloseTimer || l.months.size() != months) {
             timers.registerEventTimeTimer(dayClose);
             long registered = Long.MIN_VALUE;
@@ -817,6 +820,20 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
 
     static long fen(BigDecimal amount) {
         return amount.setScale(2, RoundingMode.HALF_UP).movePointRight(2).longValueExact();
+    }
+
+    /**
+     * {@link #dayEnd}, remembered for the day last asked: the intervals of a subtask's customers
+     * come mostly from one day at a time, and the zone arithmetic was 2 % of the stage per interval.
+     */
+    private long dayEndOf(long t, ZoneId zone) {
+        if (t < lastDayStart || t >= lastDayEnd || !zone.equals(lastDayZone)) {
+            LocalDate d = Instant.ofEpochMilli(t).atZone(zone).toLocalDate();
+            lastDayStart = d.atStartOfDay(zone).toInstant().toEpochMilli();
+            lastDayEnd = d.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
+            lastDayZone = zone;
+        }
+        return lastDayEnd;
     }
 
     /** The end of the local day (in {@code zone}) that holds {@code t}. */

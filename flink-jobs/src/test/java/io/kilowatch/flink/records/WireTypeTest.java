@@ -70,6 +70,32 @@ class WireTypeTest {
         }
     }
 
+    @Test
+    void sharedStringsAreTheSameInstanceForTheSameBytesAndEqualAfterAnyEviction() throws IOException {
+        String longOne = "x".repeat(300);
+        String[] written = new String[3 * WireType.SharedStrings.SLOTS];
+        for (int i = 0; i < written.length; i++) {
+            written[i] = i % 97 == 0 ? null : i % 89 == 0 ? longOne : "F" + i + (i % 5 == 0 ? "ü" : "");
+        }
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        for (int round = 0; round < 2; round++) {
+            for (String s : written) {
+                WireType.writeString(s, out);
+            }
+        }
+        WireType.writeString("hb-ic-10kv-2part", out);
+        WireType.writeString("hb-ic-10kv-2part", out);
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        for (int round = 0; round < 2; round++) {
+            for (String s : written) {
+                assertThat(WireType.readSharedString(in)).isEqualTo(s); // more strings than slots: evicted, still right
+            }
+        }
+        String plan = WireType.readSharedString(in);
+        assertThat(WireType.readSharedString(in)).isEqualTo("hb-ic-10kv-2part").isSameAs(plan);
+        assertThat(in.available()).isZero();
+    }
+
     private static <T> T roundTrip(T value, Class<T> type) throws IOException {
         return roundTrip(value, TypeInformation.of(type));
     }
