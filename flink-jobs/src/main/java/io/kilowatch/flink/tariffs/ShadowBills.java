@@ -823,8 +823,9 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
     }
 
     /**
-     * {@link #dayEnd}, remembered for the day last asked: the intervals of a subtask's customers
-     * come mostly from one day at a time, and the zone arithmetic was 2 % of the stage per interval.
+     * The end of the local day (in {@code zone}) that holds {@code t}, remembered for the day last
+     * asked: the intervals of a subtask's customers come mostly from one day at a time, and the
+     * zone arithmetic was 2 % of the stage per interval.
      */
     private long dayEndOf(long t, ZoneId zone) {
         if (t < lastDayStart || t >= lastDayEnd || !zone.equals(lastDayZone)) {
@@ -834,11 +835,5 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
             lastDayZone = zone;
         }
         return lastDayEnd;
-    }
-
-    /** The end of the local day (in {@code zone}) that holds {@code t}. */
-    static long dayEnd(long t, ZoneId zone) {
-        LocalDate d = Instant.ofEpochMilli(t).atZone(zone).toLocalDate();
-        return d.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
     }
 }
