@@ -168,6 +168,15 @@ public final class LineProtocol {
      * second, integer-fen copy of each amount cost InfluxDB a quarter more field values). Sums
      * that must be exact are {@code revenue}'s, in integer fen. {@code kwh_<period>}: the month's
      * energy per time-of-use period of the plan (plans with periods only).
+     *
+     * <p>A field is written only where it says something of this plan: the customer's usage
+     * ({@code kwh}, {@code max_demand_kw}, {@code power_factor}) on its current plan's point (it is
+     * the same under every plan), {@code basic} and {@code pf_adjustment} only where the plan has
+     * such a charge for the customer, {@code partial} when true and on final points. InfluxDB's
+     * cost of a bill follows its field values (each field of a series is a key of its own: see
+     * docs/benchmarks.md). A later point keeps the fields it lacks from the earlier one at the
+     * same time, so a field left out never means "now false" or "now 0": what a series once had
+     * it gets again (the final point writes {@code partial} either way).
      */
     public static String bill(BillPoint p) {
         StringBuilder b = new StringBuilder(320);
@@ -183,24 +192,28 @@ public final class LineProtocol {
         yuan(b, "projected", p.projected());
         b.append(',');
         yuan(b, "energy", p.energy());
-        b.append(',');
-        yuan(b, "basic", p.basic());
-        b.append(',');
-        yuan(b, "pf_adjustment", p.powerFactorAdjustment());
-        b.append(",kwh=").append(p.kwh());
-        if (!Double.isNaN(p.maxDemandKw())) {
-            b.append(",max_demand_kw=").append(p.maxDemandKw());
+        if (p.basic() != null) {
+            b.append(',');
+            yuan(b, "basic", p.basic());
         }
-        if (!Double.isNaN(p.powerFactor())) {
-            b.append(",power_factor=").append(p.powerFactor());
+        if (p.powerFactorAdjustment() != null) {
+            b.append(',');
+            yuan(b, "pf_adjustment", p.powerFactorAdjustment());
         }
-        b.append(",current=")
-                .append(p.current())
-                .append(",final=")
-                .append(p.fin())
-                .append(",partial=")
-                .append(p.partial())
-                .append(",illustrative=")
+        if (p.current()) {
+            b.append(",kwh=").append(p.kwh());
+            if (!Double.isNaN(p.maxDemandKw())) {
+                b.append(",max_demand_kw=").append(p.maxDemandKw());
+            }
+            if (!Double.isNaN(p.powerFactor())) {
+                b.append(",power_factor=").append(p.powerFactor());
+            }
+        }
+        b.append(",current=").append(p.current()).append(",final=").append(p.fin());
+        if (p.partial() || p.fin()) {
+            b.append(",partial=").append(p.partial());
+        }
+        b.append(",illustrative=")
                 .append(p.illustrative())
                 .append(",as_of=")
                 .append(p.asOf())

@@ -7,6 +7,10 @@ package io.kilowatch.flink.records;
  *
  * @param current the customer is on this plan (and basis)
  * @param basis the basic-charge basis the bill is on, or null
+ * @param basic the basic charge, or null when no version of the plan has one
+ * @param powerFactorAdjustment the power-factor adjustment, or null when the plan makes none for this customer
+ * @param kwh the month's energy (the customer's usage: {@code kwh}, {@code maxDemandKw} and {@code powerFactor} are
+ *     written to InfluxDB on the current plan's point only)
  * @param asOf event time the usage covers up to, epoch ms
  * @param partial the plan was tracked from after the month's start (its month to date misses the days before)
  * @param periods the plan's time-of-use periods its energy was billed in this month (empty for a plan without them), in

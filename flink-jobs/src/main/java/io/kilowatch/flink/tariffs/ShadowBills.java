@@ -12,6 +12,7 @@ import io.kilowatch.flink.records.TariffUpdate;
 import io.kilowatch.model.Hint;
 import io.kilowatch.model.tariff.BasicCharge;
 import io.kilowatch.model.tariff.CustomerTerms;
+import io.kilowatch.model.tariff.PlanVersion;
 import io.kilowatch.model.tariff.TariffCodec;
 import io.kilowatch.model.tariff.TariffPlan;
 import java.math.BigDecimal;
@@ -556,6 +557,26 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         return best;
     }
 
+    /** Some version of {@code plan} has a basic charge: its bills say what it is, 0 included. */
+    static boolean hasBasicCharge(TariffPlan plan) {
+        for (PlanVersion v : plan.versions()) {
+            if (v.twoPart()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Some version of {@code plan} adjusts this customer's bill by its power factor. */
+    static boolean hasPowerFactorAdjustment(TariffPlan plan, CustomerTerms terms) {
+        for (PlanVersion v : plan.versions()) {
+            if (v.powerFactorFor(terms) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean twoPart(TariffPlan p) {
         return p.versions().get(p.versions().size() - 1).twoPart();
     }
@@ -610,8 +631,10 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
                 b.total().toPlainString(),
                 p.projected().total().toPlainString(),
                 b.energyAmount().toPlainString(),
-                b.basicAmount().toPlainString(),
-                b.amountOf(BillLine.Charge.POWER_FACTOR).toPlainString(),
+                hasBasicCharge(plan) ? b.basicAmount().toPlainString() : null,
+                hasPowerFactorAdjustment(plan, p.terms())
+                        ? b.amountOf(BillLine.Charge.POWER_FACTOR).toPlainString()
+                        : null,
                 b.kwh().doubleValue(),
                 b.maxDemandKw() == null ? Double.NaN : b.maxDemandKw().doubleValue(),
                 b.powerFactor() == null ? Double.NaN : b.powerFactor().doubleValue(),

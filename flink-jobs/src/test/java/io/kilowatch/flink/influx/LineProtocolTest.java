@@ -190,10 +190,9 @@ class LineProtocolTest {
                 false,
                 true);
         assertThat(LineProtocol.bill(b))
-                .isEqualTo(
-                        "bills,customer=C\\ 1,month=2026-03,plan=hb-ic-10kv-2part total=24237.94,projected=70500.10,"
-                                + "energy=20000.00,basic=4237.94,pf_adjustment=-12.30,kwh=31234.5,max_demand_kw=408.0,power_factor=0.93,current=true,"
-                                + "final=false,partial=false,illustrative=true,as_of=1772467200000i,basis=\"demand\" 1772294400000");
+                .isEqualTo("bills,customer=C\\ 1,month=2026-03,plan=hb-ic-10kv-2part total=24237.94,projected=70500.10,"
+                        + "energy=20000.00,basic=4237.94,pf_adjustment=-12.30,kwh=31234.5,max_demand_kw=408.0,power_factor=0.93,current=true,"
+                        + "final=false,illustrative=true,as_of=1772467200000i,basis=\"demand\" 1772294400000");
         BillPoint single = new BillPoint(
                 "C2",
                 "zj-res-tier",
@@ -204,8 +203,8 @@ class LineProtocolTest {
                 "1.00",
                 "2.00",
                 "1.00",
-                "0.00",
-                "0.00",
+                null,
+                null,
                 2,
                 Double.NaN,
                 Double.NaN,
@@ -214,9 +213,10 @@ class LineProtocolTest {
                 true,
                 true);
         assertThat(LineProtocol.bill(single))
-                .as("no demand, power factor or basis: no such fields")
-                .doesNotContain("max_demand_kw", "power_factor", "basis")
-                .contains(",final=true,partial=true,");
+                .as(
+                        "a plan without a basic charge or power-factor adjustment, not the customer's: no such fields, and no usage")
+                .doesNotContain("basic", "pf_adjustment", "kwh=", "max_demand_kw", "power_factor", "basis")
+                .contains(",current=false,final=true,partial=true,");
     }
 
     @Test

@@ -137,6 +137,11 @@ class ShadowBillsTest {
             assertThat(p.kwh()).isEqualTo(bill.kwh().doubleValue());
             // demand: the day's 10:00 quarter of the first day, 42 + 60 = 102 kWh → 408 kW
             assertThat(p.maxDemandKw()).isEqualTo(4 * (20 + 40 * 0.5 + 60));
+            assertThat(p.basic()).isEqualTo(bill.basicAmount().toPlainString());
+            assertThat(p.powerFactorAdjustment())
+                    .as("an industrial 630 kVA customer is adjusted by the 0.90 standard")
+                    .isEqualTo(bill.amountOf(io.kilowatch.billing.BillLine.Charge.POWER_FACTOR)
+                            .toPlainString());
             assertThat(p.fin()).isFalse();
             assertThat(h.extractOutputValues())
                     .extracting(BillPoint::planId)
@@ -267,6 +272,11 @@ class ShadowBillsTest {
             assertThat(current.total()).isEqualTo(bill.total().toPlainString());
             assertThat(current.asOf()).isEqualTo(t0 + (2 * 96 + 40) * Q);
             assertThat(current.fin()).as("the month has not ended").isFalse();
+            assertThat(bills)
+                    .allSatisfy(b -> assertThat(new Object[] {b.basic(), b.powerFactorAdjustment()})
+                            .as(
+                                    "a household's plans have no basic charge and no power-factor adjustment: no such fields")
+                            .containsOnlyNulls());
         }
     }
 
