@@ -725,6 +725,12 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         }
         CustomerTerms terms = l.terms.customerTerms();
         LocalDate date = Instant.ofEpochMilli(at - 1).atZone(current.zone()).toLocalDate();
+        if (pm.trackedFrom > date.atStartOfDay(current.zone()).toInstant().toEpochMilli()) {
+            // The month's data began during this day: a plan comparison or a peak share from a
+            // part of a day (a meter first seen at 23:40 has only night hours) would be the hours
+            // seen, not the customer's day. Hints start with the first whole day.
+            return;
+        }
         List<Advice> advice = new ArrayList<>();
         CustomerLedger.Priced now;
         try {

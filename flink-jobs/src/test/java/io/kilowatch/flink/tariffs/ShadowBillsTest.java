@@ -347,6 +347,36 @@ class ShadowBillsTest {
     }
 
     @Test
+    void aDayTheDataBeganDuringGivesBillsButNoHintsAndTheFirstWholeDayDoes() throws Exception {
+        try (var h = harness()) {
+            // A household on the flat tiered plan, first seen at 23:00: its first day's data is one
+            // hour of Zhejiang's valley (22–08), where the time-of-use plan is 0.288 against 0.538
+            // 元/kWh, so that hour alone would "save" 46 % by switching. A steady 4 kW the next
+            // whole day: 14 h at 0.568 and 10 h at 0.288 against 24 h at 0.538 is still cheaper by
+            // 16 %, and the switch hint comes at that day's close.
+            BillingTerms flat =
+                    new BillingTerms("zj-res-tier", "residential", "lv", "R01", "F03", 10, null, Double.NaN);
+            long first = at("2026-03-01T23:00");
+            long end = at("2026-03-03T00:00");
+            for (long t = first; t < end; t += Q) {
+                interval(h, "H1", "M1", t, 1, Double.NaN, flat);
+            }
+            h.processWatermark(at("2026-03-02T00:00") + LATENESS.toMillis());
+            assertThat(h.getSideOutput(ShadowBills.HINTS))
+                    .as("the 1st's close: an hour of data, no hints")
+                    .isNull();
+            assertThat(h.extractOutputValues())
+                    .as("but every plan's bill")
+                    .extracting(BillPoint::planId)
+                    .contains("zj-res-tier", "zj-res-tier-tou");
+            h.processWatermark(end + LATENESS.toMillis());
+            assertThat(h.getSideOutput(ShadowBills.HINTS).stream().map(StreamRecord::getValue))
+                    .extracting(Hint::hintId)
+                    .containsExactly("H1/switch_plan/zj-res-tier-tou/2026-03-02");
+        }
+    }
+
+    @Test
     void theLastDayOfAMonthGetsItsHintsThoughItClosesWithTheMonth() throws Exception {
         try (var h = harness()) {
             long t0 = at("2026-03-31T00:00");
