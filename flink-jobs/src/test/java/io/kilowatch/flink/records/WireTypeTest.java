@@ -96,6 +96,20 @@ class WireTypeTest {
         assertThat(in.available()).isZero();
     }
 
+    @Test
+    void theAsciiPathWritesTheSameBytesAsUtf8() throws IOException {
+        for (String s : new String[] {"", "m-1", "x".repeat(256), "x".repeat(257), "\u007f", "a\u0080", "é-2", "户号"}) {
+            DataOutputSerializer fast = new DataOutputSerializer(16);
+            WireType.writeString(s, fast);
+            byte[] utf8 = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            DataOutputSerializer expected = new DataOutputSerializer(16);
+            expected.writeShort(utf8.length);
+            expected.write(utf8);
+            assertThat(fast.getCopyOfBuffer()).as(s).isEqualTo(expected.getCopyOfBuffer());
+            assertThat(WireType.readString(new DataInputDeserializer(fast.getCopyOfBuffer()))).isEqualTo(s);
+        }
+    }
+
     private static <T> T roundTrip(T value, Class<T> type) throws IOException {
         return roundTrip(value, TypeInformation.of(type));
     }
