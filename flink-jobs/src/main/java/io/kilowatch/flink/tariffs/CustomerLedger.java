@@ -150,9 +150,9 @@ final class CustomerLedger {
         }
         w.kwh[i] = kwh;
         w.kvarh[i] = kvarh;
+        java.time.ZonedDateTime local = null;
         if (!tracked.isEmpty()) {
-            java.time.ZonedDateTime local = Instant.ofEpochMilli(e.time())
-                    .atZone(tracked.iterator().next().zone());
+            local = Instant.ofEpochMilli(e.time()).atZone(tracked.iterator().next().zone());
             DayProfile profile = profile(YearMonth.from(local));
             profile.kwh[local.getHour()] += kwh - oldKwh;
             if (newQuarter) {
@@ -162,7 +162,10 @@ final class CustomerLedger {
         for (TariffPlan plan : tracked) {
             PlanMonth pm = monthOf(plan, e.time());
             if (fresh || e.time() >= pm.trackedFrom) {
-                pm.add(plan, e.time(), kwh - oldKwh, Math.max(0, kvarh) - oldKvarh, kvarh < 0);
+                java.time.ZonedDateTime inZone = plan.zone().equals(local.getZone())
+                        ? local
+                        : Instant.ofEpochMilli(e.time()).atZone(plan.zone());
+                pm.add(plan, e.time(), inZone, kwh - oldKwh, Math.max(0, kvarh) - oldKvarh, kvarh < 0);
             }
         }
     }
@@ -190,13 +193,14 @@ final class CustomerLedger {
         return null;
     }
 
+    /** The open window of {@code start}, made in its place (by start) when new; looked for from the newest, where intervals mostly come. */
     private OpenWindow window(long start) {
-        int at = 0;
-        while (at < open.size() && open.get(at).start < start) {
-            at++;
+        int at = open.size();
+        while (at > 0 && open.get(at - 1).start > start) {
+            at--;
         }
-        if (at < open.size() && open.get(at).start == start) {
-            return open.get(at);
+        if (at > 0 && open.get(at - 1).start == start) {
+            return open.get(at - 1);
         }
         OpenWindow w = new OpenWindow();
         w.start = start;
@@ -410,8 +414,9 @@ final class CustomerLedger {
 
     /**
      * A counted reading of a demand-billed meter: the customer's current quarter heads for the sum
-     * of its meters' mean kW so far. Returns {window start, projected kW, minutes covered}, or
-     * null when the reading is not of the newest quarter.
+     * of its meters' mean kW so far. Returns {window start, projected kW, minutes covered, 1 when
+     * the reading is its meter's first of the quarter (else 0)}, or null when the reading is not
+     * of the newest quarter.
      */
     double[] watch(BillingEvent e) {
         terms = e.terms();
@@ -431,7 +436,8 @@ final class CustomerLedger {
         if (window < mine.window) {
             return null; // a late reading of an earlier quarter: the intervals count it
         }
-        if (window > mine.window) {
+        boolean first = window > mine.window;
+        if (first) {
             mine.window = window;
             mine.sumKw = 0;
             mine.count = 0;
@@ -448,7 +454,7 @@ final class CustomerLedger {
                 covered = Math.max(covered, w.lastTs - window);
             }
         }
-        return new double[] {window, projected, covered / 60_000.0};
+        return new double[] {window, projected, covered / 60_000.0, first ? 1 : 0};
     }
 
     /** Forgets watches of quarters that are over by {@code t}. */

@@ -80,7 +80,11 @@ final class PlanMonth {
 
     /** Adds a change of an interval's energy to the version and period its start falls in. */
     void add(TariffPlan plan, long start, long dKwh, long dKvarh, boolean kvarhAbsent) {
-        ZonedDateTime local = Instant.ofEpochMilli(start).atZone(plan.zone());
+        add(plan, start, Instant.ofEpochMilli(start).atZone(plan.zone()), dKwh, dKvarh, kvarhAbsent);
+    }
+
+    /** The same, with {@code start} in the plan's zone already ({@code local}): a customer's plans mostly share one. */
+    void add(TariffPlan plan, long start, ZonedDateTime local, long dKwh, long dKvarh, boolean kvarhAbsent) {
         LocalDate date = local.toLocalDate();
         PlanVersion v = plan.versionOn(date);
         if (v == null) {

@@ -288,7 +288,11 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
             org.apache.flink.streaming.api.TimerService timers) {
         double[] w = l.watch(e);
         if (w != null) {
-            timers.registerEventTimeTimer((long) w[0] + Q - 1);
+            if (w[3] != 0) {
+                // the meter's first reading of the quarter: its close expires the watch (a timer
+                // a reading was a timer-queue lookup and an allocation each, for the same timer)
+                timers.registerEventTimeTimer((long) w[0] + Q - 1);
+            }
             if (w[2] >= params.warningMinMinutes()) {
                 warn(ctx, l, current, e.terms(), (long) w[0], w[1], e.time());
             }
@@ -402,6 +406,12 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         }
         long[] max = l.maxDemand(pm, window);
         if (max[0] <= 0) {
+            return;
+        }
+        // The advisor's first test, in doubles and with a margin for their rounding: most readings
+        // head for no new maximum, and need no local time, message or decimals to say so.
+        double minRise = params.thresholds().warningMinRise().doubleValue();
+        if (projectedKw * CustomerLedger.MICRO < max[0] * (1 + minRise) * (1 - 1e-9)) {
             return;
         }
         ZonedDateTime local = Instant.ofEpochMilli(window).atZone(plan.zone());

@@ -419,4 +419,35 @@ class ShadowBillsTest {
                     .isEqualTo(window + 5 * 60_000L);
         }
     }
+
+    @Test
+    void aWarningNeedsTheMinimumRiseExactlyAndAQuartersReadingsSetOneTimer() throws Exception {
+        try (var h = harness()) {
+            long t0 = at("2026-03-01T00:00");
+            for (String c : new String[] {"C1", "C2"}) {
+                for (int q = 0; q < 2 * 96; q++) {
+                    interval(h, c, "M-" + c, t0 + q * Q, 25, 0, FACTORY); // 100 kW: the month's maximum
+                }
+            }
+            long window = at("2026-03-03T10:00");
+            h.processWatermark(window - 1);
+            int timers = h.numEventTimeTimers();
+            // a 5 % rise is the least that warns (tariffs.hints.demand.min-rise): 104.9 kW does not, 105 kW does
+            for (int m = 0; m <= 6; m++) {
+                long ts = window + m * 60_000L;
+                h.processElement(new StreamRecord<>(BillingEvent.reading("C1", "M-C1", ts, 104.9, FACTORY), ts));
+                h.processElement(new StreamRecord<>(BillingEvent.reading("C2", "M-C2", ts, 105, FACTORY), ts));
+            }
+            assertThat(h.numEventTimeTimers())
+                    .as("one quarter-end timer per customer, not one a reading")
+                    .isEqualTo(timers + 2);
+            List<Hint> warnings = h.getSideOutput(ShadowBills.HINTS).stream()
+                    .map(StreamRecord::getValue)
+                    .filter(x -> x.kind().equals("demand_warning"))
+                    .toList();
+            // (105 − 100) × 42 = 210.00
+            assertThat(warnings).extracting(Hint::customerId).containsExactly("C2");
+            assertThat(warnings.get(0).saving()).isEqualByComparingTo("210.00");
+        }
+    }
 }
