@@ -60,6 +60,7 @@ public record JobConfig(
         String hintsTopic,
         boolean tariffsEnabled,
         TariffRules tariffRules,
+        Duration tariffsFlushInterval,
         io.kilowatch.flink.curves.InsightRules insightRules,
         List<Duration> compareShifts) {
 
@@ -142,6 +143,7 @@ public record JobConfig(
             Map.entry("kafka.topic.hints", Topics.HINTS),
             Map.entry("tariffs.enabled", "true"),
             Map.entry("tariffs.update-every", "30s"),
+            Map.entry("tariffs.influx.flush-interval", "5s"),
             Map.entry("tariffs.hints.min-share", "0.02"),
             Map.entry("tariffs.hints.min-amount", "5"),
             Map.entry("tariffs.hints.resend-change", "0.2"),
@@ -155,6 +157,16 @@ public record JobConfig(
             Map.entry("tariffs.flexible-share.prosumer", "0.10"),
             Map.entry("tariffs.flexible-share.commercial", "0.10"),
             Map.entry("tariffs.flexible-share.industrial", "0.15"));
+
+    /**
+     * The tariff stage's InfluxDB settings: {@link #influx}'s, flushed every {@code
+     * tariffs.influx.flush-interval}. Bills change as quarters close; at the load curves' 200 ms a
+     * second sink sent InfluxDB a request of a few bill points five times a second per subtask,
+     * each costing it as much as hundreds of points in a larger one (docs/benchmarks.md).
+     */
+    public InfluxConfig tariffsInflux() {
+        return influx.flushingEvery(tariffsFlushInterval);
+    }
 
     public static JobConfig load(Path file, Map<String, String> env) throws IOException {
         return from(Settings.load(DEFAULTS, file, env));
@@ -220,6 +232,7 @@ public record JobConfig(
                 s.get("kafka.topic.hints"),
                 s.getBoolean("tariffs.enabled"),
                 tariffRules(s),
+                s.getDuration("tariffs.influx.flush-interval"),
                 insightRules(s),
                 durations("curves.compare-shifts", s.getOrNull("curves.compare-shifts")));
         if (!config.closeAfterIdle().isZero() && config.closeAfterIdle().compareTo(config.idleness()) >= 0) {

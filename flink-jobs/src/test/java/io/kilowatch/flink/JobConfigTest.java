@@ -61,6 +61,12 @@ class JobConfigTest {
                 .usingRecursiveComparison(exact)
                 .isEqualTo(InfluxConfig.local(c.influx().url(), c.influx().database()));
         assertThat(c.compareShifts()).isEqualTo(LoadCurveStage.Params.DEFAULT_COMPARE_SHIFTS);
+        // the tariff stage's sink: the same database and login, lines held up to 5 s
+        assertThat(c.tariffsInflux())
+                .usingRecursiveComparison(exact)
+                .isEqualTo(c.influx().flushingEvery(java.time.Duration.ofSeconds(5)));
+        assertThat(c.tariffsInflux().maxTimeInBuffer()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(c.influx().maxTimeInBuffer()).isEqualTo(java.time.Duration.ofMillis(200));
     }
 
     @Test

@@ -86,6 +86,25 @@ public record InfluxConfig(
                 bucket);
     }
 
+    /** The same settings with lines waiting at most {@code interval} in the sink's buffer. */
+    public InfluxConfig flushingEvery(Duration interval) {
+        return new InfluxConfig(
+                url,
+                database,
+                username,
+                password,
+                maxBatchSize,
+                maxInFlightRequests,
+                maxBufferedRequests,
+                interval,
+                requestTimeout,
+                maxRetryBackoff,
+                transport,
+                token,
+                org,
+                bucket);
+    }
+
     /** The same settings writing through the v2 API to {@code org}/{@code bucket} with {@code token}. */
     public InfluxConfig v2(String token, String org, String bucket) {
         return new InfluxConfig(

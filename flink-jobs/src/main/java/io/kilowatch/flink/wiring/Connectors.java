@@ -117,6 +117,11 @@ public final class Connectors {
         return new InfluxSink<String>((line, ctx) -> line, c.influx());
     }
 
+    /** The tariff stage's lines (bills, revenue, tariff_hints), in fewer and larger requests ({@link JobConfig#tariffsInflux}). */
+    public static Sink<String> tariffsInflux(JobConfig c) {
+        return new InfluxSink<String>((line, ctx) -> line, c.tariffsInflux());
+    }
+
     public static Sink<LateReading> late(JobConfig c) {
         return kafkaSink(c, new LateReadingSerializationSchema(c.lateTopic()));
     }
