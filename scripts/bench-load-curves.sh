@@ -31,4 +31,7 @@ trap 'scripts/stack.sh down' EXIT
 scripts/stack.sh up
 use_stack_credentials admin
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1)"
-java -Xmx6g ${KW_BENCH_JAVA_OPTS:-} -cp flink-jobs/target/kilowatch-flink-jobs-standalone.jar io.kilowatch.flink.bench.LoadCurveBenchmark "$@"
+# A fixed heap, as a Flink TaskManager has (its start-up sets -Xms to -Xmx): with -Xmx alone, the
+# collection between runs shrank the heap to ~150 MB and every run grew it again from there, its
+# first seconds a string of small young collections copying the job's whole working set.
+java -Xms6g -Xmx6g ${KW_BENCH_JAVA_OPTS:-} -cp flink-jobs/target/kilowatch-flink-jobs-standalone.jar io.kilowatch.flink.bench.LoadCurveBenchmark "$@"
