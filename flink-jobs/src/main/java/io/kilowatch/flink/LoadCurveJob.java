@@ -114,7 +114,8 @@ public final class LoadCurveJob {
     /** The production job for a configuration: live, or a backfill of {@code backfill.from .. to}. */
     public static LoadCurveJob fromConfig(JobConfig c) {
         LoadCurveStage.Params params = LoadCurveStage.Params.from(c);
-        TariffStage tariffStage = new TariffStage(TariffParams.from(c), Connectors.tariffsInflux(c), Connectors.hints(c));
+        TariffStage tariffStage =
+                new TariffStage(TariffParams.from(c), Connectors.tariffsInflux(c), Connectors.hints(c));
         if (c.isBackfill()) {
             // Late readings of the range were reported to kw.late by the live job already, and its hints were sent.
             LoadCurveJob backfill = new LoadCurveJob(

@@ -152,7 +152,8 @@ final class CustomerLedger {
         w.kvarh[i] = kvarh;
         java.time.ZonedDateTime local = null;
         if (!tracked.isEmpty()) {
-            local = Instant.ofEpochMilli(e.time()).atZone(tracked.iterator().next().zone());
+            local = Instant.ofEpochMilli(e.time())
+                    .atZone(tracked.iterator().next().zone());
             DayProfile profile = profile(YearMonth.from(local));
             profile.kwh[local.getHour()] += kwh - oldKwh;
             if (newQuarter) {

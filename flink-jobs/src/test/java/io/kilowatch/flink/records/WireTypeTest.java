@@ -106,7 +106,8 @@ class WireTypeTest {
             expected.writeShort(utf8.length);
             expected.write(utf8);
             assertThat(fast.getCopyOfBuffer()).as(s).isEqualTo(expected.getCopyOfBuffer());
-            assertThat(WireType.readString(new DataInputDeserializer(fast.getCopyOfBuffer()))).isEqualTo(s);
+            assertThat(WireType.readString(new DataInputDeserializer(fast.getCopyOfBuffer())))
+                    .isEqualTo(s);
         }
     }
 

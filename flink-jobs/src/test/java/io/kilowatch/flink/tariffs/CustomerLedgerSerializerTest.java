@@ -39,8 +39,11 @@ class CustomerLedgerSerializerTest {
         l.lastUpdateMs = 99;
         // a reading held for the intervals before its quarter, with terms equal to the ledger's but not the same
         l.heldReadings.add(BillingEvent.reading(
-                "C", "M1", t0 + 9 * CustomerLedger.Q + 30_000, 7, new BillingTerms(
-                        "hb-ic-10kv-2part", "industrial", "1-10kV", "R01", null, 250, "contract", 100)));
+                "C",
+                "M1",
+                t0 + 9 * CustomerLedger.Q + 30_000,
+                7,
+                new BillingTerms("hb-ic-10kv-2part", "industrial", "1-10kV", "R01", null, 250, "contract", 100)));
 
         byte[] bytes = write(l);
         CustomerLedger back = serializer.deserialize(new DataInputDeserializer(bytes));
