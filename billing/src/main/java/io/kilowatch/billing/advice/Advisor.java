@@ -415,6 +415,16 @@ public final class Advisor {
      * @param monthMaxKw the month's maximum so far, before this window
      * @param projectedKw where this window is heading (the mean of its readings so far)
      */
+    /**
+     * {@link #demandWarning}'s first test (a rise of at least {@code warningMinRise} over the
+     * month's maximum) in doubles, with a margin for their rounding: false only where the warning
+     * is certainly none. Most readings head for no new maximum; this answers them without the
+     * local time, the message or decimals.
+     */
+    public boolean mayWarn(double monthMaxKw, double projectedKw) {
+        return projectedKw >= monthMaxKw * (1 + t.warningMinRise().doubleValue()) * (1 - 1e-9);
+    }
+
     public Optional<Advice> demandWarning(
             TariffPlan plan,
             CustomerTerms terms,

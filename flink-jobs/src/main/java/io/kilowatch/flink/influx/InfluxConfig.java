@@ -69,44 +69,27 @@ public record InfluxConfig(
 
     /** The same settings logging in as {@code login} (none: no authentication). */
     public InfluxConfig withLogin(io.kilowatch.model.InfluxLogin login) {
-        return new InfluxConfig(
-                url,
-                database,
-                login.username(),
-                login.password(),
-                maxBatchSize,
-                maxInFlightRequests,
-                maxBufferedRequests,
-                maxTimeInBuffer,
-                requestTimeout,
-                maxRetryBackoff,
-                transport,
-                token,
-                org,
-                bucket);
+        return with(login.username(), login.password(), maxTimeInBuffer, transport, token, org, bucket);
     }
 
     /** The same settings with lines waiting at most {@code interval} in the sink's buffer. */
     public InfluxConfig flushingEvery(Duration interval) {
-        return new InfluxConfig(
-                url,
-                database,
-                username,
-                password,
-                maxBatchSize,
-                maxInFlightRequests,
-                maxBufferedRequests,
-                interval,
-                requestTimeout,
-                maxRetryBackoff,
-                transport,
-                token,
-                org,
-                bucket);
+        return with(username, password, interval, transport, token, org, bucket);
     }
 
     /** The same settings writing through the v2 API to {@code org}/{@code bucket} with {@code token}. */
     public InfluxConfig v2(String token, String org, String bucket) {
+        return with(username, password, maxTimeInBuffer, "v2", token, org, bucket);
+    }
+
+    private InfluxConfig with(
+            String username,
+            String password,
+            Duration maxTimeInBuffer,
+            String transport,
+            String token,
+            String org,
+            String bucket) {
         return new InfluxConfig(
                 url,
                 database,
@@ -118,7 +101,7 @@ public record InfluxConfig(
                 maxTimeInBuffer,
                 requestTimeout,
                 maxRetryBackoff,
-                "v2",
+                transport,
                 token,
                 org,
                 bucket);

@@ -408,10 +408,7 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         if (max[0] <= 0) {
             return;
         }
-        // The advisor's first test, in doubles and with a margin for their rounding: most readings
-        // head for no new maximum, and need no local time, message or decimals to say so.
-        double minRise = params.thresholds().warningMinRise().doubleValue();
-        if (projectedKw * CustomerLedger.MICRO < max[0] * (1 + minRise) * (1 - 1e-9)) {
+        if (!advisor.mayWarn(max[0] / (double) CustomerLedger.MICRO, projectedKw)) {
             return;
         }
         ZonedDateTime local = Instant.ofEpochMilli(window).atZone(plan.zone());
