@@ -228,7 +228,8 @@ public final class LoadCurveBenchmark {
                 ratios.add(new double[] {
                     off.seconds() / on.seconds(),
                     on.jvmCpuSeconds() / off.jvmCpuSeconds() - 1,
-                    on.machineCpuSeconds() / off.machineCpuSeconds() - 1
+                    on.machineCpuSeconds() / off.machineCpuSeconds() - 1,
+                    on.throughputRatioAtSpeedOf(off)
                 });
                 say(
                         "pair %d: tariff stage at %.1f%% of the load-curve job's throughput (%,.0f vs %,.0f readings/s);"
@@ -248,6 +249,12 @@ public final class LoadCurveBenchmark {
                         (on.taskSeconds("GC threads") - off.taskSeconds("GC threads")) * 1e6 / total,
                         (on.taskSeconds("JIT compiler") - off.taskSeconds("JIT compiler")) * 1e6 / total,
                         (on.taskSeconds("other: ") - off.taskSeconds("other: ")) * 1e6 / total);
+                say(
+                        "pair %d at one machine speed: %.1f%% (the tasks both arms share took %.2f µs a reading with the stage, %.2f µs without)",
+                        ratios.size(),
+                        100 * on.throughputRatioAtSpeedOf(off),
+                        on.sharedTaskSeconds() * 1e6 / total,
+                        off.sharedTaskSeconds() * 1e6 / total);
                 last.clear();
             }
         }
@@ -260,6 +267,13 @@ public final class LoadCurveBenchmark {
                             .map(r -> String.format("%.1f%%", 100 * r[0]))
                             .toList(),
                     100 * ratios.stream().mapToDouble(r -> r[2]).average().orElseThrow());
+            say(
+                    "tariff stage over %d pairs at one machine speed: %.1f%% (mean; pairs %s)",
+                    ratios.size(),
+                    100 * ratios.stream().mapToDouble(r -> r[3]).average().orElseThrow(),
+                    ratios.stream()
+                            .map(r -> String.format("%.1f%%", 100 * r[3]))
+                            .toList());
         }
     }
 
@@ -597,6 +611,15 @@ public final class LoadCurveBenchmark {
         return out;
     }
 
+    /**
+     * Tasks the load-curve job runs the same with and without its tariff stage: the Kafka
+     * source and its decoding, the cells' minutes, the roll-ups and the load lines. Their CPU a
+     * reading moved by up to ±38 % between two runs of a pair on this shared machine (k1–m3 in
+     * docs/benchmarks.md), and every task of a run with it: the machine's speed, measured in the
+     * run itself.
+     */
+    static final List<String> SHARED_TASKS = List.of("Source: readings", "cells' minutes", "roll-ups", "load lines");
+
     private interface Body {
         void run() throws Exception;
     }
@@ -665,6 +688,24 @@ public final class LoadCurveBenchmark {
                 }
             });
             return out;
+        }
+
+        /** CPU seconds of the tasks both arms run alike ({@link #SHARED_TASKS}). */
+        double sharedTaskSeconds() {
+            return tasks.entrySet().stream()
+                    .filter(e -> SHARED_TASKS.stream().anyMatch(e.getKey()::startsWith))
+                    .mapToDouble(Map.Entry::getValue)
+                    .sum();
+        }
+
+        /**
+         * This run's throughput over {@code other}'s, both measured at {@code other}'s machine
+         * speed: the ratio times how much more CPU a reading the shared tasks took here. Where
+         * the job has the cores all through (the default shape does), a run on a machine slower
+         * by k takes k times as long for the same work.
+         */
+        double throughputRatioAtSpeedOf(Timing other) {
+            return (other.seconds / seconds) * (sharedTaskSeconds() / other.sharedTaskSeconds());
         }
 
         /** CPU seconds of the tasks whose name contains {@code part}. */

@@ -223,9 +223,10 @@ class ShadowBillsTest {
             long start = at("2026-03-10T10:00");
             h.setProcessingTime(1_000);
             interval(h, "H1", "M", start, 5, 0, HOME);
-            h.processWatermark(start + Q - 1);
-            assertThat(h.extractOutputValues()).extracting(BillPoint::kwh).containsExactly(5.0);
             int closes = h.numEventTimeTimers(); // the day's and the month's close
+            assertThat(closes)
+                    .as("a customer's first bill waits updateEvery too: no quarter timer")
+                    .isEqualTo(2);
             // a replay: nine more quarters within the same 30 s of processing time
             h.setProcessingTime(2_000);
             for (int q = 1; q < 10; q++) {
@@ -235,13 +236,22 @@ class ShadowBillsTest {
                     .as("no quarter timer while no update is due")
                     .isEqualTo(closes);
             h.processWatermark(start + 10 * Q - 1);
-            assertThat(h.extractOutputValues()).extracting(BillPoint::kwh).containsExactly(5.0);
-            // 30 s on, the next interval is due: its quarter's close writes everything since
+            assertThat(h.extractOutputValues()).as("nothing written yet").isEmpty();
+            // 30 s after the first interval, the next interval is due: its quarter's close
+            // writes everything since the first
             h.setProcessingTime(31_000);
             interval(h, "H1", "M", start + 10 * Q, 2, 0, HOME);
             assertThat(h.numEventTimeTimers()).isEqualTo(closes + 1);
             h.processWatermark(start + 11 * Q - 1);
-            assertThat(h.extractOutputValues()).extracting(BillPoint::kwh).containsExactly(5.0, 16.0);
+            assertThat(h.extractOutputValues()).extracting(BillPoint::kwh).containsExactly(16.0);
+            // and the next waits 30 s from that write
+            h.setProcessingTime(60_000);
+            interval(h, "H1", "M", start + 11 * Q, 3, 0, HOME);
+            assertThat(h.numEventTimeTimers()).isEqualTo(closes);
+            h.setProcessingTime(61_000);
+            interval(h, "H1", "M", start + 12 * Q, 4, 0, HOME);
+            h.processWatermark(start + 13 * Q - 1);
+            assertThat(h.extractOutputValues()).extracting(BillPoint::kwh).containsExactly(16.0, 23.0);
         }
     }
 
