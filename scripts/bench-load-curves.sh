@@ -11,7 +11,9 @@
 # tariff stage (issue #11), alternating which goes first; ba starts with the tariff stage. Each
 # run writes into an empty InfluxDB database of its own and starts settled: the heap collected,
 # InfluxDB and Kafka idle (what InfluxDB does after a run ends is counted with that run). The
-# readings end at the last UTC midnight, so every run covers the same hours of the day.
+# readings end at the last UTC midnight, so every run covers the same hours of the day. Each pair
+# is also given at one machine speed (its ratio times the CPU a reading of the tasks both arms
+# share, with the stage over without): on shared cores that is the figure to judge by.
 #
 # KW_BENCH_JAVA_OPTS adds JVM options (e.g. -XX:StartFlightRecording=filename=bench.jfr to profile).
 # Uses its own stack folder and ports (like scripts/test.sh), so a demo is left alone.
