@@ -210,7 +210,7 @@ public final class LoadCurveBenchmark {
                     "warm-up %d (not counted): %,d readings in %.1f s = %,.0f readings/s",
                     i + 1, total, w.seconds(), total / w.seconds());
         }
-        List<double[]> ratios = new java.util.ArrayList<>();
+        List<PairRatios> ratios = new java.util.ArrayList<>();
         Map<Boolean, Timing> last = new LinkedHashMap<>();
         int n = 0;
         for (boolean tariffs : order) {
@@ -225,18 +225,17 @@ public final class LoadCurveBenchmark {
             if (last.size() == 2 && n % 2 == 0) {
                 Timing off = last.get(false);
                 Timing on = last.get(true);
-                ratios.add(new double[] {
-                    off.seconds() / on.seconds(),
-                    on.jvmCpuSeconds() / off.jvmCpuSeconds() - 1,
-                    on.machineCpuSeconds() / off.machineCpuSeconds() - 1,
-                    on.throughputRatioAtSpeedOf(off)
-                });
+                PairRatios r = new PairRatios(
+                        off.seconds() / on.seconds(),
+                        on.machineCpuSeconds() / off.machineCpuSeconds() - 1,
+                        on.throughputRatioAtSpeedOf(off));
+                ratios.add(r);
                 say(
                         "pair %d: tariff stage at %.1f%% of the load-curve job's throughput (%,.0f vs %,.0f readings/s);"
                                 + " CPU per reading %+.2f µs in the job's JVM (%+.0f%%), %+.2f µs on the machine (%+.0f%%);"
                                 + " the shadow-bills task %.2f µs, InfluxDB %+.2f µs (%+.2f µs after the job ended), the JVM's GC threads %+.2f µs, JIT %+.2f µs, threads that are no task %+.2f µs",
                         ratios.size(),
-                        100 * off.seconds() / on.seconds(),
+                        100 * r.throughput(),
                         total / on.seconds(),
                         total / off.seconds(),
                         (on.jvmCpuSeconds() - off.jvmCpuSeconds()) * 1e6 / total,
@@ -252,7 +251,7 @@ public final class LoadCurveBenchmark {
                 say(
                         "pair %d at one machine speed: %.1f%% (the tasks both arms share took %.2f µs a reading with the stage, %.2f µs without)",
                         ratios.size(),
-                        100 * on.throughputRatioAtSpeedOf(off),
+                        100 * r.atOneMachineSpeed(),
                         on.sharedTaskSeconds() * 1e6 / total,
                         off.sharedTaskSeconds() * 1e6 / total);
                 last.clear();
@@ -262,18 +261,14 @@ public final class LoadCurveBenchmark {
             say(
                     "tariff stage over %d pairs: %.1f%% of the load-curve job's throughput (mean; pairs %s); machine CPU per reading %+.0f%% (mean)",
                     ratios.size(),
-                    100 * ratios.stream().mapToDouble(r -> r[0]).average().orElseThrow(),
-                    ratios.stream()
-                            .map(r -> String.format("%.1f%%", 100 * r[0]))
-                            .toList(),
-                    100 * ratios.stream().mapToDouble(r -> r[2]).average().orElseThrow());
+                    PairRatios.mean(ratios, PairRatios::throughput),
+                    PairRatios.each(ratios, PairRatios::throughput),
+                    PairRatios.mean(ratios, PairRatios::machineCpu));
             say(
                     "tariff stage over %d pairs at one machine speed: %.1f%% (mean; pairs %s)",
                     ratios.size(),
-                    100 * ratios.stream().mapToDouble(r -> r[3]).average().orElseThrow(),
-                    ratios.stream()
-                            .map(r -> String.format("%.1f%%", 100 * r[3]))
-                            .toList());
+                    PairRatios.mean(ratios, PairRatios::atOneMachineSpeed),
+                    PairRatios.each(ratios, PairRatios::atOneMachineSpeed));
         }
     }
 
@@ -619,6 +614,24 @@ public final class LoadCurveBenchmark {
      * run itself.
      */
     static final List<String> SHARED_TASKS = List.of("Source: readings", "cells' minutes", "roll-ups", "load lines");
+
+    /**
+     * A pair's figures: the stage's throughput over the load curves', its machine CPU a reading
+     * over theirs − 1, and the throughput ratio at one machine speed ({@link Timing#throughputRatioAtSpeedOf}).
+     */
+    record PairRatios(double throughput, double machineCpu, double atOneMachineSpeed) {
+        /** The mean of one of the figures over {@code pairs}, in %. */
+        static double mean(List<PairRatios> pairs, java.util.function.ToDoubleFunction<PairRatios> figure) {
+            return 100 * pairs.stream().mapToDouble(figure).average().orElseThrow();
+        }
+
+        /** Each pair's value of one of the figures: "[83.9%, 78.9%]". */
+        static List<String> each(List<PairRatios> pairs, java.util.function.ToDoubleFunction<PairRatios> figure) {
+            return pairs.stream()
+                    .map(p -> String.format("%.1f%%", 100 * figure.applyAsDouble(p)))
+                    .toList();
+        }
+    }
 
     private interface Body {
         void run() throws Exception;

@@ -350,6 +350,7 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
      * interval that is due, the day's close or the month's; live, every quarter is due.
      */
     private boolean quarterUpdateDue(CustomerLedger l, long now) {
+        // MIN_VALUE: a ledger restored from state its first interval never stamped (now − MIN_VALUE overflows)
         return l.lastUpdateMs == Long.MIN_VALUE
                 || now - l.lastUpdateMs >= params.updateEvery().toMillis();
     }

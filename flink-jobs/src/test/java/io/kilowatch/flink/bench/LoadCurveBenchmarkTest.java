@@ -48,4 +48,14 @@ class LoadCurveBenchmarkTest {
         // at the same speed the same 50 s are the stage's own cost
         assertThat(run(50, 20, 3).throughputRatioAtSpeedOf(off)).isCloseTo(0.80, within(1e-9));
     }
+
+    @Test
+    void aCommandsLineGivesTheMeanAndEachPair() {
+        var pairs = java.util.List.of(
+                new LoadCurveBenchmark.PairRatios(0.8, 0.2, 0.9), new LoadCurveBenchmark.PairRatios(1.0, 0.0, 0.85));
+        assertThat(LoadCurveBenchmark.PairRatios.mean(pairs, LoadCurveBenchmark.PairRatios::throughput))
+                .isCloseTo(90.0, within(1e-9));
+        assertThat(LoadCurveBenchmark.PairRatios.each(pairs, LoadCurveBenchmark.PairRatios::atOneMachineSpeed))
+                .containsExactly("90.0%", "85.0%");
+    }
 }
