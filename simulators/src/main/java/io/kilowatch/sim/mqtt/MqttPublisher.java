@@ -34,7 +34,11 @@ import org.slf4j.LoggerFactory;
  * <p>Like a device, it does not give up on a reading when the broker goes away: a publish the
  * broker has not acknowledged is sent again after the connection is back (Paho's own session
  * resumption is not relied on: Mosquitto 2.0.11 disconnects a resumed Paho session with a
- * protocol error), and one made while disconnected is retried until it goes out. At least once:
+ * protocol error), and one made while disconnected is retried until it goes out. Reconnects are
+ * its own, with a backoff of at most {@link #MAX_RECONNECT_BACKOFF_MS}: Paho's automatic
+ * reconnect doubles its wait up to two minutes, and once (CI, a Mosquitto restart that took 16 s)
+ * none of four connections came back within two minutes while the bridge, which reconnects this
+ * way, was back in 16 s. At least once:
  * a publish whose PUBACK was lost in the outage reaches the broker twice, which ingest and the
  * jobs absorb by (meterId, ts). Only the broker's refusal (a reason code, e.g. not authorised)
  * counts as failed.
@@ -50,6 +54,8 @@ public final class MqttPublisher implements AutoCloseable {
     private static final int MAX_IN_FLIGHT_PER_CONNECTION = 500;
 
     private static final long RETRY_MS = 500;
+    private static final long FIRST_RECONNECT_BACKOFF_MS = 250;
+    static final long MAX_RECONNECT_BACKOFF_MS = 5_000;
 
     private final List<MqttAsyncClient> clients = new ArrayList<>();
     /** Per connection: the publishes not yet acknowledged, by a sequence number of our own. */
@@ -59,6 +65,15 @@ public final class MqttPublisher implements AutoCloseable {
 
     private final AtomicLong sequence = new AtomicLong();
     private final LongAdder resent = new LongAdder();
+    private final LongAdder reconnects = new LongAdder();
+    private final MqttConnectionOptions options;
+    /** Reconnects, one connection at a time; never the retry thread, whose resends must not wait behind a connect. */
+    private final ScheduledExecutorService connector = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mqtt-publisher-connect");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mqtt-publisher-retry");
         t.setDaemon(true);
@@ -82,9 +97,9 @@ public final class MqttPublisher implements AutoCloseable {
     public MqttPublisher(MqttEndpoint broker, String clientIdPrefix, int connections, Duration eventTimeSpread)
             throws MqttException {
         this.spreadMs = eventTimeSpread.toMillis();
-        MqttConnectionOptions options = broker.connectionOptions();
+        options = broker.connectionOptions();
         options.setCleanStart(true);
-        options.setAutomaticReconnect(true);
+        options.setAutomaticReconnect(false); // reconnects are ours: see the class comment
         options.setKeepAliveInterval(30);
         for (int i = 0; i < connections; i++) {
             MqttAsyncClient c = new MqttAsyncClient(broker.url(), clientIdPrefix + "-" + i, new MemoryPersistence());
@@ -93,7 +108,7 @@ public final class MqttPublisher implements AutoCloseable {
             unacked.add(new ConcurrentHashMap<>());
             epochs.add(new AtomicLong());
             permits.add(new Semaphore(MAX_IN_FLIGHT_PER_CONNECTION));
-            c.setCallback(new Reconnects(() -> resendAfterReconnect(connection)));
+            c.setCallback(new Disconnects(() -> lost(connection)));
             c.connect(options).waitForCompletion(30_000);
         }
     }
@@ -180,6 +195,58 @@ public final class MqttPublisher implements AutoCloseable {
         }
     }
 
+    private void lost(int connection) {
+        if (closing) {
+            return;
+        }
+        try {
+            connector.execute(() -> reconnect(connection));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed between the check and here: nothing to reconnect for
+        }
+    }
+
+    /**
+     * After a lost connection: connects again, waiting 250 ms, then twice as long after each failed
+     * attempt up to {@link #MAX_RECONNECT_BACKOFF_MS}, until it is back or the publisher closes;
+     * then resends what the lost connection left unacknowledged. A connect that timed out may still
+     * be under way in Paho: the next attempt is refused as in progress, and the one after finds the
+     * connection up.
+     */
+    private void reconnect(int connection) {
+        MqttAsyncClient c = clients.get(connection);
+        long backoff = FIRST_RECONNECT_BACKOFF_MS;
+        long attempts = 0;
+        while (!closing) {
+            try {
+                if (!c.isConnected()) {
+                    c.connect(options).waitForCompletion(10_000);
+                }
+                reconnects.increment();
+                LOG.info("connection {} to the broker is back after {} failed attempt(s)", c.getClientId(), attempts);
+                resendAfterReconnect(connection);
+                return;
+            } catch (MqttException e) {
+                attempts++;
+                if (attempts == 1 || attempts % 10 == 0) {
+                    LOG.warn(
+                            "connection {}: connecting to the broker failed {} time(s) ({}); retrying every {} ms at most",
+                            c.getClientId(),
+                            attempts,
+                            e.getMessage(),
+                            MAX_RECONNECT_BACKOFF_MS);
+                }
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            backoff = Math.min(backoff * 2, MAX_RECONNECT_BACKOFF_MS);
+        }
+    }
+
     /** After a reconnect: everything sent on the lost connection and not acknowledged goes out again. */
     private void resendAfterReconnect(int connection) {
         long epoch = epochs.get(connection).incrementAndGet();
@@ -215,18 +282,20 @@ public final class MqttPublisher implements AutoCloseable {
         return resent.sum();
     }
 
-    /** Calls {@code onReconnect} when Paho's automatic reconnect has succeeded; nothing else. */
-    private record Reconnects(Runnable onReconnect) implements MqttCallback {
+    /** Connections that were lost and are back. */
+    public long reconnects() {
+        return reconnects.sum();
+    }
+
+    /** Calls {@code onLost} when a connection is lost; nothing else. */
+    private record Disconnects(Runnable onLost) implements MqttCallback {
         @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-            if (reconnect) {
-                onReconnect.run();
-            }
-        }
+        public void connectComplete(boolean reconnect, String serverURI) {}
 
         @Override
         public void disconnected(MqttDisconnectResponse response) {
             LOG.warn("disconnected from the broker ({}); reconnecting", response);
+            onLost.run();
         }
 
         @Override
@@ -276,6 +345,7 @@ public final class MqttPublisher implements AutoCloseable {
         }
         closing = true;
         retries.shutdownNow();
+        connector.shutdownNow();
         for (MqttAsyncClient c : clients) {
             try {
                 // Everything is acknowledged by now, so there is nothing to quiesce for.
