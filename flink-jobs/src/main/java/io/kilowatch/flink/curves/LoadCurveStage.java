@@ -44,13 +44,24 @@ public final class LoadCurveStage {
             Duration allowedLateness15m,
             CurveRules rules,
             InsightRules insight,
-            List<Duration> compareShifts)
+            List<Duration> compareShifts,
+            Duration demandReadingsFrom)
             implements Serializable {
         /** What {@code curves.compare-shifts} is by default: yesterday and the same day last week. */
         public static final List<Duration> DEFAULT_COMPARE_SHIFTS = List.of(Duration.ofDays(1), Duration.ofDays(7));
 
         public Params(Duration allowedLateness1m, Duration allowedLateness15m, CurveRules rules) {
             this(allowedLateness1m, allowedLateness15m, rules, InsightRules.defaults(), DEFAULT_COMPARE_SHIFTS);
+        }
+
+        /** Every demand-billed reading goes to the tariff stage (its warning's minimum minutes are not known here). */
+        public Params(
+                Duration allowedLateness1m,
+                Duration allowedLateness15m,
+                CurveRules rules,
+                InsightRules insight,
+                List<Duration> compareShifts) {
+            this(allowedLateness1m, allowedLateness15m, rules, insight, compareShifts, Duration.ZERO);
         }
 
         public Params {
@@ -65,7 +76,13 @@ public final class LoadCurveStage {
 
         public static Params from(JobConfig c) {
             return new Params(
-                    c.allowedLateness1m(), c.allowedLateness15m(), c.rules(), c.insightRules(), c.compareShifts());
+                    c.allowedLateness1m(),
+                    c.allowedLateness15m(),
+                    c.rules(),
+                    c.insightRules(),
+                    c.compareShifts(),
+                    // the demand warning waits this much of a quarter: readings before it need not cross
+                    Duration.ofMillis(Math.round(c.tariffRules().warningMinMinutes() * 60_000)));
         }
 
         /** Without lateness: a reading later than the watermark goes to kw.late (tests of on-time behaviour). */
@@ -74,7 +91,7 @@ public final class LoadCurveStage {
         }
 
         public Params withRules(CurveRules r) {
-            return new Params(allowedLateness1m, allowedLateness15m, r, insight, compareShifts);
+            return new Params(allowedLateness1m, allowedLateness15m, r, insight, compareShifts, demandReadingsFrom);
         }
     }
 
@@ -125,7 +142,11 @@ public final class LoadCurveStage {
 
         SingleOutputStreamOperator<LoadPoint> meters = samples.keyBy(MeterSample::meterId)
                 .connect(in.registry())
-                .process(new MeterIntervals(params.allowedLateness1m(), params.allowedLateness15m(), params.rules()))
+                .process(new MeterIntervals(
+                        params.allowedLateness1m(),
+                        params.allowedLateness15m(),
+                        params.rules(),
+                        params.demandReadingsFrom()))
                 .name("meter intervals")
                 .uid("meter-intervals");
         SingleOutputStreamOperator<AggregateChange> minutes = meters.getSideOutput(MeterIntervals.SAMPLES)

@@ -64,6 +64,7 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
     private final CurveRules rules;
     private final long minuteLatenessMs;
     private final long quarterLatenessMs;
+    private final long demandReadingsFromMs;
 
     private transient ValueState<MeterState> state;
     /** Counts registry changes seen by this instance, so a meter's entry is looked up again only after one. */
@@ -76,6 +77,17 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
     private transient Counter registerEvents;
 
     public MeterIntervals(Duration allowedLateness1m, Duration allowedLateness15m, CurveRules rules) {
+        this(allowedLateness1m, allowedLateness15m, rules, Duration.ZERO);
+    }
+
+    /**
+     * @param demandReadingsFrom a demand-billed meter's reading goes to the tariff stage only this
+     *     far into its quarter or later (the demand warning's {@code tariffs.hints.demand.min-minutes}:
+     *     it waits for that much of the quarter, and each reading carries the quarter's mean so far,
+     *     so the earlier ones would tell the stage nothing it acts on)
+     */
+    public MeterIntervals(
+            Duration allowedLateness1m, Duration allowedLateness15m, CurveRules rules, Duration demandReadingsFrom) {
         if (allowedLateness1m.compareTo(allowedLateness15m) > 0) {
             // The 15-minute interval keeps the dedup memory; it must outlive every interval it covers.
             throw new IllegalArgumentException(
@@ -84,6 +96,7 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
         minuteLatenessMs = allowedLateness1m.toMillis();
         quarterLatenessMs = allowedLateness15m.toMillis();
         this.rules = rules;
+        demandReadingsFromMs = demandReadingsFrom.toMillis();
     }
 
     @Override
@@ -151,9 +164,9 @@ public class MeterIntervals extends KeyedBroadcastProcessFunction<String, MeterS
 
         RegistryEntry entry = registryEntry(ctx, meta, s.meterId());
         MeterState.Membership m = meta.membership(entry, s.meterId(), rules);
-        if (m.billing() != null && m.billing().demandBilled()) {
+        if (m.billing() != null && m.billing().demandBilled() && s.ts() - qStart >= demandReadingsFromMs) {
             // Within seconds of the reading: the tariff stage warns of a new monthly maximum before the quarter ends.
-            ctx.output(BILLING, BillingEvent.reading(entry.customerId(), s.meterId(), s.ts(), s.kw(), m.billing()));
+            ctx.output(BILLING, BillingEvent.reading(entry.customerId(), s.meterId(), s.ts(), q.sumKw / q.count));
         }
         // The 1-minute interval is built by the meter's cell: it gets the deduplicated reading.
         long mStart = M.startOf(s.ts());

@@ -10,13 +10,19 @@ import org.apache.flink.core.memory.DataOutputView;
 /**
  * From a meter's curve to its customer's bills: either a 15-minute interval's energy (each time
  * the meter's point is emitted: when the interval closes and again on every correction within
- * the allowed lateness) or, for customers billed on demand, a counted reading (for the early
- * warning of a new monthly maximum).
+ * the allowed lateness) or, for customers billed on demand, the quarter's course at a counted
+ * reading (for the early warning of a new monthly maximum).
+ *
+ * <p>A reading carries no terms: the customer's are the ones its intervals brought (the tariff
+ * stage's ledger keeps them). A demand-billed meter sends a reading a minute, as many as its
+ * intervals' events again, and their six strings were most of what crossed the shuffle.
  *
  * @param time the interval's start, or the reading's ts
  * @param kwh interval energy (import, ≥ 0), kWh; NaN for a reading
  * @param kvarh interval reactive energy, kvarh; NaN when not measured, and for a reading
- * @param kw the reading's power, kW; NaN for an interval
+ * @param kw for a reading, the meter's mean kW over its quarter's readings so far (the reading
+ *     included); NaN for an interval
+ * @param terms the customer's terms on an interval; null on a reading
  */
 public record BillingEvent(
         boolean interval,
@@ -33,8 +39,9 @@ public record BillingEvent(
         return new BillingEvent(true, customerId, meterId, start, Math.max(0, kwh), kvarh, Double.NaN, terms);
     }
 
-    public static BillingEvent reading(String customerId, String meterId, long ts, double kw, BillingTerms terms) {
-        return new BillingEvent(false, customerId, meterId, ts, Double.NaN, Double.NaN, kw, terms);
+    /** @param meanKw the meter's mean kW over its quarter's readings up to and with this one */
+    public static BillingEvent reading(String customerId, String meterId, long ts, double meanKw) {
+        return new BillingEvent(false, customerId, meterId, ts, Double.NaN, Double.NaN, meanKw, null);
     }
 
     /**

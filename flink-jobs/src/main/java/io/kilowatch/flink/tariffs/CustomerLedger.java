@@ -111,7 +111,9 @@ final class CustomerLedger {
     static final class MeterWatch {
         String meterId;
         long window;
+        /** sumKw / count: the meter's mean kW over the quarter so far (count is 1 since readings carry the mean). */
         double sumKw;
+
         int count;
         long firstTs;
         long lastTs;
@@ -414,13 +416,12 @@ final class CustomerLedger {
     // ------------------------------------------------------------------ demand warning
 
     /**
-     * A counted reading of a demand-billed meter: the customer's current quarter heads for the sum
-     * of its meters' mean kW so far. Returns {window start, projected kW, minutes covered, 1 when
-     * the reading is its meter's first of the quarter (else 0)}, or null when the reading is not
-     * of the newest quarter.
+     * A counted reading of a demand-billed meter, with its meter's mean kW over the quarter so far:
+     * the customer's current quarter heads for the sum of its meters' means. Returns {window start,
+     * projected kW, minutes covered, 1 when the reading is its meter's first of the quarter here
+     * (else 0)}, or null when the reading is not of the newest quarter.
      */
     double[] watch(BillingEvent e) {
-        terms = e.terms();
         long window = e.time() - Math.floorMod(e.time(), Q);
         MeterWatch mine = null;
         for (MeterWatch w : watches) {
@@ -440,12 +441,12 @@ final class CustomerLedger {
         boolean first = window > mine.window;
         if (first) {
             mine.window = window;
-            mine.sumKw = 0;
-            mine.count = 0;
             mine.firstTs = e.time();
         }
-        mine.sumKw += e.kw();
-        mine.count++;
+        // The meter's mean so far, as its newest reading says (a ledger written before readings
+        // carried it holds a sum and a count: the same mean, replaced at its next reading).
+        mine.sumKw = e.kw();
+        mine.count = 1;
         mine.lastTs = Math.max(mine.lastTs, e.time());
         double projected = 0;
         long covered = 0;

@@ -79,14 +79,7 @@ public final class CustomerLedgerSerializer extends TypeSerializer<CustomerLedge
         l.updateDue = from.updateDue;
         l.dayCloseTimer = from.dayCloseTimer;
         l.waiting = from.waiting;
-        for (io.kilowatch.flink.records.BillingEvent e : from.heldReadings) {
-            // as a round trip has it: a held reading's terms are the ledger's
-            l.heldReadings.add(
-                    e.terms() == from.terms
-                            ? e
-                            : io.kilowatch.flink.records.BillingEvent.reading(
-                                    e.customerId(), e.meterId(), e.time(), e.kw(), from.terms));
-        }
+        l.heldReadings.addAll(from.heldReadings); // readings carry no terms: immutable, shared
         for (CustomerLedger.DayProfile p : from.profiles) {
             CustomerLedger.DayProfile c = new CustomerLedger.DayProfile();
             c.year = p.year;
@@ -318,9 +311,11 @@ public final class CustomerLedgerSerializer extends TypeSerializer<CustomerLedge
         }
         int held = in.readInt();
         for (int k = 0; k < held; k++) {
-            // a held reading's terms are the ledger's (the customer's latest)
+            // Its kW is the meter's mean over the quarter so far; a ledger from before readings
+            // carried the mean held the reading's own kW, taken as the mean (a warning's projection,
+            // for the quarters held over the upgrade only).
             l.heldReadings.add(io.kilowatch.flink.records.BillingEvent.reading(
-                    in.readUTF(), in.readUTF(), in.readLong(), in.readDouble(), l.terms));
+                    in.readUTF(), in.readUTF(), in.readLong(), in.readDouble()));
         }
         int profiles = in.readUnsignedByte();
         for (int k = 0; k < profiles; k++) {

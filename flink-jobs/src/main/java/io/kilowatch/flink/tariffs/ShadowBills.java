@@ -207,21 +207,30 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
             state.update(l);
             return;
         }
-        replayWaiting(l, catalogue, ctx.timerService(), ctx);
-        TariffPlan current = catalogue.get(e.terms().planId());
-        if (current == null) {
-            unknownPlan.inc();
-            state.update(l);
+        replayWaiting(l, catalogue, ctx);
+        route(ctx, l, e, catalogue);
+        state.update(l);
+    }
+
+    /** An event to its plan: an interval's own terms name it, a reading's are the ledger's (its intervals'). */
+    private void route(ReadOnlyContext ctx, CustomerLedger l, BillingEvent e, Map<String, TariffPlan> catalogue) {
+        var timers = ctx.timerService();
+        BillingTerms terms = e.interval() ? e.terms() : l.terms;
+        if (terms == null) {
+            hold(l, e); // a reading before any interval of its customer: judged once one has come
             return;
         }
-        var timers = ctx.timerService();
+        TariffPlan current = catalogue.get(terms.planId());
+        if (current == null) {
+            unknownPlan.inc();
+            return;
+        }
         if (e.interval()) {
             interval(l, e, catalogue, current, timers);
             releaseHeld(ctx, l, current, timers, false);
         } else {
             reading(ctx, l, e, current, timers);
         }
-        state.update(l);
     }
 
     /**
@@ -237,14 +246,18 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
             org.apache.flink.streaming.api.TimerService timers) {
         long window = e.time() - Math.floorMod(e.time(), Q);
         if (!ready(l, current, window, timers.currentWatermark()) || !l.heldReadings.isEmpty()) {
-            if (l.heldReadings.size() >= MAX_WAITING) {
-                l.heldReadings.remove(0);
-                droppedWaiting.inc();
-            }
-            l.heldReadings.add(e);
+            hold(l, e);
             return;
         }
         judge(ctx, l, e, current, timers);
+    }
+
+    private void hold(CustomerLedger l, BillingEvent reading) {
+        if (l.heldReadings.size() >= MAX_WAITING) {
+            l.heldReadings.remove(0);
+            droppedWaiting.inc();
+        }
+        l.heldReadings.add(reading);
     }
 
     /**
@@ -295,7 +308,7 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
                 timers.registerEventTimeTimer((long) w[0] + Q - 1);
             }
             if (w[2] >= params.warningMinMinutes()) {
-                warn(ctx, l, current, e.terms(), (long) w[0], w[1], e.time());
+                warn(ctx, l, current, l.terms, (long) w[0], w[1], e.time());
             }
         }
     }
@@ -377,11 +390,7 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
     }
 
     /** What waited for the catalogue, now that it is here, in the order it came. */
-    private void replayWaiting(
-            CustomerLedger l,
-            Map<String, TariffPlan> catalogue,
-            org.apache.flink.streaming.api.TimerService timers,
-            ReadOnlyContext ctx)
+    private void replayWaiting(CustomerLedger l, Map<String, TariffPlan> catalogue, ReadOnlyContext ctx)
             throws Exception {
         if (l.waiting == 0) {
             return; // the ledger counts them: no list-state read an event
@@ -390,14 +399,7 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         waiting.clear();
         l.waiting = 0;
         for (BillingEvent w : held) {
-            TariffPlan p = catalogue.get(w.terms().planId());
-            if (p == null) {
-                unknownPlan.inc();
-            } else if (w.interval()) {
-                interval(l, w, catalogue, p, timers);
-            } else {
-                reading(ctx, l, w, p, timers);
-            }
+            route(ctx, l, w, catalogue);
         }
     }
 
@@ -458,7 +460,7 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
             return;
         }
         if (!catalogue.isEmpty()) {
-            replayWaiting(l, catalogue, ctx.timerService(), ctx);
+            replayWaiting(l, catalogue, ctx);
         }
         boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
         long lateness = params.allowedLateness15m().toMillis();

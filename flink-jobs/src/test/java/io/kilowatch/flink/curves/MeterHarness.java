@@ -22,8 +22,13 @@ final class MeterHarness implements AutoCloseable {
     final KeyedBroadcastOperatorTestHarness<String, MeterSample, RegistryUpdate, LoadPoint> h;
 
     MeterHarness(Duration lateness1m, Duration lateness15m, CurveRules rules) throws Exception {
+        this(lateness1m, lateness15m, rules, Duration.ZERO);
+    }
+
+    MeterHarness(Duration lateness1m, Duration lateness15m, CurveRules rules, Duration demandReadingsFrom)
+            throws Exception {
         h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new MeterIntervals(lateness1m, lateness15m, rules),
+                new MeterIntervals(lateness1m, lateness15m, rules, demandReadingsFrom),
                 MeterSample::meterId,
                 Types.STRING,
                 MeterIntervals.REGISTRY);
@@ -37,6 +42,27 @@ final class MeterHarness implements AutoCloseable {
                         meter,
                         new RegistryEntry(
                                 meter, customer, customerClass, transformer, feeder, region, "flat", 10, 400, 230, 1)),
+                0);
+    }
+
+    /** A meter of a customer billed on its maximum demand (two-part plan, demand basis). */
+    void registerDemandBilled(String meter, String customer) throws Exception {
+        h.processBroadcastElement(
+                new RegistryUpdate(
+                        meter,
+                        new RegistryEntry(
+                                        meter,
+                                        customer,
+                                        "industrial",
+                                        "T1",
+                                        "F1",
+                                        "R1",
+                                        "hb-ic-10kv-2part",
+                                        315,
+                                        630,
+                                        230,
+                                        3)
+                                .withBilling("1-10kV", "demand", null)),
                 0);
     }
 
@@ -86,6 +112,10 @@ final class MeterHarness implements AutoCloseable {
 
     List<LateReading> late() {
         return side(MeterIntervals.LATE);
+    }
+
+    List<io.kilowatch.flink.records.BillingEvent> billing() {
+        return side(MeterIntervals.BILLING);
     }
 
     List<DailyKpi> kpis() {

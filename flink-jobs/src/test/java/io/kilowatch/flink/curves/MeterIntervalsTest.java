@@ -81,6 +81,51 @@ class MeterIntervalsTest {
         }
     }
 
+    /**
+     * A demand-billed meter's readings reach the tariff stage from the warning's minimum minutes
+     * into each quarter on, each with the quarter's mean kW so far and no terms (the intervals
+     * carry those); the intervals go as before. A household's readings do not go at all.
+     */
+    @Test
+    void demandBilledReadingsGoFromTheWarningsMinuteWithTheQuartersMeanSoFar() throws Exception {
+        try (MeterHarness h =
+                new MeterHarness(Duration.ZERO, TWO_HOURS, CurveRules.defaults(), Duration.ofMinutes(5))) {
+            h.registerDemandBilled("ind", "C-ind");
+            h.register("home", "C-home", "residential", "T1", "F1", "R1");
+            for (int k = 0; k < 30; k++) {
+                h.push("ind", T0 + k * MIN, 100 + k); // 100, 101, ... kW
+                h.push("home", T0 + k * MIN, 2.0);
+            }
+            h.watermark(T0 + 30 * MIN);
+
+            List<io.kilowatch.flink.records.BillingEvent> readings =
+                    h.billing().stream().filter(e -> !e.interval()).toList();
+            // minutes 5..14 of each quarter: 10 a quarter, the household's none
+            assertThat(readings).hasSize(20).allSatisfy(e -> {
+                assertThat(e.customerId()).isEqualTo("C-ind");
+                assertThat(e.terms()).isNull();
+                assertThat((e.time() - T0) % Q).isGreaterThanOrEqualTo(5 * MIN);
+            });
+            // at 00:07 the quarter's readings were 100..107 kW: mean 103.5
+            assertThat(readings.get(2).time()).isEqualTo(T0 + 7 * MIN);
+            assertThat(readings.get(2).kw()).isCloseTo(103.5, within(1e-12));
+            // at 00:20, the second quarter's 115..120 kW: mean 117.5
+            assertThat(readings.get(10).time()).isEqualTo(T0 + 20 * MIN);
+            assertThat(readings.get(10).kw()).isCloseTo(117.5, within(1e-12));
+
+            List<io.kilowatch.flink.records.BillingEvent> intervals = h.billing().stream()
+                    .filter(io.kilowatch.flink.records.BillingEvent::interval)
+                    .toList();
+            assertThat(intervals)
+                    .extracting(io.kilowatch.flink.records.BillingEvent::customerId)
+                    .containsOnly("C-ind", "C-home");
+            assertThat(intervals).allSatisfy(e -> assertThat(e.terms()).isNotNull());
+            assertThat(intervals.stream().filter(e -> e.customerId().equals("C-ind")))
+                    .extracting(io.kilowatch.flink.records.BillingEvent::time)
+                    .containsExactly(T0, T0 + Q);
+        }
+    }
+
     @Test
     void energyComesFromTheRegisterInterpolatedAtTheBoundaries() throws Exception {
         double[] reg = new double[46];

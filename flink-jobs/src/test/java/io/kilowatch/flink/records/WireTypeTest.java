@@ -62,7 +62,7 @@ class WireTypeTest {
         BillingEvent[] events = {
             BillingEvent.interval("C1", "M1", 1_772_294_400_000L, 12.5, 6.25, factory),
             BillingEvent.interval("C2", "M2", 0, 0.125, Double.NaN, household),
-            BillingEvent.reading("C1", "M1", 60_000, 410.5, factory),
+            BillingEvent.reading("C1", "M1", 60_000, 410.5),
             BillingEvent.interval("C3", "M3", 900_000, 1, 0, null)
         };
         for (BillingEvent e : events) {

@@ -31,19 +31,14 @@ class CustomerLedgerSerializerTest {
                     List.of(two, one));
         }
         l.finalizeUpTo(t0 + 2 * CustomerLedger.Q, 0);
-        l.watch(BillingEvent.reading("C", "M0", t0 + 9 * CustomerLedger.Q, 42, t));
+        l.watch(BillingEvent.reading("C", "M0", t0 + 9 * CustomerLedger.Q, 42));
         l.sentFen.put("shift_load/valley", 43465L);
         l.sentMonth = "2026-03";
         l.revenueMonth = "2026-03";
         l.billedFen = 12345;
         l.lastUpdateMs = 99;
-        // a reading held for the intervals before its quarter, with terms equal to the ledger's but not the same
-        l.heldReadings.add(BillingEvent.reading(
-                "C",
-                "M1",
-                t0 + 9 * CustomerLedger.Q + 30_000,
-                7,
-                new BillingTerms("hb-ic-10kv-2part", "industrial", "1-10kV", "R01", null, 250, "contract", 100)));
+        // a reading held for the intervals before its quarter
+        l.heldReadings.add(BillingEvent.reading("C", "M1", t0 + 9 * CustomerLedger.Q + 30_000, 7));
 
         byte[] bytes = write(l);
         CustomerLedger back = serializer.deserialize(new DataInputDeserializer(bytes));
@@ -52,13 +47,13 @@ class CustomerLedgerSerializerTest {
         assertThat(write(copy)).isEqualTo(bytes);
         // deep: changing the copy leaves the original as it was
         copy.interval(BillingEvent.interval("C", "M0", t0 + 3 * CustomerLedger.Q, 99, 1, t), List.of(two, one));
-        copy.watch(BillingEvent.reading("C", "M0", t0 + 9 * CustomerLedger.Q + 60_000, 50, t));
+        copy.watch(BillingEvent.reading("C", "M0", t0 + 9 * CustomerLedger.Q + 60_000, 50));
         copy.sentFen.put("switch_plan/x", 1L);
         copy.profiles.get(0).kwh[0] += 5;
         copy.profiles.get(0).quarters[0] += 1;
         copy.months.get(0).versions[0] += 1;
         copy.months.get(0).kvarh[0] += 1;
-        copy.heldReadings.add(BillingEvent.reading("C", "M1", t0, 1, t));
+        copy.heldReadings.add(BillingEvent.reading("C", "M1", t0, 1));
         assertThat(write(l)).isEqualTo(bytes);
         assertThat(back.months)
                 .hasSize(4); // two plans × March and April (Shanghai time: 23:00 + 8 quarters crosses midnight)

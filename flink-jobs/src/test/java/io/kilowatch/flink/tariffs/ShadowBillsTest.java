@@ -177,8 +177,8 @@ class ShadowBillsTest {
             // day 2's intervals (which run at 150 kW from 09:00).
             long window = at("2026-03-02T10:00");
             for (int m = 0; m <= 6; m++) {
-                h.processElement(new StreamRecord<>(
-                        BillingEvent.reading("C1", "A", window + m * 60_000L, 130, FACTORY), window));
+                h.processElement(
+                        new StreamRecord<>(BillingEvent.reading("C1", "A", window + m * 60_000L, 130), window));
             }
             assertThat(h.getSideOutput(ShadowBills.HINTS))
                     .as("held: the intervals before the quarter are not in")
@@ -413,7 +413,7 @@ class ShadowBillsTest {
             h.processWatermark(window - 1); // the meter was quiet since midnight; event time has reached 10:00
             for (int m = 0; m <= 6; m++) {
                 long ts = window + m * 60_000L;
-                h.processElement(new StreamRecord<>(BillingEvent.reading("C1", "A", ts, 130, FACTORY), ts));
+                h.processElement(new StreamRecord<>(BillingEvent.reading("C1", "A", ts, 130), ts));
             }
             List<Hint> warnings = h.getSideOutput(ShadowBills.HINTS).stream()
                     .map(StreamRecord::getValue)
@@ -427,6 +427,36 @@ class ShadowBillsTest {
             assertThat(warnings.get(0).ts())
                     .as("made at 10:05, before the quarter ends")
                     .isEqualTo(window + 5 * 60_000L);
+        }
+    }
+
+    /**
+     * Readings carry no terms: a customer's first events being readings (they overtook every
+     * interval, e.g. at a job's start) are held until its intervals bring the plan, then judged.
+     */
+    @Test
+    void readingsBeforeAnyIntervalOfTheirCustomerAreJudgedOnceItsIntervalsBringItsTerms() throws Exception {
+        try (var h = harness()) {
+            long t0 = at("2026-03-01T00:00");
+            long window = at("2026-03-03T10:00");
+            for (int m = 0; m <= 6; m++) {
+                long ts = window + m * 60_000L;
+                h.processElement(new StreamRecord<>(BillingEvent.reading("C1", "A", ts, 130), ts));
+            }
+            assertThat(h.getSideOutput(ShadowBills.HINTS))
+                    .as("no terms yet: held")
+                    .isNull();
+            for (long t = t0; t < window; t += Q) {
+                interval(h, "C1", "A", t, 25, 0, FACTORY); // 100 kW until 10:00
+            }
+            List<Hint> warnings = h.getSideOutput(ShadowBills.HINTS).stream()
+                    .map(StreamRecord::getValue)
+                    .filter(x -> x.kind().equals("demand_warning"))
+                    .toList();
+            // as if in order: (130 − 100) × 42 = 1,260.00, made at 10:05's reading
+            assertThat(warnings).hasSize(1);
+            assertThat(warnings.get(0).saving()).isEqualByComparingTo("1260.00");
+            assertThat(warnings.get(0).ts()).isEqualTo(window + 5 * 60_000L);
         }
     }
 
@@ -445,8 +475,8 @@ class ShadowBillsTest {
             // a 5 % rise is the least that warns (tariffs.hints.demand.min-rise): 104.9 kW does not, 105 kW does
             for (int m = 0; m <= 6; m++) {
                 long ts = window + m * 60_000L;
-                h.processElement(new StreamRecord<>(BillingEvent.reading("C1", "M-C1", ts, 104.9, FACTORY), ts));
-                h.processElement(new StreamRecord<>(BillingEvent.reading("C2", "M-C2", ts, 105, FACTORY), ts));
+                h.processElement(new StreamRecord<>(BillingEvent.reading("C1", "M-C1", ts, 104.9), ts));
+                h.processElement(new StreamRecord<>(BillingEvent.reading("C2", "M-C2", ts, 105), ts));
             }
             assertThat(h.numEventTimeTimers())
                     .as("one quarter-end timer per customer, not one a reading")
