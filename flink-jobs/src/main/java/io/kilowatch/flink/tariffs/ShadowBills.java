@@ -479,16 +479,24 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
             // data is final (its end + the allowed lateness) and on that day's data only: the
             // same data gives the same hints, however its corrections were timed.
             CustomerLedger day = l.asOf(dayEnd, catalogue);
-            for (PlanMonth pm : latestMonths(day)) {
-                TariffPlan p = catalogue.get(pm.planId);
-                if (p != null && pm.holds(dayEnd - 1) && !leftToMonthClose(endOfInput, pm, t, lateness, ctx)) {
-                    emitBill(ctx, out, l, day, pm, p, false);
-                }
-            }
             PlanMonth today = null;
             for (PlanMonth pm : day.months) {
                 if (pm.planId.equals(current.id()) && pm.holds(dayEnd - 1)) {
                     today = pm;
+                }
+            }
+            // Other plans are compared from the customer's first whole day on, like the hints: a
+            // day its data began during (a meter first seen at 23:40) bills its own plan only. The
+            // other plans' bills of those minutes were overwritten at the next close, unread (in
+            // the benchmark's catch-up, 7,000 of its 34,000 bill points).
+            boolean wholeDay = today != null && today.trackedFrom <= startOfDay(dayEnd - 1, zone);
+            for (PlanMonth pm : latestMonths(day)) {
+                TariffPlan p = catalogue.get(pm.planId);
+                if (p != null
+                        && pm.holds(dayEnd - 1)
+                        && (p == current || wholeDay)
+                        && !leftToMonthClose(endOfInput, pm, t, lateness, ctx)) {
+                    emitBill(ctx, out, l, day, pm, p, false);
                 }
             }
             if (today != null && today.coveredUntil >= dayEnd) {
@@ -867,6 +875,15 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
 
     static long fen(BigDecimal amount) {
         return amount.setScale(2, RoundingMode.HALF_UP).movePointRight(2).longValueExact();
+    }
+
+    private static long startOfDay(long t, ZoneId zone) {
+        return Instant.ofEpochMilli(t)
+                .atZone(zone)
+                .toLocalDate()
+                .atStartOfDay(zone)
+                .toInstant()
+                .toEpochMilli();
     }
 
     /**
