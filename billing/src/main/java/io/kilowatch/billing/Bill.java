@@ -33,10 +33,14 @@ public record Bill(
 
     /** Sum of the non-memo lines of {@code charge}. */
     public BigDecimal amountOf(BillLine.Charge charge) {
-        return lines.stream()
-                .filter(l -> l.charge() == charge && !l.memo())
-                .map(BillLine::amount)
-                .reduce(BigDecimal.ZERO, BigDecimal::add);
+        BigDecimal sum = BigDecimal.ZERO;
+        for (int i = 0; i < lines.size(); i++) {
+            BillLine l = lines.get(i);
+            if (l.charge() == charge && !l.memo()) {
+                sum = sum.add(l.amount());
+            }
+        }
+        return sum;
     }
 
     /** Energy and tier lines: what moving load between periods changes. */

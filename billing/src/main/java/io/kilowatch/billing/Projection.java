@@ -153,7 +153,11 @@ public final class Projection {
                 byte[] day = cal.scheduleOf(d);
                 int base = (d.getDayOfMonth() - 1) * PlanCalendar.QUARTERS;
                 if (base >= from) {
-                    double[] whole = wholeDay.computeIfAbsent(day, x -> dayEnergy(x, more.length, kwhOfHour));
+                    double[] whole = wholeDay.get(day);
+                    if (whole == null) { // not computeIfAbsent: its capturing lambda was made a day
+                        whole = dayEnergy(day, more.length, kwhOfHour);
+                        wholeDay.put(day, whole);
+                    }
                     for (int p = 0; p < more.length; p++) {
                         more[p] += whole[p];
                     }

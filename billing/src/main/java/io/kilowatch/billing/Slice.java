@@ -27,7 +27,11 @@ public record Slice(int version, LocalDate from, LocalDate until, List<BigDecima
     }
 
     public BigDecimal kwh() {
-        return kwhByPeriod.stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+        BigDecimal sum = BigDecimal.ZERO;
+        for (int p = 0; p < kwhByPeriod.size(); p++) { // a loop: asked for every tier of every bill the stage prices
+            sum = sum.add(kwhByPeriod.get(p));
+        }
+        return sum;
     }
 
     public boolean holds(LocalDate d) {

@@ -585,8 +585,9 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
 
     /** Some version of {@code plan} has a basic charge: its bills say what it is, 0 included. */
     static boolean hasBasicCharge(TariffPlan plan) {
-        for (PlanVersion v : plan.versions()) {
-            if (v.twoPart()) {
+        List<PlanVersion> versions = plan.versions();
+        for (int i = 0; i < versions.size(); i++) { // by index: asked at every bill, no iterator each time
+            if (versions.get(i).twoPart()) {
                 return true;
             }
         }

@@ -115,7 +115,8 @@ public record PlanCalendar(
     }
 
     Season seasonOf(Month m) {
-        for (Season s : seasons) {
+        for (int i = 0; i < seasons.size(); i++) { // by index: asked for every interval, no iterator each time
+            Season s = seasons.get(i);
             if (s.months().contains(m)) {
                 return s;
             }
