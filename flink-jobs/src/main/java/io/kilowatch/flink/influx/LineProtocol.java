@@ -176,7 +176,10 @@ public final class LineProtocol {
      * cost of a bill follows its field values (each field of a series is a key of its own: see
      * docs/benchmarks.md). A later point keeps the fields it lacks from the earlier one at the
      * same time, so a field left out never means "now false" or "now 0": what a series once had
-     * it gets again (the final point writes {@code partial} either way).
+     * it gets again (the final point writes {@code partial} either way). For the same reason a
+     * {@link BillPoint#repeat} point leaves out {@code current}, {@code illustrative}, {@code basis}
+     * and {@code final} (false): the month's earlier point has them as they are, and a customer's
+     * second and later bills of a month were a third of their field values.
      */
     public static String bill(BillPoint p) {
         StringBuilder b = new StringBuilder(320);
@@ -209,21 +212,22 @@ public final class LineProtocol {
                 b.append(",power_factor=").append(p.powerFactor());
             }
         }
-        b.append(",current=").append(p.current()).append(",final=").append(p.fin());
+        if (!p.repeat()) {
+            b.append(",current=").append(p.current()).append(",final=").append(p.fin());
+        }
         if (p.partial() || p.fin()) {
             b.append(",partial=").append(p.partial());
         }
-        b.append(",illustrative=")
-                .append(p.illustrative())
-                .append(",as_of=")
-                .append(p.asOf())
-                .append('i');
+        if (!p.repeat()) {
+            b.append(",illustrative=").append(p.illustrative());
+        }
+        b.append(",as_of=").append(p.asOf()).append('i');
         for (int i = 0; i < p.periods().length; i++) {
             b.append(",kwh_");
             tag(b, p.periods()[i]);
             b.append('=').append(p.periodKwh()[i]);
         }
-        if (p.basis() != null) {
+        if (p.basis() != null && !p.repeat()) {
             b.append(",basis=");
             stringField(b, p.basis());
         }

@@ -15,6 +15,9 @@ package io.kilowatch.flink.records;
  * @param partial the plan was tracked from after the month's start (its month to date misses the days before)
  * @param periods the plan's time-of-use periods its energy was billed in this month (empty for a plan without them), in
  *     the order of {@code periodKwh}: the customer's time-of-use split under that plan
+ * @param repeat an earlier point of this (customer, plan, month) carried the same {@code current},
+ *     {@code illustrative} and {@code basis}, and {@code final} false: this one may leave them out
+ *     (InfluxDB keeps a point's fields that a later write at its time lacks)
  */
 public record BillPoint(
         String customerId,
@@ -36,7 +39,54 @@ public record BillPoint(
         boolean partial,
         boolean illustrative,
         String[] periods,
-        double[] periodKwh) {
+        double[] periodKwh,
+        boolean repeat) {
+    /** A point that carries every field. */
+    public BillPoint(
+            String customerId,
+            String planId,
+            String month,
+            long monthStart,
+            boolean current,
+            String basis,
+            String total,
+            String projected,
+            String energy,
+            String basic,
+            String powerFactorAdjustment,
+            double kwh,
+            double maxDemandKw,
+            double powerFactor,
+            long asOf,
+            boolean fin,
+            boolean partial,
+            boolean illustrative,
+            String[] periods,
+            double[] periodKwh) {
+        this(
+                customerId,
+                planId,
+                month,
+                monthStart,
+                current,
+                basis,
+                total,
+                projected,
+                energy,
+                basic,
+                powerFactorAdjustment,
+                kwh,
+                maxDemandKw,
+                powerFactor,
+                asOf,
+                fin,
+                partial,
+                illustrative,
+                periods,
+                periodKwh,
+                false);
+    }
+
     public BillPoint(
             String customerId,
             String planId,

@@ -401,6 +401,16 @@ final class CustomerLedger {
     }
 
     /** The latest month of {@code planId} that has usage. */
+    /** This ledger's own month of {@code pm} (which may be a view's copy of it), or null when it is gone. */
+    PlanMonth own(PlanMonth pm) {
+        for (PlanMonth m : months) {
+            if (m.planId.equals(pm.planId) && m.monthStart == pm.monthStart) {
+                return m;
+            }
+        }
+        return null;
+    }
+
     PlanMonth latestMonth(String planId) {
         PlanMonth latest = null;
         for (PlanMonth pm : months) {

@@ -11,7 +11,12 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /** Writes a {@link CustomerLedger} field by field: no reflection, no Kryo, a version byte for the future. */
 public final class CustomerLedgerSerializer extends TypeSerializer<CustomerLedger> {
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
+    /**
+     * Version 2 had no record of what each month's bill point last carried (read as nothing
+     * written: the first point after a restore writes every field, as a fresh start does).
+     */
+    private static final int VERSION_WITHOUT_WRITTEN = 2;
     /**
      * Version 1 had no update-due flag (read as due: the first quarter timer after a restore
      * writes the bill), no day-close timer (read as none: registered again) and no count of
@@ -111,6 +116,7 @@ public final class CustomerLedgerSerializer extends TypeSerializer<CustomerLedge
         c.ytdFromPrevious = m.ytdFromPrevious;
         c.trackedFrom = m.trackedFrom;
         c.coveredUntil = m.coveredUntil;
+        c.written = m.written;
         return c;
     }
 
@@ -126,7 +132,15 @@ public final class CustomerLedgerSerializer extends TypeSerializer<CustomerLedge
 
     @Override
     public void serialize(CustomerLedger l, DataOutputView out) throws IOException {
-        out.writeByte(VERSION);
+        write(l, out, VERSION);
+    }
+
+    /** As {@code version} (this one, or 2) had it: the tests of reading older state write it with this. */
+    void write(CustomerLedger l, DataOutputView out, int version) throws IOException {
+        if (version != VERSION && version != VERSION_WITHOUT_WRITTEN) {
+            throw new IllegalArgumentException("writes versions 2 and 3 only");
+        }
+        out.writeByte(version);
         out.writeBoolean(l.terms != null);
         if (l.terms != null) {
             BillingTerms t = l.terms;
@@ -172,6 +186,9 @@ public final class CustomerLedgerSerializer extends TypeSerializer<CustomerLedge
             out.writeBoolean(m.ytdFromPrevious);
             out.writeLong(m.trackedFrom);
             out.writeLong(m.coveredUntil);
+            if (version == VERSION) {
+                out.writeInt(m.written);
+            }
         }
         out.writeInt(l.sentFen.size());
         for (Map.Entry<String, Long> e : l.sentFen.entrySet()) {
@@ -219,7 +236,7 @@ public final class CustomerLedgerSerializer extends TypeSerializer<CustomerLedge
     @Override
     public CustomerLedger deserialize(DataInputView in) throws IOException {
         int version = in.readUnsignedByte();
-        if (version != VERSION && version != VERSION_WITHOUT_UPDATE_DUE) {
+        if (version != VERSION && version != VERSION_WITHOUT_WRITTEN && version != VERSION_WITHOUT_UPDATE_DUE) {
             throw new IOException("unknown customer ledger version " + version);
         }
         CustomerLedger l = new CustomerLedger();
@@ -276,6 +293,7 @@ public final class CustomerLedgerSerializer extends TypeSerializer<CustomerLedge
             m.ytdFromPrevious = in.readBoolean();
             m.trackedFrom = in.readLong();
             m.coveredUntil = in.readLong();
+            m.written = version == VERSION ? in.readInt() : 0;
             l.months.add(m);
         }
         int sent = in.readInt();

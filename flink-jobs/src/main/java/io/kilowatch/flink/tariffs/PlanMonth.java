@@ -43,6 +43,13 @@ final class PlanMonth {
 
     long coveredUntil = Long.MIN_VALUE;
 
+    /**
+     * What this month's bill point last carried of the fields that do not change within a month
+     * ({@link ShadowBills#constants}), or 0 when no point was written from this ledger: a later
+     * point with the same leaves them out (InfluxDB keeps them from the earlier one).
+     */
+    int written;
+
     PlanMonth() {}
 
     static PlanMonth of(TariffPlan plan, YearMonth m) {

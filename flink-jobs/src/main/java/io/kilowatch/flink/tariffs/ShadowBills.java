@@ -648,13 +648,20 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
                 split.merge(line.period(), line.quantity(), java.math.BigDecimal::add);
             }
         }
+        String basis = p.terms().basis() == null ? null : p.terms().basis().id();
+        int constants = constants(current, plan.illustrative(), p.terms().basis());
+        PlanMonth books = l.own(pm); // pm may be a day close's view of it
+        boolean repeat = !fin && books != null && books.written == constants;
+        if (books != null) {
+            books.written = constants;
+        }
         out.collect(new BillPoint(
                 ctx.getCurrentKey(),
                 plan.id(),
                 pm.yearMonth().toString(),
                 pm.monthStart,
                 current,
-                p.terms().basis() == null ? null : p.terms().basis().id(),
+                basis,
                 b.total().toPlainString(),
                 p.projected().total().toPlainString(),
                 b.energyAmount().toPlainString(),
@@ -672,10 +679,20 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
                 split.keySet().toArray(new String[0]),
                 split.values().stream()
                         .mapToDouble(java.math.BigDecimal::doubleValue)
-                        .toArray()));
+                        .toArray(),
+                repeat));
         if (current) {
             revenue(ctx, l, pm, b.total(), p.projected().total());
         }
+    }
+
+    /**
+     * The fields of a bill point that stay the same within a month unless the customer's plan,
+     * the plan's catalogue flag or the basis the bill is on changes, as one number (never 0):
+     * {@code current}, {@code illustrative}, {@code basis}, and {@code final} while false.
+     */
+    static int constants(boolean current, boolean illustrative, BasicCharge.Basis basis) {
+        return 1 | (current ? 2 : 0) | (illustrative ? 4 : 0) | (basis == null ? 0 : (basis.ordinal() + 1) << 3);
     }
 
     /** The customer's change to its class's, region's and feeder's month: billed and projected, in fen. */

@@ -220,6 +220,36 @@ class LineProtocolTest {
     }
 
     @Test
+    void aRepeatedBillOfTheMonthLeavesOutWhatItsFirstPointSaidOnce() {
+        BillPoint repeat = new BillPoint(
+                "C1",
+                "hb-ic-10kv-2part",
+                "2026-03",
+                5,
+                true,
+                "demand",
+                "30.00",
+                "60.00",
+                "20.00",
+                "10.00",
+                "0.00",
+                40,
+                120,
+                0.93,
+                9,
+                false,
+                false,
+                true,
+                new String[] {"peak"},
+                new double[] {40},
+                true);
+        assertThat(LineProtocol.bill(repeat))
+                .isEqualTo(
+                        "bills,customer=C1,month=2026-03,plan=hb-ic-10kv-2part total=30.00,projected=60.00,energy=20.00,"
+                                + "basic=10.00,pf_adjustment=0.00,kwh=40.0,max_demand_kw=120.0,power_factor=0.93,as_of=9i,kwh_peak=40.0 5");
+    }
+
+    @Test
     void revenueKeepsIntegerFenBesideYuanSoItsSumsAreExact() {
         assertThat(LineProtocol.revenue(
                         new RevenuePoint("class", "commercial", "2026-03", 5, 123_456_789, 250_000_001, 1_999, 42)))

@@ -78,7 +78,7 @@ class CustomerLedgerSerializerTest {
                 BillingEvent.interval("C", "M", t0, 1.5, Double.NaN, t),
                 List.of(TariffCatalogue.sample().plan("zj-res-tier")));
         l.lastUpdateMs = 7;
-        byte[] v2 = write(l);
+        byte[] v2 = write(l, 2);
         // Version 1 is version 2 without the update-due flag, day-close timer and waiting count
         // (13 bytes after lastUpdateMs), before the held readings (an int) and one day profile.
         int tail = 4 + 1 + (2 + 1 + 24 * (8 + 2));
@@ -97,9 +97,40 @@ class CustomerLedgerSerializerTest {
         assertThat(back.profiles.get(0).kwh).isEqualTo(l.profiles.get(0).kwh);
     }
 
+    @Test
+    void whatEachMonthsBillLastCarriedIsKeptAndAVersionTwoLedgerReadsAsNothingWritten() throws Exception {
+        BillingTerms t = new BillingTerms("zj-res-tier", "residential", "lv", "R01", null, 8, null, Double.NaN);
+        CustomerLedger l = new CustomerLedger();
+        l.interval(
+                BillingEvent.interval(
+                        "C", "M", Instant.parse("2026-03-10T02:00:00Z").toEpochMilli(), 1.5, Double.NaN, t),
+                List.of(TariffCatalogue.sample().plan("zj-res-tier")));
+        l.months.get(0).written = ShadowBills.constants(true, true, null);
+
+        assertThat(serializer
+                        .deserialize(new DataInputDeserializer(write(l)))
+                        .months
+                        .get(0)
+                        .written)
+                .isEqualTo(ShadowBills.constants(true, true, null));
+        assertThat(serializer.copy(l).months.get(0).written).isEqualTo(ShadowBills.constants(true, true, null));
+        CustomerLedger v2 = serializer.deserialize(new DataInputDeserializer(write(l, 2)));
+        assertThat(v2.months.get(0).written)
+                .as("its next bill writes every field")
+                .isZero();
+        assertThat(v2.months.get(0).totalKwh()).isEqualTo(l.months.get(0).totalKwh());
+        assertThat(write(l, 2).length).isEqualTo(write(l).length - 4);
+    }
+
     private byte[] write(CustomerLedger l) throws Exception {
         DataOutputSerializer out = new DataOutputSerializer(512);
         serializer.serialize(l, out);
+        return out.getCopyOfBuffer();
+    }
+
+    private byte[] write(CustomerLedger l, int version) throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(512);
+        serializer.write(l, out, version);
         return out.getCopyOfBuffer();
     }
 }

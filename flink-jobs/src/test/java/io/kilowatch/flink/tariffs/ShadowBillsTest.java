@@ -310,6 +310,55 @@ class ShadowBillsTest {
         }
     }
 
+    /**
+     * A month's later bill points leave out what its first said (current, illustrative, basis,
+     * final while false) as long as it still holds; a plan change and the final point say it again.
+     */
+    @Test
+    void laterBillPointsOfAMonthRepeatNothingTheFirstSaidUntilThePlanChangesOrTheMonthCloses() throws Exception {
+        BillingTerms flat = new BillingTerms("zj-res-tier", "residential", "lv", "R01", "F03", 10, null, Double.NaN);
+        try (var h = harness()) {
+            long t0 = at("2026-03-30T00:00");
+            long change = at("2026-03-31T12:00");
+            long end = at("2026-04-01T00:00");
+            for (long t = t0; t < end; t += Q) {
+                interval(h, "H1", "M1", t, 1, Double.NaN, t < change ? flat : HOME);
+                h.processWatermark(t + Q - 1);
+            }
+            h.processWatermark(end + LATENESS.toMillis());
+            List<BillPoint> march = h.extractOutputValues().stream()
+                    .filter(b -> b.month().equals("2026-03"))
+                    .toList();
+            Map<String, BillPoint> previous = new java.util.HashMap<>();
+            int repeats = 0;
+            for (BillPoint b : march) {
+                BillPoint before = previous.put(b.planId(), b);
+                boolean same = before != null
+                        && before.current() == b.current()
+                        && before.illustrative() == b.illustrative()
+                        && java.util.Objects.equals(before.basis(), b.basis())
+                        && !b.fin();
+                assertThat(b.repeat())
+                        .as(
+                                "%s at %d: a repeat exactly when its plan's point before said the same",
+                                b.planId(), b.asOf())
+                        .isEqualTo(same);
+                repeats += b.repeat() ? 1 : 0;
+            }
+            assertThat(repeats).as("the quarter updates of the flat plan").isGreaterThan(100);
+            // the change: each plan's first point after it says who is current, in full
+            assertThat(march.stream().filter(b -> b.planId().equals("zj-res-tier-tou") && b.current()))
+                    .first()
+                    .satisfies(b -> assertThat(b.repeat()).isFalse());
+            assertThat(march.stream().filter(b -> b.planId().equals("zj-res-tier") && !b.current()))
+                    .first()
+                    .satisfies(b -> assertThat(b.repeat()).isFalse());
+            assertThat(march.stream().filter(BillPoint::fin))
+                    .extracting(BillPoint::planId)
+                    .containsExactlyInAnyOrder("zj-res-tier", "zj-res-tier-tou");
+        }
+    }
+
     @Test
     void aPeakHeavyShopGetsAShiftHintAtItsDayCloseOnceAndTheRevenueRollsUp() throws Exception {
         try (var h = harness()) {
