@@ -490,17 +490,11 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
             // other plans' bills of those minutes were overwritten at the next close, unread (in
             // the benchmark's catch-up, 7,000 of its 34,000 bill points).
             boolean wholeDay = today != null && today.trackedFrom <= startOfDay(dayEnd - 1, zone);
-            long now = ctx.timerService().currentProcessingTime();
-            // Its own plan's bill of such a day is the customer's first: in a catch-up (within
-            // updateEvery of its first interval) it waits like every first bill, for the next due
-            // update or close (the benchmark's 10,000 points overwritten at its end). Live, the
-            // close comes hours after the first interval and writes it.
-            boolean firstBillWaits = !wholeDay && !quarterUpdateDue(l, now);
             for (PlanMonth pm : latestMonths(day)) {
                 TariffPlan p = catalogue.get(pm.planId);
                 if (p != null
                         && pm.holds(dayEnd - 1)
-                        && (p == current ? !firstBillWaits : wholeDay)
+                        && (p == current || wholeDay)
                         && !leftToMonthClose(endOfInput, pm, t, lateness, ctx)) {
                     emitBill(ctx, out, l, day, pm, p, false);
                 }
@@ -509,14 +503,10 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
                 // the day's data reached its end (the last, partial day of a bounded input gets no hints)
                 hints(ctx, l, day, catalogue, current, dayEnd);
             }
-            if (firstBillWaits) {
-                l.updateDue = true;
-            } else {
-                l.lastUpdateMs = now;
-                // The current plan's bill now shows the day as it closed; what came after it (a
-                // catch-up's next day) is written again by the next quarter update.
-                l.updateDue = l.updateDue || l.open.stream().anyMatch(w -> w.start >= dayEnd);
-            }
+            l.lastUpdateMs = ctx.timerService().currentProcessingTime();
+            // The current plan's bill now shows the day as it closed; what came after it (a
+            // catch-up's next day) is written again by the next quarter update.
+            l.updateDue = l.updateDue || l.open.stream().anyMatch(w -> w.start >= dayEnd);
         } else if (current != null && (t + 1) % Q == 0 && l.updateDue) {
             long now = ctx.timerService().currentProcessingTime();
             if (quarterUpdateDue(l, now) || endOfInput) {

@@ -255,47 +255,6 @@ class ShadowBillsTest {
         }
     }
 
-    /**
-     * In a catch-up, the close of a day the customer's data began during comes within seconds of
-     * its first interval: its bill waits updateEvery like any first bill, and no other plan's is
-     * written until the first whole day closes.
-     */
-    @Test
-    void inACatchUpTheCloseOfTheFirstPartialDayWritesNothingAndTheNextDueUpdateWritesTheBill() throws Exception {
-        var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new ShadowBills(params(Duration.ofSeconds(30))),
-                BillingEvent::customerId,
-                Types.STRING,
-                ShadowBills.TARIFFS);
-        try (h) {
-            loadCatalogue(h);
-            long first = at("2026-03-10T23:00");
-            long dayClose = at("2026-03-11T00:00") + LATENESS.toMillis();
-            h.setProcessingTime(1_000);
-            long t = first;
-            for (; t < dayClose + Q; t += Q) {
-                interval(h, "H1", "M", t, 1, 0, HOME);
-            }
-            h.setProcessingTime(2_000);
-            h.processWatermark(dayClose);
-            assertThat(h.extractOutputValues())
-                    .as("the 10th's close, 1 s after the first interval")
-                    .isEmpty();
-            h.setProcessingTime(31_000);
-            interval(h, "H1", "M", t, 1, 0, HOME);
-            h.processWatermark(t + Q - 1);
-            double quarters = (t - first) / (double) Q + 1;
-            assertThat(h.extractOutputValues())
-                    .as("the next due update: the customer's own plan, every interval so far")
-                    .singleElement()
-                    .satisfies(b -> {
-                        assertThat(b.planId()).isEqualTo(HOME.planId());
-                        assertThat(b.kwh()).isEqualTo(quarters);
-                        assertThat(b.repeat()).isFalse();
-                    });
-        }
-    }
-
     @Test
     void theEndOfABoundedInputWritesEachPlansBillOnceAsItFinallyStands() throws Exception {
         try (var h = harness()) {
