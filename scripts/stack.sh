@@ -229,7 +229,9 @@ max_inflight_messages 1000
 set_tcp_nodelay true
 CONF
   mosquitto -c "$d/mosquitto.conf" -d
-  wait_for "mosquitto" 10 mqtt_ping up
+  # 60 s, not 10: a restart loads the persistence file first, with every message queued for the
+  # sessions that outlive their clients (a stopped bridge's); in CI that took 16-23 s.
+  wait_for "mosquitto" 60 mqtt_ping up
   log "mosquitto up on 127.0.0.1:$MQTT_PORT and TLS :$MQTT_TLS_PORT (logins required; credentials in $SECRETS)"
 }
 
