@@ -41,7 +41,6 @@ public record BillPoint(
         String[] periods,
         double[] periodKwh,
         boolean repeat) {
-    /** A point that carries every field. */
     public BillPoint(
             String customerId,
             String planId,
@@ -126,6 +125,7 @@ public record BillPoint(
                 partial,
                 illustrative,
                 new String[0],
-                new double[0]);
+                new double[0],
+                false);
     }
 }

@@ -489,7 +489,7 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
             // day its data began during (a meter first seen at 23:40) bills its own plan only. The
             // other plans' bills of those minutes were overwritten at the next close, unread (in
             // the benchmark's catch-up, 7,000 of its 34,000 bill points).
-            boolean wholeDay = today != null && today.trackedFrom <= startOfDay(dayEnd - 1, zone);
+            boolean wholeDay = today != null && today.trackedFrom <= dayStartOf(dayEnd - 1, zone);
             for (PlanMonth pm : latestMonths(day)) {
                 TariffPlan p = catalogue.get(pm.planId);
                 if (p != null
@@ -895,13 +895,10 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         return amount.setScale(2, RoundingMode.HALF_UP).movePointRight(2).longValueExact();
     }
 
-    private static long startOfDay(long t, ZoneId zone) {
-        return Instant.ofEpochMilli(t)
-                .atZone(zone)
-                .toLocalDate()
-                .atStartOfDay(zone)
-                .toInstant()
-                .toEpochMilli();
+    /** The start of the local day that holds {@code t}: {@link #dayEndOf}'s, from its cache. */
+    private long dayStartOf(long t, ZoneId zone) {
+        dayEndOf(t, zone);
+        return lastDayStart;
     }
 
     /**

@@ -95,6 +95,14 @@ class ShadowBillsTest {
         h.processElement(new StreamRecord<>(BillingEvent.interval(customer, meter, start, kwh, kvarh, t), start));
     }
 
+    private static List<Hint> demandWarnings(
+            KeyedBroadcastOperatorTestHarness<String, BillingEvent, TariffUpdate, BillPoint> h) {
+        return h.getSideOutput(ShadowBills.HINTS).stream()
+                .map(StreamRecord::getValue)
+                .filter(x -> x.kind().equals("demand_warning"))
+                .toList();
+    }
+
     private static BillPoint last(List<BillPoint> bills, String plan) {
         BillPoint found = null;
         for (BillPoint b : bills) {
@@ -472,10 +480,7 @@ class ShadowBillsTest {
                 long ts = window + m * 60_000L;
                 h.processElement(new StreamRecord<>(BillingEvent.reading("C1", "A", ts, 130), ts));
             }
-            List<Hint> warnings = h.getSideOutput(ShadowBills.HINTS).stream()
-                    .map(StreamRecord::getValue)
-                    .filter(x -> x.kind().equals("demand_warning"))
-                    .toList();
+            List<Hint> warnings = demandWarnings(h);
             // at 10:05 (5 minutes of readings) the quarter heads for 130 kW:
             // (130 − 100) × 42 = 1,260.00 more this month; said once
             assertThat(warnings).hasSize(1);
@@ -506,10 +511,7 @@ class ShadowBillsTest {
             for (long t = t0; t < window; t += Q) {
                 interval(h, "C1", "A", t, 25, 0, FACTORY); // 100 kW until 10:00
             }
-            List<Hint> warnings = h.getSideOutput(ShadowBills.HINTS).stream()
-                    .map(StreamRecord::getValue)
-                    .filter(x -> x.kind().equals("demand_warning"))
-                    .toList();
+            List<Hint> warnings = demandWarnings(h);
             // as if in order: (130 − 100) × 42 = 1,260.00, made at 10:05's reading
             assertThat(warnings).hasSize(1);
             assertThat(warnings.get(0).saving()).isEqualByComparingTo("1260.00");
@@ -538,10 +540,7 @@ class ShadowBillsTest {
             assertThat(h.numEventTimeTimers())
                     .as("one quarter-end timer per customer, not one a reading")
                     .isEqualTo(timers + 2);
-            List<Hint> warnings = h.getSideOutput(ShadowBills.HINTS).stream()
-                    .map(StreamRecord::getValue)
-                    .filter(x -> x.kind().equals("demand_warning"))
-                    .toList();
+            List<Hint> warnings = demandWarnings(h);
             // (105 − 100) × 42 = 210.00
             assertThat(warnings).extracting(Hint::customerId).containsExactly("C2");
             assertThat(warnings.get(0).saving()).isEqualByComparingTo("210.00");
