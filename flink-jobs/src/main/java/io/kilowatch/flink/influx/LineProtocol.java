@@ -170,16 +170,19 @@ public final class LineProtocol {
      * energy per time-of-use period of the plan (plans with periods only).
      *
      * <p>A field is written only where it says something of this plan: the customer's usage
-     * ({@code kwh}, {@code max_demand_kw}, {@code power_factor}) on its current plan's point (it is
-     * the same under every plan), {@code basic} and {@code pf_adjustment} only where the plan has
-     * such a charge for the customer, {@code partial} when true and on final points. InfluxDB's
-     * cost of a bill follows its field values (each field of a series is a key of its own: see
+     * ({@code kwh}, {@code max_demand_kw}, {@code power_factor}) and how far it goes ({@code
+     * as_of}) on its current plan's point (they are the same under every plan), {@code basic} and
+     * {@code pf_adjustment} only where the plan has such a charge for the customer, {@code
+     * current} where true (and false over a point that may have said true), {@code final} on the
+     * month's final point, {@code partial} when true and on final points. InfluxDB's cost of a
+     * bill follows its field values (each field of a series is a key of its own: see
      * docs/benchmarks.md). A later point keeps the fields it lacks from the earlier one at the
-     * same time, so a field left out never means "now false" or "now 0": what a series once had
-     * it gets again (the final point writes {@code partial} either way). For the same reason a
-     * {@link BillPoint#repeat} point leaves out {@code current}, {@code illustrative}, {@code basis}
-     * and {@code final} (false): the month's earlier point has them as they are, and a customer's
-     * second and later bills of a month were a third of their field values.
+     * same time, so a field left out never means "now false" or "now 0" where an earlier point
+     * said otherwise: what a series once had it gets again (the final point writes {@code partial}
+     * either way; {@code final} only ever turns true). For the same reason a {@link
+     * BillPoint#repeat} point leaves out {@code current}, {@code illustrative} and {@code basis}:
+     * the month's earlier point has them as they are, and a customer's second and later bills of a
+     * month were a third of their field values.
      */
     public static String bill(BillPoint p) {
         StringBuilder b = new StringBuilder(320);
@@ -212,8 +215,11 @@ public final class LineProtocol {
                 b.append(",power_factor=").append(p.powerFactor());
             }
         }
-        if (!p.repeat()) {
-            b.append(",current=").append(p.current()).append(",final=").append(p.fin());
+        if (!p.repeat() && (p.current() || p.wasCurrent())) {
+            b.append(",current=").append(p.current());
+        }
+        if (p.fin()) {
+            b.append(",final=true");
         }
         if (p.partial() || p.fin()) {
             b.append(",partial=").append(p.partial());
@@ -221,7 +227,9 @@ public final class LineProtocol {
         if (!p.repeat()) {
             b.append(",illustrative=").append(p.illustrative());
         }
-        b.append(",as_of=").append(p.asOf()).append('i');
+        if (p.current()) {
+            b.append(",as_of=").append(p.asOf()).append('i');
+        }
         for (int i = 0; i < p.periods().length; i++) {
             b.append(",kwh_");
             tag(b, p.periods()[i]);

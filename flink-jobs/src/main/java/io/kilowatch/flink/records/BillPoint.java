@@ -18,6 +18,8 @@ package io.kilowatch.flink.records;
  * @param repeat an earlier point of this (customer, plan, month) carried the same {@code current},
  *     {@code illustrative} and {@code basis}, and {@code final} false: this one may leave them out
  *     (InfluxDB keeps a point's fields that a later write at its time lacks)
+ * @param wasCurrent an earlier point of this (customer, plan, month) may have said {@code current=true}: a point
+ *     that is not the customer's plan says {@code current=false} only then (a plan never current leaves it out)
  */
 public record BillPoint(
         String customerId,
@@ -40,7 +42,8 @@ public record BillPoint(
         boolean illustrative,
         String[] periods,
         double[] periodKwh,
-        boolean repeat) {
+        boolean repeat,
+        boolean wasCurrent) {
     public BillPoint(
             String customerId,
             String planId,
@@ -83,6 +86,7 @@ public record BillPoint(
                 illustrative,
                 periods,
                 periodKwh,
+                false,
                 false);
     }
 
@@ -126,6 +130,7 @@ public record BillPoint(
                 illustrative,
                 new String[0],
                 new double[0],
+                false,
                 false);
     }
 }

@@ -13,8 +13,8 @@ import org.apache.flink.core.memory.DataOutputView;
 public final class CustomerLedgerSerializer extends TypeSerializer<CustomerLedger> {
     private static final int VERSION = 3;
     /**
-     * Version 2 had no record of what each month's bill point last carried (read as nothing
-     * written: the first point after a restore writes every field, as a fresh start does).
+     * Version 2 had no record of what each month's bill point last carried (read as unknown: the
+     * first point after a restore writes every field, {@code current=false} included).
      */
     private static final int VERSION_WITHOUT_WRITTEN = 2;
     /**
@@ -293,7 +293,7 @@ public final class CustomerLedgerSerializer extends TypeSerializer<CustomerLedge
             m.ytdFromPrevious = in.readBoolean();
             m.trackedFrom = in.readLong();
             m.coveredUntil = in.readLong();
-            m.written = version == VERSION ? in.readInt() : 0;
+            m.written = version == VERSION ? in.readInt() : PlanMonth.UNKNOWN;
             l.months.add(m);
         }
         int sent = in.readInt();

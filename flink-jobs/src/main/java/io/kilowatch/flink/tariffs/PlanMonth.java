@@ -45,10 +45,15 @@ final class PlanMonth {
 
     /**
      * What this month's bill point last carried of the fields that do not change within a month
-     * ({@link ShadowBills#constants}), or 0 when no point was written from this ledger: a later
-     * point with the same leaves them out (InfluxDB keeps them from the earlier one).
+     * ({@link ShadowBills#constants}), 0 when no point was written from this ledger, or {@link
+     * #UNKNOWN} when one may have been written that the ledger has no record of (restored from
+     * state version 2): a later point with the same leaves them out (InfluxDB keeps them from the
+     * earlier one).
      */
     int written;
+
+    /** {@link #written} for a ledger restored from before it was kept: every field is written again, {@code current} too. */
+    static final int UNKNOWN = -1;
 
     PlanMonth() {}
 

@@ -651,7 +651,11 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         String basis = p.terms().basis() == null ? null : p.terms().basis().id();
         int constants = constants(current, plan.illustrative(), p.terms().basis());
         PlanMonth books = l.own(pm); // pm may be a day close's view of it
-        boolean repeat = !fin && books != null && books.written == constants;
+        int before = books == null ? PlanMonth.UNKNOWN : books.written;
+        boolean repeat = !fin && before == constants;
+        // current=false goes only over a point that may have said true (one this ledger wrote, or
+        // one it has no record of): a plan that never was the customer's leaves the field out.
+        boolean wasCurrent = before == PlanMonth.UNKNOWN || (before & 2) != 0;
         if (books != null) {
             books.written = constants;
         }
@@ -680,7 +684,8 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
                 split.values().stream()
                         .mapToDouble(java.math.BigDecimal::doubleValue)
                         .toArray(),
-                repeat));
+                repeat,
+                wasCurrent));
         if (current) {
             revenue(ctx, l, pm, b.total(), p.projected().total());
         }
@@ -688,8 +693,8 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
 
     /**
      * The fields of a bill point that stay the same within a month unless the customer's plan,
-     * the plan's catalogue flag or the basis the bill is on changes, as one number (never 0):
-     * {@code current}, {@code illustrative}, {@code basis}, and {@code final} while false.
+     * the plan's catalogue flag or the basis the bill is on changes, as one number (never 0, never
+     * {@link PlanMonth#UNKNOWN}): {@code current}, {@code illustrative} and {@code basis}.
      */
     static int constants(boolean current, boolean illustrative, BasicCharge.Basis basis) {
         return 1 | (current ? 2 : 0) | (illustrative ? 4 : 0) | (basis == null ? 0 : (basis.ordinal() + 1) << 3);

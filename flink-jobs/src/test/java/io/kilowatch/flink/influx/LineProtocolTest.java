@@ -151,8 +151,7 @@ class LineProtocolTest {
                 false,
                 true,
                 new String[] {"flat", "peak", "valley"},
-                new double[] {10, 12.5, 7.5},
-                false);
+                new double[] {10, 12.5, 7.5});
         assertThat(LineProtocol.bill(b)).contains(",as_of=5i,kwh_flat=10.0,kwh_peak=12.5,kwh_valley=7.5 0");
     }
 
@@ -193,7 +192,7 @@ class LineProtocolTest {
         assertThat(LineProtocol.bill(b))
                 .isEqualTo("bills,customer=C\\ 1,month=2026-03,plan=hb-ic-10kv-2part total=24237.94,projected=70500.10,"
                         + "energy=20000.00,basic=4237.94,pf_adjustment=-12.30,kwh=31234.5,max_demand_kw=408.0,power_factor=0.93,current=true,"
-                        + "final=false,illustrative=true,as_of=1772467200000i,basis=\"demand\" 1772294400000");
+                        + "illustrative=true,as_of=1772467200000i,basis=\"demand\" 1772294400000");
         BillPoint single = new BillPoint(
                 "C2",
                 "zj-res-tier",
@@ -215,9 +214,10 @@ class LineProtocolTest {
                 true);
         assertThat(LineProtocol.bill(single))
                 .as(
-                        "a plan without a basic charge or power-factor adjustment, not the customer's: no such fields, and no usage")
-                .doesNotContain("basic", "pf_adjustment", "kwh=", "max_demand_kw", "power_factor", "basis")
-                .contains(",current=false,final=true,partial=true,");
+                        "a plan without a basic charge or power-factor adjustment, never the customer's: no such fields, no usage, no current")
+                .doesNotContain(
+                        "basic", "pf_adjustment", "kwh=", "max_demand_kw", "power_factor", "basis", "as_of", "current")
+                .contains(",final=true,partial=true,");
     }
 
     @Test
@@ -243,11 +243,49 @@ class LineProtocolTest {
                 true,
                 new String[] {"peak"},
                 new double[] {40},
+                true,
                 true);
         assertThat(LineProtocol.bill(repeat))
                 .isEqualTo(
                         "bills,customer=C1,month=2026-03,plan=hb-ic-10kv-2part total=30.00,projected=60.00,energy=20.00,"
                                 + "basic=10.00,pf_adjustment=0.00,kwh=40.0,max_demand_kw=120.0,power_factor=0.93,as_of=9i,kwh_peak=40.0 5");
+    }
+
+    @Test
+    void aPlanTheCustomerLeftSaysCurrentFalseOverItsEarlierTrueAndAPlanNeverCurrentLeavesItOut() {
+        BillPoint left = otherPlansBill(true);
+        assertThat(LineProtocol.bill(left))
+                .isEqualTo("bills,customer=C1,month=2026-03,plan=zj-res-tier total=30.00,projected=60.00,energy=30.00,"
+                        + "current=false,illustrative=true 5");
+        assertThat(LineProtocol.bill(otherPlansBill(false)))
+                .isEqualTo("bills,customer=C1,month=2026-03,plan=zj-res-tier total=30.00,projected=60.00,energy=30.00,"
+                        + "illustrative=true 5");
+    }
+
+    private static BillPoint otherPlansBill(boolean wasCurrent) {
+        return new BillPoint(
+                "C1",
+                "zj-res-tier",
+                "2026-03",
+                5,
+                false,
+                null,
+                "30.00",
+                "60.00",
+                "30.00",
+                null,
+                null,
+                40,
+                Double.NaN,
+                Double.NaN,
+                9,
+                false,
+                false,
+                true,
+                new String[0],
+                new double[0],
+                false,
+                wasCurrent);
     }
 
     @Test

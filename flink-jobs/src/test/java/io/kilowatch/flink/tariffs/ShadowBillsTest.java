@@ -319,8 +319,9 @@ class ShadowBillsTest {
     }
 
     /**
-     * A month's later bill points leave out what its first said (current, illustrative, basis,
-     * final while false) as long as it still holds; a plan change and the final point say it again.
+     * A month's later bill points leave out what its first said (current, illustrative, basis) as
+     * long as it still holds; a plan change and the final point say it again, and the plan the
+     * customer left says current=false over its earlier true.
      */
     @Test
     void laterBillPointsOfAMonthRepeatNothingTheFirstSaidUntilThePlanChangesOrTheMonthCloses() throws Exception {
@@ -351,6 +352,9 @@ class ShadowBillsTest {
                                 "%s at %d: a repeat exactly when its plan's point before said the same",
                                 b.planId(), b.asOf())
                         .isEqualTo(same);
+                assertThat(b.wasCurrent())
+                        .as("%s at %d: current=false is due only over a point that said true", b.planId(), b.asOf())
+                        .isEqualTo(before != null && before.current());
                 repeats += b.repeat() ? 1 : 0;
             }
             assertThat(repeats).as("the quarter updates of the flat plan").isGreaterThan(100);
@@ -360,7 +364,8 @@ class ShadowBillsTest {
                     .satisfies(b -> assertThat(b.repeat()).isFalse());
             assertThat(march.stream().filter(b -> b.planId().equals("zj-res-tier") && !b.current()))
                     .first()
-                    .satisfies(b -> assertThat(b.repeat()).isFalse());
+                    .satisfies(b -> assertThat(b.repeat()).isFalse())
+                    .satisfies(b -> assertThat(b.wasCurrent()).isTrue());
             assertThat(march.stream().filter(BillPoint::fin))
                     .extracting(BillPoint::planId)
                     .containsExactlyInAnyOrder("zj-res-tier", "zj-res-tier-tou");
