@@ -16,7 +16,7 @@ package io.kilowatch.flink.records;
  * @param periods the plan's time-of-use periods its energy was billed in this month (empty for a plan without them), in
  *     the order of {@code periodKwh}: the customer's time-of-use split under that plan
  * @param repeat an earlier point of this (customer, plan, month) carried the same {@code current},
- *     {@code illustrative} and {@code basis}, and {@code final} false: this one may leave them out
+ *     {@code illustrative} and {@code basis}, and this one is not final: it may leave them out
  *     (InfluxDB keeps a point's fields that a later write at its time lacks)
  * @param wasCurrent an earlier point of this (customer, plan, month) may have said {@code current=true}: a point
  *     that is not the customer's plan says {@code current=false} only then (a plan never current leaves it out)
