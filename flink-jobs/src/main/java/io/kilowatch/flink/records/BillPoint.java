@@ -44,52 +44,7 @@ public record BillPoint(
         double[] periodKwh,
         boolean repeat,
         boolean wasCurrent) {
-    public BillPoint(
-            String customerId,
-            String planId,
-            String month,
-            long monthStart,
-            boolean current,
-            String basis,
-            String total,
-            String projected,
-            String energy,
-            String basic,
-            String powerFactorAdjustment,
-            double kwh,
-            double maxDemandKw,
-            double powerFactor,
-            long asOf,
-            boolean fin,
-            boolean partial,
-            boolean illustrative,
-            String[] periods,
-            double[] periodKwh) {
-        this(
-                customerId,
-                planId,
-                month,
-                monthStart,
-                current,
-                basis,
-                total,
-                projected,
-                energy,
-                basic,
-                powerFactorAdjustment,
-                kwh,
-                maxDemandKw,
-                powerFactor,
-                asOf,
-                fin,
-                partial,
-                illustrative,
-                periods,
-                periodKwh,
-                false,
-                false);
-    }
-
+    /** A point of a plan without time-of-use periods, not a repeat, over no point that said current. */
     public BillPoint(
             String customerId,
             String planId,

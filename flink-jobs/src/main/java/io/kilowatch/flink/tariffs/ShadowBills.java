@@ -655,7 +655,7 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         boolean repeat = !fin && before == constants;
         // current=false goes only over a point that may have said true (one this ledger wrote, or
         // one it has no record of): a plan that never was the customer's leaves the field out.
-        boolean wasCurrent = before == PlanMonth.UNKNOWN || (before & 2) != 0;
+        boolean wasCurrent = before == PlanMonth.UNKNOWN || saysCurrent(before);
         if (books != null) {
             books.written = constants;
         }
@@ -691,13 +691,21 @@ public class ShadowBills extends KeyedBroadcastProcessFunction<String, BillingEv
         }
     }
 
+    /** {@link #constants}' bit for {@code current}. */
+    private static final int CURRENT = 2;
+
     /**
      * The fields of a bill point that stay the same within a month unless the customer's plan,
      * the plan's catalogue flag or the basis the bill is on changes, as one number (never 0, never
      * {@link PlanMonth#UNKNOWN}): {@code current}, {@code illustrative} and {@code basis}.
      */
     static int constants(boolean current, boolean illustrative, BasicCharge.Basis basis) {
-        return 1 | (current ? 2 : 0) | (illustrative ? 4 : 0) | (basis == null ? 0 : (basis.ordinal() + 1) << 3);
+        return 1 | (current ? CURRENT : 0) | (illustrative ? 4 : 0) | (basis == null ? 0 : (basis.ordinal() + 1) << 3);
+    }
+
+    /** Whether a point with these {@link #constants} said {@code current=true}. */
+    static boolean saysCurrent(int constants) {
+        return (constants & CURRENT) != 0;
     }
 
     /** The customer's change to its class's, region's and feeder's month: billed and projected, in fen. */

@@ -151,7 +151,9 @@ class LineProtocolTest {
                 false,
                 true,
                 new String[] {"flat", "peak", "valley"},
-                new double[] {10, 12.5, 7.5});
+                new double[] {10, 12.5, 7.5},
+                false,
+                false);
         assertThat(LineProtocol.bill(b)).contains(",as_of=5i,kwh_flat=10.0,kwh_peak=12.5,kwh_valley=7.5 0");
     }
 
